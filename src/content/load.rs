@@ -1,0 +1,325 @@
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::de::DeserializeOwned;
+use walkdir::WalkDir;
+
+use super::model::*;
+use super::number_key;
+use crate::error::{line_of_offset, Diagnostic, Error, Result};
+
+/// What a file under `content/` is, judged by where it sits.
+enum Entry {
+    IssueMeta { dir: String },
+    Document { dir: String },
+}
+
+/// Loads and validates the whole content folder.
+pub fn load(content: &Path) -> Result<Site> {
+    if !content.is_dir() {
+        return Err(Error::Other(format!("内容目录 {} 不存在", content.display())));
+    }
+    let mut diags = Vec::new();
+
+    let site_path = content.join("site.toml");
+    let config: Option<SiteConfig> = if site_path.is_file() {
+        read_text(&site_path)
+            .and_then(|text| parse_toml(&site_path, &text, 1))
+            .map_err(|d| diags.push(d))
+            .ok()
+    } else {
+        diags.push(Diagnostic::new(&site_path, 0, "缺少 site.toml（刊名、主办单位等）"));
+        None
+    };
+
+    let mut entries = Vec::new();
+    for item in WalkDir::new(content).follow_links(false).sort_by_file_name() {
+        let item = match item {
+            Ok(item) => item,
+            Err(e) => {
+                let path = e.path().unwrap_or(content).to_path_buf();
+                diags.push(Diagnostic::new(path, 0, format!("无法读取：{e}")));
+                continue;
+            }
+        };
+        if !item.file_type().is_file() {
+            continue;
+        }
+        let path = item.path();
+        let rel = path.strip_prefix(content).unwrap_or(path);
+        let parts: Vec<&str> = rel.iter().filter_map(|p| p.to_str()).collect();
+        if parts.iter().any(|p| p.starts_with('.')) || parts.len() != rel.iter().count() {
+            continue;
+        }
+        match parts.as_slice() {
+            ["site.toml"] | ["about.md"] => {}
+            [year, issue, "issue.toml"] => {
+                entries.push((path.to_path_buf(), Entry::IssueMeta { dir: format!("{year}/{issue}") }))
+            }
+            [year, issue, name] if name.ends_with(".md") => {
+                entries.push((path.to_path_buf(), Entry::Document { dir: format!("{year}/{issue}") }))
+            }
+            _ if path.extension().is_some_and(|e| e == "md" || e == "toml") => diags.push(Diagnostic::new(
+                path,
+                0,
+                "位置不对：文件应放在 content/<年>/<期>/ 下（如 content/2022/02/），站点信息为 content/site.toml",
+            )),
+            _ => {} // attachments such as the print PDF are looked up by name
+        }
+    }
+
+    // Reading and parsing are independent per file.
+    let parsed: Vec<std::result::Result<Parsed, Diagnostic>> =
+        entries.par_iter().map(|(path, entry)| parse_entry(path, entry)).collect();
+
+    let mut issues: BTreeMap<String, (PathBuf, IssueMeta)> = BTreeMap::new();
+    let mut docs: Vec<(String, Document, usize, usize)> = Vec::new();
+    for result in parsed {
+        match result {
+            Ok(Parsed::Issue { dir, path, meta }) => {
+                issues.insert(dir, (path, meta));
+            }
+            Ok(Parsed::Doc { dir, doc, section_line, number_line }) => docs.push((dir, doc, section_line, number_line)),
+            Err(d) => diags.push(d),
+        }
+    }
+
+    let mut built: BTreeMap<String, Issue> = BTreeMap::new();
+    for (dir, (path, meta)) in issues {
+        let expected = format!("{:04}/{:02}", meta.year, meta.number);
+        if dir != expected {
+            diags.push(Diagnostic::new(
+                &path,
+                0,
+                format!("目录 {dir} 与 issue.toml 中的 year = {}, number = {} 不符，应为 {expected}", meta.year, meta.number),
+            ));
+            continue;
+        }
+        let mut seen = HashMap::new();
+        for (i, name) in meta.sections.iter().enumerate() {
+            if let Some(first) = seen.insert(name.as_str(), i) {
+                diags.push(Diagnostic::new(&path, 0, format!("栏目「{name}」重复（第 {} 项与第 {} 项）", first + 1, i + 1)));
+            }
+        }
+        let title = format!("{}年第{}期", meta.year, meta.number);
+        let sections = meta.sections.iter().map(|name| Section { name: name.clone(), documents: Vec::new() }).collect();
+        built.insert(dir.clone(), Issue { title, url: format!("{dir}/index.html"), dir, sections, meta });
+    }
+
+    let mut numbers: HashMap<String, (PathBuf, usize)> = HashMap::new();
+    for (dir, mut doc, section_line, number_line) in docs {
+        let Some(issue) = built.get_mut(&dir) else {
+            diags.push(Diagnostic::new(&doc.source, 0, format!("所在目录 {dir} 没有 issue.toml，无法确定期次")));
+            continue;
+        };
+        if let Some(number) = &doc.meta.number {
+            if let Some((other, other_line)) = numbers.insert(number_key(number), (doc.source.clone(), number_line)) {
+                diags.push(Diagnostic::new(
+                    &doc.source,
+                    number_line,
+                    format!("发文字号「{number}」重复：{}:{} 已使用", other.display(), other_line),
+                ));
+            }
+        }
+        let Some(section) = issue.sections.iter_mut().find(|s| s.name == doc.meta.section) else {
+            let known: Vec<&str> = issue.sections.iter().map(|s| s.name.as_str()).collect();
+            diags.push(Diagnostic::new(
+                &doc.source,
+                section_line,
+                format!("栏目「{}」不在本期 issue.toml 的 sections 中（{}）", doc.meta.section, known.join("、")),
+            ));
+            continue;
+        };
+        doc.year = issue.meta.year;
+        doc.issue = issue.meta.number;
+        doc.issue_title = issue.title.clone();
+        section.documents.push(doc);
+    }
+
+    let about = match content.join("about.md") {
+        path if path.is_file() => parse_page(&path).map_err(|d| diags.push(d)).ok(),
+        _ => None,
+    };
+
+    Error::check(diags)?;
+    let mut issues: Vec<Issue> = built.into_values().collect();
+    for issue in &mut issues {
+        for section in &mut issue.sections {
+            section.documents.sort_by(|a, b| (a.meta.page, &a.slug).cmp(&(b.meta.page, &b.slug)));
+        }
+    }
+    issues.sort_by_key(|i| (i.meta.year, i.meta.number));
+    Ok(Site { config: config.expect("no diagnostics means site.toml parsed"), issues, about })
+}
+
+enum Parsed {
+    Issue { dir: String, path: PathBuf, meta: IssueMeta },
+    Doc { dir: String, doc: Document, section_line: usize, number_line: usize },
+}
+
+fn parse_entry(path: &Path, entry: &Entry) -> std::result::Result<Parsed, Diagnostic> {
+    let text = read_text(path)?;
+    match entry {
+        Entry::IssueMeta { dir } => {
+            let meta: IssueMeta = parse_toml(path, &text, 1)?;
+            Ok(Parsed::Issue { dir: dir.clone(), path: path.to_path_buf(), meta })
+        }
+        Entry::Document { dir } => {
+            let slug = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
+            if !valid_slug(&slug) {
+                return Err(Diagnostic::new(
+                    path,
+                    0,
+                    "文件名决定网址，只能用小写英文字母、数字和连字符（如 p001.md），且不超过 64 个字符",
+                ));
+            }
+            let (fm, fm_line, body, body_line) = split_front_matter(path, &text)?;
+            let meta: FrontMatter = parse_toml(path, fm, fm_line)?;
+            let key_line = |key: &str| fm_line + line_of_key(fm, key).unwrap_or(0);
+            if meta.title.trim().is_empty() {
+                return Err(Diagnostic::new(path, key_line("title"), "标题（title）不能为空"));
+            }
+            if meta.issuer.trim().is_empty() {
+                return Err(Diagnostic::new(path, key_line("issuer"), "发文机关（issuer）不能为空"));
+            }
+            if meta.page == 0 {
+                return Err(Diagnostic::new(path, key_line("page"), "起始页码（page）应从 1 开始"));
+            }
+            if meta.number.as_deref().is_some_and(|n| n.trim().is_empty()) {
+                return Err(Diagnostic::new(path, key_line("number"), "发文字号（number）为空；没有文号时请删去这一行"));
+            }
+            if meta.date.day.is_none() {
+                return Err(Diagnostic::new(path, key_line("date"), "成文日期（date）须写到日，如 2022-04-01"));
+            }
+            let doc = Document {
+                url: format!("{dir}/{slug}.html"),
+                slug,
+                year: 0,
+                issue: 0,
+                issue_title: String::new(),
+                source: path.to_path_buf(),
+                body: body.to_string(),
+                body_line,
+                meta,
+            };
+            Ok(Parsed::Doc { dir: dir.clone(), doc, section_line: key_line("section"), number_line: key_line("number") })
+        }
+    }
+}
+
+/// A standalone page: optional front matter with a `title`, then Markdown.
+fn parse_page(path: &Path) -> std::result::Result<Page, Diagnostic> {
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct PageMeta {
+        title: String,
+    }
+    let text = read_text(path)?;
+    if text.starts_with("+++") {
+        let (fm, fm_line, body, body_line) = split_front_matter(path, &text)?;
+        let meta: PageMeta = parse_toml(path, fm, fm_line)?;
+        Ok(Page { title: meta.title, source: path.to_path_buf(), body: body.to_string(), body_line })
+    } else {
+        Ok(Page { title: "本刊简介".into(), source: path.to_path_buf(), body: text, body_line: 1 })
+    }
+}
+
+/// Reads a content file as UTF-8 text with `\n` line ends and no BOM.
+pub fn read_text(path: &Path) -> std::result::Result<String, Diagnostic> {
+    let bytes = std::fs::read(path).map_err(|e| Diagnostic::new(path, 0, format!("无法读取：{e}")))?;
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let line = e.as_bytes()[..valid].iter().filter(|&&b| b == b'\n').count() + 1;
+            return Err(Diagnostic::new(
+                path,
+                line,
+                "不是 UTF-8 编码（可能是 GBK）：请用 UTF-8 保存，或用 gongbao import 导入",
+            ));
+        }
+    };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    Ok(if text.contains('\r') { text.replace("\r\n", "\n").replace('\r', "\n") } else { text.to_string() })
+}
+
+/// Splits `+++\n<toml>\n+++\n<body>`; returns the TOML, its first line, the body, its first line.
+pub fn split_front_matter<'a>(path: &Path, text: &'a str) -> std::result::Result<(&'a str, usize, &'a str, usize), Diagnostic> {
+    let rest = text
+        .strip_prefix("+++\n")
+        .ok_or_else(|| Diagnostic::new(path, 1, "文件应以一行 +++ 开头，后接 TOML 格式的元数据，再以一行 +++ 结束"))?;
+    let end = if rest.starts_with("+++") { Some(0) } else { rest.find("\n+++").map(|i| i + 1) };
+    let end = end
+        .filter(|&i| rest[i + 3..].is_empty() || rest[i + 3..].starts_with('\n'))
+        .ok_or_else(|| Diagnostic::new(path, 1, "元数据没有结束：缺少第二行 +++"))?;
+    let fm = &rest[..end];
+    let body = rest[end + 3..].strip_prefix('\n').unwrap_or(&rest[end + 3..]);
+    let body_line = 2 + fm.matches('\n').count() + 1;
+    Ok((fm, 2, body, body_line))
+}
+
+/// Parses TOML that starts on line `first_line` of `path`, naming the line of any error.
+fn parse_toml<T: DeserializeOwned>(path: &Path, text: &str, first_line: usize) -> std::result::Result<T, Diagnostic> {
+    toml::from_str(text).map_err(|e| {
+        let line = e.span().map(|s| line_of_offset(text, s.start)).unwrap_or(1) + first_line - 1;
+        Diagnostic::new(path, line, explain_toml(e.message()))
+    })
+}
+
+fn explain_toml(message: &str) -> String {
+    let message = message.trim();
+    if let Some(field) = message.strip_prefix("missing field ") {
+        format!("缺少必填字段 {field}")
+    } else if let Some(rest) = message.strip_prefix("unknown field ") {
+        let (field, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
+        format!("未知字段 {field}；可用字段：{expected}")
+    } else {
+        format!("TOML 格式错误：{message}")
+    }
+}
+
+/// 0-based line of `key = …` within a TOML text.
+fn line_of_key(toml: &str, key: &str) -> Option<usize> {
+    toml.lines().position(|line| {
+        line.trim_start().strip_prefix(key).is_some_and(|rest| rest.trim_start().starts_with('='))
+    })
+}
+
+fn valid_slug(slug: &str) -> bool {
+    !slug.is_empty()
+        && slug.len() <= 64
+        && slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !slug.starts_with('-')
+        && slug != "index"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn front_matter_is_split_with_line_numbers() {
+        let text = "+++\ntitle = \"t\"\n+++\nbody\n";
+        let (fm, fm_line, body, body_line) = split_front_matter(Path::new("x.md"), text).unwrap();
+        assert_eq!((fm, fm_line, body, body_line), ("title = \"t\"\n", 2, "body\n", 4));
+        assert!(split_front_matter(Path::new("x.md"), "title = 1\n").is_err());
+        assert!(split_front_matter(Path::new("x.md"), "+++\ntitle = 1\n").is_err());
+        assert!(split_front_matter(Path::new("x.md"), "+++\n+++\n").is_ok());
+    }
+
+    #[test]
+    fn toml_errors_point_at_the_line() {
+        let err = parse_toml::<FrontMatter>(Path::new("a.md"), "title = \"x\"\npage = \"one\"\n", 2).unwrap_err();
+        assert_eq!(err.line, 3, "{err}");
+    }
+
+    #[test]
+    fn slugs_are_fat32_safe_ascii() {
+        assert!(valid_slug("p001"));
+        assert!(valid_slug("hzbf-2022-8"));
+        for bad in ["P001", "通知", "a b", "-x", "index", "a.b", ""] {
+            assert!(!valid_slug(bad), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,37 @@
+//! Stage 1: load `content/` into a validated [`Site`]. Every problem becomes a [`Diagnostic`]
+//! naming the file and line; the stage fails as a whole so nothing half-valid is rendered.
+
+mod load;
+pub mod model;
+
+pub use load::{load, read_text, split_front_matter};
+pub use model::*;
+
+/// The comparison form of a 发文字号: any bracket style (〔〕 [] 【】 () （） ［］ 〈〉), full-width
+/// digits and white space all fold to one spelling, so 惠政办发[2022]8号 equals 惠政办发〔2022〕8号.
+pub fn number_key(number: &str) -> String {
+    number
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            '[' | '【' | '(' | '（' | '［' | '〈' | '〖' | '{' => '〔',
+            ']' | '】' | ')' | '）' | '］' | '〉' | '〗' | '}' => '〕',
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+            c => c,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::number_key;
+
+    #[test]
+    fn document_numbers_compare_in_any_bracket_style() {
+        let key = number_key("惠政办发〔2022〕8号");
+        for spelling in ["惠政办发[2022]8号", "惠政办发【2022】8号", "惠政办发(2022)8号", "惠政办发（２０２２）８号", "惠政办发 [2022] 8号"] {
+            assert_eq!(number_key(spelling), key, "{spelling}");
+        }
+        assert_ne!(number_key("惠政办发〔2022〕18号"), key);
+    }
+}

@@ -1,0 +1,292 @@
+//! The plain data of a gazette archive: a [`Site`] holds [`Issue`]s, an issue holds its
+//! [`Section`]s in print order, a section holds its [`Document`]s. Templates receive these as is.
+
+use serde::{Deserialize, Serialize};
+
+/// `content/site.toml`: facts about the gazette itself.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SiteConfig {
+    /// 刊名, e.g. 石嘴山市惠农区人民政府公报.
+    pub name: String,
+    /// 主办单位.
+    pub publisher: String,
+    /// 主管单位, when it differs from the publisher.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supervisor: Option<String>,
+    /// 刊号 or 准印号.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub serial: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub postcode: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// The government portal the gazette belongs to (shown, linked).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub website: Option<String>,
+    /// Where `public/` is published, e.g. `https://www.huinong.gov.cn/gongbao/`. Only used for
+    /// canonical URLs; every link between pages stays relative.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base_url: Option<String>,
+    /// A folder under `themes/` beside the content folder whose templates override the default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub theme: Option<String>,
+}
+
+/// A calendar date as printed: 成文日期 always has a day, an issue's 出版日期 may only have a month.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct GDate {
+    pub year: u16,
+    pub month: u8,
+    pub day: Option<u8>,
+}
+
+impl GDate {
+    /// Parses `2022-04-01`, `2022-04`, `2022年4月1日` or `2022年4月`; full-width digits are accepted.
+    pub fn parse(text: &str) -> Option<GDate> {
+        let ascii: String = text
+            .trim()
+            .chars()
+            .map(|c| match c {
+                '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+                '年' | '月' | '－' | '/' | '.' => '-',
+                '日' => ' ',
+                c => c,
+            })
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        let ascii = ascii.trim_end_matches('-');
+        let mut parts = ascii.split('-');
+        let year: u16 = parts.next()?.parse().ok()?;
+        let month: u8 = parts.next()?.parse().ok()?;
+        let day: Option<u8> = match parts.next() {
+            Some(d) => Some(d.parse().ok()?),
+            None => None,
+        };
+        if parts.next().is_some() || !(1000..=9999).contains(&year) || !(1..=12).contains(&month) {
+            return None;
+        }
+        if let Some(d) = day {
+            if d == 0 || d > days_in_month(year, month) {
+                return None;
+            }
+        }
+        Some(GDate { year, month, day })
+    }
+
+    /// `2022-04-01` or `2022-04`.
+    pub fn iso(&self) -> String {
+        match self.day {
+            Some(d) => format!("{:04}-{:02}-{:02}", self.year, self.month, d),
+            None => format!("{:04}-{:02}", self.year, self.month),
+        }
+    }
+
+    /// `2022年4月1日` or `2022年4月`, as printed.
+    pub fn chinese(&self) -> String {
+        match self.day {
+            Some(d) => format!("{}年{}月{}日", self.year, self.month, d),
+            None => format!("{}年{}月", self.year, self.month),
+        }
+    }
+}
+
+fn days_in_month(year: u16, month: u8) -> u8 {
+    match month {
+        4 | 6 | 9 | 11 => 30,
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        _ => 31,
+    }
+}
+
+impl Serialize for GDate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.iso())
+    }
+}
+
+impl<'de> Deserialize<'de> for GDate {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        GDate::parse(&text).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "日期「{text}」无法识别，应写作 2022-04-01 或 2022年4月1日"
+            ))
+        })
+    }
+}
+
+/// One line of the masthead (版权页) as printed: 主编：宋文祥.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct MastheadEntry {
+    pub label: String,
+    pub value: String,
+}
+
+/// `content/<year>/<NN>/issue.toml`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct IssueMeta {
+    pub year: u16,
+    /// 期.
+    pub number: u16,
+    /// 总期号.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_number: Option<u32>,
+    /// 出版日期; a month is enough.
+    pub date: GDate,
+    /// 栏目, in print order.
+    pub sections: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub masthead: Vec<MastheadEntry>,
+    /// File name of the print PDF beside issue.toml.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pdf: Option<String>,
+}
+
+/// 效力状态.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+pub enum Status {
+    #[serde(rename = "有效")]
+    InForce,
+    #[serde(rename = "废止")]
+    Repealed,
+    #[serde(rename = "失效")]
+    Expired,
+}
+
+/// The TOML front matter of a document, between `+++` lines.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct FrontMatter {
+    pub title: String,
+    /// 发文字号; 大事记 have none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number: Option<String>,
+    /// 发文机关.
+    pub issuer: String,
+    /// 成文日期.
+    pub date: GDate,
+    /// 栏目: one of the issue's sections.
+    pub section: String,
+    /// 起始页码 in the printed issue.
+    pub page: u32,
+    /// 公开属性, e.g. 此件公开发布.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disclosure: Option<String>,
+    /// 主送机关.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub addressee: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
+    /// 主题分类.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub topic: Option<String>,
+    /// 索引号.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub index_id: Option<String>,
+}
+
+/// One document of an issue, with where it came from and where it goes.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Document {
+    #[serde(flatten)]
+    pub meta: FrontMatter,
+    /// Path of the page relative to the output root, e.g. `2022/02/p001.html`.
+    pub url: String,
+    /// The file stem, which fixes the URL.
+    pub slug: String,
+    pub year: u16,
+    pub issue: u16,
+    /// 2022年第2期.
+    pub issue_title: String,
+    /// The Markdown source file, relative to the content folder (for messages).
+    #[serde(skip)]
+    pub source: std::path::PathBuf,
+    /// The Markdown body and the line of the file it starts on.
+    #[serde(skip)]
+    pub body: String,
+    #[serde(skip)]
+    pub body_line: usize,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Section {
+    pub name: String,
+    pub documents: Vec<Document>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Issue {
+    #[serde(flatten)]
+    pub meta: IssueMeta,
+    /// 2022年第2期.
+    pub title: String,
+    /// Output folder relative to the root, e.g. `2022/02`.
+    pub dir: String,
+    /// `2022/02/index.html`.
+    pub url: String,
+    /// Sections in print order with their documents in print order (the 目录).
+    #[serde(rename = "toc")]
+    pub sections: Vec<Section>,
+}
+
+impl Issue {
+    /// Documents in print order.
+    pub fn documents(&self) -> impl Iterator<Item = &Document> {
+        self.sections.iter().flat_map(|s| s.documents.iter())
+    }
+}
+
+/// A standalone page such as `about.md` (简介).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Page {
+    pub title: String,
+    #[serde(skip)]
+    pub source: std::path::PathBuf,
+    #[serde(skip)]
+    pub body: String,
+    #[serde(skip)]
+    pub body_line: usize,
+}
+
+/// The whole archive. Issues are sorted oldest first (the order of `documents.json`).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Site {
+    pub config: SiteConfig,
+    pub issues: Vec<Issue>,
+    #[serde(skip)]
+    pub about: Option<Page>,
+}
+
+impl Site {
+    pub fn documents(&self) -> impl Iterator<Item = &Document> {
+        self.issues.iter().flat_map(|i| i.documents())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_parse_in_print_and_iso_forms() {
+        let d = GDate::parse("2022年4月1日").unwrap();
+        assert_eq!(d.iso(), "2022-04-01");
+        assert_eq!(d.chinese(), "2022年4月1日");
+        assert_eq!(GDate::parse("２０２２年４月１日"), Some(d));
+        assert_eq!(GDate::parse("2022-04-01"), Some(d));
+        assert_eq!(GDate::parse("2022-07").unwrap().chinese(), "2022年7月");
+        assert_eq!(GDate::parse("2022 年 7 月").unwrap().iso(), "2022-07");
+        for bad in ["2022-02-30", "2022-13-01", "四月", "", "2022-04-01-02", "2023-02-29"] {
+            assert_eq!(GDate::parse(bad), None, "{bad}");
+        }
+        assert!(GDate::parse("2024-02-29").is_some());
+    }
+}
