@@ -5,3 +5,5 @@
 
 pub mod content;
 pub mod error;
+pub mod render;
+pub mod output;

@@ -1,0 +1,286 @@
+//! Markdown → HTML for gazette documents, plus the plain text the search index reads.
+//!
+//! Beyond CommonMark + GFM tables it does what official text needs: every heading gets a stable
+//! id (its explicit `{#id}`, else one made from its text), tables scroll inside their own box on a
+//! phone, the signature (发文机关 + 成文日期) is right-aligned as printed, and raw HTML is refused
+//! with the line it is on, so nothing unescaped from content reaches a page.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
+use serde::Serialize;
+
+use crate::error::{line_of_offset, Diagnostic};
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Rendered {
+    pub html: String,
+    /// The visible text, one block per line: what search indexes and excerpts show.
+    pub text: String,
+    pub headings: Vec<Heading>,
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// Renders `body`, which starts on line `first_line` of `file`.
+pub fn render(body: &str, file: &Path, first_line: usize) -> Result<Rendered, Vec<Diagnostic>> {
+    let mut events: Vec<(Event, usize)> = Vec::new();
+    let mut errors = Vec::new();
+    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        if let Event::Html(raw) | Event::InlineHtml(raw) = &event {
+            let line = line_of_offset(body, range.start) + first_line - 1;
+            let snippet: String = raw.trim().chars().take(40).collect();
+            errors.push(Diagnostic::new(
+                file,
+                line,
+                format!("不允许在正文中使用 HTML 标记（{snippet}）；如需显示尖括号请写作 \\< 或使用全角〈〉"),
+            ));
+        }
+        events.push((event, range.start));
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let events: Vec<Event> = events.into_iter().map(|(e, _)| e).collect();
+    Ok(transform(events))
+}
+
+/// Plain text of a Markdown body without rendering HTML (raw HTML is dropped).
+pub fn plain_text(body: &str) -> String {
+    let mut text = String::new();
+    for event in Parser::new_ext(body, options()) {
+        push_text(&mut text, &event);
+    }
+    text.trim_end().to_string()
+}
+
+fn push_text(text: &mut String, event: &Event) {
+    match event {
+        Event::Text(t) | Event::Code(t) => text.push_str(t),
+        Event::SoftBreak | Event::HardBreak => text.push('\n'),
+        Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::TableRow | TagEnd::TableHead | TagEnd::Item) => {
+            if !text.ends_with('\n') {
+                text.push('\n');
+            }
+        }
+        Event::End(TagEnd::TableCell) => text.push('\t'),
+        _ => {}
+    }
+}
+
+fn transform(events: Vec<Event>) -> Rendered {
+    let paragraph_class = classify_paragraphs(&events);
+    let mut out: Vec<Event> = Vec::with_capacity(events.len() + 16);
+    let mut text = String::new();
+    let mut headings = Vec::new();
+    let mut used_ids: HashMap<String, usize> = HashMap::new();
+    let mut paragraph_index = 0;
+    let mut i = 0;
+    while i < events.len() {
+        let event = &events[i];
+        push_text(&mut text, event);
+        match event {
+            Event::Start(Tag::Heading { level, id, classes, attrs }) => {
+                // Gather the heading's inline events to know its text before opening it.
+                let end = events[i..].iter().position(|e| matches!(e, Event::End(TagEnd::Heading(_)))).map_or(events.len(), |p| i + p);
+                let inner = &events[i + 1..end];
+                let mut heading_text = String::new();
+                for e in inner {
+                    push_text(&mut heading_text, e);
+                }
+                let heading_text = heading_text.trim().to_string();
+                let base = id.as_ref().map(|s| s.to_string()).unwrap_or_else(|| slugify(&heading_text));
+                let id = unique_id(&mut used_ids, base);
+                headings.push(Heading { level: *level as u8, id: id.clone(), text: heading_text });
+                out.push(Event::Start(Tag::Heading {
+                    level: *level,
+                    id: Some(CowStr::from(id)),
+                    classes: classes.clone(),
+                    attrs: attrs.clone(),
+                }));
+                for e in inner {
+                    push_text(&mut text, e);
+                    out.push(e.clone());
+                }
+                i = end;
+                continue;
+            }
+            Event::Start(Tag::Table(_)) => {
+                out.push(Event::Html(CowStr::Borrowed("<div class=\"table-wrap\">")));
+                out.push(event.clone());
+            }
+            Event::End(TagEnd::Table) => {
+                out.push(event.clone());
+                out.push(Event::Html(CowStr::Borrowed("</div>\n")));
+            }
+            Event::Start(Tag::Paragraph) => {
+                match paragraph_class.get(paragraph_index).copied().flatten() {
+                    Some(class) => out.push(Event::Html(CowStr::from(format!("<p class=\"{class}\">")))),
+                    None => out.push(event.clone()),
+                }
+                paragraph_index += 1;
+            }
+            Event::End(TagEnd::Paragraph) => {
+                // Closing is the same whatever the opening tag carried.
+                out.push(Event::Html(CowStr::Borrowed("</p>\n")));
+            }
+            _ => out.push(event.clone()),
+        }
+        i += 1;
+    }
+    let mut html = String::with_capacity(text.len() * 2);
+    pulldown_cmark::html::push_html(&mut html, out.into_iter());
+    Rendered { html, text: text.trim_end().to_string(), headings }
+}
+
+/// Finds the paragraphs that are the printed signature and the disclosure note, by their text:
+/// a date alone on a line (2022年4月1日), the short issuer line right above it, and （此件公开发布）.
+fn classify_paragraphs(events: &[Event]) -> Vec<Option<&'static str>> {
+    let mut texts: Vec<(String, bool)> = Vec::new(); // (text, top-level paragraph)
+    let mut depth_in_container = 0usize;
+    let mut current: Option<String> = None;
+    for event in events {
+        match event {
+            Event::Start(Tag::BlockQuote(_) | Tag::Item | Tag::FootnoteDefinition(_)) => depth_in_container += 1,
+            Event::End(TagEnd::BlockQuote(_) | TagEnd::Item | TagEnd::FootnoteDefinition) => {
+                depth_in_container = depth_in_container.saturating_sub(1)
+            }
+            Event::Start(Tag::Paragraph) => current = Some(String::new()),
+            Event::End(TagEnd::Paragraph) => {
+                texts.push((current.take().unwrap_or_default(), depth_in_container == 0));
+            }
+            e => {
+                if let Some(t) = current.as_mut() {
+                    push_text(t, e);
+                }
+            }
+        }
+    }
+    let mut classes = vec![None; texts.len()];
+    for (i, (text, top)) in texts.iter().enumerate() {
+        let text = text.trim();
+        if !top {
+            continue;
+        }
+        if is_date_line(text) {
+            classes[i] = Some("signature");
+            if i > 0 && texts[i - 1].1 && is_signer_line(texts[i - 1].0.trim()) {
+                classes[i - 1] = Some("signature");
+            }
+        } else if text.starts_with('（') && text.ends_with('）') && text.contains("公开") && text.chars().count() <= 20 {
+            classes[i] = Some("disclosure");
+        }
+    }
+    classes
+}
+
+fn is_date_line(text: &str) -> bool {
+    text.chars().count() <= 12
+        && text.ends_with('日')
+        && text.contains('年')
+        && crate::content::GDate::parse(text).is_some_and(|d| d.day.is_some())
+}
+
+fn is_signer_line(text: &str) -> bool {
+    let n = text.chars().count();
+    (2..=40).contains(&n) && !text.chars().any(|c| "。，；：:,;！？".contains(c))
+}
+
+/// An id from heading text: letters, digits and CJK kept, the rest dropped, so that
+/// `一、重大行政决策的范围` gives `一重大行政决策的范围`.
+fn slugify(text: &str) -> String {
+    let id: String = text
+        .chars()
+        .filter_map(|c| {
+            if c.is_alphanumeric() {
+                Some(c.to_lowercase().next().unwrap_or(c))
+            } else if c == ' ' || c == '-' || c == '_' {
+                Some('-')
+            } else {
+                None
+            }
+        })
+        .collect();
+    let id = id.trim_matches('-').to_string();
+    if id.is_empty() {
+        "section".to_string()
+    } else {
+        id
+    }
+}
+
+fn unique_id(used: &mut HashMap<String, usize>, base: String) -> String {
+    let count = used.entry(base.clone()).or_insert(0);
+    *count += 1;
+    if *count == 1 {
+        base
+    } else {
+        let id = format!("{base}-{count}");
+        used.insert(id.clone(), 1);
+        id
+    }
+}
+
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn html(md: &str) -> String {
+        render(md, Path::new("t.md"), 1).unwrap().html
+    }
+
+    #[test]
+    fn headings_get_stable_unique_ids() {
+        let r = render("### 一、总体要求\n\n### 一、总体要求\n\n## 附件1 {#fujian-1}\n", Path::new("t.md"), 1).unwrap();
+        let ids: Vec<&str> = r.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["一总体要求", "一总体要求-2", "fujian-1"]);
+        assert!(r.html.contains("<h3 id=\"一总体要求\">一、总体要求</h3>"), "{}", r.html);
+    }
+
+    #[test]
+    fn raw_html_is_refused_with_its_line() {
+        let errors = render("第一段\n\n<script>alert(1)</script>\n\n文字<b>粗</b>\n", Path::new("d.md"), 10).unwrap_err();
+        let lines: Vec<usize> = errors.iter().map(|d| d.line).collect();
+        assert_eq!(lines[0], 12);
+        assert!(lines.contains(&14), "{errors:?}");
+        assert!(errors[0].to_string().starts_with("d.md:12: "));
+    }
+
+    #[test]
+    fn tables_scroll_in_their_own_box() {
+        let out = html("| 序号 | 名称 |\n|---|---|\n| 1 | 甲 |\n");
+        assert!(out.starts_with("<div class=\"table-wrap\"><table>"), "{out}");
+        assert!(out.contains("<th>序号</th>"));
+    }
+
+    #[test]
+    fn signature_and_disclosure_are_marked() {
+        let out = html("正文。\n\n惠农区人民政府办公室\n\n2022年4月1日\n\n（此件公开发布）\n");
+        assert!(out.contains("<p>正文。</p>"), "{out}");
+        assert!(out.contains("<p class=\"signature\">惠农区人民政府办公室</p>"), "{out}");
+        assert!(out.contains("<p class=\"signature\">2022年4月1日</p>"), "{out}");
+        assert!(out.contains("<p class=\"disclosure\">（此件公开发布）</p>"), "{out}");
+    }
+
+    #[test]
+    fn text_is_escaped_and_extracted() {
+        let r = render("甲 \\<b\\> & 乙\n\n| a | b |\n|---|---|\n| 1 | 2 |\n", Path::new("t.md"), 1).unwrap();
+        assert!(r.html.contains("甲 &lt;b&gt; &amp; 乙"), "{}", r.html);
+        assert_eq!(r.text, "甲 <b> & 乙\na\tb\t\n1\t2");
+        assert_eq!(plain_text("## 标题\n\n段落"), "标题\n段落");
+    }
+}

@@ -1,0 +1,3 @@
+//! Stage 2: render the validated site into pages.
+
+pub mod markdown;
