@@ -1,9 +1,53 @@
 //! gongbao (公报): builds a static, searchable archive of a government gazette.
 //!
-//! The build is a pipeline of stages, each a module that takes data in and hands data on:
-//! [`content`] (load + validate) → [`render`] (Markdown + templates) → [`output`] (write, swap in).
+//! [`build`] runs the pipeline, one module per stage, each taking data in and handing data on:
+//! [`content`] (load + validate) → [`render`] (Markdown, templates) → [`output`] (write, swap in).
 
 pub mod content;
 pub mod error;
-pub mod render;
 pub mod output;
+pub mod render;
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+pub use error::{Error, Result};
+
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    pub content: PathBuf,
+    pub output: PathBuf,
+    /// Overrides `base_url` of site.toml.
+    pub base_url: Option<String>,
+}
+
+/// What a successful build did, for the one-line summary.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Report {
+    pub issues: usize,
+    pub documents: usize,
+    pub files: usize,
+    pub bytes: u64,
+    pub millis: u128,
+}
+
+/// Builds the site from `options.content` into `options.output`. On any error the previous
+/// output is left exactly as it was.
+pub fn build(options: &BuildOptions) -> Result<Report> {
+    let started = Instant::now();
+    let site = content::load(&options.content)?;
+    let base_url = options.base_url.as_deref().or(site.config.base_url.as_deref());
+    let theme = render::Theme::load(&options.content, site.config.theme.as_deref())?;
+    let bodies = render::render_bodies(&site)?;
+    let staging = output::Staging::create(&options.output)?;
+    render::render_pages(&site, &bodies, &theme, base_url, &|file| staging.write(&file))?;
+    let report = Report {
+        issues: site.issues.len(),
+        documents: bodies.len(),
+        files: staging.files_written(),
+        bytes: staging.bytes_written(),
+        millis: 0,
+    };
+    staging.commit()?;
+    Ok(Report { millis: started.elapsed().as_millis(), ..report })
+}
