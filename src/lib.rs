@@ -29,25 +29,39 @@ pub struct Report {
     pub files: usize,
     pub bytes: u64,
     pub millis: u128,
+    /// Wall time of each stage in microseconds, in pipeline order.
+    pub stages: Vec<(&'static str, u128)>,
 }
 
 /// Builds the site from `options.content` into `options.output`. On any error the previous
 /// output is left exactly as it was.
 pub fn build(options: &BuildOptions) -> Result<Report> {
     let started = Instant::now();
+    let mut stages = Vec::new();
+    let mut lap = Instant::now();
+    let mut stage = |name: &'static str| {
+        stages.push((name, lap.elapsed().as_micros()));
+        lap = Instant::now();
+    };
+
     let site = content::load(&options.content)?;
+    stage("load");
     let base_url = options.base_url.as_deref().or(site.config.base_url.as_deref());
     let theme = render::Theme::load(&options.content, site.config.theme.as_deref())?;
     let bodies = render::render_bodies(&site)?;
+    stage("markdown");
     let staging = output::Staging::create(&options.output)?;
     render::render_pages(&site, &bodies, &theme, base_url, &|file| staging.write(&file))?;
-    let report = Report {
+    stage("pages");
+    let (files, bytes) = (staging.files_written(), staging.bytes_written());
+    staging.commit()?;
+    stage("swap");
+    Ok(Report {
         issues: site.issues.len(),
         documents: bodies.len(),
-        files: staging.files_written(),
-        bytes: staging.bytes_written(),
-        millis: 0,
-    };
-    staging.commit()?;
-    Ok(Report { millis: started.elapsed().as_millis(), ..report })
+        files,
+        bytes,
+        millis: started.elapsed().as_millis(),
+        stages,
+    })
 }
