@@ -5,6 +5,7 @@
 
 pub mod content;
 pub mod error;
+pub mod links;
 pub mod output;
 pub mod render;
 
@@ -51,8 +52,14 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
     let bodies = render::render_bodies(&site)?;
     stage("markdown");
     let staging = output::Staging::create(&options.output)?;
-    render::render_pages(&site, &bodies, &theme, base_url, &|file| staging.write(&file))?;
+    let links = links::LinkIndex::default();
+    render::render_pages(&site, &bodies, &theme, base_url, &|file| {
+        links.add(&file);
+        staging.write(&file)
+    })?;
     stage("pages");
+    Error::check(links::blame(&links.broken(), &site))?;
+    stage("links");
     let (files, bytes) = (staging.files_written(), staging.bytes_written());
     staging.commit()?;
     stage("swap");

@@ -26,6 +26,12 @@ enum Command {
         #[arg(long)]
         base_url: Option<String>,
     },
+    /// 检查已生成的网站：每个站内链接和锚点都必须存在（用于生成后又手工修改过的网站）
+    Check {
+        /// 网站目录
+        #[arg(default_value = "public")]
+        dir: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -45,6 +51,7 @@ fn main() -> ExitCode {
                 )
             })
         }
+        Command::Check { dir } => check(&dir),
     };
     match result {
         Ok(summary) => {
@@ -56,4 +63,16 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn check(dir: &std::path::Path) -> gongbao::Result<String> {
+    let index = gongbao::links::LinkIndex::from_dir(dir)?;
+    let broken = index.broken();
+    if broken.is_empty() {
+        return Ok(format!("{}：所有站内链接和锚点均有效", dir.display()));
+    }
+    for b in &broken {
+        eprintln!("{}/{}: {}: {}", dir.display(), b.page, gongbao::links::percent_decode(&b.link), b.reason);
+    }
+    Err(gongbao::Error::Other(format!("共 {} 个无效链接", broken.len())))
 }
