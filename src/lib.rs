@@ -45,11 +45,13 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
         lap = Instant::now();
     };
 
-    let site = content::load(&options.content)?;
+    let mut site = content::load(&options.content)?;
     stage("load");
+    let refs = links::citations::cross_reference(&mut site);
+    stage("citations");
     let base_url = options.base_url.as_deref().or(site.config.base_url.as_deref());
     let theme = render::Theme::load(&options.content, site.config.theme.as_deref())?;
-    let bodies = render::render_bodies(&site)?;
+    let bodies = render::render_bodies(&site, &refs.urls)?;
     stage("markdown");
     let staging = output::Staging::create(&options.output)?;
     let links = links::LinkIndex::default();

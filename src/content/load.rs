@@ -212,6 +212,9 @@ fn parse_entry(path: &Path, entry: &Entry) -> std::result::Result<Parsed, Diagno
                 body: body.to_string(),
                 body_line,
                 meta,
+                cites: Vec::new(),
+                cited_by: Vec::new(),
+                repealed_by: None,
             };
             Ok(Parsed::Doc { dir: dir.clone(), doc, section_line: key_line("section"), number_line: key_line("number") })
         }

@@ -1,6 +1,7 @@
 //! Links between documents and pages: checking that every internal link resolves.
 
 mod check;
+pub mod citations;
 
 pub use check::{percent_decode, BrokenLink, LinkIndex};
 

@@ -6,6 +6,7 @@
 //! with the line it is on, so nothing unescaped from content reaches a page.
 
 use std::collections::HashMap;
+use std::ops::Range;
 use std::path::Path;
 
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
@@ -35,9 +36,17 @@ fn options() -> Options {
         | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
+/// Finds the spans of a text that should link elsewhere (cited document numbers), with the href.
+pub type Linker<'a> = &'a (dyn Fn(&str) -> Vec<(Range<usize>, String)> + Sync);
+
+/// A [`Linker`] that links nothing.
+pub fn no_links(_: &str) -> Vec<(Range<usize>, String)> {
+    Vec::new()
+}
+
 /// Renders `body`, which starts on line `first_line` of `file`.
-pub fn render(body: &str, file: &Path, first_line: usize) -> Result<Rendered, Vec<Diagnostic>> {
-    let mut events: Vec<(Event, usize)> = Vec::new();
+pub fn render(body: &str, file: &Path, first_line: usize, linker: Linker) -> Result<Rendered, Vec<Diagnostic>> {
+    let mut events: Vec<Event> = Vec::new();
     let mut errors = Vec::new();
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         if let Event::Html(raw) | Event::InlineHtml(raw) = &event {
@@ -49,13 +58,17 @@ pub fn render(body: &str, file: &Path, first_line: usize) -> Result<Rendered, Ve
                 format!("不允许在正文中使用 HTML 标记（{snippet}）；如需显示尖括号请写作 \\< 或使用全角〈〉"),
             ));
         }
-        events.push((event, range.start));
+        // The parser splits text at characters such as [ ]; joined, a number like
+        // 惠政办发[2022]8号 is one text again.
+        match (events.last_mut(), event) {
+            (Some(Event::Text(prev)), Event::Text(next)) => *prev = CowStr::from(format!("{prev}{next}")),
+            (_, event) => events.push(event),
+        }
     }
     if !errors.is_empty() {
         return Err(errors);
     }
-    let events: Vec<Event> = events.into_iter().map(|(e, _)| e).collect();
-    Ok(transform(events))
+    Ok(transform(events, linker))
 }
 
 /// Plain text of a Markdown body without rendering HTML (raw HTML is dropped).
@@ -81,13 +94,14 @@ fn push_text(text: &mut String, event: &Event) {
     }
 }
 
-fn transform(events: Vec<Event>) -> Rendered {
+fn transform(events: Vec<Event>, linker: Linker) -> Rendered {
     let paragraph_class = classify_paragraphs(&events);
     let mut out: Vec<Event> = Vec::with_capacity(events.len() + 16);
     let mut text = String::new();
     let mut headings = Vec::new();
     let mut used_ids: HashMap<String, usize> = HashMap::new();
     let mut paragraph_index = 0;
+    let mut in_link_or_code = 0usize;
     let mut i = 0;
     while i < events.len() {
         let event = &events[i];
@@ -115,8 +129,28 @@ fn transform(events: Vec<Event>) -> Rendered {
                     push_text(&mut text, e);
                     out.push(e.clone());
                 }
+                // Headings are not linked: the closing tag comes next.
                 i = end;
                 continue;
+            }
+            Event::Start(Tag::Link { .. } | Tag::CodeBlock(_)) => {
+                in_link_or_code += 1;
+                out.push(event.clone());
+            }
+            Event::End(TagEnd::Link | TagEnd::CodeBlock) => {
+                in_link_or_code -= 1;
+                out.push(event.clone());
+            }
+            Event::Text(t) if in_link_or_code == 0 => {
+                let mut last = 0;
+                for (range, href) in linker(t) {
+                    out.push(Event::Text(CowStr::from(t[last..range.start].to_string())));
+                    out.push(Event::Html(CowStr::from(format!("<a class=\"cite\" href=\"{}\">", escape_attr(&href)))));
+                    out.push(Event::Text(CowStr::from(t[range.clone()].to_string())));
+                    out.push(Event::Html(CowStr::Borrowed("</a>")));
+                    last = range.end;
+                }
+                out.push(Event::Text(CowStr::from(t[last..].to_string())));
             }
             Event::Start(Tag::Table(_)) => {
                 out.push(Event::Html(CowStr::Borrowed("<div class=\"table-wrap\">")));
@@ -187,6 +221,10 @@ fn classify_paragraphs(events: &[Event]) -> Vec<Option<&'static str>> {
     classes
 }
 
+fn escape_attr(text: &str) -> String {
+    text.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;")
+}
+
 fn is_date_line(text: &str) -> bool {
     text.chars().count() <= 12
         && text.ends_with('日')
@@ -240,12 +278,12 @@ mod tests {
     use super::*;
 
     fn html(md: &str) -> String {
-        render(md, Path::new("t.md"), 1).unwrap().html
+        render(md, Path::new("t.md"), 1, &no_links).unwrap().html
     }
 
     #[test]
     fn headings_get_stable_unique_ids() {
-        let r = render("### 一、总体要求\n\n### 一、总体要求\n\n## 附件1 {#fujian-1}\n", Path::new("t.md"), 1).unwrap();
+        let r = render("### 一、总体要求\n\n### 一、总体要求\n\n## 附件1 {#fujian-1}\n", Path::new("t.md"), 1, &no_links).unwrap();
         let ids: Vec<&str> = r.headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids, ["一总体要求", "一总体要求-2", "fujian-1"]);
         assert!(r.html.contains("<h3 id=\"一总体要求\">一、总体要求</h3>"), "{}", r.html);
@@ -253,7 +291,7 @@ mod tests {
 
     #[test]
     fn raw_html_is_refused_with_its_line() {
-        let errors = render("第一段\n\n<script>alert(1)</script>\n\n文字<b>粗</b>\n", Path::new("d.md"), 10).unwrap_err();
+        let errors = render("第一段\n\n<script>alert(1)</script>\n\n文字<b>粗</b>\n", Path::new("d.md"), 10, &no_links).unwrap_err();
         let lines: Vec<usize> = errors.iter().map(|d| d.line).collect();
         assert_eq!(lines[0], 12);
         assert!(lines.contains(&14), "{errors:?}");
@@ -277,8 +315,17 @@ mod tests {
     }
 
     #[test]
+    fn cited_numbers_become_links_outside_links_and_code() {
+        let linker = |t: &str| t.find("惠政办发").map(|s| (s..s + "惠政办发[2022]8号".len(), "../../2022/02/p001.html".to_string())).into_iter().collect();
+        let r = render("见惠政办发[2022]8号。\n\n[惠政办发[2022]8号](x.html)\n\n    惠政办发[2022]8号\n", Path::new("t.md"), 1, &linker).unwrap();
+        assert!(r.html.contains("<p>见<a class=\"cite\" href=\"../../2022/02/p001.html\">惠政办发[2022]8号</a>。</p>"), "{}", r.html);
+        assert_eq!(r.html.matches("class=\"cite\"").count(), 1, "{}", r.html);
+        assert!(r.text.starts_with("见惠政办发[2022]8号。"));
+    }
+
+    #[test]
     fn text_is_escaped_and_extracted() {
-        let r = render("甲 \\<b\\> & 乙\n\n| a | b |\n|---|---|\n| 1 | 2 |\n", Path::new("t.md"), 1).unwrap();
+        let r = render("甲 \\<b\\> & 乙\n\n| a | b |\n|---|---|\n| 1 | 2 |\n", Path::new("t.md"), 1, &no_links).unwrap();
         assert!(r.html.contains("甲 &lt;b&gt; &amp; 乙"), "{}", r.html);
         assert_eq!(r.text, "甲 <b> & 乙\na\tb\t\n1\t2");
         assert_eq!(plain_text("## 标题\n\n段落"), "标题\n段落");

@@ -4,22 +4,36 @@
 pub mod markdown;
 mod theme;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use rayon::prelude::*;
 use serde::Serialize;
 use tera::Context;
 
-use crate::content::{Document, Issue, Site, SiteConfig};
+use crate::content::{number_key, Document, Issue, Site, SiteConfig};
+use crate::links::citations;
 use crate::error::{Error, Result};
 use crate::output::OutputFile;
 pub use markdown::Rendered;
 pub use theme::Theme;
 
-/// Renders every document body; fails with every raw-HTML error at once.
-pub fn render_bodies(site: &Site) -> Result<Vec<Rendered>> {
+/// Renders every document body, linking the document numbers it cites that the archive holds
+/// (`numbers`: comparison key → URL); fails with every raw-HTML error at once.
+pub fn render_bodies(site: &Site, numbers: &HashMap<String, String>) -> Result<Vec<Rendered>> {
     let docs: Vec<&Document> = site.documents().collect();
-    let results: Vec<_> = docs.par_iter().map(|d| markdown::render(&d.body, &d.source, d.body_line)).collect();
+    let known = |key: &str| numbers.contains_key(key);
+    let results: Vec<_> = docs
+        .par_iter()
+        .map(|d| {
+            let linker = |text: &str| {
+                citations::find(text, &known)
+                    .into_iter()
+                    .filter_map(|c| numbers.get(&number_key(&c.text)).filter(|url| **url != d.url).map(|url| (c.range, format!("../../{url}"))))
+                    .collect()
+            };
+            markdown::render(&d.body, &d.source, d.body_line, &linker)
+        })
+        .collect();
     let mut rendered = Vec::with_capacity(results.len());
     let mut errors = Vec::new();
     for result in results {
@@ -140,7 +154,7 @@ pub fn render_pages(
         body: String::new(),
         body_line: 1,
     });
-    let about_html = markdown::render(&about.body, &about.source, about.body_line).map_err(Error::Content)?.html;
+    let about_html = markdown::render(&about.body, &about.source, about.body_line, &markdown::no_links).map_err(Error::Content)?.html;
     let mut ctx = Context::from_serialize(common("", "about.html")).map_err(tera_error)?;
     ctx.insert("page", &about);
     ctx.insert("body", &about_html);
