@@ -127,7 +127,13 @@ pub fn import(text: &str, year: u16, issue: u16) -> Result<Imported, ImportError
         .unwrap_or(GDate { year, month: 1, day: None });
 
     let about_lines = about_start.map(|s| &lines[s + 1..]).unwrap_or(&[]);
-    let about = about_start.map(|_| markdown::render(&repair::blocks(about_lines)));
+    // The printed heading (《…公报》简介) opens the body, so that no printed text is lost; the
+    // page title stays 本刊简介.
+    let about = about_start.map(|s| {
+        let mut blocks = vec![repair::Block::Heading { level: 2, text: tidy_spaces(lines[s]), id: None }];
+        blocks.extend(repair::blocks(about_lines));
+        markdown::render(&blocks)
+    });
     let name = about_start
         .and_then(|s| about_heading(lines[s]))
         .filter(|n| !n.is_empty())

@@ -13,11 +13,12 @@ pub struct Person {
     pub post: String,
 }
 
-/// A role label: a few Chinese characters ending the way titles of members end.
+/// A role label: a few Chinese characters ending the way names of roles end (组长, 成员,
+/// 召集人, 主任, 顾问, 总指挥, 书记, 主席, 经理). `发行：`, `牵头单位：` are not roles.
 fn role_like(label: &str) -> bool {
     let k = key(label);
     let n = len(&k);
-    (1..=5).contains(&n) && k.chars().all(is_ideograph) && k.ends_with(['长', '员', '人', '任', '问'])
+    (1..=5).contains(&n) && k.chars().all(is_ideograph) && k.ends_with(['长', '员', '人', '任', '问', '挥', '记', '席', '理'])
 }
 
 fn is_ideograph(c: char) -> bool {
@@ -86,6 +87,7 @@ mod tests {
         let p = role_line("成 员:宋文祥 区人民政府办公室主任").unwrap();
         assert_eq!(p.role.as_deref(), Some("成员"));
         assert_eq!(person(" 龙振菊 区财政局副局长").unwrap().name, "龙振菊");
+        assert_eq!(role_line("副总指挥：孙七 区人民政府副区长").unwrap().role.as_deref(), Some("副总指挥"));
         assert_eq!(role_line("发行：内部资料 免费交流"), None);
         assert_eq!(role_line("牵头单位：区工业信息化和商务局"), None);
         assert_eq!(person("同日，市人民政府 副市长"), None);
