@@ -28,7 +28,10 @@ fn import_and_load(text: &str, year: u16, issue: u16) -> (tempfile::TempDir, Imp
 
 /// The 13 documents as printed in the 目录 of 2022年第2期, with issuer and date from their
 /// signatures: (slug, title, number, issuer, date, section, page).
-const SEED_TOC: [(&str, &str, Option<&str>, &str, &str, &str, u32); 13] = {
+/// (slug, title, number, issuer, date, section, page)
+type Row = (&'static str, &'static str, Option<&'static str>, &'static str, &'static str, &'static str, u32);
+
+const SEED_TOC: [Row; 13] = {
     const O: &str = "惠农区人民政府办公室";
     const F: &str = "惠农区人民政府办公室文件";
     const D: &str = "惠农区大事记";
@@ -292,5 +295,29 @@ fn no_input_makes_it_panic() {
     let _ = import::import(&thinned.join("\n"), 2022, 2);
     for odd in ["", "\n\n", "目录", "目录\n\t1", "目录\n（惠政发〔2022〕1号）……1", "目录\n甲……99999\n甲", "目录\n【】\n甲……1\n甲\n2022年1月1日"] {
         let _ = import::import(odd, 2022, 2);
+    }
+}
+
+#[test]
+fn imported_markdown_has_no_raw_html_and_keeps_printed_numbers() {
+    use pulldown_cmark::{Event, Options, Parser, Tag};
+    let options = Options::ENABLE_TABLES | Options::ENABLE_HEADING_ATTRIBUTES;
+    for (text, year, issue) in [(seed(), 2022, 2), (fixture(), 2023, 1)] {
+        let imported = import::import(&text, year, issue).unwrap();
+        let bodies = imported.documents.iter().map(|d| (d.slug.clone(), d.body.clone())).chain(imported.about.clone().map(|a| ("about".into(), a)));
+        for (slug, body) in bodies {
+            let mut ids = Vec::new();
+            for event in Parser::new_ext(&body, options) {
+                match event {
+                    Event::Html(h) | Event::InlineHtml(h) => panic!("{slug}: raw HTML {h}"),
+                    Event::Start(Tag::List(_)) => panic!("{slug}: printed numbering became a Markdown list"),
+                    Event::Start(Tag::Heading { id: Some(id), .. }) => ids.push(id.to_string()),
+                    _ => {}
+                }
+            }
+            if body.contains("{#wenben}") {
+                assert!(ids.contains(&"wenben".to_string()), "{slug}: {ids:?}");
+            }
+        }
     }
 }

@@ -113,7 +113,7 @@ fn entry_line(line: &str) -> Option<(&str, u32)> {
         return None;
     }
     let (rest, page) = line.split_at(line.len() - digits);
-    let text = rest.trim_end_matches(|c: char| c == '…' || c == '·' || c == '.' || c == '⋯' || c == '－' || c == '-');
+    let text = rest.trim_end_matches(['…', '·', '.', '⋯', '－', '-']);
     let leader = &rest[text.len()..];
     let tabbed = text.ends_with('\t');
     let dots = leader.chars().count() >= 2 || leader.contains('…') || leader.contains('⋯');
