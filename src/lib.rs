@@ -1,10 +1,12 @@
 //! gongbao (公报): builds a static, searchable archive of a government gazette.
 //!
 //! [`build`] runs the pipeline, one module per stage, each taking data in and handing data on:
-//! [`content`] (load + validate) → [`render`] (Markdown, templates) → [`output`] (write, swap in).
+//! [`content`] (load + validate) → [`links`] (citations) → [`render`] (Markdown, templates) →
+//! [`output`] (write, swap in). [`import`] turns a printed issue's text into `content/`.
 
 pub mod content;
 pub mod error;
+pub mod import;
 pub mod links;
 pub mod output;
 pub mod render;

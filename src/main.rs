@@ -26,6 +26,23 @@ enum Command {
         #[arg(long)]
         base_url: Option<String>,
     },
+    /// 导入一期公报：从印刷版 PDF 提取的文本生成 content/<年>/<期>/
+    Import {
+        /// 提取的文本文件（UTF-8 或 GBK/GB18030）
+        file: PathBuf,
+        /// 年份
+        #[arg(long)]
+        year: u16,
+        /// 期号
+        #[arg(long)]
+        issue: u16,
+        /// 内容目录
+        #[arg(long, default_value = "content")]
+        content: PathBuf,
+        /// 覆盖已存在的期次目录
+        #[arg(long)]
+        force: bool,
+    },
     /// 检查已生成的网站：每个站内链接和锚点都必须存在（用于生成后又手工修改过的网站）
     Check {
         /// 网站目录
@@ -50,6 +67,9 @@ fn main() -> ExitCode {
                     output.display()
                 )
             })
+        }
+        Command::Import { file, year, issue, content, force } => {
+            gongbao::import::run(&file, year, issue, &content, force).map_err(|e| gongbao::Error::Other(e.to_string()))
         }
         Command::Check { dir } => check(&dir),
     };
