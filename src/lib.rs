@@ -32,6 +32,8 @@ pub struct Report {
     pub files: usize,
     pub bytes: u64,
     pub millis: u128,
+    /// Cited document numbers the archive does not hold → URLs of the pages citing them.
+    pub external_citations: std::collections::BTreeMap<String, Vec<String>>,
     /// Wall time of each stage in microseconds, in pipeline order.
     pub stages: Vec<(&'static str, u128)>,
 }
@@ -73,6 +75,7 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
         files,
         bytes,
         millis: started.elapsed().as_millis(),
+        external_citations: refs.external,
         stages,
     })
 }

@@ -57,7 +57,7 @@ fn main() -> ExitCode {
         Command::Build { content, output, base_url } => {
             let options = gongbao::BuildOptions { content, output: output.clone(), base_url };
             gongbao::build(&options).map(|r| {
-                format!(
+                let mut text = format!(
                     "已生成 {} 期、{} 篇文件：写入 {} 个文件（{:.1} MB），用时 {} ms → {}",
                     r.issues,
                     r.documents,
@@ -65,7 +65,14 @@ fn main() -> ExitCode {
                     r.bytes as f64 / 1_048_576.0,
                     r.millis,
                     output.display()
-                )
+                );
+                if !r.external_citations.is_empty() {
+                    text.push_str(&format!("\n引用了 {} 个本库未收录的文号（保留为文字）：", r.external_citations.len()));
+                    for (number, pages) in &r.external_citations {
+                        text.push_str(&format!("\n  {number}：{}", pages.join("、")));
+                    }
+                }
+                text
             })
         }
         Command::Import { file, year, issue, content, force } => {

@@ -90,6 +90,11 @@ struct DocumentRecord<'a> {
     date: String,
     section: &'a str,
     page: u32,
+    /// 效力状态: 已废止 when a later document repeals it, else as declared (有效 by default).
+    status: &'a str,
+    repealed_by: Option<&'a str>,
+    cites: Vec<&'a str>,
+    cited_by: Vec<&'a str>,
 }
 
 /// Renders every page of the site and hands each file to `emit` as soon as it is made.
@@ -180,11 +185,24 @@ pub fn render_pages(
             date: d.meta.date.iso(),
             section: &d.meta.section,
             page: d.meta.page,
+            status: status_text(d),
+            repealed_by: d.repealed_by.as_ref().map(|r| r.url.as_str()),
+            cites: d.cites.iter().map(|r| r.url.as_str()).collect(),
+            cited_by: d.cited_by.iter().map(|r| r.url.as_str()).collect(),
         })
         .collect();
     let mut json = serde_json::to_vec_pretty(&records).map_err(|e| Error::Other(e.to_string()))?;
     json.push(b'\n');
     emit(OutputFile::new("data/documents.json", json))
+}
+
+fn status_text(doc: &Document) -> &'static str {
+    use crate::content::Status;
+    match (&doc.repealed_by, doc.meta.status) {
+        (Some(_), _) | (None, Some(Status::Repealed)) => "已废止",
+        (None, Some(Status::Expired)) => "已失效",
+        (None, Some(Status::InForce) | None) => "有效",
+    }
 }
 
 fn with_slash(url: &str) -> String {
