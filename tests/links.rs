@@ -37,8 +37,9 @@ fn check_reports_exactly_the_links_a_deleted_page_broke() {
             "public/2022/02/p001.html: ../../2022/02/p003.html: 文件 2022/02/p003.html 不存在",
             "public/2022/02/p060.html: ../../2022/02/p003.html: 文件 2022/02/p003.html 不存在",
             "public/index.html: 2022/02/p003.html: 文件 2022/02/p003.html 不存在",
+            "public/wenhao.html: 2022/02/p003.html: 文件 2022/02/p003.html 不存在",
         ],
         "{err}"
     );
-    assert!(err.contains("共 4 个无效链接"));
+    assert!(err.contains("共 5 个无效链接"));
 }

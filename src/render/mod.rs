@@ -153,6 +153,12 @@ pub fn render_pages(
     ctx.insert("issues", &issues);
     emit(OutputFile::new("search.html", theme.render("search.html", &ctx)?))?;
 
+    let mut ctx = Context::from_serialize(common("", "wenhao.html")).map_err(tera_error)?;
+    let groups = number_index(&docs);
+    ctx.insert("count", &groups.iter().flat_map(|g| &g.years).map(|y| y.entries.len()).sum::<usize>());
+    ctx.insert("groups", &groups);
+    emit(OutputFile::new("wenhao.html", theme.render("wenhao.html", &ctx)?))?;
+
     let about = site.about.clone().unwrap_or_else(|| crate::content::Page {
         title: "本刊简介".into(),
         source: Default::default(),
@@ -194,6 +200,63 @@ pub fn render_pages(
     let mut json = serde_json::to_vec_pretty(&records).map_err(|e| Error::Other(e.to_string()))?;
     json.push(b'\n');
     emit(OutputFile::new("data/documents.json", json))
+}
+
+#[derive(Serialize)]
+struct NumberEntry<'a> {
+    number: &'a str,
+    key: String,
+    url: &'a str,
+    title: &'a str,
+    repealed: bool,
+    #[serde(skip)]
+    sequence: u64,
+}
+
+#[derive(Serialize)]
+struct NumberYear<'a> {
+    year: String,
+    entries: Vec<NumberEntry<'a>>,
+}
+
+#[derive(Serialize)]
+struct NumberGroup<'a> {
+    code: String,
+    years: Vec<NumberYear<'a>>,
+}
+
+/// Every 发文字号 of the archive, grouped by issuer code (惠政办发…) and year (newest first),
+/// sorted by sequence number, for the 文号索引 page.
+fn number_index<'a>(docs: &[(&'a Issue, &'a Document)]) -> Vec<NumberGroup<'a>> {
+    let mut groups: BTreeMap<String, BTreeMap<std::cmp::Reverse<String>, Vec<NumberEntry<'a>>>> = BTreeMap::new();
+    for (_, doc) in docs {
+        let Some(number) = doc.meta.number.as_deref() else { continue };
+        let key = number_key(number);
+        let (code, year, sequence) = split_number(&key).unwrap_or(("其他", "", 0));
+        let entry = NumberEntry { number, key: key.clone(), url: &doc.url, title: &doc.meta.title, repealed: doc.repealed_by.is_some(), sequence };
+        groups.entry(code.to_string()).or_default().entry(std::cmp::Reverse(year.to_string())).or_default().push(entry);
+    }
+    groups
+        .into_iter()
+        .map(|(code, years)| NumberGroup {
+            code,
+            years: years
+                .into_iter()
+                .map(|(year, mut entries)| {
+                    entries.sort_by(|a, b| (a.sequence, &a.key).cmp(&(b.sequence, &b.key)));
+                    NumberYear { year: year.0, entries }
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// 惠政办发〔2022〕8号 → (惠政办发, 2022, 8), from a [`number_key`].
+fn split_number(key: &str) -> Option<(&str, &str, u64)> {
+    let (code, rest) = key.split_once('〔')?;
+    let (year, rest) = rest.split_once('〕')?;
+    let sequence = rest.strip_suffix('号')?.parse().ok()?;
+    (!code.is_empty() && year.len() == 4 && year.bytes().all(|b| b.is_ascii_digit())).then_some((code, year, sequence))
 }
 
 fn status_text(doc: &Document) -> &'static str {
