@@ -43,3 +43,28 @@ fn check_reports_exactly_the_links_a_deleted_page_broke() {
     );
     assert!(err.contains("共 5 个无效链接"));
 }
+
+#[test]
+fn aliases_become_redirect_pages_and_bad_ones_are_refused() {
+    let ws = Workspace::new(&fixture("site"));
+    ws.edit("2022/02/p003.md", "page = 3\n", "page = 3\naliases = [\"2022/02/yibao.html\", \"old/2022-25.html\"]\n");
+    ws.build_ok();
+    let redirect = ws.read("old/2022-25.html");
+    assert!(redirect.contains("<meta http-equiv=\"refresh\" content=\"0; url=../2022/02/p003.html\">"), "{redirect}");
+    assert!(redirect.contains("<a href=\"../2022/02/p003.html\">惠农区人民政府办公室关于建立惠农区医疗保障基金监管联席会议制度的通知</a>"));
+    assert!(ws.read("2022/02/yibao.html").contains("url=../../2022/02/p003.html"));
+
+    for (alias, why) in [
+        ("/2022/x.html", "应为相对于网站根目录的路径"),
+        ("../x.html", "只能用小写英文字母"),
+        ("2022/02/X.html", "只能用小写英文字母"),
+        ("2022/02/x", "应以 .html 结尾"),
+        ("index.html", "与网站自身的文件重名"),
+        ("2022/02/p001.html", "与现有页面重名"),
+    ] {
+        ws.edit("2022/02/p003.md", "aliases = [", &format!("aliases = [\"{alias}\", "));
+        let err = ws.build_err();
+        assert!(err.contains(alias) && err.contains(why), "{alias}: {err}");
+        ws.edit("2022/02/p003.md", &format!("aliases = [\"{alias}\", "), "aliases = [");
+    }
+}

@@ -191,6 +191,10 @@ pub struct FrontMatter {
     /// 索引号.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub index_id: Option<String>,
+    /// Earlier paths of this document (e.g. `2022/02/old.html`): each gets a page that sends the
+    /// reader on, so links printed in older notices keep working.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
 }
 
 /// One document of an issue, with where it came from and where it goes.

@@ -48,6 +48,7 @@ pub fn build(entry: &TocEntry, number: Option<String>, lines: &[&str]) -> Result
         status: None,
         topic: None,
         index_id: None,
+        aliases: Vec::new(),
     };
     Ok(Built { front, body: markdown::render(&blocks) })
 }

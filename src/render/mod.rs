@@ -127,6 +127,17 @@ pub fn render_pages(
         emit(OutputFile::new(doc.url.clone(), theme.render("document.html", &ctx)?))
     })?;
 
+    // Old paths of documents: a page that sends the reader on (meta refresh works on file://).
+    for (_, doc) in &docs {
+        for alias in &doc.meta.aliases {
+            let root = "../".repeat(alias.matches('/').count());
+            let mut ctx = Context::from_serialize(Common { site: &site.config, root: &root, assets: &theme.assets, canonical: canonical(&doc.url) })
+                .map_err(tera_error)?;
+            ctx.insert("doc", doc);
+            emit(OutputFile::new(alias.clone(), theme.render("redirect.html", &ctx)?))?;
+        }
+    }
+
     site.issues.par_iter().try_for_each(|issue| {
         let mut ctx = Context::from_serialize(common("../../", &issue.url)).map_err(tera_error)?;
         ctx.insert("issue", &IssueView::new(issue));

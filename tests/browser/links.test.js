@@ -44,3 +44,18 @@ test('a ¶ link to a clause shows on keyboard focus', async () => {
   assert.equal(await anchor.evaluate((a) => getComputedStyle(a).opacity), '1');
   await page.close();
 });
+
+test('an alias page sends the reader on to the document, from file://', async () => {
+  const os = require('node:os');
+  const { REPO } = require('./lib.js');
+  const content = fs.mkdtempSync(path.join(os.tmpdir(), 'gongbao-alias-'));
+  fs.cpSync(path.join(REPO, 'content'), content, { recursive: true });
+  const file = path.join(content, target.url.replace(/\.html$/, '.md'));
+  fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/\npage = /, '\naliases = ["old/hzbf-2022-31.html"]\npage = '));
+  const aliased = buildSite(content);
+  const page = await browser.newPage();
+  await page.goto(fileUrl(aliased, 'old/hzbf-2022-31.html'));
+  await page.waitForURL((url) => url.href.endsWith(target.url), { timeout: 5000 });
+  assert.equal(await page.textContent('h1'), target.title);
+  await page.close();
+});
