@@ -6,4 +6,5 @@
 pub mod content;
 pub mod error;
 pub mod render;
+pub mod search;
 pub mod output;
