@@ -21,7 +21,7 @@ fn main() {
         let site = gongbao::content::load(source).unwrap_or_else(|e| panic!("{e}"));
         let texts = site
             .documents()
-            .map(|d| gongbao::render::markdown::render(&d.body, &d.source, d.body_line).expect("renders").text)
+            .map(|d| gongbao::render::markdown::render(&d.body, &d.source, d.body_line, &|_| Vec::new()).expect("renders").text)
             .collect::<Vec<_>>();
         (site, texts)
     } else {

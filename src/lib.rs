@@ -1,10 +1,93 @@
 //! gongbao (公报): builds a static, searchable archive of a government gazette.
 //!
-//! The build is a pipeline of stages, each a module that takes data in and hands data on:
-//! [`content`] (load + validate) → [`render`] (Markdown + templates) → [`output`] (write, swap in).
+//! [`build`] runs the pipeline, one module per stage, each taking data in and handing data on:
+//! [`content`] (load + validate) → [`links`] (citations) → [`render`] (Markdown, templates) →
+//! [`output`] (write, swap in). [`import`] turns a printed issue's text into `content/`.
 
 pub mod content;
 pub mod error;
-pub mod render;
+pub mod import;
+pub mod links;
 pub mod search;
 pub mod output;
+pub mod render;
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+pub use error::{Error, Result};
+
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    pub content: PathBuf,
+    pub output: PathBuf,
+    /// Overrides `base_url` of site.toml.
+    pub base_url: Option<String>,
+}
+
+/// What a successful build did, for the one-line summary.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Report {
+    pub issues: usize,
+    pub documents: usize,
+    pub files: usize,
+    pub bytes: u64,
+    pub millis: u128,
+    /// Cited document numbers the archive does not hold → URLs of the pages citing them.
+    pub external_citations: std::collections::BTreeMap<String, Vec<String>>,
+    /// Wall time of each stage in microseconds, in pipeline order.
+    pub stages: Vec<(&'static str, u128)>,
+}
+
+/// Builds the site from `options.content` into `options.output`. On any error the previous
+/// output is left exactly as it was.
+pub fn build(options: &BuildOptions) -> Result<Report> {
+    let started = Instant::now();
+    let mut stages = Vec::new();
+    let mut lap = Instant::now();
+    let mut stage = |name: &'static str| {
+        stages.push((name, lap.elapsed().as_micros()));
+        lap = Instant::now();
+    };
+
+    let mut site = content::load(&options.content)?;
+    stage("load");
+    let refs = links::citations::cross_reference(&mut site);
+    stage("citations");
+    let base_url = options.base_url.as_deref().or(site.config.base_url.as_deref());
+    let theme = render::Theme::load(&options.content, site.config.theme.as_deref())?;
+    let bodies = render::render_bodies(&site, &refs.urls)?;
+    stage("markdown");
+    let staging = output::Staging::create(&options.output)?;
+    let links = links::LinkIndex::default();
+    // The search index needs only the plain texts: it is built while the pages render.
+    let texts: Vec<String> = bodies.iter().map(|b| b.text.clone()).collect();
+    let (pages, index) = rayon::join(
+        || {
+            render::render_pages(&site, &bodies, &theme, base_url, &|file| {
+                links.add(&file);
+                staging.write(&file)
+            })
+        },
+        || search::build_index(&site, &texts),
+    );
+    pages?;
+    for file in &index {
+        staging.write(file)?;
+    }
+    stage("pages+search");
+    Error::check(links::blame(&links.broken(), &site))?;
+    stage("links");
+    let (files, bytes) = (staging.files_written(), staging.bytes_written());
+    staging.commit()?;
+    stage("swap");
+    Ok(Report {
+        issues: site.issues.len(),
+        documents: bodies.len(),
+        files,
+        bytes,
+        millis: started.elapsed().as_millis(),
+        external_citations: refs.external,
+        stages,
+    })
+}

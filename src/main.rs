@@ -1,7 +1,105 @@
-fn main() {
-    let site = gongbao::content::load(std::path::Path::new("content"));
-    match site {
-        Ok(s) => println!("{}", s.issues.len()),
-        Err(e) => eprintln!("{e}"),
+//! The `gongbao` command line.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "gongbao", version, about = "公报：把政府公报生成可检索的静态网站")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// 生成网站：读取内容目录，写入输出目录（失败时原有输出保持不变）
+    Build {
+        /// 内容目录
+        #[arg(long, default_value = "content")]
+        content: PathBuf,
+        /// 输出目录
+        #[arg(long, default_value = "public")]
+        output: PathBuf,
+        /// 网站的正式地址（如 https://www.huinong.gov.cn/gongbao/），覆盖 site.toml 中的 base_url
+        #[arg(long)]
+        base_url: Option<String>,
+    },
+    /// 导入一期公报：从印刷版 PDF 提取的文本生成 content/<年>/<期>/
+    Import {
+        /// 提取的文本文件（UTF-8 或 GBK/GB18030）
+        file: PathBuf,
+        /// 年份
+        #[arg(long)]
+        year: u16,
+        /// 期号
+        #[arg(long)]
+        issue: u16,
+        /// 内容目录
+        #[arg(long, default_value = "content")]
+        content: PathBuf,
+        /// 覆盖已存在的期次目录
+        #[arg(long)]
+        force: bool,
+    },
+    /// 检查已生成的网站：每个站内链接和锚点都必须存在（用于生成后又手工修改过的网站）
+    Check {
+        /// 网站目录
+        #[arg(default_value = "public")]
+        dir: PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Build { content, output, base_url } => {
+            let options = gongbao::BuildOptions { content, output: output.clone(), base_url };
+            gongbao::build(&options).map(|r| {
+                let mut text = format!(
+                    "已生成 {} 期、{} 篇文件：写入 {} 个文件（{:.1} MB），用时 {} ms → {}",
+                    r.issues,
+                    r.documents,
+                    r.files,
+                    r.bytes as f64 / 1_048_576.0,
+                    r.millis,
+                    output.display()
+                );
+                if !r.external_citations.is_empty() {
+                    text.push_str(&format!("\n引用了 {} 个本库未收录的文号（保留为文字）：", r.external_citations.len()));
+                    for (number, pages) in &r.external_citations {
+                        text.push_str(&format!("\n  {number}：{}", pages.join("、")));
+                    }
+                }
+                text
+            })
+        }
+        Command::Import { file, year, issue, content, force } => {
+            gongbao::import::run(&file, year, issue, &content, force).map_err(|e| gongbao::Error::Other(e.to_string()))
+        }
+        Command::Check { dir } => check(&dir),
+    };
+    match result {
+        Ok(summary) => {
+            println!("{summary}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("错误：{e}");
+            ExitCode::FAILURE
+        }
     }
+}
+
+fn check(dir: &std::path::Path) -> gongbao::Result<String> {
+    let index = gongbao::links::LinkIndex::from_dir(dir)?;
+    let broken = index.broken();
+    if broken.is_empty() {
+        return Ok(format!("{}：所有站内链接和锚点均有效", dir.display()));
+    }
+    for b in &broken {
+        eprintln!("{}/{}: {}: {}", dir.display(), b.page, gongbao::links::percent_decode(&b.link), b.reason);
+    }
+    Err(gongbao::Error::Other(format!("共 {} 个无效链接", broken.len())))
 }

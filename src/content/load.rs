@@ -74,6 +74,8 @@ pub fn load(content: &Path) -> Result<Site> {
         entries.par_iter().map(|(path, entry)| parse_entry(path, entry)).collect();
 
     let mut issues: BTreeMap<String, (PathBuf, IssueMeta)> = BTreeMap::new();
+    // Issues whose issue.toml is itself broken: their documents are not reported again.
+    let mut broken_issues = std::collections::HashSet::new();
     let mut docs: Vec<(String, Document, usize, usize)> = Vec::new();
     for result in parsed {
         match result {
@@ -81,7 +83,12 @@ pub fn load(content: &Path) -> Result<Site> {
                 issues.insert(dir, (path, meta));
             }
             Ok(Parsed::Doc { dir, doc, section_line, number_line }) => docs.push((dir, doc, section_line, number_line)),
-            Err(d) => diags.push(d),
+            Err(d) => {
+                if d.file.ends_with("issue.toml") {
+                    broken_issues.insert(d.file.parent().map(Path::to_path_buf));
+                }
+                diags.push(d)
+            }
         }
     }
 
@@ -110,6 +117,9 @@ pub fn load(content: &Path) -> Result<Site> {
     let mut numbers: HashMap<String, (PathBuf, usize)> = HashMap::new();
     for (dir, mut doc, section_line, number_line) in docs {
         let Some(issue) = built.get_mut(&dir) else {
+            if broken_issues.contains(&doc.source.parent().map(Path::to_path_buf)) {
+                continue;
+            }
             diags.push(Diagnostic::new(&doc.source, 0, format!("所在目录 {dir} 没有 issue.toml，无法确定期次")));
             continue;
         };
@@ -202,6 +212,9 @@ fn parse_entry(path: &Path, entry: &Entry) -> std::result::Result<Parsed, Diagno
                 body: body.to_string(),
                 body_line,
                 meta,
+                cites: Vec::new(),
+                cited_by: Vec::new(),
+                repealed_by: None,
             };
             Ok(Parsed::Doc { dir: dir.clone(), doc, section_line: key_line("section"), number_line: key_line("number") })
         }
@@ -274,6 +287,14 @@ fn explain_toml(message: &str) -> String {
     } else if let Some(rest) = message.strip_prefix("unknown field ") {
         let (field, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
         format!("未知字段 {field}；可用字段：{expected}")
+    } else if let Some((found, expected)) = message.strip_prefix("invalid type: ").and_then(|m| m.split_once(", expected ")) {
+        let expected = match expected {
+            "u8" | "u16" | "u32" | "u64" | "usize" => "整数",
+            "a string" => "带引号的文字",
+            "a sequence" => "列表 [ … ]",
+            other => other,
+        };
+        format!("TOML 格式错误：此处应为{expected}，实为 {found}")
     } else {
         format!("TOML 格式错误：{message}")
     }

@@ -214,6 +214,22 @@ pub struct Document {
     pub body: String,
     #[serde(skip)]
     pub body_line: usize,
+    /// Documents of the archive this one cites, and those citing it (filled by the links stage).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub cites: Vec<DocRef>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub cited_by: Vec<DocRef>,
+    /// The later document whose text repeals this one (…同时废止).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repealed_by: Option<DocRef>,
+}
+
+/// A reference to a document of the archive, as pages and data files show it.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct DocRef {
+    pub url: String,
+    pub title: String,
+    pub number: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]

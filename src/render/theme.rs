@@ -1,0 +1,127 @@
+//! Themes: Tera templates plus static assets. The default theme is compiled into the binary
+//! (see build.rs); a site may name a theme folder whose files override the default ones.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use sha2::{Digest, Sha256};
+use tera::Tera;
+use walkdir::WalkDir;
+
+use crate::error::{Error, Result};
+use crate::output::OutputFile;
+
+include!(concat!(env!("OUT_DIR"), "/default_theme.rs"));
+
+pub struct Theme {
+    pub tera: Tera,
+    /// Static file name (`style.css`) → its output path with a content hash (`assets/style.1a2b3c4d.css`),
+    /// so web servers may cache assets forever and a new build is never served stale CSS.
+    pub assets: BTreeMap<String, String>,
+    pub static_files: Vec<OutputFile>,
+}
+
+impl Theme {
+    /// The default theme, overridden file by file by `themes/<name>/` beside the content folder.
+    pub fn load(content: &Path, name: Option<&str>) -> Result<Theme> {
+        let mut files: BTreeMap<String, Vec<u8>> =
+            DEFAULT_THEME.iter().map(|(path, bytes)| (path.to_string(), bytes.to_vec())).collect();
+        if let Some(name) = name.filter(|n| *n != "default") {
+            let dir = content.parent().unwrap_or(Path::new(".")).join("themes").join(name);
+            if !dir.is_dir() {
+                return Err(Error::Other(format!(
+                    "site.toml 指定的主题 theme = \"{name}\" 不存在：找不到目录 {}",
+                    dir.display()
+                )));
+            }
+            for entry in WalkDir::new(&dir).sort_by_file_name() {
+                let entry = entry.map_err(|e| Error::Other(format!("{}: {e}", dir.display())))?;
+                if entry.file_type().is_file() {
+                    let rel = entry.path().strip_prefix(&dir).expect("inside theme dir");
+                    let rel = rel.to_string_lossy().replace('\\', "/");
+                    let bytes = std::fs::read(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
+                    files.insert(rel, bytes);
+                }
+            }
+        }
+        Theme::from_files(files)
+    }
+
+    fn from_files(files: BTreeMap<String, Vec<u8>>) -> Result<Theme> {
+        let mut templates = Vec::new();
+        let mut assets = BTreeMap::new();
+        let mut static_files = Vec::new();
+        for (path, bytes) in files {
+            if let Some(name) = path.strip_prefix("templates/") {
+                let text = String::from_utf8(bytes)
+                    .map_err(|_| Error::Template(format!("模板 {path} 不是 UTF-8 编码")))?;
+                templates.push((name.to_string(), text));
+            } else if let Some(name) = path.strip_prefix("static/") {
+                let hashed = hashed_name(name, &bytes);
+                assets.insert(name.to_string(), hashed.clone());
+                static_files.push(OutputFile::new(hashed, bytes));
+            }
+        }
+        let mut tera = Tera::default();
+        tera.set_escape_fn(escape_html);
+        tera.add_raw_templates(templates).map_err(|e| Error::Template(describe(&e)))?;
+        Ok(Theme { tera, assets, static_files })
+    }
+
+    pub fn render(&self, template: &str, context: &tera::Context) -> Result<String> {
+        self.tera.render(template, context).map_err(|e| Error::Template(describe(&e)))
+    }
+}
+
+/// Tera's default escaper also encodes `/`, which turns every relative link into `..&#x2F;`:
+/// valid, but unreadable and harder to check. These five characters are all HTML needs.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn hashed_name(name: &str, bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    let hash: String = digest.iter().take(4).map(|b| format!("{b:02x}")).collect();
+    match name.rsplit_once('.') {
+        Some((stem, ext)) => format!("assets/{stem}.{hash}.{ext}"),
+        None => format!("assets/{name}.{hash}"),
+    }
+}
+
+/// Tera hides the useful part of an error in its source chain.
+fn describe(error: &tera::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(s) = source {
+        text.push_str("：");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_theme_is_embedded_and_compiles() {
+        let theme = Theme::load(Path::new("content"), None).unwrap();
+        for t in ["base.html", "index.html", "issue.html", "document.html", "about.html", "404.html"] {
+            assert!(theme.tera.get_template_names().any(|n| n == t), "{t}");
+        }
+        let css = &theme.assets["style.css"];
+        assert!(css.starts_with("assets/style.") && css.ends_with(".css") && css.len() == "assets/style.12345678.css".len());
+    }
+}

@@ -1,0 +1,193 @@
+//! Building fixture sites into temp folders and checking what a reader gets.
+
+mod common;
+
+use common::*;
+use std::fs;
+
+#[test]
+fn fixture_site_builds_every_page() {
+    let ws = Workspace::new(&fixture("site"));
+    let summary = ws.build_ok();
+    assert!(summary.contains("2 期、4 篇文件"), "{summary}");
+    for page in ["index.html", "about.html", "404.html", "search.html", "2022/02/index.html", "2022/02/p001.html", "2022/02/p003.html", "2022/02/p060.html", "2021/04/index.html", "2021/04/p001.html", "data/documents.json"] {
+        assert!(ws.public().join(page).is_file(), "{page} missing");
+    }
+    for (path, bytes) in tree(&ws.public()) {
+        if path.ends_with(".html") {
+            let html = String::from_utf8(bytes).unwrap();
+            assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"zh-CN\">"), "{path}");
+        }
+    }
+}
+
+#[test]
+fn documents_json_lists_documents_in_issue_and_print_order() {
+    let ws = Workspace::new(&fixture("site"));
+    ws.build_ok();
+    let docs: serde_json::Value = serde_json::from_str(&ws.read("data/documents.json")).unwrap();
+    let docs = docs.as_array().unwrap();
+    let urls: Vec<&str> = docs.iter().map(|d| d["url"].as_str().unwrap()).collect();
+    assert_eq!(urls, ["2021/04/p001.html", "2022/02/p001.html", "2022/02/p003.html", "2022/02/p060.html"]);
+    let first = &docs[1];
+    assert_eq!(first["title"], "惠农区人民政府办公室关于征集2022年度重大行政决策事项的通知");
+    assert_eq!(first["number"], "惠政办发〔2022〕8号");
+    assert_eq!(first["issuer"], "惠农区人民政府办公室");
+    assert_eq!(first["date"], "2022-04-01");
+    assert_eq!(first["section"], "惠农区人民政府办公室文件");
+    assert_eq!((first["year"].as_u64(), first["issue"].as_u64(), first["page"].as_u64()), (Some(2022), Some(2), Some(1)));
+    assert!(docs[3]["number"].is_null(), "大事记 have no number");
+}
+
+#[test]
+fn every_internal_link_is_relative_and_names_an_existing_file() {
+    let ws = Workspace::new(&fixture("site"));
+    ws.build_ok();
+    let mut checked = 0;
+    for (path, bytes) in tree(&ws.public()) {
+        if !path.ends_with(".html") || path == "404.html" {
+            continue;
+        }
+        let html = String::from_utf8(bytes).unwrap();
+        for link in links(&html) {
+            assert!(!link.contains("://") && !link.starts_with("//"), "{path}: external reference {link}");
+            if link.starts_with("mailto:") {
+                continue;
+            }
+            let target = link.split('#').next().unwrap().split('?').next().unwrap();
+            if target.is_empty() {
+                continue; // same-page anchor
+            }
+            assert!(!target.starts_with('/'), "{path}: absolute link {link}");
+            assert!(!target.ends_with('/'), "{path}: link to a folder {link}");
+            let resolved = ws.public().join(&path).parent().unwrap().join(target);
+            assert!(resolved.is_file(), "{path}: broken link {link}");
+            checked += 1;
+        }
+    }
+    assert!(checked > 50, "only {checked} links checked");
+}
+
+#[test]
+fn pages_show_the_printed_toc_and_document_metadata() {
+    let ws = Workspace::new(&fixture("site"));
+    ws.build_ok();
+    let issue = ws.read("2022/02/index.html");
+    let order: Vec<usize> = ["【惠农区人民政府办公室文件】", "惠政办发〔2022〕8号", "惠政办发〔2022〕25号", "【惠农区大事记】", "惠农区政府四月份大事记"]
+        .iter()
+        .map(|s| issue.find(s).unwrap_or_else(|| panic!("issue page lacks {s}")))
+        .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "目录 out of print order: {order:?}");
+    assert!(issue.contains("<span class=\"toc-page\" aria-label=\"第3页\">3</span>"));
+
+    let doc = ws.read("2022/02/p003.html");
+    for expected in ["<h1 class=\"doc-title\">惠农区人民政府办公室关于建立惠农区医疗保障基金监管联席会议制度的通知</h1>", "<th scope=\"row\">发文字号</th><td>惠政办发〔2022〕25号</td>", "2022年4月11日", "<th scope=\"row\">刊载期次</th><td><a href=\"../../2022/02/index.html\">2022年第2期</a>", "第3页", "此件公开发布", "首页</a> › <a href=\"../../2022/02/index.html\">2022年第2期</a> › ", "上一篇：惠农区人民政府办公室关于征集2022年度重大行政决策事项的通知", "下一篇：惠农区政府四月份大事记"] {
+        assert!(doc.contains(expected), "document page lacks {expected}");
+    }
+    // No 上一篇 across issues: 2021/04/p001 is the last document of its issue.
+    assert!(!ws.read("2021/04/p001.html").contains("下一篇"));
+
+    let home = ws.read("index.html");
+    let newest = home.find("2022年第2期").unwrap();
+    assert!(home.contains("最新一期"), "home shows the newest issue's 目录");
+    assert!(newest < home.find("2021年第4期").unwrap(), "issues newest first");
+}
+
+#[test]
+fn a_content_error_names_file_and_line_and_keeps_the_previous_output() {
+    let ws = Workspace::new(&fixture("site"));
+    ws.build_ok();
+    let before = tree(&ws.public());
+    ws.edit("2022/02/p003.md", "section = \"惠农区人民政府办公室文件\"", "section = \"不存在的栏目\"");
+    let err = ws.build_err();
+    assert!(err.contains("content/2022/02/p003.md:6: 栏目「不存在的栏目」不在本期"), "{err}");
+    assert_eq!(tree(&ws.public()), before, "a failed build changed public/");
+    let leftovers: Vec<_> = fs::read_dir(ws.dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(leftovers.len(), 2, "temporary folders left behind: {leftovers:?}");
+}
+
+#[test]
+fn every_kind_of_bad_content_is_reported_with_file_and_line() {
+    let ws = Workspace::new(&fixture("site"));
+    ws.edit("2022/02/p003.md", "number = \"惠政办发〔2022〕25号\"", "number = \"惠政办发[2022]8号\"");
+    ws.edit("2022/02/p060.md", "page = 60", "page = \"六十\"");
+    ws.edit("2021/04/issue.toml", "date = \"2021-12\"", "date = \"2021-13\"");
+    ws.write("2022/02/p080.md", "+++\ntitle = \"t\"\nissuer = \"i\"\ndate = \"2022-04-31\"\nsection = \"惠农区大事记\"\npage = 80\n+++\n");
+    ws.edit("2021/04/p001.md", "title = ", "titel = ");
+    ws.write("2022/02/p070.md", "+++\ntitle = \"x\nissuer = \"y\"\n+++\n");
+    fs::write(ws.content().join("2021/04/p020.md"), b"+++\ntitle = \"\xce\xc4\xbc\xfe\"\n+++\n").unwrap();
+    let err = ws.build_err();
+    for expected in [
+        "content/2022/02/p060.md:6: TOML 格式错误：此处应为整数，实为 string \"六十\"",
+        "content/2021/04/issue.toml:3: TOML 格式错误",
+        "content/2022/02/p080.md:4: TOML 格式错误：日期「2022-04-31」无法识别",
+        "content/2022/02/p003.md:3: 发文字号「惠政办发[2022]8号」重复：content/2022/02/p001.md:3 已使用",
+        "content/2021/04/p001.md:2: 未知字段 `titel`",
+        "content/2022/02/p070.md:2: TOML 格式错误",
+        "content/2021/04/p020.md:2: 不是 UTF-8 编码",
+    ] {
+        assert!(err.contains(expected), "missing {expected:?} in:\n{err}");
+    }
+    assert!(!ws.public().exists(), "nothing is written when content is bad");
+}
+
+#[test]
+fn raw_html_in_a_body_is_refused_with_its_line() {
+    let ws = Workspace::new(&fixture("site"));
+    ws.write("2022/02/p010.md", "+++\ntitle = \"t\"\nissuer = \"i\"\ndate = \"2021-10-15\"\nsection = \"惠农区大事记\"\npage = 10\n+++\n正文\n\n<script>alert(1)</script>\n\n文字<img src=x onerror=alert(2)>\n");
+    let err = ws.build_err();
+    assert!(err.contains("content/2022/02/p010.md:10: 不允许在正文中使用 HTML 标记（<script>alert(1)</script>）"), "{err}");
+    assert!(err.contains("content/2022/02/p010.md:12: 不允许在正文中使用 HTML 标记（<img src=x onerror=alert(2)>）"), "{err}");
+    assert!(!ws.public().exists());
+}
+
+#[test]
+fn missing_fields_and_misplaced_files_are_named() {
+    let ws = Workspace::new(&fixture("site"));
+    ws.edit("2022/02/p003.md", "issuer = \"惠农区人民政府办公室\"\n", "");
+    ws.write("stray.md", "# 不在期次目录里\n");
+    let err = ws.build_err();
+    assert!(err.contains("content/2022/02/p003.md:2: 缺少必填字段 `issuer`"), "{err}");
+    assert!(err.contains("content/stray.md: 位置不对"), "{err}");
+}
+
+#[test]
+fn same_content_gives_identical_output_whatever_the_thread_count() {
+    let ws = Workspace::new(&fixture("site"));
+    let out = ws.run(&[("RAYON_NUM_THREADS", "1")]);
+    assert!(out.status.success());
+    let one = tree(&ws.public());
+    let out = ws.run(&[("RAYON_NUM_THREADS", "7")]);
+    assert!(out.status.success());
+    assert_eq!(tree(&ws.public()), one);
+}
+
+#[test]
+fn a_site_theme_overrides_default_templates() {
+    let ws = Workspace::new(&fixture("site"));
+    let theme = ws.dir.path().join("themes/local/templates");
+    fs::create_dir_all(&theme).unwrap();
+    fs::write(theme.join("about.html"), "{% extends \"base.html\" %}{% block main %}<p>本地主题：{{ page.title }}</p>{% endblock main %}").unwrap();
+    fs::write(ws.content().join("site.toml"), fs::read_to_string(ws.content().join("site.toml")).unwrap() + "theme = \"local\"\n").unwrap();
+    ws.build_ok();
+    assert!(ws.read("about.html").contains("<p>本地主题：本刊简介</p>"));
+    assert!(ws.read("index.html").contains("往期公报"), "other templates stay default");
+
+    fs::write(ws.content().join("site.toml"), fs::read_to_string(ws.content().join("site.toml")).unwrap().replace("local", "missing")).unwrap();
+    assert!(ws.build_err().contains("theme = \"missing\" 不存在"));
+}
+
+#[test]
+fn base_url_gives_canonical_links_but_pages_stay_relative() {
+    let ws = Workspace::new(&fixture("site"));
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_gongbao"))
+        .current_dir(ws.dir.path())
+        .args(["build", "--base-url", "https://www.huinong.gov.cn/gongbao"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let doc = ws.read("2022/02/p001.html");
+    assert!(doc.contains("<link rel=\"canonical\" href=\"https://www.huinong.gov.cn/gongbao/2022/02/p001.html\">"));
+    assert!(doc.contains("href=\"../../index.html\""));
+    assert!(ws.read("404.html").contains("href=\"https://www.huinong.gov.cn/gongbao/index.html\""));
+}
