@@ -80,6 +80,9 @@ pub fn load_corpus(path: &Path) -> (Site, Vec<String>) {
                 source: PathBuf::from(format!("{dir}/d{i:04}.md")),
                 body: String::new(),
                 body_line: 1,
+                cites: Vec::new(),
+                cited_by: Vec::new(),
+                repealed_by: None,
             };
             match sections.iter_mut().find(|s| s.name == law.category) {
                 Some(s) => s.documents.push(doc),
