@@ -8,6 +8,7 @@ pub mod content;
 pub mod error;
 pub mod import;
 pub mod links;
+pub mod search;
 pub mod output;
 pub mod render;
 
@@ -59,11 +60,22 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
     stage("markdown");
     let staging = output::Staging::create(&options.output)?;
     let links = links::LinkIndex::default();
-    render::render_pages(&site, &bodies, &theme, base_url, &|file| {
-        links.add(&file);
-        staging.write(&file)
-    })?;
-    stage("pages");
+    // The search index needs only the plain texts: it is built while the pages render.
+    let texts: Vec<String> = bodies.iter().map(|b| b.text.clone()).collect();
+    let (pages, index) = rayon::join(
+        || {
+            render::render_pages(&site, &bodies, &theme, base_url, &|file| {
+                links.add(&file);
+                staging.write(&file)
+            })
+        },
+        || search::build_index(&site, &texts),
+    );
+    pages?;
+    for file in &index {
+        staging.write(file)?;
+    }
+    stage("pages+search");
     Error::check(links::blame(&links.broken(), &site))?;
     stage("links");
     let (files, bytes) = (staging.files_written(), staging.bytes_written());
