@@ -71,6 +71,7 @@ pub fn load_corpus(path: &Path) -> (Site, Vec<String>) {
                     status: None,
                     topic: None,
                     index_id: None,
+                    aliases: Vec::new(),
                 },
                 url: format!("{dir}/{slug}.html"),
                 slug,
