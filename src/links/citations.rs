@@ -30,7 +30,7 @@ pub fn find(text: &str, known: &dyn Fn(&str) -> bool) -> Vec<Citation> {
         let open = search_from + rel;
         let open_len = text[open..].chars().next().map_or(1, char::len_utf8);
         search_from = open + open_len;
-        let Some((end, _)) = tail(&text[open + open_len..]) else { continue };
+        let Some(end) = tail(&text[open + open_len..]) else { continue };
         let end = open + open_len + end;
         // The issuer code: the run of Han characters right before the bracket.
         let head: Vec<(usize, char)> = text[..open].char_indices().rev().take_while(|(_, c)| is_han(*c)).take(16).collect();
@@ -53,35 +53,18 @@ pub fn find(text: &str, known: &dyn Fn(&str) -> bool) -> Vec<Citation> {
 
 /// After the opening bracket: four digits, a closing bracket, digits, 号. Returns the byte
 /// length consumed.
-fn tail(rest: &str) -> Option<(usize, ())> {
-    let mut chars = rest.char_indices().peekable();
-    let mut digits = 0;
-    while let Some(&(_, c)) = chars.peek() {
-        if c.is_ascii_digit() || ('０'..='９').contains(&c) {
-            digits += 1;
-            chars.next();
-        } else {
-            break;
-        }
-    }
-    if digits != 4 {
+fn tail(rest: &str) -> Option<usize> {
+    let is_digit = |c: char| c.is_ascii_digit() || ('０'..='９').contains(&c);
+    let digits = |s: &str| s.char_indices().find(|(_, c)| !is_digit(*c)).map_or(s.len(), |(i, _)| i);
+    let year = digits(rest);
+    if rest[..year].chars().count() != 4 {
         return None;
     }
-    let (_, c) = chars.next()?;
-    if !CLOSE.contains(&c) {
-        return None;
-    }
-    let mut n = 0;
-    while let Some(&(_, c)) = chars.peek() {
-        if c.is_ascii_digit() || ('０'..='９').contains(&c) {
-            n += 1;
-            chars.next();
-        } else {
-            break;
-        }
-    }
-    let (i, c) = chars.next()?;
-    (n > 0 && c == '号').then_some((i + c.len_utf8(), ()))
+    let close = rest[year..].chars().next().filter(|c| CLOSE.contains(c))?;
+    let after = year + close.len_utf8();
+    let number = digits(&rest[after..]);
+    let end = after + number;
+    (number > 0 && rest[end..].starts_with('号')).then_some(end + '号'.len_utf8())
 }
 
 /// For numbers outside the archive: an issuer code (机关代字) is short and follows the words
