@@ -1,11 +1,13 @@
 //! gongbao (公报): builds a static, searchable archive of a government gazette.
 //!
 //! [`build`] runs the pipeline, one module per stage, each taking data in and handing data on:
-//! [`content`] (load + validate) → [`render`] (Markdown, templates) → [`output`] (write, swap in).
+//! [`content`] (load + validate) → [`render`] (Markdown, templates) → [`publish`] (open data,
+//! sitemap, feeds, PDFs) → [`output`] (write, swap in).
 
 pub mod content;
 pub mod error;
 pub mod output;
+pub mod publish;
 pub mod render;
 
 use std::path::PathBuf;
@@ -31,6 +33,8 @@ pub struct Report {
     pub millis: u128,
     /// Wall time of each stage in microseconds, in pipeline order.
     pub stages: Vec<(&'static str, u128)>,
+    /// Things the user should know that are not errors, e.g. why no sitemap was written.
+    pub notes: Vec<String>,
 }
 
 /// Builds the site from `options.content` into `options.output`. On any error the previous
@@ -46,13 +50,15 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
 
     let site = content::load(&options.content)?;
     stage("load");
-    let base_url = options.base_url.as_deref().or(site.config.base_url.as_deref());
+    let base_url = publish::BaseUrl::parse(options.base_url.as_deref().or(site.config.base_url.as_deref()))?;
     let theme = render::Theme::load(&options.content, site.config.theme.as_deref())?;
     let bodies = render::render_bodies(&site)?;
     stage("markdown");
     let staging = output::Staging::create(&options.output)?;
-    render::render_pages(&site, &bodies, &theme, base_url, &|file| staging.write(&file))?;
+    render::render_pages(&site, &bodies, &theme, base_url.as_ref(), &|file| staging.write(&file))?;
     stage("pages");
+    let notes = publish::publish(&site, base_url.as_ref(), &|file| staging.write(&file))?;
+    stage("publish");
     let (files, bytes) = (staging.files_written(), staging.bytes_written());
     staging.commit()?;
     stage("swap");
@@ -63,5 +69,6 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
         bytes,
         millis: started.elapsed().as_millis(),
         stages,
+        notes,
     })
 }

@@ -34,7 +34,7 @@ fn main() -> ExitCode {
         Command::Build { content, output, base_url } => {
             let options = gongbao::BuildOptions { content, output: output.clone(), base_url };
             gongbao::build(&options).map(|r| {
-                format!(
+                let mut text = format!(
                     "已生成 {} 期、{} 篇文件：写入 {} 个文件（{:.1} MB），用时 {} ms → {}",
                     r.issues,
                     r.documents,
@@ -42,7 +42,13 @@ fn main() -> ExitCode {
                     r.bytes as f64 / 1_048_576.0,
                     r.millis,
                     output.display()
-                )
+                );
+                // The summary stays the first line; notes follow, one per line.
+                for note in &r.notes {
+                    text.push_str("\n提示：");
+                    text.push_str(note);
+                }
+                text
             })
         }
     };
