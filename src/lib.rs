@@ -1,11 +1,15 @@
 //! gongbao (公报): builds a static, searchable archive of a government gazette.
 //!
 //! [`build`] runs the pipeline, one module per stage, each taking data in and handing data on:
-//! [`content`] (load + validate) → [`render`] (Markdown, templates) → [`publish`] (open data,
-//! sitemap, feeds, PDFs) → [`output`] (write, swap in).
+//! [`content`] (load + validate) → [`links`] (citations) → [`render`] (Markdown, templates) →
+//! [`publish`] (open data, sitemap, feeds, PDFs) → [`output`] (write, swap in). [`import`] turns a
+//! printed issue's text into `content/`.
 
 pub mod content;
 pub mod error;
+pub mod import;
+pub mod links;
+pub mod search;
 pub mod output;
 pub mod publish;
 pub mod render;
@@ -31,6 +35,8 @@ pub struct Report {
     pub files: usize,
     pub bytes: u64,
     pub millis: u128,
+    /// Cited document numbers the archive does not hold → URLs of the pages citing them.
+    pub external_citations: std::collections::BTreeMap<String, Vec<String>>,
     /// Wall time of each stage in microseconds, in pipeline order.
     pub stages: Vec<(&'static str, u128)>,
     /// Things the user should know that are not errors, e.g. why no sitemap was written.
@@ -48,17 +54,40 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
         lap = Instant::now();
     };
 
-    let site = content::load(&options.content)?;
+    let mut site = content::load(&options.content)?;
     stage("load");
+    let refs = links::citations::cross_reference(&mut site);
+    stage("citations");
     let base_url = publish::BaseUrl::parse(options.base_url.as_deref().or(site.config.base_url.as_deref()))?;
     let theme = render::Theme::load(&options.content, site.config.theme.as_deref())?;
-    let bodies = render::render_bodies(&site)?;
+    let bodies = render::render_bodies(&site, &refs.urls)?;
     stage("markdown");
     let staging = output::Staging::create(&options.output)?;
-    render::render_pages(&site, &bodies, &theme, base_url.as_ref(), &|file| staging.write(&file))?;
-    stage("pages");
-    let notes = publish::publish(&site, base_url.as_ref(), &|file| staging.write(&file))?;
+    let links = links::LinkIndex::default();
+    // The search index needs only the plain texts: it is built while the pages render.
+    let texts: Vec<String> = bodies.iter().map(|b| b.text.clone()).collect();
+    let (pages, index) = rayon::join(
+        || {
+            render::render_pages(&site, &bodies, &theme, base_url.as_ref(), &|file| {
+                links.add(&file);
+                staging.write(&file)
+            })
+        },
+        || search::build_index(&site, &texts),
+    );
+    pages?;
+    for file in &index {
+        staging.write(file)?;
+    }
+    stage("pages+search");
+    // Open data, feeds and PDFs go through the link index too, so pages may link them.
+    let notes = publish::publish(&site, base_url.as_ref(), &|file| {
+        links.add(&file);
+        staging.write(&file)
+    })?;
     stage("publish");
+    Error::check(links::blame(&links.broken(), &site))?;
+    stage("links");
     let (files, bytes) = (staging.files_written(), staging.bytes_written());
     staging.commit()?;
     stage("swap");
@@ -68,6 +97,7 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
         files,
         bytes,
         millis: started.elapsed().as_millis(),
+        external_citations: refs.external,
         stages,
         notes,
     })

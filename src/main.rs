@@ -26,6 +26,29 @@ enum Command {
         #[arg(long)]
         base_url: Option<String>,
     },
+    /// 导入一期公报：从印刷版 PDF 提取的文本生成 content/<年>/<期>/
+    Import {
+        /// 提取的文本文件（UTF-8 或 GBK/GB18030）
+        file: PathBuf,
+        /// 年份
+        #[arg(long)]
+        year: u16,
+        /// 期号
+        #[arg(long)]
+        issue: u16,
+        /// 内容目录
+        #[arg(long, default_value = "content")]
+        content: PathBuf,
+        /// 覆盖已存在的期次目录
+        #[arg(long)]
+        force: bool,
+    },
+    /// 检查已生成的网站：每个站内链接和锚点都必须存在（用于生成后又手工修改过的网站）
+    Check {
+        /// 网站目录
+        #[arg(default_value = "public")]
+        dir: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -43,6 +66,12 @@ fn main() -> ExitCode {
                     r.millis,
                     output.display()
                 );
+                if !r.external_citations.is_empty() {
+                    text.push_str(&format!("\n引用了 {} 个本库未收录的文号（保留为文字）：", r.external_citations.len()));
+                    for (number, pages) in &r.external_citations {
+                        text.push_str(&format!("\n  {number}：{}", pages.join("、")));
+                    }
+                }
                 // The summary stays the first line; notes follow, one per line.
                 for note in &r.notes {
                     text.push_str("\n提示：");
@@ -51,6 +80,10 @@ fn main() -> ExitCode {
                 text
             })
         }
+        Command::Import { file, year, issue, content, force } => {
+            gongbao::import::run(&file, year, issue, &content, force).map_err(|e| gongbao::Error::Other(e.to_string()))
+        }
+        Command::Check { dir } => check(&dir),
     };
     match result {
         Ok(summary) => {
@@ -62,4 +95,16 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn check(dir: &std::path::Path) -> gongbao::Result<String> {
+    let index = gongbao::links::LinkIndex::from_dir(dir)?;
+    let broken = index.broken();
+    if broken.is_empty() {
+        return Ok(format!("{}：所有站内链接和锚点均有效", dir.display()));
+    }
+    for b in &broken {
+        eprintln!("{}/{}: {}: {}", dir.display(), b.page, gongbao::links::percent_decode(&b.link), b.reason);
+    }
+    Err(gongbao::Error::Other(format!("共 {} 个无效链接", broken.len())))
 }

@@ -115,6 +115,7 @@ pub fn load(content: &Path) -> Result<Site> {
     }
 
     let mut numbers: HashMap<String, (PathBuf, usize)> = HashMap::new();
+    let mut aliases: HashMap<String, PathBuf> = HashMap::new();
     for (dir, mut doc, section_line, number_line) in docs {
         let Some(issue) = built.get_mut(&dir) else {
             if broken_issues.contains(&doc.source.parent().map(Path::to_path_buf)) {
@@ -132,6 +133,14 @@ pub fn load(content: &Path) -> Result<Site> {
                 ));
             }
         }
+        for alias in &doc.meta.aliases {
+            let line = line_in_body_or_front(&doc, alias);
+            if let Err(why) = check_alias(alias) {
+                diags.push(Diagnostic::new(&doc.source, line, format!("别名 aliases 中的「{alias}」无效：{why}")));
+            } else if let Some(other) = aliases.insert(alias.clone(), doc.source.clone()) {
+                diags.push(Diagnostic::new(&doc.source, line, format!("别名「{alias}」已被 {} 使用", other.display())));
+            }
+        }
         let Some(section) = issue.sections.iter_mut().find(|s| s.name == doc.meta.section) else {
             let known: Vec<&str> = issue.sections.iter().map(|s| s.name.as_str()).collect();
             diags.push(Diagnostic::new(
@@ -145,6 +154,16 @@ pub fn load(content: &Path) -> Result<Site> {
         doc.issue = issue.meta.number;
         doc.issue_title = issue.title.clone();
         section.documents.push(doc);
+    }
+
+    // An alias may not take the place of a real page.
+    for issue in built.values() {
+        let pages = std::iter::once(issue.url.clone()).chain(issue.documents().map(|d| d.url.clone()));
+        for page in pages {
+            if let Some(source) = aliases.get(&page) {
+                diags.push(Diagnostic::new(source, 0, format!("别名「{page}」与现有页面重名")));
+            }
+        }
     }
 
     let about = match content.join("about.md") {
@@ -216,6 +235,9 @@ fn parse_entry(path: &Path, entry: &Entry) -> std::result::Result<Parsed, Diagno
                 body: body.to_string(),
                 body_line,
                 meta,
+                cites: Vec::new(),
+                cited_by: Vec::new(),
+                repealed_by: None,
             };
             Ok(Parsed::Doc { dir: dir.clone(), doc, section_line: key_line("section"), number_line: key_line("number") })
         }
@@ -333,6 +355,36 @@ fn line_of_key(toml: &str, key: &str) -> Option<usize> {
     toml.lines().position(|line| {
         line.trim_start().strip_prefix(key).is_some_and(|rest| rest.trim_start().starts_with('='))
     })
+}
+
+/// The line of the front matter that names `alias` (front matter starts on line 2).
+fn line_in_body_or_front(doc: &Document, alias: &str) -> usize {
+    std::fs::read_to_string(&doc.source)
+        .ok()
+        .and_then(|text| text.lines().position(|l| l.contains(alias)))
+        .map_or(0, |n| n + 1)
+}
+
+/// An alias is a path inside the site that only ASCII file systems and any web server accept.
+fn check_alias(alias: &str) -> std::result::Result<(), &'static str> {
+    const RESERVED: &[&str] = &["index.html", "search.html", "about.html", "404.html", "wenhao.html"];
+    if alias.starts_with('/') || alias.contains('\\') || alias.contains("://") {
+        return Err("应为相对于网站根目录的路径，如 2022/02/old.html");
+    }
+    if !alias.ends_with(".html") {
+        return Err("应以 .html 结尾");
+    }
+    let segments: Vec<&str> = alias.split('/').collect();
+    let safe = |s: &&str| {
+        !s.is_empty() && s.len() <= 64 && !s.starts_with('.') && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"-_.".contains(&b))
+    };
+    if !segments.iter().all(safe) {
+        return Err("只能用小写英文字母、数字、- _ . 组成的文件夹和文件名");
+    }
+    if RESERVED.contains(&alias) || ["assets", "data", "search"].contains(&segments[0]) {
+        return Err("与网站自身的文件重名");
+    }
+    Ok(())
 }
 
 fn valid_slug(slug: &str) -> bool {

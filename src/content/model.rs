@@ -195,6 +195,10 @@ pub struct FrontMatter {
     /// 索引号.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub index_id: Option<String>,
+    /// Earlier paths of this document (e.g. `2022/02/old.html`): each gets a page that sends the
+    /// reader on, so links printed in older notices keep working.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
 }
 
 /// One document of an issue, with where it came from and where it goes.
@@ -218,6 +222,22 @@ pub struct Document {
     pub body: String,
     #[serde(skip)]
     pub body_line: usize,
+    /// Documents of the archive this one cites, and those citing it (filled by the links stage).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub cites: Vec<DocRef>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub cited_by: Vec<DocRef>,
+    /// The later document whose text repeals this one (…同时废止).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repealed_by: Option<DocRef>,
+}
+
+/// A reference to a document of the archive, as pages and data files show it.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct DocRef {
+    pub url: String,
+    pub title: String,
+    pub number: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]

@@ -3,11 +3,12 @@
 
 use serde::Serialize;
 
-use crate::content::{Document, Issue, MastheadEntry, Site, Status};
+use crate::content::{Document, Issue, MastheadEntry, Site};
 use crate::error::{Error, Result};
 use crate::output::OutputFile;
 
-/// One row of `data/documents.json`. The first nine fields are the original contract.
+/// One row of `data/documents.json`. Fields are only ever added: the original nine, then the
+/// citation fields, then every remaining metadata field.
 #[derive(Serialize)]
 struct DocumentRecord<'a> {
     url: &'a str,
@@ -19,6 +20,11 @@ struct DocumentRecord<'a> {
     date: String,
     section: &'a str,
     page: u32,
+    /// 效力状态: 已废止 when a later document repeals it, else as declared (有效 by default).
+    status: &'static str,
+    repealed_by: Option<&'a str>,
+    cites: Vec<&'a str>,
+    cited_by: Vec<&'a str>,
     /// 2022年第2期.
     issue_title: &'a str,
     /// `2022/02/index.html`.
@@ -27,7 +33,6 @@ struct DocumentRecord<'a> {
     issue_date: String,
     disclosure: Option<&'a str>,
     addressee: Option<&'a str>,
-    status: Option<&'static str>,
     topic: Option<&'a str>,
     index_id: Option<&'a str>,
 }
@@ -45,12 +50,15 @@ impl<'a> DocumentRecord<'a> {
             date: m.date.iso(),
             section: &m.section,
             page: m.page,
+            status: crate::render::status_text(d),
+            repealed_by: d.repealed_by.as_ref().map(|r| r.url.as_str()),
+            cites: d.cites.iter().map(|r| r.url.as_str()).collect(),
+            cited_by: d.cited_by.iter().map(|r| r.url.as_str()).collect(),
             issue_title: &issue.title,
             issue_url: &issue.url,
             issue_date: issue.meta.date.iso(),
             disclosure: m.disclosure.as_deref(),
             addressee: m.addressee.as_deref(),
-            status: m.status.map(status_text),
             topic: m.topic.as_deref(),
             index_id: m.index_id.as_deref(),
         }
@@ -72,7 +80,7 @@ impl<'a> DocumentRecord<'a> {
             self.page.to_string(),
             opt(self.disclosure),
             opt(self.addressee),
-            opt(self.status),
+            self.status.to_string(),
             opt(self.topic),
             opt(self.index_id),
             self.url.to_string(),
@@ -87,14 +95,6 @@ pub const DOCUMENTS_CSV_COLUMNS: [&str; 17] = [
     "标题", "发文字号", "发文机关", "成文日期", "栏目", "期次", "年份", "期号", "出版日期", "起始页码", "公开属性", "主送机关", "效力状态",
     "主题分类", "索引号", "网址", "本期目录网址",
 ];
-
-fn status_text(s: Status) -> &'static str {
-    match s {
-        Status::InForce => "有效",
-        Status::Repealed => "废止",
-        Status::Expired => "失效",
-    }
-}
 
 /// `data/issues/2022-02.json`: one issue with its 目录 in print order.
 #[derive(Serialize)]

@@ -25,12 +25,15 @@ pub fn files(site: &Site, base: &BaseUrl) -> Vec<OutputFile> {
     ]
 }
 
-/// Every page a reader can land on, with the day it was last published: a document or issue page
+/// The pages that are about the whole archive; they change with each new issue.
+const SITE_PAGES: [&str; 4] = ["index.html", "search.html", "wenhao.html", "about.html"];
+
+/// Every page a reader can land on (redirects from old paths are not pages), with the day it was last published: a document or issue page
 /// with its issue, the home, search and about pages with the newest issue.
 fn sitemap(site: &Site, base: &BaseUrl) -> String {
     let mut urls: Vec<(String, GDate)> = Vec::new();
     if let Some(newest) = site.issues.last().map(published) {
-        for page in ["index.html", "search.html", "about.html"] {
+        for page in SITE_PAGES {
             urls.push((page.to_string(), newest));
         }
     }

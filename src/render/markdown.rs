@@ -10,6 +10,7 @@
 //! header scopes and a keyboard-scrollable box; column alignment is a class, never a `style=`.
 
 use std::collections::HashMap;
+use std::ops::Range;
 use std::path::Path;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
@@ -39,9 +40,17 @@ fn options() -> Options {
         | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
+/// Finds the spans of a text that should link elsewhere (cited document numbers), with the href.
+pub type Linker<'a> = &'a (dyn Fn(&str) -> Vec<(Range<usize>, String)> + Sync);
+
+/// A [`Linker`] that links nothing.
+pub fn no_links(_: &str) -> Vec<(Range<usize>, String)> {
+    Vec::new()
+}
+
 /// Renders `body`, which starts on line `first_line` of `file`.
-pub fn render(body: &str, file: &Path, first_line: usize) -> Result<Rendered, Vec<Diagnostic>> {
-    let mut events: Vec<(Event, usize)> = Vec::new();
+pub fn render(body: &str, file: &Path, first_line: usize, linker: Linker) -> Result<Rendered, Vec<Diagnostic>> {
+    let mut events: Vec<Event> = Vec::new();
     let mut errors = Vec::new();
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         if let Event::Html(raw) | Event::InlineHtml(raw) = &event {
@@ -53,13 +62,17 @@ pub fn render(body: &str, file: &Path, first_line: usize) -> Result<Rendered, Ve
                 format!("不允许在正文中使用 HTML 标记（{snippet}）；如需显示尖括号请写作 \\< 或使用全角〈〉"),
             ));
         }
-        events.push((event, range.start));
+        // The parser splits text at characters such as [ ]; joined, a number like
+        // 惠政办发[2022]8号 is one text again.
+        match (events.last_mut(), event) {
+            (Some(Event::Text(prev)), Event::Text(next)) => *prev = CowStr::from(format!("{prev}{next}")),
+            (_, event) => events.push(event),
+        }
     }
     if !errors.is_empty() {
         return Err(errors);
     }
-    let events: Vec<Event> = events.into_iter().map(|(e, _)| e).collect();
-    Ok(transform(events))
+    Ok(transform(events, linker))
 }
 
 /// Plain text of a Markdown body without rendering HTML (raw HTML is dropped).
@@ -85,8 +98,9 @@ fn push_text(text: &mut String, event: &Event) {
     }
 }
 
-fn transform(events: Vec<Event>) -> Rendered {
-    let paragraph_class = classify_paragraphs(&events);
+fn transform(events: Vec<Event>, linker: Linker) -> Rendered {
+    let paragraphs = classify_paragraphs(&events);
+    let mut open_paragraphs: Vec<Option<String>> = Vec::new();
     let mut out: Vec<Event> = Vec::with_capacity(events.len() + 16);
     let mut text = String::new();
     let mut headings = Vec::new();
@@ -96,6 +110,7 @@ fn transform(events: Vec<Event>) -> Rendered {
     let mut last_level = 2u8;
     let mut last_heading = String::new();
     let mut tables = 0;
+    let mut in_link_or_code = 0usize;
     let mut i = 0;
     while i < events.len() {
         let event = &events[i];
@@ -121,7 +136,7 @@ fn transform(events: Vec<Event>) -> Rendered {
                 headings.push(Heading { level: level_out as u8, id: id.clone(), text: heading_text });
                 out.push(Event::Start(Tag::Heading {
                     level: level_out,
-                    id: Some(CowStr::from(id)),
+                    id: Some(CowStr::from(id.clone())),
                     classes: classes.clone(),
                     attrs: attrs.clone(),
                 }));
@@ -129,10 +144,32 @@ fn transform(events: Vec<Event>) -> Rendered {
                     push_text(&mut text, e);
                     out.push(e.clone());
                 }
+                out.push(Event::Html(CowStr::from(anchor_link(&id))));
+                // Cited numbers in headings are not linked. The closing tag carries the level
+                // the heading was raised to.
                 out.push(Event::End(TagEnd::Heading(level_out)));
                 push_text(&mut text, &Event::End(TagEnd::Heading(level_out)));
                 i = end + 1;
                 continue;
+            }
+            Event::Start(Tag::Link { .. } | Tag::CodeBlock(_)) => {
+                in_link_or_code += 1;
+                out.push(event.clone());
+            }
+            Event::End(TagEnd::Link | TagEnd::CodeBlock) => {
+                in_link_or_code -= 1;
+                out.push(event.clone());
+            }
+            Event::Text(t) if in_link_or_code == 0 => {
+                let mut last = 0;
+                for (range, href) in linker(t) {
+                    out.push(Event::Text(CowStr::from(t[last..range.start].to_string())));
+                    out.push(Event::Html(CowStr::from(format!("<a class=\"cite\" href=\"{}\">", escape_attr(&href)))));
+                    out.push(Event::Text(CowStr::from(t[range.clone()].to_string())));
+                    out.push(Event::Html(CowStr::Borrowed("</a>")));
+                    last = range.end;
+                }
+                out.push(Event::Text(CowStr::from(t[last..].to_string())));
             }
             Event::Start(Tag::Table(_)) => {
                 // Named after the heading it sits under; hidden on screen and paper, where the
@@ -151,15 +188,23 @@ fn transform(events: Vec<Event>) -> Rendered {
                 out.push(Event::Html(CowStr::Borrowed("</div>\n")));
             }
             Event::Start(Tag::Paragraph) => {
-                match paragraph_class.get(paragraph_index).copied().flatten() {
-                    Some(class) => out.push(Event::Html(CowStr::from(format!("<p class=\"{class}\">")))),
-                    None => out.push(event.clone()),
-                }
+                let (class, base) = paragraphs.get(paragraph_index).cloned().unwrap_or_default();
                 paragraph_index += 1;
+                let id = base.map(|b| unique_id(&mut used_ids, b));
+                let open = match (class, &id) {
+                    (Some(class), _) => format!("<p class=\"{class}\">"),
+                    (None, Some(id)) => format!("<p id=\"{}\">", escape_attr(id)),
+                    (None, None) => "<p>".to_string(),
+                };
+                out.push(Event::Html(CowStr::from(open)));
+                open_paragraphs.push(id);
             }
             Event::End(TagEnd::Paragraph) => {
-                // Closing is the same whatever the opening tag carried.
-                out.push(Event::Html(CowStr::Borrowed("</p>\n")));
+                let close = match open_paragraphs.pop().flatten() {
+                    Some(id) => format!("{}</p>\n", anchor_link(&id)),
+                    None => "</p>\n".to_string(),
+                };
+                out.push(Event::Html(CowStr::from(close)));
             }
             _ => out.push(event.clone()),
         }
@@ -184,9 +229,11 @@ fn table_attributes(html: &str) -> String {
         .replace(" style=\"text-align: right\"", " class=\"align-right\"")
 }
 
-/// Finds the paragraphs that are the printed signature and the disclosure note, by their text:
-/// a date alone on a line (2022年4月1日), the short issuer line right above it, and （此件公开发布）.
-fn classify_paragraphs(events: &[Event]) -> Vec<Option<&'static str>> {
+/// Per paragraph, its class and the base of its id. The printed signature and the disclosure
+/// note are found by their text: a date alone on a line (2022年4月1日), the short issuer line right
+/// above it, and （此件公开发布）. Every other top-level paragraph gets an id a notice can link to:
+/// a clause its own number (第三条), any other paragraph its position (p12).
+fn classify_paragraphs(events: &[Event]) -> Vec<(Option<&'static str>, Option<String>)> {
     let mut texts: Vec<(String, bool)> = Vec::new(); // (text, top-level paragraph)
     let mut depth_in_container = 0usize;
     let mut current: Option<String> = None;
@@ -207,7 +254,7 @@ fn classify_paragraphs(events: &[Event]) -> Vec<Option<&'static str>> {
             }
         }
     }
-    let mut classes = vec![None; texts.len()];
+    let mut classes: Vec<Option<&'static str>> = vec![None; texts.len()];
     for (i, (text, top)) in texts.iter().enumerate() {
         let text = text.trim();
         if !top {
@@ -222,7 +269,35 @@ fn classify_paragraphs(events: &[Event]) -> Vec<Option<&'static str>> {
             classes[i] = Some("disclosure");
         }
     }
-    classes
+    let mut position = 0;
+    texts
+        .iter()
+        .zip(classes)
+        .map(|((text, top), class)| {
+            if !top || class.is_some() {
+                return (class, None);
+            }
+            position += 1;
+            (None, Some(clause_number(text.trim()).unwrap_or_else(|| format!("p{position}"))))
+        })
+        .collect()
+}
+
+/// `第十二条` when a paragraph opens with that clause number.
+fn clause_number(text: &str) -> Option<String> {
+    let rest = text.strip_prefix('第')?;
+    let digits: String = rest.chars().take_while(|c| "零〇一二三四五六七八九十百千0123456789".contains(*c)).collect();
+    let after = &rest[digits.len()..];
+    (!digits.is_empty() && after.starts_with('条')).then(|| format!("第{digits}条"))
+}
+
+/// The ¶ link shown on hover or focus, so a reader can copy the address of one clause.
+fn anchor_link(id: &str) -> String {
+    format!("<a class=\"anchor\" href=\"#{}\" aria-label=\"本段链接\">¶</a>", escape_attr(id))
+}
+
+fn escape_attr(text: &str) -> String {
+    text.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;")
 }
 
 fn is_date_line(text: &str) -> bool {
@@ -278,24 +353,34 @@ mod tests {
     use super::*;
 
     fn html(md: &str) -> String {
-        render(md, Path::new("t.md"), 1).unwrap().html
+        render(md, Path::new("t.md"), 1, &no_links).unwrap().html
     }
 
     #[test]
     fn headings_get_stable_unique_ids() {
-        let r = render("### 一、总体要求\n\n### 一、总体要求\n\n## 附件1 {#fujian-1}\n", Path::new("t.md"), 1).unwrap();
+        let r = render("### 一、总体要求\n\n### 一、总体要求\n\n## 附件1 {#fujian-1}\n", Path::new("t.md"), 1, &no_links).unwrap();
         let ids: Vec<&str> = r.headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids, ["一总体要求", "一总体要求-2", "fujian-1"]);
-        assert!(r.html.contains("<h3 id=\"一总体要求\">一、总体要求</h3>"), "{}", r.html);
+        assert!(r.html.contains("<h3 id=\"一总体要求\">一、总体要求<a class=\"anchor\" href=\"#一总体要求\" aria-label=\"本段链接\">¶</a></h3>"), "{}", r.html);
     }
 
     #[test]
     fn raw_html_is_refused_with_its_line() {
-        let errors = render("第一段\n\n<script>alert(1)</script>\n\n文字<b>粗</b>\n", Path::new("d.md"), 10).unwrap_err();
+        let errors = render("第一段\n\n<script>alert(1)</script>\n\n文字<b>粗</b>\n", Path::new("d.md"), 10, &no_links).unwrap_err();
         let lines: Vec<usize> = errors.iter().map(|d| d.line).collect();
         assert_eq!(lines[0], 12);
         assert!(lines.contains(&14), "{errors:?}");
         assert!(errors[0].to_string().starts_with("d.md:12: "));
+    }
+
+    #[test]
+    fn clauses_and_paragraphs_get_ids_to_link_to() {
+        let out = html("总则。\n\n第一条 为了规范……\n\n第十二条 本办法自印发之日起施行。\n\n- 列表项\n\n第一条 附件中的同号条款。\n");
+        for id in ["p1", "第一条", "第十二条", "第一条-2"] {
+            assert!(out.contains(&format!("<p id=\"{id}\">")), "{id}: {out}");
+            assert!(out.contains(&format!("href=\"#{id}\"")), "{id}: {out}");
+        }
+        assert!(out.contains("<li>列表项</li>"), "list items carry no ids: {out}");
     }
 
     #[test]
@@ -317,11 +402,11 @@ mod tests {
 
     #[test]
     fn body_headings_never_skip_a_level_and_are_never_h1() {
-        let r = render("# 方案\n\n#### （一）\n\n### 一、\n\n###### 1.\n\n## 附件\n", Path::new("t.md"), 1).unwrap();
+        let r = render("# 方案\n\n#### （一）\n\n### 一、\n\n###### 1.\n\n## 附件\n", Path::new("t.md"), 1, &no_links).unwrap();
         let levels: Vec<u8> = r.headings.iter().map(|h| h.level).collect();
         assert_eq!(levels, [2, 3, 3, 4, 2]);
-        assert!(r.html.contains("<h3 id=\"一-2\">一、</h3>"), "{}", r.html);
-        assert!(r.html.contains("<h4 id=\"1\">1.</h4>"), "{}", r.html);
+        assert!(r.html.contains("<h3 id=\"一-2\">一、<a class=\"anchor\""), "{}", r.html);
+        assert!(r.html.contains("<h4 id=\"1\">1.<a class=\"anchor\""), "{}", r.html);
         // A body that starts at ### keeps it: the page's 正文 h2 is above.
         assert!(html("### 一、总体要求\n").starts_with("<h3 "));
     }
@@ -329,15 +414,24 @@ mod tests {
     #[test]
     fn signature_and_disclosure_are_marked() {
         let out = html("正文。\n\n惠农区人民政府办公室\n\n2022年4月1日\n\n（此件公开发布）\n");
-        assert!(out.contains("<p>正文。</p>"), "{out}");
+        assert!(out.contains("<p id=\"p1\">正文。<a class=\"anchor\" href=\"#p1\""), "{out}");
         assert!(out.contains("<p class=\"signature\">惠农区人民政府办公室</p>"), "{out}");
         assert!(out.contains("<p class=\"signature\">2022年4月1日</p>"), "{out}");
         assert!(out.contains("<p class=\"disclosure\">（此件公开发布）</p>"), "{out}");
     }
 
     #[test]
+    fn cited_numbers_become_links_outside_links_and_code() {
+        let linker = |t: &str| t.find("惠政办发").map(|s| (s..s + "惠政办发[2022]8号".len(), "../../2022/02/p001.html".to_string())).into_iter().collect();
+        let r = render("见惠政办发[2022]8号。\n\n[惠政办发[2022]8号](x.html)\n\n    惠政办发[2022]8号\n", Path::new("t.md"), 1, &linker).unwrap();
+        assert!(r.html.contains("<p id=\"p1\">见<a class=\"cite\" href=\"../../2022/02/p001.html\">惠政办发[2022]8号</a>。<a class=\"anchor\""), "{}", r.html);
+        assert_eq!(r.html.matches("class=\"cite\"").count(), 1, "{}", r.html);
+        assert!(r.text.starts_with("见惠政办发[2022]8号。"));
+    }
+
+    #[test]
     fn text_is_escaped_and_extracted() {
-        let r = render("甲 \\<b\\> & 乙\n\n| a | b |\n|---|---|\n| 1 | 2 |\n", Path::new("t.md"), 1).unwrap();
+        let r = render("甲 \\<b\\> & 乙\n\n| a | b |\n|---|---|\n| 1 | 2 |\n", Path::new("t.md"), 1, &no_links).unwrap();
         assert!(r.html.contains("甲 &lt;b&gt; &amp; 乙"), "{}", r.html);
         assert_eq!(r.text, "甲 <b> & 乙\na\tb\t\n1\t2");
         assert_eq!(plain_text("## 标题\n\n段落"), "标题\n段落");

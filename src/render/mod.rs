@@ -4,23 +4,37 @@
 pub mod markdown;
 mod theme;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use rayon::prelude::*;
 use serde::Serialize;
 use tera::Context;
 
-use crate::content::{Document, Issue, Site, SiteConfig};
+use crate::content::{number_key, Document, Issue, Site, SiteConfig};
+use crate::links::citations;
 use crate::error::{Error, Result};
 use crate::output::OutputFile;
 use crate::publish::{self, BaseUrl};
 pub use markdown::Rendered;
 pub use theme::{escape_html, Theme};
 
-/// Renders every document body; fails with every raw-HTML error at once.
-pub fn render_bodies(site: &Site) -> Result<Vec<Rendered>> {
+/// Renders every document body, linking the document numbers it cites that the archive holds
+/// (`numbers`: comparison key → URL); fails with every raw-HTML error at once.
+pub fn render_bodies(site: &Site, numbers: &HashMap<String, String>) -> Result<Vec<Rendered>> {
     let docs: Vec<&Document> = site.documents().collect();
-    let results: Vec<_> = docs.par_iter().map(|d| markdown::render(&d.body, &d.source, d.body_line)).collect();
+    let known = |key: &str| numbers.contains_key(key);
+    let results: Vec<_> = docs
+        .par_iter()
+        .map(|d| {
+            let linker = |text: &str| {
+                citations::find(text, &known)
+                    .into_iter()
+                    .filter_map(|c| numbers.get(&number_key(&c.text)).filter(|url| **url != d.url).map(|url| (c.range, format!("../../{url}"))))
+                    .collect()
+            };
+            markdown::render(&d.body, &d.source, d.body_line, &linker)
+        })
+        .collect();
     let mut rendered = Vec::with_capacity(results.len());
     let mut errors = Vec::new();
     for result in results {
@@ -126,6 +140,16 @@ pub fn render_pages(
         emit(OutputFile::new(doc.url.clone(), theme.render("document.html", &ctx)?))
     })?;
 
+    // Old paths of documents: a page that sends the reader on (meta refresh works on file://).
+    for (_, doc) in &docs {
+        for alias in &doc.meta.aliases {
+            let root = "../".repeat(alias.matches('/').count());
+            let mut ctx = Context::from_serialize(Common { root: &root, ..common("", &doc.url) }).map_err(tera_error)?;
+            ctx.insert("doc", doc);
+            emit(OutputFile::new(alias.clone(), theme.render("redirect.html", &ctx)?))?;
+        }
+    }
+
     site.issues.par_iter().try_for_each(|issue| {
         let mut ctx = Context::from_serialize(common("../../", &issue.url)).map_err(tera_error)?;
         ctx.insert("issue", &IssueView::new(issue));
@@ -163,13 +187,20 @@ pub fn render_pages(
     ctx.insert("description", &format!("在{}的全部文件中检索标题、发文字号和正文。", site.config.name));
     emit(OutputFile::new("search.html", theme.render("search.html", &ctx)?))?;
 
+    let mut ctx = Context::from_serialize(common("", "wenhao.html")).map_err(tera_error)?;
+    let groups = number_index(&docs);
+    ctx.insert("count", &groups.iter().flat_map(|g| &g.years).map(|y| y.entries.len()).sum::<usize>());
+    ctx.insert("groups", &groups);
+    ctx.insert("description", &format!("{}全部文件按发文字号排列的索引，可按任意括号写法的文号找到文件。", site.config.name));
+    emit(OutputFile::new("wenhao.html", theme.render("wenhao.html", &ctx)?))?;
+
     let about = site.about.clone().unwrap_or_else(|| crate::content::Page {
         title: "本刊简介".into(),
         source: Default::default(),
         body: String::new(),
         body_line: 1,
     });
-    let about_body = markdown::render(&about.body, &about.source, about.body_line).map_err(Error::Content)?;
+    let about_body = markdown::render(&about.body, &about.source, about.body_line, &markdown::no_links).map_err(Error::Content)?;
     let mut ctx = Context::from_serialize(common("", "about.html")).map_err(tera_error)?;
     ctx.insert("page", &about);
     ctx.insert("body", &about_body.html);
@@ -202,6 +233,73 @@ fn excerpt(text: &str, max: usize) -> Option<String> {
         out.push('…');
     }
     Some(out)
+}
+
+#[derive(Serialize)]
+struct NumberEntry<'a> {
+    number: &'a str,
+    key: String,
+    url: &'a str,
+    title: &'a str,
+    repealed: bool,
+    #[serde(skip)]
+    sequence: u64,
+}
+
+#[derive(Serialize)]
+struct NumberYear<'a> {
+    year: String,
+    entries: Vec<NumberEntry<'a>>,
+}
+
+#[derive(Serialize)]
+struct NumberGroup<'a> {
+    code: String,
+    years: Vec<NumberYear<'a>>,
+}
+
+/// Every 发文字号 of the archive, grouped by issuer code (惠政办发…) and year (newest first),
+/// sorted by sequence number, for the 文号索引 page.
+fn number_index<'a>(docs: &[(&'a Issue, &'a Document)]) -> Vec<NumberGroup<'a>> {
+    let mut groups: BTreeMap<String, BTreeMap<std::cmp::Reverse<String>, Vec<NumberEntry<'a>>>> = BTreeMap::new();
+    for (_, doc) in docs {
+        let Some(number) = doc.meta.number.as_deref() else { continue };
+        let key = number_key(number);
+        let (code, year, sequence) = split_number(&key).unwrap_or(("其他", "", 0));
+        let entry = NumberEntry { number, key: key.clone(), url: &doc.url, title: &doc.meta.title, repealed: doc.repealed_by.is_some(), sequence };
+        groups.entry(code.to_string()).or_default().entry(std::cmp::Reverse(year.to_string())).or_default().push(entry);
+    }
+    groups
+        .into_iter()
+        .map(|(code, years)| NumberGroup {
+            code,
+            years: years
+                .into_iter()
+                .map(|(year, mut entries)| {
+                    entries.sort_by(|a, b| (a.sequence, &a.key).cmp(&(b.sequence, &b.key)));
+                    NumberYear { year: year.0, entries }
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// 惠政办发〔2022〕8号 → (惠政办发, 2022, 8), from a [`number_key`].
+fn split_number(key: &str) -> Option<(&str, &str, u64)> {
+    let (code, rest) = key.split_once('〔')?;
+    let (year, rest) = rest.split_once('〕')?;
+    let sequence = rest.strip_suffix('号')?.parse().ok()?;
+    (!code.is_empty() && year.len() == 4 && year.bytes().all(|b| b.is_ascii_digit())).then_some((code, year, sequence))
+}
+
+/// 效力状态 as shown and published: 已废止 when a later document repeals it, else as declared.
+pub(crate) fn status_text(doc: &Document) -> &'static str {
+    use crate::content::Status;
+    match (&doc.repealed_by, doc.meta.status) {
+        (Some(_), _) | (None, Some(Status::Repealed)) => "已废止",
+        (None, Some(Status::Expired)) => "已失效",
+        (None, Some(Status::InForce) | None) => "有效",
+    }
 }
 
 

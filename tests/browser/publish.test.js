@@ -31,7 +31,9 @@ const documents = JSON.parse(fs.readFileSync(path.join(site, 'data', 'documents.
 const doc = documents.find((d) => d.url.endsWith('p001.html') && d.year === 2022).url;
 const wideDoc = documents.find((d) => d.url.endsWith('p050.html')).url;
 const issue = doc.replace(/[^/]+$/, 'index.html');
-const AUDITED = ['index.html', issue, doc, wideDoc, 'search.html', 'about.html'];
+const AUDITED = ['index.html', issue, doc, wideDoc, 'search.html', 'about.html', 'wenhao.html'];
+// The search page again with results (highlighted matches), for the axe audit.
+const SEARCHED = 'search.html?q=' + encodeURIComponent('医疗保障');
 const AXE = require.resolve('axe-core/axe.min.js');
 
 let browser;
@@ -59,9 +61,10 @@ test('the axe audit harness reports a violation when there is one', async () => 
 test('axe-core finds no violations on home, issue, document, search and about pages, in normal and high-contrast modes', async () => {
   const context = await browser.newContext();
   const audit = async (mode) => {
-    for (const rel of AUDITED) {
+    for (const rel of [...AUDITED, SEARCHED]) {
       const page = await context.newPage();
       await page.goto(fileUrl(site, rel));
+      if (rel === SEARCHED) await page.waitForSelector('.results mark');
       const contrastOn = await page.evaluate(() => document.documentElement.classList.contains('pref-contrast'));
       assert.equal(contrastOn, mode === 'contrast', `${rel}: mode ${mode} not in effect`);
       const result = await axe(page);
@@ -122,7 +125,7 @@ test('a document page loads under Content-Security-Policy: default-src \'self\' 
         window.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`);
       });
     });
-    for (const rel of [doc, wideDoc, issue, 'index.html', 'about.html']) {
+    for (const rel of [doc, wideDoc, issue, 'index.html', 'about.html', 'wenhao.html', SEARCHED]) {
       const page = await context.newPage();
       const problems = [];
       page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(m.text()); });
@@ -130,6 +133,7 @@ test('a document page loads under Content-Security-Policy: default-src \'self\' 
       page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()}`));
       page.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
       const response = await page.goto(server.url + rel);
+      if (rel === SEARCHED) await page.waitForSelector('.results mark');
       assert.equal(response.headers()['content-security-policy'], "default-src 'self'");
       assert.deepEqual(await page.evaluate(() => window.__cspViolations), [], rel);
       assert.deepEqual(problems, [], rel);

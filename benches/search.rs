@@ -1,0 +1,109 @@
+//! Search index benchmark over the corpus (`../shared/corpus/lawrefbook.jsonl.xz`):
+//! build time, peak memory, index size against the text, and per query (the fixed list in
+//! tests/support/corpus.rs) the bytes the client loads and its time, measured by running the
+//! real search.js in node (tests/js/measure.js) over the written index.
+//!
+//!     cargo bench --bench search
+
+#[path = "../tests/support/corpus.rs"]
+mod corpus;
+
+use std::time::Instant;
+
+fn vm_kb(field: &str) -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find(|l| l.starts_with(field))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    let pos = p * (sorted.len() - 1) as f64;
+    let (lo, hi) = (pos.floor() as usize, pos.ceil() as usize);
+    sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo as f64)
+}
+
+fn main() {
+    let Some(path) = corpus::corpus_path() else {
+        println!("corpus absent (../shared/corpus/lawrefbook.jsonl.xz): search bench skipped");
+        return;
+    };
+    let (site, texts) = corpus::load_corpus(&path);
+    let text_bytes: usize = site
+        .documents()
+        .zip(&texts)
+        .map(|(d, t)| t.len() + d.meta.title.len() + d.meta.issuer.len() + d.meta.number.as_deref().map_or(0, str::len))
+        .sum();
+    let rss_before = vm_kb("VmRSS:");
+    let started = Instant::now();
+    let files = gongbao::search::build_index(&site, &texts);
+    let build = started.elapsed();
+    let hwm = vm_kb("VmHWM:");
+    let index_bytes: usize = files.iter().map(|f| f.bytes.len()).sum();
+    let by_dir = |prefix: &str| files.iter().filter(|f| f.path.starts_with(prefix)).map(|f| f.bytes.len()).sum::<usize>();
+
+    let dir = tempfile::tempdir().unwrap();
+    for f in &files {
+        let p = dir.path().join(&f.path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, &f.bytes).unwrap();
+    }
+    let repo = env!("CARGO_MANIFEST_DIR");
+    let out = std::process::Command::new("node")
+        .arg(format!("{repo}/tests/js/measure.js"))
+        .arg(dir.path())
+        .args(corpus::QUERIES)
+        .output()
+        .expect("node");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+
+    let mb = |b: usize| b as f64 / 1e6;
+    println!("search index over {} documents", texts.len());
+    println!("{:<34} {:>14} {:>14}", "", "measured", "target");
+    println!("{:<34} {:>11.1} MB {:>14}", "indexed text (UTF-8)", mb(text_bytes), "");
+    println!("{:<34} {:>12.2} s {:>14}", "index build", build.as_secs_f64(), "≤ 5 s");
+    println!("{:<34} {:>11} MB {:>14}", "peak memory (VmHWM, whole process)", hwm / 1024, "");
+    println!("{:<34} {:>11} MB {:>14}", "  of which the build (HWM − RSS)", hwm.saturating_sub(rss_before) / 1024, "≤ 500 MB");
+    println!("{:<34} {:>11.1} MB {:>14}", "index on disk", mb(index_bytes), "");
+    println!("{:<34} {:>13.2}× {:>14}", "  index / text", index_bytes as f64 / text_bytes as f64, "≤ 1.0×");
+    println!("{:<34} {:>11.1} MB", "  postings (search/t)", mb(by_dir("search/t/")));
+    println!("{:<34} {:>11.1} MB", "  excerpt text (search/x)", mb(by_dir("search/x/")));
+    println!("{:<34} {:>11.1} MB", "  documents (search/d)", mb(by_dir("search/d/")));
+    println!("{:<34} {:>11.1} KB", "  meta.js + chars.js", (by_dir("search/meta.js") + by_dir("search/chars.js")) as f64 / 1e3);
+    println!("{:<34} {:>14}", "files", files.len());
+    println!();
+    println!("{:<26} {:>7} {:>6} {:>10} {:>9} {:>9}", "query", "results", "files", "KB loaded", "cold ms", "warm ms");
+    let mut kb = Vec::new();
+    let (mut cold, mut warm) = (Vec::new(), Vec::new());
+    for r in &rows {
+        let bytes = r["bytes"].as_f64().unwrap() / 1e3;
+        kb.push(bytes);
+        cold.push(r["coldMs"].as_f64().unwrap());
+        warm.push(r["warmMs"].as_f64().unwrap());
+        println!(
+            "{:<26} {:>7} {:>6} {:>10.1} {:>9.1} {:>9.1}",
+            r["q"].as_str().unwrap(),
+            r["results"],
+            r["files"],
+            bytes,
+            cold.last().unwrap(),
+            warm.last().unwrap()
+        );
+    }
+    for v in [&mut kb, &mut cold, &mut warm] {
+        v.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    }
+    println!();
+    println!("{} queries: KB loaded median {:.1} (≤ 150), p95 {:.1} (≤ 1000)", rows.len(), percentile(&kb, 0.5), percentile(&kb, 0.95));
+    println!(
+        "node client time: first query median {:.1} ms, p95 {:.1} ms; warm median {:.1} ms, p95 {:.1} ms",
+        percentile(&cold, 0.5),
+        percentile(&cold, 0.95),
+        percentile(&warm, 0.5),
+        percentile(&warm, 0.95)
+    );
+}

@@ -1,0 +1,172 @@
+//! One document: its metadata from the lines of its body (addressee, signature, disclosure) and
+//! its Markdown — the notice, the signature as printed, then the enclosed document (`{#wenben}`)
+//! and each attachment (`{#fujian}`, `{#fujian-1}` …) under their own level-2 headings.
+
+use crate::content::FrontMatter;
+
+use super::markdown;
+use super::repair::{self, Block};
+use super::text::{ends_sentence, full_date, key, len, marker, tidy_spaces};
+use super::toc::TocEntry;
+use super::ImportError;
+
+pub struct Built {
+    pub front: FrontMatter,
+    pub body: String,
+}
+
+/// `lines` are the body lines after the title and the 发文字号 line, up to the next document.
+pub fn build(entry: &TocEntry, number: Option<String>, lines: &[&str]) -> Result<Built, ImportError> {
+    let sig = signature(lines).ok_or_else(|| ImportError::NoSignature { entry: entry.describe() })?;
+    let addressee = lines[..sig.issuer]
+        .iter()
+        .map(|l| l.trim())
+        .find(|l| !l.is_empty())
+        .filter(|l| l.ends_with(['：', ':']) && len(l) <= 150 && marker(l).is_none() && !l.contains('\t'))
+        .map(|l| tidy_spaces(l.trim_end_matches(['：', ':'])));
+
+    let mut blocks = repair::blocks(&lines[..sig.issuer]);
+    blocks.push(Block::Para(tidy_spaces(lines[sig.issuer])));
+    blocks.push(Block::Para(tidy_spaces(lines[sig.date])));
+    let mut tail_start = sig.date + 1;
+    let disclosure = sig.disclosure.map(|i| {
+        blocks.push(Block::Para(tidy_spaces(lines[i])));
+        tail_start = i + 1;
+        key(lines[i]).trim_matches(['(', ')']).to_string()
+    });
+    blocks.extend(tail(&lines[tail_start..]));
+
+    let front = FrontMatter {
+        title: entry.title.clone(),
+        number,
+        issuer: tidy_spaces(lines[sig.issuer]),
+        date: sig.when,
+        section: entry.section.clone(),
+        page: entry.page,
+        disclosure,
+        addressee,
+        status: None,
+        topic: None,
+        index_id: None,
+        aliases: Vec::new(),
+    };
+    Ok(Built { front, body: markdown::render(&blocks) })
+}
+
+struct Signature {
+    issuer: usize,
+    date: usize,
+    when: crate::content::GDate,
+    disclosure: Option<usize>,
+}
+
+/// The first `issuer` / `2022年4月1日` pair: a full date line under a short line that is not a
+/// sentence, an item or a heading. An optional `（此件公开发布）` follows.
+fn signature(lines: &[&str]) -> Option<Signature> {
+    let filled: Vec<usize> = (0..lines.len()).filter(|&i| !lines[i].trim().is_empty()).collect();
+    for w in filled.windows(2) {
+        let (issuer, date) = (w[0], w[1]);
+        let Some(when) = full_date(lines[date]) else { continue };
+        let who = lines[issuer].trim();
+        let issuer_like = len(who) <= 40 && !ends_sentence(who) && marker(who).is_none() && !who.contains(['，', '。', '\t', ',']);
+        if !issuer_like {
+            continue;
+        }
+        let disclosure = filled.iter().copied().find(|&i| i > date).filter(|&i| {
+            let k = key(lines[i]);
+            k.starts_with('(') && k.ends_with(')') && len(&k) <= 24 && (k.contains("公开") || k.contains("发布"))
+        });
+        return Some(Signature { issuer, date, when, disclosure });
+    }
+    None
+}
+
+/// `附件`, `附件1`, `附件 2` standing alone: the start of an attachment and its number.
+fn attachment_marker(line: &str) -> Option<Option<u32>> {
+    let rest = key(line).strip_prefix("附件")?.to_string();
+    if rest.is_empty() {
+        return Some(None);
+    }
+    rest.parse().ok().map(Some)
+}
+
+/// What follows the signature: the enclosed document, then the attachments.
+fn tail(lines: &[&str]) -> Vec<Block> {
+    let starts: Vec<usize> = (0..lines.len()).filter(|&i| attachment_marker(lines[i]).is_some()).collect();
+    let first = starts.first().copied().unwrap_or(lines.len());
+    let mut out = Vec::new();
+    let mut ids: Vec<String> = Vec::new();
+    if let Some(t) = (0..first).find(|&i| !lines[i].trim().is_empty()) {
+        out.push(heading(tidy_spaces(lines[t]), "wenben", &mut ids));
+        out.extend(repair::blocks(&lines[t + 1..first]));
+    }
+    for (n, &s) in starts.iter().enumerate() {
+        let end = starts.get(n + 1).copied().unwrap_or(lines.len());
+        let number = attachment_marker(lines[s]).flatten();
+        let (label, id) = match number {
+            Some(k) => (format!("附件{k}"), format!("fujian-{k}")),
+            None => ("附件".to_string(), "fujian".to_string()),
+        };
+        let title = (s + 1..end).find(|&i| !lines[i].trim().is_empty()).filter(|&i| {
+            let t = lines[i].trim();
+            !lines[i].contains('\t') && len(t) <= 60 && !ends_sentence(t) && marker(t).is_none()
+        });
+        let (text, body_from) = match title {
+            Some(i) => (format!("{label}　{}", tidy_spaces(lines[i])), i + 1),
+            None => (label, s + 1),
+        };
+        out.push(heading(text, &id, &mut ids));
+        out.extend(repair::blocks(&lines[body_from..end]));
+    }
+    out
+}
+
+/// A level-2 heading with a unique id (a second plain 附件 gets `fujian-b`, never `fujian-2`,
+/// which belongs to 附件2).
+fn heading(text: String, id: &str, ids: &mut Vec<String>) -> Block {
+    let mut unique = id.to_string();
+    let mut suffix = b'b';
+    while ids.contains(&unique) && suffix <= b'z' {
+        unique = format!("{id}-{}", suffix as char);
+        suffix += 1;
+    }
+    ids.push(unique.clone());
+    Block::Heading { level: 2, text, id: Some(unique) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry() -> TocEntry {
+        TocEntry { title: "关于印发方案的通知".into(), number: Some("惠政办发〔2022〕1号".into()), page: 3, section: "文件".into(), line: 0 }
+    }
+
+    #[test]
+    fn metadata_signature_enclosed_document_and_attachments() {
+        let text = "各乡镇人民政府：\n\n现将方案印发给你们。\n\n惠农区人民政府办公室\n\n2022年4月1日\n\n（此件公开发布）\n\n某某方案\n\n一、总体要求\n\n附件：1.名单\n\n附件1\n\n成员名单\n\n组 长：刘占强 区长\n\n附件 2\n\n序号\t事项\n1\t甲\n";
+        let lines: Vec<&str> = text.lines().collect();
+        let built = build(&entry(), Some("惠政办发〔2022〕1号".into()), &lines).unwrap();
+        assert_eq!(built.front.addressee.as_deref(), Some("各乡镇人民政府"));
+        assert_eq!(built.front.issuer, "惠农区人民政府办公室");
+        assert_eq!(built.front.date.iso(), "2022-04-01");
+        assert_eq!(built.front.disclosure.as_deref(), Some("此件公开发布"));
+        assert_eq!(
+            built.body,
+            "各乡镇人民政府：\n\n现将方案印发给你们。\n\n惠农区人民政府办公室\n\n2022年4月1日\n\n（此件公开发布）\n\n## 某某方案 {#wenben}\n\n### 一、总体要求\n\n附件：1.名单\n\n## 附件1　成员名单 {#fujian-1}\n\n组长：刘占强　区长\n\n## 附件2 {#fujian-2}\n\n| 序号 | 事项 |\n| --- | --- |\n| 1 | 甲 |"
+        );
+    }
+
+    #[test]
+    fn a_document_without_signature_is_an_error_naming_the_entry() {
+        let err = build(&entry(), None, &["正文。"]).err().expect("no signature");
+        assert!(err.to_string().contains("关于印发方案的通知"), "{err}");
+    }
+
+    #[test]
+    fn a_date_inside_a_sentence_is_not_a_signature() {
+        assert!(signature(&["会议于：", "2022年4月1日", "召开。"]).is_none());
+        let s = signature(&["正文。", "惠农区人民政府办公室", "2022年5月6日"]).unwrap();
+        assert_eq!((s.issuer, s.date, s.disclosure), (1, 2, None));
+    }
+}

@@ -1,0 +1,358 @@
+//! `gongbao import`: from the text extracted from a printed issue to `content/`.
+//!
+//! [`import`] is pure: it reads the text and builds every file in memory, so a bad input fails
+//! before anything is written; [`write`] then puts the files in place, and [`run`] does both for
+//! the command line. Stages, one file each: [`encoding`] (UTF-8 or GB18030), [`toc`] (the printed
+//! 目录 and where the body starts), [`masthead`] (版权页 → `issue.toml`, `site.toml`),
+//! [`document`] (metadata and parts of one document), [`repair`] (page breaks, outline,
+//! people, with [`tables`] and [`people`]) and [`markdown`] (escaped output).
+//!
+//! # Markdown conventions of imported documents
+//!
+//! The renderer is written to these; a hand-edited document should keep to them.
+//!
+//! - The title and the 发文字号 are front matter only; the page template prints them. The body
+//!   starts with the addressee line (`各乡镇人民政府…：`), which is also `addressee`.
+//! - Outline: `一、` headings → `### 一、…`; `（一）` headings → `#### （一）…` (the half-width
+//!   `(一)` of the extraction is written `（一）`). A numbered line that is a sentence, not a short
+//!   heading, stays a paragraph. `1.` items stay paragraphs with the number escaped (`1\.`) so the
+//!   printed numbering shows exactly; `（1）`, `①`, `a.` likewise stay paragraphs.
+//! - Signature: the issuer, the date and `（此件公开发布）` are three paragraphs, as printed.
+//! - The enclosed document a notice issues is `## <its title> {#wenben}`; attachments are
+//!   `## 附件1　<title> {#fujian-1}`, a single unnumbered one `## 附件　<title> {#fujian}`.
+//! - Tables are GFM pipe tables whose first row is the header; a two-row header is merged
+//!   (`处置办法：监考人员`).
+//! - People lists: one paragraph per role, one person per line with hard breaks:
+//!   `副组长：薛占江　区农业农村和水务局局长\` / `徐文华　区工业信息化和商务局局长`.
+//! - No raw HTML ever: `< > & * _ [ ] | # { } ~ \`` and line-leading `- + = 1.` are escaped.
+
+pub mod document;
+pub mod encoding;
+pub mod markdown;
+pub mod masthead;
+pub mod people;
+pub mod repair;
+pub mod tables;
+pub mod text;
+pub mod toc;
+
+use std::path::{Path, PathBuf};
+
+use crate::content::{number_key, FrontMatter, GDate, IssueMeta, SiteConfig};
+
+use masthead::Masthead;
+use text::{key, label_prefix, tidy_spaces};
+use toc::TocEntry;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("没有找到目录：文本中应有一行「目 录」，其后是各篇文件的标题和页码")]
+    NoToc,
+    #[error("第 {line} 行的目录中没有可识别的条目：每条应以页码结尾，如「标题 (惠政办发〔2022〕8号)<Tab>1」或「标题……60」")]
+    EmptyToc { line: usize },
+    #[error("目录第 {line} 行只有文号「{number}」，其上方没有标题")]
+    TocEntryWithoutTitle { line: usize, number: String },
+    #[error("目录条目{entry}在正文中找不到：{reason}")]
+    EntryNotFound { entry: String, reason: String },
+    #[error("目录条目{entry}：正文中没有找到落款（发文机关一行，下一行为成文日期，如 2022年4月1日）")]
+    NoSignature { entry: String },
+    #[error("文本印的是 {0}年第{1}期，与参数 --year {2} --issue {3} 不符", .printed.0, .printed.1, .year, .issue)]
+    PeriodMismatch { printed: (u16, u16), year: u16, issue: u16 },
+    #[error("第 {line} 行起既不是 UTF-8 也不是 GBK/GB18030 编码，无法读取")]
+    Encoding { line: usize },
+    #[error("{} 已存在：本期已导入过；确需覆盖时加 --force", .dir.display())]
+    Exists { dir: PathBuf },
+    #[error("{}: {source}", .path.display())]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("无法生成 {file}：{message}")]
+    Serialize { file: String, message: String },
+}
+
+/// One imported document: its file stem (fixing its URL) and contents.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportedDocument {
+    pub slug: String,
+    pub front: FrontMatter,
+    /// Markdown body.
+    pub body: String,
+}
+
+/// Everything an issue's text yields, not yet written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Imported {
+    pub site: SiteConfig,
+    pub meta: IssueMeta,
+    pub documents: Vec<ImportedDocument>,
+    /// Markdown body of the 简介 page, when the text has one.
+    pub about: Option<String>,
+}
+
+/// Builds an issue's files from its text.
+pub fn import(text: &str, year: u16, issue: u16) -> Result<Imported, ImportError> {
+    let lines: Vec<&str> = text.lines().collect();
+    let toc = toc::parse(&lines)?;
+
+    let mut located = Vec::with_capacity(toc.entries.len());
+    let mut cursor = toc.body_start;
+    for entry in &toc.entries {
+        let loc = locate(&lines, cursor, entry)?;
+        cursor = loc.body_start;
+        located.push(loc);
+    }
+    let about_start = (cursor..lines.len()).find(|&i| about_heading(lines[i]).is_some());
+    let end = about_start.unwrap_or(lines.len());
+
+    let mut documents = Vec::with_capacity(located.len());
+    for (n, loc) in located.iter().enumerate() {
+        let stop = located.get(n + 1).map_or(end, |next| next.start);
+        let built = document::build(loc.entry, loc.number.clone(), &lines[loc.body_start..stop])?;
+        documents.push(ImportedDocument { slug: String::new(), front: built.front, body: built.body });
+    }
+    assign_slugs(&mut documents);
+
+    let mut masthead = Masthead::default();
+    let masthead_start = (0..toc.start)
+        .find(|&i| key(lines[i]).ends_with("委员会") || label_prefix(lines[i]).is_some())
+        .unwrap_or(toc.start);
+    masthead.read_region(lines[masthead_start..toc.start].iter().copied());
+    masthead.read_region(lines[toc.last_entry + 1..toc.body_start].iter().copied());
+    if let Some(printed) = masthead.period.filter(|&p| p != (year, issue)) {
+        return Err(ImportError::PeriodMismatch { printed, year, issue });
+    }
+    // An issue without a printed publication date is dated by its latest document.
+    let latest = documents.iter().map(|d| d.front.date).max();
+    let date = masthead
+        .published
+        .or(latest.map(|d| GDate { day: None, ..d }))
+        .unwrap_or(GDate { year, month: 1, day: None });
+
+    let about_lines = about_start.map(|s| &lines[s + 1..]).unwrap_or(&[]);
+    // The printed heading (《…公报》简介) opens the body, so that no printed text is lost; the
+    // page title stays 本刊简介.
+    let about = about_start.map(|s| {
+        let mut blocks = vec![repair::Block::Heading { level: 2, text: tidy_spaces(lines[s]), id: None }];
+        blocks.extend(repair::blocks(about_lines));
+        markdown::render(&blocks)
+    });
+    let name = about_start
+        .and_then(|s| about_heading(lines[s]))
+        .filter(|n| !n.is_empty())
+        .or_else(|| lines[..toc.start].iter().map(|l| key(l)).find(|k| k.ends_with("公报")))
+        .unwrap_or_else(|| "政府公报".to_string());
+    let website = about_lines.iter().find_map(|l| {
+        let (label, value) = label_prefix(l)?;
+        (key(label) == "网址").then(|| value.trim_matches(['<', '>', ' ']).to_string())
+    });
+    let get = |labels: &[&str]| masthead.get(labels).map(str::to_string).filter(|v| !v.is_empty());
+    let publisher = get(&["主办", "主办单位", "编辑出版"]).or_else(|| documents.first().map(|d| d.front.issuer.clone()));
+    let site = SiteConfig {
+        name,
+        publisher: publisher.unwrap_or_default(),
+        supervisor: get(&["主管", "主管单位"]),
+        serial: get(&["准印号", "刊号", "国内统一刊号"]),
+        address: get(&["地址"]),
+        postcode: get(&["邮编", "邮政编码"]),
+        phone: get(&["电话", "联系电话"]),
+        email: get(&["电子邮箱", "邮箱"]),
+        website,
+        base_url: None,
+        site_id_code: None,
+        theme: None,
+    };
+    let meta = IssueMeta {
+        year,
+        number: issue,
+        total_number: None,
+        date,
+        sections: toc.sections.clone(),
+        masthead: masthead.entries,
+        pdf: None,
+    };
+    Ok(Imported { site, meta, documents, about })
+}
+
+/// Where a TOC entry's document is in the body.
+struct Located<'a> {
+    entry: &'a TocEntry,
+    /// First line of the title.
+    start: usize,
+    /// First line after the title and the number.
+    body_start: usize,
+    /// 发文字号 as printed over the body.
+    number: Option<String>,
+}
+
+/// Finds an entry's document at or after line `cursor`: by its number line standing alone, with
+/// the title above it; or, for entries without a number (大事记), by its title.
+fn locate<'a>(lines: &[&str], cursor: usize, entry: &'a TocEntry) -> Result<Located<'a>, ImportError> {
+    let title = key(&entry.title);
+    let not_found = |reason: String| ImportError::EntryNotFound { entry: entry.describe(), reason };
+    let Some(number) = &entry.number else {
+        return (cursor..lines.len())
+            .find_map(|i| toc::match_title(lines, i, &title).map(|end| Located { entry, start: i, body_start: end + 1, number: None }))
+            .ok_or_else(|| not_found(format!("第 {} 行之后没有与之相同的标题", cursor + 1)));
+    };
+    let wanted = number_key(number);
+    let at = (cursor..lines.len())
+        .find(|&i| number_key(lines[i].trim()) == wanted)
+        .ok_or_else(|| not_found(format!("第 {} 行之后没有单独成行的文号「{number}」", cursor + 1)))?;
+    // The title is the lines right above the number line, possibly split.
+    let mut acc = String::new();
+    let mut used = 0;
+    let mut j = at;
+    while j > cursor && used < 6 {
+        j -= 1;
+        let k = key(lines[j]);
+        if k.is_empty() {
+            continue;
+        }
+        acc.insert_str(0, &k);
+        used += 1;
+        if acc == title {
+            return Ok(Located { entry, start: j, body_start: at + 1, number: Some(tidy_spaces(lines[at])) });
+        }
+        if !title.ends_with(&acc) {
+            break;
+        }
+    }
+    Err(not_found(format!("第 {} 行的文号上方的标题与目录不同", at + 1)))
+}
+
+/// The heading of the closing 简介: `《石嘴山市惠农区人民政府公报》简介`, `本刊简介` or `简介`.
+/// Returns the gazette's name it carries (empty when it names none).
+fn about_heading(line: &str) -> Option<String> {
+    let k = key(line);
+    if k == "简介" || k == "本刊简介" {
+        return Some(String::new());
+    }
+    let inner = k.strip_suffix("简介")?.strip_prefix('《')?.strip_suffix('》')?;
+    Some(inner.to_string())
+}
+
+/// `p001`, `p003`… after the printed start page; later documents starting on the same page get
+/// `p060-2`, `p060-3`.
+fn assign_slugs(documents: &mut [ImportedDocument]) {
+    let mut seen: Vec<u32> = Vec::new();
+    for doc in documents {
+        let page = doc.front.page;
+        let n = seen.iter().filter(|&&p| p == page).count();
+        seen.push(page);
+        doc.slug = if n == 0 { format!("p{page:03}") } else { format!("p{page:03}-{}", n + 1) };
+    }
+}
+
+impl Imported {
+    /// `2022/02`.
+    pub fn dir(&self) -> String {
+        format!("{:04}/{:02}", self.meta.year, self.meta.number)
+    }
+
+    /// The files of the issue folder: `issue.toml` and one `<slug>.md` per document.
+    pub fn issue_files(&self) -> Result<Vec<(String, String)>, ImportError> {
+        let mut files = vec![("issue.toml".to_string(), to_toml("issue.toml", &self.meta)?)];
+        for doc in &self.documents {
+            let name = format!("{}.md", doc.slug);
+            let front = to_toml(&name, &doc.front)?;
+            files.push((name, format!("+++\n{front}+++\n\n{}\n", doc.body)));
+        }
+        Ok(files)
+    }
+
+    pub fn site_toml(&self) -> Result<String, ImportError> {
+        to_toml("site.toml", &self.site)
+    }
+
+    pub fn about_md(&self) -> Option<String> {
+        self.about.as_ref().map(|body| format!("+++\ntitle = \"本刊简介\"\n+++\n\n{body}\n"))
+    }
+}
+
+fn to_toml<T: serde::Serialize>(file: &str, value: &T) -> Result<String, ImportError> {
+    toml::to_string(value).map_err(|e| ImportError::Serialize { file: file.to_string(), message: e.to_string() })
+}
+
+/// What [`write`] put on disk.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Written {
+    pub dir: PathBuf,
+    pub documents: usize,
+    pub site_toml: bool,
+    pub about_md: bool,
+}
+
+/// Writes an imported issue under `content`. The issue folder is built beside the target and
+/// swapped in, so a failure leaves the old folder as it was; an existing folder is replaced only
+/// with `force`, and files in it that the import does not produce (the print PDF) are kept.
+/// `site.toml` and `about.md` are written only when absent: they are the office's to edit.
+pub fn write(content: &Path, imported: &Imported, force: bool) -> Result<Written, ImportError> {
+    let dir = content.join(imported.dir());
+    if dir.exists() && !force {
+        return Err(ImportError::Exists { dir });
+    }
+    let files = imported.issue_files()?;
+    let site = imported.site_toml()?;
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| ImportError::Io { path, source }
+    };
+    let parent = dir.parent().unwrap_or(content);
+    std::fs::create_dir_all(parent).map_err(io(parent))?;
+    let leaf = format!("{:02}", imported.meta.number);
+    let tmp = parent.join(format!(".{leaf}.import-new"));
+    let old = parent.join(format!(".{leaf}.import-old"));
+    for stale in [&tmp, &old] {
+        if stale.exists() {
+            std::fs::remove_dir_all(stale).map_err(io(stale))?;
+        }
+    }
+    std::fs::create_dir(&tmp).map_err(io(&tmp))?;
+    for (name, text) in &files {
+        let path = tmp.join(name);
+        std::fs::write(&path, text).map_err(io(&path))?;
+    }
+    if dir.exists() {
+        for item in std::fs::read_dir(&dir).map_err(io(&dir))? {
+            let item = item.map_err(io(&dir))?;
+            let name = item.file_name();
+            let generated = name == "issue.toml" || Path::new(&name).extension().is_some_and(|e| e == "md");
+            if !generated && item.file_type().map_err(io(&item.path()))?.is_file() {
+                std::fs::copy(item.path(), tmp.join(&name)).map_err(io(&item.path()))?;
+            }
+        }
+        std::fs::rename(&dir, &old).map_err(io(&dir))?;
+        std::fs::rename(&tmp, &dir).map_err(io(&dir))?;
+        std::fs::remove_dir_all(&old).map_err(io(&old))?;
+    } else {
+        std::fs::rename(&tmp, &dir).map_err(io(&dir))?;
+    }
+    let site_path = content.join("site.toml");
+    let site_toml = !site_path.exists();
+    if site_toml {
+        std::fs::write(&site_path, site).map_err(io(&site_path))?;
+    }
+    let about_path = content.join("about.md");
+    let about_md = match imported.about_md() {
+        Some(text) if !about_path.exists() => {
+            std::fs::write(&about_path, text).map_err(io(&about_path))?;
+            true
+        }
+        _ => false,
+    };
+    Ok(Written { dir, documents: imported.documents.len(), site_toml, about_md })
+}
+
+/// The command: reads `file` (UTF-8 or GBK), imports it as `year`/`issue` into `content`.
+/// Returns a one-paragraph summary for the terminal.
+pub fn run(file: &Path, year: u16, issue: u16, content: &Path, force: bool) -> anyhow::Result<String> {
+    let bytes = std::fs::read(file).map_err(|e| anyhow::anyhow!("{}: 无法读取：{e}", file.display()))?;
+    let text = encoding::decode(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    let imported = import(&text, year, issue).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    let written = write(content, &imported, force)?;
+    let mut summary = format!("已导入 {}年第{}期：{} 篇文件 → {}", year, issue, written.documents, written.dir.display());
+    for (made, name) in [(written.site_toml, "site.toml"), (written.about_md, "about.md")] {
+        if made {
+            summary.push_str(&format!("；新建 {}", content.join(name).display()));
+        }
+    }
+    Ok(summary)
+}

@@ -1,0 +1,221 @@
+//! Body repair: turns the extracted lines of one part of a document into blocks.
+//!
+//! - A paragraph cut by a page break (`…成立惠` / blank / `农区“数字供销”…`) or wrapped in a
+//!   narrow column is joined again when the first piece does not end a sentence and the second
+//!   does not start a new item (an outline number, a `label：`, a date). After a blank line,
+//!   a short heading (`（一）指导思想`, `区长`, `陈梓元同志`) is not joined with what follows.
+//! - Outline numbering is made uniform: `一、` short headings → level 3, `（一）` short headings →
+//!   level 4 (the half-width `(一)` of the extraction becomes `（一）`), everything else stays a
+//!   paragraph with its printed number.
+//! - Tab-separated rows become tables (see [`super::tables`]); people lists become one person per
+//!   line (see [`super::people`]); the extraction's list marks (`- 1.制定…`) are dropped.
+
+use super::people::{self, Person};
+use super::tables::{self, TableBlock};
+use super::text::{ends_sentence, full_date, has_punct, has_sentence_punct, label_prefix, len, marker, tidy_spaces, Marker};
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Block {
+    /// Level 2–4; `id` is an explicit anchor.
+    Heading { level: u8, text: String, id: Option<String> },
+    Para(String),
+    Table(Vec<Vec<String>>),
+    People(Vec<Person>),
+}
+
+pub fn blocks(lines: &[&str]) -> Vec<Block> {
+    let mut out = Vec::new();
+    let mut para: Option<String> = None;
+    let mut blank_before = false;
+    let mut i = 0;
+    while i < lines.len() {
+        let t = lines[i].trim();
+        if t.is_empty() {
+            blank_before = true;
+            i += 1;
+            continue;
+        }
+        if lines[i].contains('\t') {
+            flush(&mut para, &mut out);
+            let (rows, next) = tables::collect(lines, i);
+            out.push(match tables::classify(rows) {
+                TableBlock::Table(rows) => Block::Table(rows),
+                TableBlock::People(p) => Block::People(p),
+            });
+            i = next;
+            blank_before = true;
+            continue;
+        }
+        if let Some(first) = people::role_line(t) {
+            flush(&mut para, &mut out);
+            let (list, next) = collect_people(lines, i, first);
+            out.push(Block::People(list));
+            i = next;
+            blank_before = true;
+            continue;
+        }
+        let t = strip_list_dash(t);
+        match para.as_mut() {
+            Some(cur) if joins(cur, t, blank_before) => {
+                let ascii_seam = cur.ends_with(|c: char| c.is_ascii_alphabetic()) && t.starts_with(|c: char| c.is_ascii_alphabetic());
+                if ascii_seam {
+                    cur.push(' ');
+                }
+                cur.push_str(t);
+            }
+            _ => {
+                flush(&mut para, &mut out);
+                para = Some(t.to_string());
+            }
+        }
+        blank_before = false;
+        i += 1;
+    }
+    flush(&mut para, &mut out);
+    out
+}
+
+/// The people under a role line: further role lines, people lines and wrapped posts, across
+/// blank lines.
+fn collect_people(lines: &[&str], start: usize, first: Person) -> (Vec<Person>, usize) {
+    let mut list = vec![first];
+    let mut next = start + 1;
+    for (j, line) in lines.iter().enumerate().skip(start + 1) {
+        let t = line.trim();
+        if t.is_empty() {
+            continue;
+        }
+        if line.contains('\t') {
+            break;
+        }
+        if let Some(p) = people::role_line(t).or_else(|| people::person(t)) {
+            list.push(p);
+        } else if people::post_fragment(t) && j == next {
+            list.last_mut().expect("starts with one person").post.push_str(t);
+        } else {
+            break;
+        }
+        next = j + 1;
+    }
+    (list, next)
+}
+
+/// `- 1.制定…` → `1.制定…`: the dash is the extraction's list mark, not text of the gazette.
+fn strip_list_dash(t: &str) -> &str {
+    match t.strip_prefix("- ").or_else(|| t.strip_prefix("• ")) {
+        Some(rest) if !rest.trim().is_empty() => rest.trim_start(),
+        _ => t,
+    }
+}
+
+/// Whether `next` continues the paragraph `cur`.
+fn joins(cur: &str, next: &str, blank_between: bool) -> bool {
+    if ends_sentence(cur) || marker(next).is_some() || label_prefix(next).is_some() || full_date(next).is_some() {
+        return false;
+    }
+    if !blank_between {
+        return true; // wrapped in a narrow column
+    }
+    !standalone(cur)
+}
+
+/// A short line that is complete without punctuation: a heading such as `（一）指导思想`,
+/// `一、总体要求`, `区长`, `陈梓元同志`.
+fn standalone(cur: &str) -> bool {
+    match marker(cur) {
+        Some((Marker::Chapter | Marker::Section, off)) => len(&cur[off..]) <= 20 && !has_sentence_punct(cur),
+        Some(_) => false,
+        None => len(cur) < 15 && !has_punct(cur),
+    }
+}
+
+fn flush(para: &mut Option<String>, out: &mut Vec<Block>) {
+    if let Some(p) = para.take() {
+        out.push(classify(&p));
+    }
+}
+
+/// A joined paragraph becomes a heading when it is an outline heading, else a paragraph.
+fn classify(p: &str) -> Block {
+    let text = normalize_marker(&tidy_spaces(p));
+    let heading_text = |limit: usize| len(&text) <= limit && !has_sentence_punct(&text) && !ends_sentence(&text);
+    match marker(&text) {
+        Some((Marker::Chapter, _)) if heading_text(40) => Block::Heading { level: 3, text, id: None },
+        Some((Marker::Section, _)) if heading_text(48) => Block::Heading { level: 4, text, id: None },
+        _ => Block::Para(text),
+    }
+}
+
+/// `(一)` → `（一）`, `(1)` → `（1）`: one spelling of the outline numbers in every document.
+fn normalize_marker(t: &str) -> String {
+    match marker(t) {
+        Some((Marker::Section | Marker::Minor, off)) if t.starts_with('(') => {
+            let head = &t[..off];
+            let Some(close) = head.find(')') else { return t.to_string() };
+            format!("（{}）{}", &head[1..close], &t[off..])
+        }
+        _ => t.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn paras(text: &str) -> Vec<Block> {
+        blocks(&text.lines().collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn page_break_cuts_are_joined() {
+        let b = paras("——坚持政府引导。成立惠\n\n农区“数字供销”工作推进领导小组。\n\n下一段。");
+        assert_eq!(b, [Block::Para("——坚持政府引导。成立惠农区“数字供销”工作推进领导小组。".into()), Block::Para("下一段。".into())]);
+        // a numbered item cut at a page break is joined too
+        let b = paras("(一)每半年至少组织分管的部门(单位)召开1次安全生\n\n产形势分析会。");
+        assert_eq!(b, [Block::Para("（一）每半年至少组织分管的部门(单位)召开1次安全生产形势分析会。".into())]);
+    }
+
+    #[test]
+    fn headings_items_and_ended_sentences_are_not_joined() {
+        let b = paras("一、总体要求\n\n（一）指导思想\n\n以习近平为指导。\n\n区长\n\n1.制定规划\n\n2.决定事项。\n\n处置步骤:\n\n牵头单位：甲局\n\n配合单位：乙局");
+        assert_eq!(
+            b,
+            [
+                Block::Heading { level: 3, text: "一、总体要求".into(), id: None },
+                Block::Heading { level: 4, text: "（一）指导思想".into(), id: None },
+                Block::Para("以习近平为指导。".into()),
+                Block::Para("区长".into()),
+                Block::Para("1.制定规划".into()),
+                Block::Para("2.决定事项。".into()),
+                Block::Para("处置步骤:".into()),
+                Block::Para("牵头单位：甲局".into()),
+                Block::Para("配合单位：乙局".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn wrapped_column_lines_are_joined() {
+        let b = paras("(六) 由于地震等自然灾害，或因极端天气\n造成洪涝等次生灾害\n应急处置措施\n\n1. 考前");
+        let text = "（六）由于地震等自然灾害，或因极端天气造成洪涝等次生灾害应急处置措施".to_string();
+        assert_eq!(b[0], Block::Heading { level: 4, text, id: None });
+        assert_eq!(b[1], Block::Para("1.考前".into()));
+    }
+
+    #[test]
+    fn long_numbered_paragraphs_stay_paragraphs() {
+        let b = paras("（一）学习贯彻习近平新时代中国特色社会主义思想，统筹协调医疗保障基金监管工作。");
+        assert!(matches!(&b[0], Block::Para(t) if t.starts_with("（一）")));
+    }
+
+    #[test]
+    fn list_dashes_and_people() {
+        let b = paras("- 1.制定政策；\n- 2.制定规划；\n\n组 长：刘占强 区委常委\n\n副组长：薛占江 区局长\n徐文华 区局长\n 袁 娜 区人力资源和社会保障\n 障局副局长\n\n领导小组负责统筹。");
+        assert_eq!(b[0], Block::Para("1.制定政策；".into()));
+        assert_eq!(b[1], Block::Para("2.制定规划；".into()));
+        let Block::People(p) = &b[2] else { panic!("{:?}", b[2]) };
+        assert_eq!(p.len(), 4);
+        assert_eq!(p[3].post, "区人力资源和社会保障障局副局长");
+        assert_eq!(b[3], Block::Para("领导小组负责统筹。".into()));
+    }
+}

@@ -1,0 +1,225 @@
+//! Reads the printed 目录: section headings in 【】, and entries in either layout of the seed —
+//! one line (`title (惠政办发〔2022〕8号)<TAB>1`), two lines (title, then
+//! `（惠政办发〔2022〕32号）……42`) — or without a number (`惠农区政府四月份大事记……60`).
+//! The 目录 ends where the first entry's title starts the body.
+
+use super::text::{key, tidy_spaces};
+use super::ImportError;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TocEntry {
+    /// As printed, with extraction spaces removed.
+    pub title: String,
+    /// 发文字号 as printed in the 目录.
+    pub number: Option<String>,
+    pub page: u32,
+    /// Section (栏目) name without 【】.
+    pub section: String,
+    /// 0-based line of the entry's page number, for messages.
+    pub line: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Toc {
+    /// 0-based line of the 目录 heading.
+    pub start: usize,
+    /// 0-based line of the last entry.
+    pub last_entry: usize,
+    /// 0-based line where the body starts (the first document's title).
+    pub body_start: usize,
+    pub sections: Vec<String>,
+    pub entries: Vec<TocEntry>,
+}
+
+/// Section used for entries printed before any 【】 heading.
+pub const DEFAULT_SECTION: &str = "文件";
+
+pub fn parse(lines: &[&str]) -> Result<Toc, ImportError> {
+    let start = lines.iter().position(|l| key(l) == "目录").ok_or(ImportError::NoToc)?;
+    let mut sections: Vec<String> = Vec::new();
+    let mut entries: Vec<TocEntry> = Vec::new();
+    let mut pending: Vec<&str> = Vec::new();
+    let mut body_start = None;
+    for (i, line) in lines.iter().enumerate().skip(start + 1) {
+        let k = key(line);
+        if k.is_empty() {
+            continue;
+        }
+        if let Some(first) = entries.first() {
+            if entry_line(line).is_none() && match_title(lines, i, &key(&first.title)).is_some() {
+                body_start = Some(i);
+                break;
+            }
+        }
+        if k == "目录" {
+            pending.clear();
+        } else if let Some(name) = k.strip_prefix('【').and_then(|s| s.strip_suffix('】')) {
+            sections.push(name.to_string());
+            pending.clear();
+        } else if let Some((text, page)) = entry_line(line) {
+            let (title, number) = match paren_number(text) {
+                Some(("", number)) => {
+                    if pending.is_empty() {
+                        return Err(ImportError::TocEntryWithoutTitle { line: i + 1, number: number.to_string() });
+                    }
+                    (pending.join(""), Some(number))
+                }
+                Some((title, number)) => (title.to_string(), Some(number)),
+                None => (text.to_string(), None),
+            };
+            let section = match sections.last() {
+                Some(s) => s.clone(),
+                None => {
+                    sections.push(DEFAULT_SECTION.to_string());
+                    DEFAULT_SECTION.to_string()
+                }
+            };
+            entries.push(TocEntry { title: tidy_spaces(&title), number: number.map(tidy_spaces), page, section, line: i });
+            pending.clear();
+        } else {
+            pending.push(line.trim());
+        }
+    }
+    let Some(last) = entries.last() else {
+        return Err(ImportError::EmptyToc { line: start + 1 });
+    };
+    let last_entry = last.line;
+    let Some(body_start) = body_start else {
+        let first = &entries[0];
+        return Err(ImportError::EntryNotFound { entry: first.describe(), reason: "正文中没有与之相同的标题".into() });
+    };
+    // Sections printed without any entry under them are not sections of this issue.
+    sections.retain(|s| entries.iter().any(|e| &e.section == s));
+    Ok(Toc { start, last_entry, body_start, sections, entries })
+}
+
+impl TocEntry {
+    /// 「title」（number，第 N 页） for messages.
+    pub fn describe(&self) -> String {
+        match &self.number {
+            Some(n) => format!("「{}」（{}，第 {} 页）", self.title, n, self.page),
+            None => format!("「{}」（第 {} 页）", self.title, self.page),
+        }
+    }
+}
+
+/// Splits an entry line into its text and page: the page is the trailing number, separated from
+/// the text by a tab or a leader of dots (…… ··· ...). Returns `None` for any other line, so that
+/// masthead lines such as `邮 编：753200` are not mistaken for entries.
+fn entry_line(line: &str) -> Option<(&str, u32)> {
+    let line = line.trim_end();
+    let digits = line.len() - line.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+    if digits == 0 || digits > 4 {
+        return None;
+    }
+    let (rest, page) = line.split_at(line.len() - digits);
+    let text = rest.trim_end_matches(['…', '·', '.', '⋯', '－', '-']);
+    let leader = &rest[text.len()..];
+    let tabbed = text.ends_with('\t');
+    let dots = leader.chars().count() >= 2 || leader.contains('…') || leader.contains('⋯');
+    if !tabbed && !dots {
+        return None;
+    }
+    let text = text.trim();
+    if text.is_empty() {
+        return None;
+    }
+    Some((text, page.parse().ok()?))
+}
+
+/// `title (惠政办发〔2022〕8号)` → (`title`, `惠政办发〔2022〕8号`); a text that is only a
+/// parenthesised number gives an empty title.
+fn paren_number(text: &str) -> Option<(&str, &str)> {
+    let text = text.trim();
+    let inner_end = text.strip_suffix(')').or_else(|| text.strip_suffix('）'))?;
+    let open = inner_end.rfind(['(', '（'])?;
+    let number = inner_end[open..].trim_start_matches(['(', '（']).trim();
+    if !is_doc_number(number) {
+        return None;
+    }
+    Some((text[..open].trim(), number))
+}
+
+/// A 发文字号: an issuer code, a bracketed year and a serial ending in 号 (惠政办发〔2022〕8号).
+pub fn is_doc_number(s: &str) -> bool {
+    let k = crate::content::number_key(s);
+    let Some(open) = k.find('〔') else { return false };
+    let Some(close) = k[open..].find('〕').map(|i| i + open) else { return false };
+    let year = &k[open + '〔'.len_utf8()..close];
+    k.ends_with('号') && year.len() == 4 && year.chars().all(|c| c.is_ascii_digit()) && open > 0 && k.chars().count() <= 30
+}
+
+/// If the non-empty lines starting at `i`, with white space removed and joined, spell `title_key`
+/// exactly, returns the last of those lines. Titles in the body may be split across lines.
+pub fn match_title(lines: &[&str], i: usize, title_key: &str) -> Option<usize> {
+    let mut acc = String::new();
+    let mut used = 0;
+    for (j, line) in lines.iter().enumerate().skip(i) {
+        let k = key(line);
+        if k.is_empty() {
+            if used == 0 {
+                return None;
+            }
+            continue;
+        }
+        acc.push_str(&k);
+        used += 1;
+        if acc == title_key {
+            return Some(j);
+        }
+        if used >= 6 || !title_key.starts_with(&acc) {
+            return None;
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entry_lines_need_a_leader() {
+        assert_eq!(entry_line("关于征集的通知 (惠政办发〔2022〕8号)\t1"), Some(("关于征集的通知 (惠政办发〔2022〕8号)", 1)));
+        assert_eq!(entry_line("（惠政办发〔2022〕32号）……………42"), Some(("（惠政办发〔2022〕32号）", 42)));
+        assert_eq!(entry_line("惠农区政府四月份大事记……60"), Some(("惠农区政府四月份大事记", 60)));
+        assert_eq!(entry_line("邮 编：753200"), None);
+        assert_eq!(entry_line("2022"), None);
+    }
+
+    #[test]
+    fn numbers_are_split_from_titles() {
+        assert_eq!(paren_number("关于的通知 (惠政办发〔2022〕8号)"), Some(("关于的通知", "惠政办发〔2022〕8号")));
+        assert_eq!(paren_number("（惠政办发〔2022〕32号）"), Some(("", "惠政办发〔2022〕32号")));
+        assert_eq!(paren_number("实施方案(2021年—2025年)"), None);
+        assert!(is_doc_number("惠政发[2021]105号"));
+        assert!(!is_doc_number("2022年"));
+    }
+
+    #[test]
+    fn both_layouts_and_sections() {
+        let text = "封面\n目 录\n【文件】\n甲关于乙的通知 (惠政发〔2022〕1号)\t1\n丙关于丁的\n通知\n（惠政发〔2022〕2号）……5\n【大事记】\n四月份大事记……9\n主 编：某\n甲关于乙\n的通知\n惠政发〔2022〕1号\n";
+        let lines: Vec<&str> = text.lines().collect();
+        let toc = parse(&lines).unwrap();
+        assert_eq!(toc.sections, ["文件", "大事记"]);
+        let got: Vec<(&str, Option<&str>, u32, &str)> =
+            toc.entries.iter().map(|e| (e.title.as_str(), e.number.as_deref(), e.page, e.section.as_str())).collect();
+        assert_eq!(
+            got,
+            [
+                ("甲关于乙的通知", Some("惠政发〔2022〕1号"), 1, "文件"),
+                ("丙关于丁的通知", Some("惠政发〔2022〕2号"), 5, "文件"),
+                ("四月份大事记", None, 9, "大事记"),
+            ]
+        );
+        assert_eq!((toc.start, toc.last_entry, toc.body_start), (1, 8, 10));
+    }
+
+    #[test]
+    fn missing_toc_and_missing_body_are_errors() {
+        assert!(matches!(parse(&["正文"]), Err(ImportError::NoToc)));
+        assert!(matches!(parse(&["目录", "正文"]), Err(ImportError::EmptyToc { .. })));
+        let err = parse(&["目录", "甲的通知……1", "乙"]).unwrap_err();
+        assert!(err.to_string().contains("甲的通知"), "{err}");
+    }
+}

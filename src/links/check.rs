@@ -1,0 +1,233 @@
+//! The link checker: every internal `href`/`src` must name a file of the site, and every
+//! `#fragment` an id on that page. Used on the pages of a build before they are swapped in, and
+//! by `gongbao check` on a site edited after the build.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::Path;
+use std::sync::Mutex;
+
+use crate::error::{Error, Result};
+use crate::output::OutputFile;
+
+/// One link that points nowhere.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct BrokenLink {
+    /// The page holding the link, relative to the site root.
+    pub page: String,
+    /// The link as written.
+    pub link: String,
+    pub reason: String,
+}
+
+/// What a page offers and refers to.
+#[derive(Debug, Default)]
+struct PageLinks {
+    ids: BTreeSet<String>,
+    links: Vec<String>,
+}
+
+/// Collects files as they are written (from many threads), then checks them all at once.
+#[derive(Default)]
+pub struct LinkIndex {
+    files: Mutex<HashMap<String, Option<PageLinks>>>,
+}
+
+impl LinkIndex {
+    pub fn add(&self, file: &OutputFile) {
+        let links = file.path.ends_with(".html").then(|| scan(&String::from_utf8_lossy(&file.bytes)));
+        self.files.lock().expect("no panics while holding the lock").insert(file.path.clone(), links);
+    }
+
+    /// Reads a built site from disk.
+    pub fn from_dir(dir: &Path) -> Result<LinkIndex> {
+        let index = LinkIndex::default();
+        for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+            let entry = entry.map_err(|e| Error::Other(format!("{}: {e}", dir.display())))?;
+            if entry.file_type().is_file() {
+                let rel = entry.path().strip_prefix(dir).expect("inside dir").to_string_lossy().replace('\\', "/");
+                let bytes = if rel.ends_with(".html") {
+                    std::fs::read(entry.path()).map_err(|e| Error::io(entry.path(), e))?
+                } else {
+                    Vec::new()
+                };
+                index.add(&OutputFile::new(rel, bytes));
+            }
+        }
+        Ok(index)
+    }
+
+    /// Every broken link, sorted by page and link.
+    pub fn broken(&self) -> Vec<BrokenLink> {
+        let files = self.files.lock().expect("no panics while holding the lock");
+        let mut broken = BTreeSet::new();
+        // 404.html is served at any depth, so its links are checked against the root only
+        // when they are relative (they are absolute when base_url is set).
+        let sorted: BTreeMap<&String, &Option<PageLinks>> = files.iter().collect();
+        for (page, links) in sorted {
+            let Some(links) = links else { continue };
+            for link in &links.links {
+                if let Some(reason) = check_link(page, link, &files) {
+                    broken.insert(BrokenLink { page: page.clone(), link: link.clone(), reason });
+                }
+            }
+        }
+        broken.into_iter().collect()
+    }
+}
+
+fn check_link(page: &str, link: &str, files: &HashMap<String, Option<PageLinks>>) -> Option<String> {
+    let lower = link.to_ascii_lowercase();
+    if lower.contains("://") || lower.starts_with("mailto:") || lower.starts_with("tel:") || lower.starts_with("//") {
+        return None; // not ours to check
+    }
+    if lower.starts_with("javascript:") || lower.starts_with("data:") {
+        return Some("不允许的链接类型".into());
+    }
+    let (path, fragment) = match link.split_once('#') {
+        Some((p, f)) => (p, Some(f)),
+        None => (link, None),
+    };
+    let path = path.split('?').next().unwrap_or_default();
+    if path.starts_with('/') {
+        return Some("以 / 开头的绝对路径在子路径和 U 盘上都会失效，应使用相对路径".into());
+    }
+    let target = if path.is_empty() {
+        page.to_string()
+    } else {
+        if path.ends_with('/') {
+            return Some("链接指向文件夹；在 U 盘（file://）上无法打开，应写明文件名（如 index.html）".into());
+        }
+        match resolve(page, &percent_decode(path)) {
+            Some(t) => t,
+            None => return Some("路径超出网站根目录".into()),
+        }
+    };
+    let Some(entry) = files.get(&target) else {
+        return Some(format!("文件 {target} 不存在"));
+    };
+    match (fragment.map(percent_decode), entry) {
+        (Some(f), Some(target_page)) if !f.is_empty() && !target_page.ids.contains(&f) => {
+            Some(format!("{target} 中没有锚点 #{f}"))
+        }
+        _ => None,
+    }
+}
+
+/// Joins a relative link to the folder of `page`; `None` if it climbs above the root.
+fn resolve(page: &str, link: &str) -> Option<String> {
+    let mut parts: Vec<&str> = page.split('/').collect();
+    parts.pop();
+    for part in link.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// Decodes `%E7%AC%AC` escapes (Markdown links to CJK anchors arrive encoded).
+pub fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push(h << 4 | l);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Finds `id`, `href` and `src` attribute values in HTML, quoted either way or unquoted.
+fn scan(html: &str) -> PageLinks {
+    let mut page = PageLinks::default();
+    let bytes = html.as_bytes();
+    let mut i = 0;
+    while let Some(pos) = html[i..].find('=') {
+        let eq = i + pos;
+        i = eq + 1;
+        let name_end = html[..eq].trim_end().len();
+        let name_start = html[..name_end].rfind(|c: char| c.is_whitespace()).map_or(0, |p| p + 1);
+        let name = html[name_start..name_end].to_ascii_lowercase();
+        if !matches!(name.as_str(), "id" | "href" | "src") {
+            continue;
+        }
+        let rest = html[eq + 1..].trim_start();
+        let start = html.len() - rest.len();
+        let (value, end) = match bytes.get(start) {
+            Some(&q @ (b'"' | b'\'')) => match html[start + 1..].find(q as char) {
+                Some(len) => (&html[start + 1..start + 1 + len], start + 2 + len),
+                None => break,
+            },
+            _ => {
+                let len = rest.find(|c: char| c.is_whitespace() || c == '>').unwrap_or(rest.len());
+                (&rest[..len], start + len)
+            }
+        };
+        let value = decode_entities(value);
+        if name == "id" {
+            page.ids.insert(value);
+        } else {
+            page.links.push(value);
+        }
+        i = end;
+    }
+    page
+}
+
+fn decode_entities(text: &str) -> String {
+    if !text.contains('&') {
+        return text.to_string();
+    }
+    text.replace("&quot;", "\"").replace("&#39;", "'").replace("&lt;", "<").replace("&gt;", ">").replace("&#x2F;", "/").replace("&amp;", "&")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site(pages: &[(&str, &str)]) -> LinkIndex {
+        let index = LinkIndex::default();
+        for (path, html) in pages {
+            index.add(&OutputFile::new(*path, html.as_bytes()));
+        }
+        index
+    }
+
+    #[test]
+    fn finds_missing_files_anchors_and_folder_links() {
+        let index = site(&[
+            ("index.html", "<a href=\"2022/02/p001.html#一重大\">a</a><a href='about.html'>b</a><a href=2022/02/>c</a><a href=\"/x.html\">d</a><link href=\"assets/s.css\">"),
+            ("2022/02/p001.html", "<h3 id=\"一重大\">x</h3><a href=\"../../index.html\">up</a><a href=\"#nope\">n</a><a href=\"../../../out.html\">o</a><a href=\"https://www.gov.cn/\">g</a>"),
+            ("assets/s.css", ""),
+        ]);
+        let broken: Vec<(String, String)> = index.broken().into_iter().map(|b| (b.page, b.link)).collect();
+        assert_eq!(
+            broken,
+            [
+                ("2022/02/p001.html".into(), "#nope".into()),
+                ("2022/02/p001.html".into(), "../../../out.html".into()),
+                ("index.html".into(), "/x.html".into()),
+                ("index.html".into(), "2022/02/".into()),
+                ("index.html".into(), "about.html".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn percent_encoded_fragments_match_cjk_ids() {
+        let index = site(&[("a.html", "<p id=\"第三条\"></p><a href=\"a.html#%E7%AC%AC%E4%B8%89%E6%9D%A1\">x</a>")]);
+        assert_eq!(index.broken(), []);
+    }
+}

@@ -1,0 +1,210 @@
+//! Citations of document numbers (发文字号) in document text, and what follows from them:
+//! links to cited documents of the archive, 被引用 lists, and repeals (…同时废止).
+
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
+
+use crate::content::{number_key, DocRef, Site};
+
+const OPEN: &[char] = &['〔', '[', '【', '(', '（', '［'];
+const CLOSE: &[char] = &['〕', ']', '】', ')', '）', '］'];
+
+/// A document number found in text, e.g. 惠政办发〔2022〕25号.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Citation {
+    /// Byte range of the number in the text.
+    pub range: Range<usize>,
+    /// The number as written.
+    pub text: String,
+    /// Whether the sentence repeals the cited document (…同时废止, 宣布废止…).
+    pub repeals: bool,
+}
+
+/// Finds every document number in `text`. `known` tells which comparison keys (see
+/// [`number_key`]) belong to the archive: for those, the issuer code is matched exactly, so
+/// that 根据惠政办发〔2022〕8号 cites 惠政办发〔2022〕8号 and not 根据惠政办发….
+pub fn find(text: &str, known: &dyn Fn(&str) -> bool) -> Vec<Citation> {
+    let mut found = Vec::new();
+    let mut search_from = 0;
+    while let Some(rel) = text[search_from..].find(OPEN) {
+        let open = search_from + rel;
+        let open_len = text[open..].chars().next().map_or(1, char::len_utf8);
+        search_from = open + open_len;
+        let Some((end, _)) = tail(&text[open + open_len..]) else { continue };
+        let end = open + open_len + end;
+        // The issuer code: the run of Han characters right before the bracket.
+        let head: Vec<(usize, char)> = text[..open].char_indices().rev().take_while(|(_, c)| is_han(*c)).take(16).collect();
+        if head.is_empty() {
+            continue;
+        }
+        let starts: Vec<usize> = head.iter().map(|(i, _)| *i).collect(); // nearest first
+        let start = starts
+            .iter()
+            .rev()
+            .copied()
+            .find(|&s| known(&number_key(&text[s..end])))
+            .unwrap_or_else(|| guess_code_start(text, &starts));
+        let repeals = sentence_repeals(text, start, end);
+        found.push(Citation { range: start..end, text: text[start..end].to_string(), repeals });
+        search_from = end;
+    }
+    found
+}
+
+/// After the opening bracket: four digits, a closing bracket, digits, 号. Returns the byte
+/// length consumed.
+fn tail(rest: &str) -> Option<(usize, ())> {
+    let mut chars = rest.char_indices().peekable();
+    let mut digits = 0;
+    while let Some(&(_, c)) = chars.peek() {
+        if c.is_ascii_digit() || ('０'..='９').contains(&c) {
+            digits += 1;
+            chars.next();
+        } else {
+            break;
+        }
+    }
+    if digits != 4 {
+        return None;
+    }
+    let (_, c) = chars.next()?;
+    if !CLOSE.contains(&c) {
+        return None;
+    }
+    let mut n = 0;
+    while let Some(&(_, c)) = chars.peek() {
+        if c.is_ascii_digit() || ('０'..='９').contains(&c) {
+            n += 1;
+            chars.next();
+        } else {
+            break;
+        }
+    }
+    let (i, c) = chars.next()?;
+    (n > 0 && c == '号').then_some((i + c.len_utf8(), ()))
+}
+
+/// For numbers outside the archive: an issuer code (机关代字) is short and follows the words
+/// that lead into a citation (根据, 按照, 执行, 废止…): cut after the last such word, and keep at
+/// most six characters.
+fn guess_code_start(text: &str, starts: &[usize]) -> usize {
+    const LEAD: &[&str] = &[
+        "根据", "依据", "按照", "参照", "遵照", "执行", "落实", "关于", "印发", "转发", "文件", "同时", "废止", "宣布", "请", "按", "依",
+        "将", "对", "把", "由", "见", "和", "及", "与", "或", "的", "是", "经",
+    ];
+    let window = starts[starts.len().min(8) - 1];
+    let code_end = starts[0];
+    let after_lead = (window..code_end)
+        .rev()
+        .filter(|&i| text.is_char_boundary(i))
+        .find_map(|i| LEAD.iter().find(|w| text[i..].starts_with(**w)).map(|w| i + w.len()))
+        .filter(|&e| starts.contains(&e));
+    after_lead.unwrap_or(starts[starts.len().min(6) - 1])
+}
+
+fn sentence_repeals(text: &str, start: usize, end: usize) -> bool {
+    let is_stop = |c: char| matches!(c, '。' | '；' | '\n' | '！');
+    let sentence_start = text[..start].rfind(is_stop).map_or(0, |i| i + text[i..].chars().next().map_or(1, char::len_utf8));
+    let sentence_end = text[end..].find(is_stop).map_or(text.len(), |i| end + i);
+    let before = &text[sentence_start..start];
+    let after = &text[end..sentence_end];
+    after.contains("废止") || before.contains("废止")
+}
+
+fn is_han(c: char) -> bool {
+    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3134F)
+}
+
+/// The citation graph's loose ends: what the archive does not hold.
+#[derive(Debug, Default, Clone)]
+pub struct CrossRefs {
+    /// 发文字号 comparison key → URL of the document, for linking citations in text.
+    pub urls: HashMap<String, String>,
+    /// Numbers cited but not in the archive, with the URLs of the documents citing them.
+    pub external: BTreeMap<String, Vec<String>>,
+}
+
+/// Scans every document body for citations and records them on the documents: `cites`,
+/// `cited_by` and `repealed_by`.
+pub fn cross_reference(site: &mut Site) -> CrossRefs {
+    use rayon::prelude::*;
+    let docs: Vec<_> = site.documents().collect();
+    let index: HashMap<String, usize> =
+        docs.iter().enumerate().filter_map(|(i, d)| d.meta.number.as_deref().map(|n| (number_key(n), i))).collect();
+    let known = |key: &str| index.contains_key(key);
+    let found: Vec<Vec<Citation>> = docs.par_iter().map(|d| find(&d.body, &known)).collect();
+
+    let doc_ref = |i: usize| DocRef { url: docs[i].url.clone(), title: docs[i].meta.title.clone(), number: docs[i].meta.number.clone() };
+    let mut cites: Vec<Vec<DocRef>> = vec![Vec::new(); docs.len()];
+    let mut cited_by: Vec<Vec<DocRef>> = vec![Vec::new(); docs.len()];
+    let mut repealed_by: Vec<Option<DocRef>> = vec![None; docs.len()];
+    let mut external: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (from, citations) in found.iter().enumerate() {
+        for c in citations {
+            match index.get(&number_key(&c.text)) {
+                Some(&to) if to != from => {
+                    if !cites[from].iter().any(|r| r.url == docs[to].url) {
+                        cites[from].push(doc_ref(to));
+                        cited_by[to].push(doc_ref(from));
+                    }
+                    if c.repeals && repealed_by[to].is_none() {
+                        repealed_by[to] = Some(doc_ref(from));
+                    }
+                }
+                Some(_) => {}
+                None => {
+                    let citing = external.entry(c.text.clone()).or_default();
+                    if !citing.contains(&docs[from].url) {
+                        citing.push(docs[from].url.clone());
+                    }
+                }
+            }
+        }
+    }
+    let urls = index.iter().map(|(k, &i)| (k.clone(), docs[i].url.clone())).collect();
+    let docs = site.issues.iter_mut().flat_map(|i| i.sections.iter_mut()).flat_map(|s| s.documents.iter_mut());
+    for (((doc, cites), cited_by), repealed_by) in docs.zip(cites).zip(cited_by).zip(repealed_by) {
+        doc.cites = cites;
+        doc.cited_by = cited_by;
+        doc.repealed_by = repealed_by;
+    }
+    CrossRefs { urls, external }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn numbers(text: &str, known: &[&str]) -> Vec<(String, bool)> {
+        let keys: Vec<String> = known.iter().map(|n| number_key(n)).collect();
+        find(text, &|k| keys.iter().any(|x| x == k)).into_iter().map(|c| (c.text, c.repeals)).collect()
+    }
+
+    #[test]
+    fn finds_numbers_in_any_bracket_style() {
+        let text = "根据《关于印发…的通知》（惠政办发〔2022〕25号）和惠政办发[2022]8号要求，参照国办发（2018）22号执行。";
+        assert_eq!(
+            numbers(text, &["惠政办发〔2022〕25号", "惠政办发〔2022〕8号"]),
+            [("惠政办发〔2022〕25号".into(), false), ("惠政办发[2022]8号".into(), false), ("国办发（2018）22号".into(), false)]
+        );
+    }
+
+    #[test]
+    fn known_numbers_win_over_the_guess() {
+        // 和 is dropped by the guess; a known code that itself starts with a lead word is kept.
+        assert_eq!(numbers("和石政发〔2020〕1号", &[]), [("石政发〔2020〕1号".into(), false)]);
+        assert_eq!(numbers("经信发〔2021〕3号", &["经信发〔2021〕3号"]), [("经信发〔2021〕3号".into(), false)]);
+    }
+
+    #[test]
+    fn repeal_clauses_are_recognised() {
+        let text = "本办法自印发之日起施行，《惠农区…办法》（惠政办发〔2018〕82号）同时废止。请遵照执行惠政办发〔2019〕3号。";
+        assert_eq!(numbers(text, &[]), [("惠政办发〔2018〕82号".into(), true), ("惠政办发〔2019〕3号".into(), false)]);
+        assert_eq!(numbers("宣布废止惠政发〔2015〕9号等文件", &[]), [("惠政发〔2015〕9号".into(), true)]);
+    }
+
+    #[test]
+    fn years_and_brackets_that_are_not_numbers_are_ignored() {
+        assert!(numbers("（2021年—2025年）和〔2022〕号以及惠政办发〔22〕1号、[2022]", &[]).is_empty());
+    }
+}

@@ -1,0 +1,28 @@
+//! Links between documents and pages: checking that every internal link resolves.
+
+mod check;
+pub mod citations;
+
+pub use check::{percent_decode, BrokenLink, LinkIndex};
+
+use crate::content::Site;
+use crate::error::Diagnostic;
+
+/// Turns broken links of a build into content errors: a link on a document page is blamed on
+/// the document's Markdown file, at the line where it is written when it is found there.
+pub fn blame(broken: &[BrokenLink], site: &Site) -> Vec<Diagnostic> {
+    broken
+        .iter()
+        .map(|b| {
+            let link = percent_decode(&b.link);
+            let message = format!("链接 {link} 无效：{}（页面 {}）", b.reason, b.page);
+            match site.documents().find(|d| d.url == b.page) {
+                Some(doc) => {
+                    let line = doc.body.lines().position(|l| l.contains(link.as_str())).map_or(0, |n| n + doc.body_line);
+                    Diagnostic::new(&doc.source, line, message)
+                }
+                None => Diagnostic::new(format!("（模板生成的页面）{}", b.page), 0, message),
+            }
+        })
+        .collect()
+}

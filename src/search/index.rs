@@ -1,0 +1,447 @@
+//! Building the index files. See the module documentation of [`crate::search`] for the format;
+//! the constants and encoders here are mirrored in `search.js`.
+
+use std::cmp::Reverse;
+use std::collections::HashMap;
+
+use crate::content::{Document, Site};
+use crate::output::OutputFile;
+
+use super::normalize::for_each_token;
+
+/// Where each field's tokens start in a document's position space. Gaps between the regions
+/// keep bigrams and phrase checks from ever spanning two fields; a field longer than its region
+/// is cut (a 发文字号 of 60 tokens or a title of 440 does not occur).
+pub const NUMBER_AT: u32 = 0;
+pub const TITLE_AT: u32 = 64;
+pub const ISSUER_AT: u32 = 512;
+pub const BODY_AT: u32 = 768;
+/// Body tokens per excerpt chunk: small enough that showing 10 results loads ~30 KB of text,
+/// large enough that the corpus does not become tens of thousands of files.
+pub const CHUNK_TOKENS: usize = 2048;
+/// Aimed shard size before the largest posting lists, which stay whole.
+pub const SHARD_TARGET_BYTES: usize = 16 * 1024;
+pub const MAX_SHARDS: usize = 4096;
+
+/// Digits of the posting encoding: 90 printable ASCII characters, none of which needs escaping
+/// in a JS string literal (no `"`, no `\`). Digits 0–44 end a number, 45–89 continue it.
+pub const DIGITS: &[u8; 90] =
+    b"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`abcdefghijklmnopqrstuvwxyz{|}";
+const BASE: u64 = 45;
+
+/// Appends `n` as little-endian base-45 digits, the last one marked as terminal.
+pub fn push_number(out: &mut String, mut n: u64) {
+    while n >= BASE {
+        out.push(DIGITS[(BASE + n % BASE) as usize] as char);
+        n /= BASE;
+    }
+    out.push(DIGITS[n as usize] as char);
+}
+
+/// Inverse of a sequence of [`push_number`]. `None` on a character outside the alphabet or a
+/// truncated number.
+pub fn decode_numbers(s: &str) -> Option<Vec<u64>> {
+    let mut out = Vec::new();
+    let (mut value, mut scale) = (0u64, 1u64);
+    let mut open = false;
+    for b in s.bytes() {
+        let d = DIGITS.iter().position(|&x| x == b)? as u64;
+        if d >= BASE {
+            value += (d - BASE) * scale;
+            scale *= BASE;
+            open = true;
+        } else {
+            out.push(value + d * scale);
+            value = 0;
+            scale = 1;
+            open = false;
+        }
+    }
+    (!open).then_some(out)
+}
+
+/// FNV-1a over the UTF-16 code units of a key: what JavaScript's `charCodeAt` sees, so the
+/// client finds a key's shard without any table.
+pub fn key_hash(key: &str) -> u32 {
+    let mut h: u32 = 0x811c9dc5;
+    for unit in key.encode_utf16() {
+        h ^= unit as u32;
+        h = h.wrapping_mul(0x01000193);
+    }
+    h
+}
+
+/// The key of a one-token query and of a two-token sequence.
+pub fn unigram_key(t: &str) -> String {
+    t.to_string()
+}
+pub fn bigram_key(a: &str, b: &str) -> String {
+    format!("{a} {b}")
+}
+
+/// Characters of the text chunks are stored by frequency rank: the most frequent 93 as one
+/// UTF-8 byte, the next 1,920 as two, the rest as three, roughly halving CJK text (3 bytes per
+/// character in UTF-8) with a decoder of a few lines. Code points that are not safe raw inside a
+/// JS string literal (`"`, `\`, controls, U+2028/2029, surrogates) are never used as codes.
+pub fn rank_code(rank: usize) -> char {
+    const ASCII: usize = 93;
+    const TWO: usize = 0x800 - 0x80;
+    if rank < ASCII {
+        let mut n = rank;
+        for b in 0x20u8..0x7f {
+            if b == b'"' || b == b'\\' {
+                continue;
+            }
+            if n == 0 {
+                return b as char;
+            }
+            n -= 1;
+        }
+        unreachable!()
+    }
+    let mut r = (rank - ASCII) as u32;
+    if (r as usize) < TWO {
+        return char::from_u32(0x80 + r).unwrap();
+    }
+    r -= TWO as u32;
+    let mut cp = 0x800 + r;
+    if cp >= 0x2028 {
+        cp += 2;
+    }
+    if cp >= 0xd800 {
+        cp += 0x800;
+    }
+    char::from_u32(cp).expect("more distinct characters than the text code can hold")
+}
+
+struct Posting {
+    data: String,
+    /// Last document id written, +1 (0 = none yet).
+    last: u32,
+}
+
+impl Posting {
+    fn new() -> Self {
+        Posting { data: String::new(), last: 0 }
+    }
+    fn start_doc(&mut self, id: u32) {
+        push_number(&mut self.data, (id + 1 - self.last - 1) as u64);
+        self.last = id + 1;
+    }
+}
+
+/// Interns multi-character tokens (digit and letter runs) above the Unicode range, so that a
+/// token is a `u32` and a bigram a `u64` while the build walks millions of them.
+struct Interner {
+    ids: HashMap<String, u32>,
+    names: Vec<String>,
+}
+
+const RUN_BASE: u32 = 0x110000;
+
+impl Interner {
+    fn id(&mut self, t: &str) -> u32 {
+        let mut chars = t.chars();
+        if let (Some(c), None) = (chars.next(), chars.clone().next()) {
+            return c as u32;
+        }
+        if let Some(&id) = self.ids.get(t) {
+            return id;
+        }
+        let id = RUN_BASE + self.names.len() as u32;
+        self.names.push(t.to_string());
+        self.ids.insert(t.to_string(), id);
+        id
+    }
+    fn name(&self, id: u32) -> String {
+        if id < RUN_BASE {
+            char::from_u32(id).unwrap().to_string()
+        } else {
+            self.names[(id - RUN_BASE) as usize].clone()
+        }
+    }
+}
+
+/// Document ids: newest 成文日期 first, then newer issue, then print order, so that "ties by
+/// date, newest first" is simply ascending id on the client.
+pub fn document_order(docs: &[&Document]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..docs.len()).collect();
+    order.sort_by_key(|&i| (Reverse(docs[i].meta.date), Reverse((docs[i].year, docs[i].issue)), i));
+    order
+}
+
+fn js_string(s: &str) -> String {
+    serde_json::to_string(s).expect("strings serialise")
+}
+
+/// See [`crate::search::build_index`].
+pub fn build(site: &Site, texts: &[String]) -> Vec<OutputFile> {
+    let docs: Vec<&Document> = site.documents().collect();
+    assert_eq!(docs.len(), texts.len(), "build_index: one text per document, in print order");
+    let order = document_order(&docs);
+
+    let mut interner = Interner { ids: HashMap::new(), names: Vec::new() };
+    let mut unigrams: HashMap<u32, Posting> = HashMap::new();
+    let mut bigrams: HashMap<u64, Posting> = HashMap::new();
+    let mut chunks: Vec<Vec<String>> = Vec::with_capacity(docs.len());
+
+    let mut stream: Vec<(u32, u32)> = Vec::new(); // (token, position) of one document
+    let mut uni: Vec<(u32, u32)> = Vec::new();
+    let mut bi: Vec<(u64, u32)> = Vec::new();
+    for (id, &i) in order.iter().enumerate() {
+        let id = id as u32;
+        let doc = docs[i];
+        stream.clear();
+        let fields: [(&str, u32, u32); 3] = [
+            (doc.meta.number.as_deref().unwrap_or(""), NUMBER_AT, TITLE_AT),
+            (&doc.meta.title, TITLE_AT, ISSUER_AT),
+            (&doc.meta.issuer, ISSUER_AT, BODY_AT),
+        ];
+        for (text, at, next) in fields {
+            let mut pos = at;
+            // `next - 1`: leave a gap so no phrase runs from one field into the next
+            for_each_token(text, |_, _, t| {
+                if pos < next - 1 {
+                    stream.push((interner.id(t), pos));
+                    pos += 1;
+                }
+            });
+        }
+        // Body tokens, cutting the text into chunks at token starts.
+        let body = &texts[i];
+        let mut doc_chunks = Vec::new();
+        let mut chunk_start = 0usize;
+        let mut n = 0usize;
+        for_each_token(body, |start, _, t| {
+            if n > 0 && n % CHUNK_TOKENS == 0 {
+                doc_chunks.push(body[chunk_start..start].to_string());
+                chunk_start = start;
+            }
+            stream.push((interner.id(t), BODY_AT + n as u32));
+            n += 1;
+        });
+        doc_chunks.push(body[chunk_start..].to_string());
+        chunks.push(doc_chunks);
+
+        // One-token keys: count and first position per document.
+        uni.clear();
+        uni.extend(stream.iter().copied());
+        uni.sort_by_key(|&(t, p)| (t, p));
+        let mut k = 0;
+        while k < uni.len() {
+            let t = uni[k].0;
+            let first = uni[k].1;
+            let mut e = k;
+            while e < uni.len() && uni[e].0 == t {
+                e += 1;
+            }
+            let p = unigrams.entry(t).or_insert_with(Posting::new);
+            p.start_doc(id);
+            push_number(&mut p.data, (e - k) as u64);
+            push_number(&mut p.data, first as u64);
+            k = e;
+        }
+        // Two-token keys: every position, so phrases are verified without the text.
+        bi.clear();
+        for w in stream.windows(2) {
+            if w[1].1 == w[0].1 + 1 {
+                bi.push((((w[0].0 as u64) << 32) | w[1].0 as u64, w[0].1));
+            }
+        }
+        bi.sort_by_key(|&(key, p)| (key, p));
+        let mut k = 0;
+        while k < bi.len() {
+            let key = bi[k].0;
+            let mut e = k;
+            while e < bi.len() && bi[e].0 == key {
+                e += 1;
+            }
+            let p = bigrams.entry(key).or_insert_with(Posting::new);
+            p.start_doc(id);
+            push_number(&mut p.data, (e - k) as u64);
+            let mut prev = None;
+            for &(_, pos) in &bi[k..e] {
+                match prev {
+                    None => push_number(&mut p.data, pos as u64),
+                    Some(q) => push_number(&mut p.data, (pos - q - 1) as u64),
+                }
+                prev = Some(pos);
+            }
+            k = e;
+        }
+    }
+
+    // Key strings, sorted, then into shards.
+    let mut entries: Vec<(String, String)> = Vec::with_capacity(unigrams.len() + bigrams.len());
+    for (t, p) in unigrams {
+        entries.push((unigram_key(&interner.name(t)), p.data));
+    }
+    for (key, p) in bigrams {
+        let (a, b) = ((key >> 32) as u32, key as u32);
+        entries.push((bigram_key(&interner.name(a), &interner.name(b)), p.data));
+    }
+    entries.sort_unstable_by(|x, y| x.0.cmp(&y.0));
+    let total: usize = entries.iter().map(|(k, v)| k.len() + v.len() + 6).sum();
+    let shards = (total / SHARD_TARGET_BYTES).clamp(1, MAX_SHARDS).next_power_of_two().min(MAX_SHARDS);
+    let mut shard_entries: Vec<Vec<(String, String)>> = vec![Vec::new(); shards];
+    for (key, data) in entries {
+        let s = key_hash(&key) as usize % shards;
+        shard_entries[s].push((key, data));
+    }
+
+    let mut files = Vec::new();
+    for (s, list) in shard_entries.iter().enumerate() {
+        if list.is_empty() {
+            continue;
+        }
+        let mut js = format!("gongbaoSearch.shard({s},{{");
+        for (j, (key, data)) in list.iter().enumerate() {
+            if j > 0 {
+                js.push(',');
+            }
+            js.push_str(&js_string(key));
+            js.push_str(":\"");
+            js.push_str(data);
+            js.push('"');
+        }
+        js.push_str("});\n");
+        files.push(OutputFile::new(shard_path(s), js));
+    }
+
+    // Text chunks, coded by character frequency.
+    let mut freq: HashMap<char, u64> = HashMap::new();
+    for doc_chunks in &chunks {
+        for c in doc_chunks.iter().flat_map(|s| s.chars()) {
+            *freq.entry(c).or_insert(0) += 1;
+        }
+    }
+    let mut ranked: Vec<(char, u64)> = freq.into_iter().collect();
+    ranked.sort_by_key(|&(c, n)| (Reverse(n), c));
+    let code: HashMap<char, char> = ranked.iter().enumerate().map(|(r, &(c, _))| (c, rank_code(r))).collect();
+    let alphabet: String = ranked.iter().map(|&(c, _)| c).collect();
+    files.push(OutputFile::new("search/chars.js", format!("gongbaoSearch.chars({});\n", js_string(&alphabet))));
+    for (id, doc_chunks) in chunks.iter().enumerate() {
+        for (k, text) in doc_chunks.iter().enumerate() {
+            let coded: String = text.chars().map(|c| code[&c]).collect();
+            files.push(OutputFile::new(chunk_path(id, k), format!("gongbaoSearch.text({id},{k},\"{coded}\");\n")));
+        }
+    }
+
+    // Per-document display data, and the meta file with facets.
+    let mut issues: Vec<(u16, u16, String)> = Vec::new();
+    let mut sections: Vec<String> = Vec::new();
+    let mut issuers: Vec<String> = Vec::new();
+    fn index_of<T: PartialEq>(list: &mut Vec<T>, v: T) -> usize {
+        match list.iter().position(|x| *x == v) {
+            Some(i) => i,
+            None => {
+                list.push(v);
+                list.len() - 1
+            }
+        }
+    }
+    // Facet values in print order, issues newest first, for the filter menus.
+    for issue in site.issues.iter().rev() {
+        index_of(&mut issues, (issue.meta.year, issue.meta.number, issue.title.clone()));
+    }
+    for d in &docs {
+        index_of(&mut sections, d.meta.section.clone());
+        index_of(&mut issuers, d.meta.issuer.clone());
+    }
+    let mut facets = String::new();
+    for (id, &i) in order.iter().enumerate() {
+        let d = docs[i];
+        let issue = index_of(&mut issues, (d.year, d.issue, d.issue_title.clone()));
+        let section = index_of(&mut sections, d.meta.section.clone());
+        let issuer = index_of(&mut issuers, d.meta.issuer.clone());
+        push_number(&mut facets, issue as u64);
+        push_number(&mut facets, section as u64);
+        push_number(&mut facets, issuer as u64);
+        let info = serde_json::json!({
+            "t": d.meta.title,
+            "n": d.meta.number,
+            "i": d.meta.issuer,
+            "d": d.meta.date.chinese(),
+            "u": d.url,
+            "s": d.issue_title,
+            "c": d.meta.section,
+            "k": chunks[id].len(),
+        });
+        files.push(OutputFile::new(doc_path(id), format!("gongbaoSearch.doc({id},{info});\n")));
+    }
+    let meta = serde_json::json!({
+        "version": 1,
+        "docs": docs.len(),
+        "shards": shards,
+        "chunk": CHUNK_TOKENS,
+        "at": { "number": NUMBER_AT, "title": TITLE_AT, "issuer": ISSUER_AT, "body": BODY_AT },
+        "issues": issues.iter().map(|(y, n, t)| serde_json::json!({ "year": y, "number": n, "title": t })).collect::<Vec<_>>(),
+        "sections": sections,
+        "issuers": issuers,
+        "facets": facets,
+    });
+    files.push(OutputFile::new("search/meta.js", format!("gongbaoSearch.meta({meta});\n")));
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files
+}
+
+pub fn shard_path(s: usize) -> String {
+    format!("search/t/{s:03x}.js")
+}
+pub fn chunk_path(id: usize, k: usize) -> String {
+    format!("search/x/{id}-{k}.js")
+}
+pub fn doc_path(id: usize) -> String {
+    format!("search/d/{id}.js")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_round_trip_through_the_posting_alphabet() {
+        let values = [0u64, 1, 44, 45, 46, 2024, 2025, 2026, 91124, 91125, 1 << 40, u32::MAX as u64];
+        let mut s = String::new();
+        for &v in &values {
+            push_number(&mut s, v);
+        }
+        assert_eq!(decode_numbers(&s).unwrap(), values);
+        assert!(!s.contains('"') && !s.contains('\\'));
+        // small numbers take one character, the common case for gaps and counts
+        let mut one = String::new();
+        push_number(&mut one, 44);
+        assert_eq!(one.len(), 1);
+        // a continuation digit with nothing after it is an error, not a silent zero
+        assert_eq!(decode_numbers(&s[..s.len() - 1]), None);
+        assert_eq!(decode_numbers("~"), None);
+        assert_eq!(decode_numbers("\""), None);
+    }
+
+    #[test]
+    fn key_hash_matches_fnv1a_over_utf16() {
+        // reference values computed by hand-run FNV-1a (32-bit) on the UTF-16 units
+        assert_eq!(key_hash(""), 0x811c9dc5);
+        assert_eq!(key_hash("a"), 0xe40c292c);
+        // non-BMP characters hash as their two surrogates, like charCodeAt in JS
+        let mut h: u32 = 0x811c9dc5;
+        for u in [0xd840u32, 0xdc00] {
+            h ^= u;
+            h = h.wrapping_mul(0x01000193);
+        }
+        assert_eq!(key_hash("𠀀"), h);
+    }
+
+    #[test]
+    fn rank_codes_are_distinct_and_safe_in_js_strings() {
+        let mut seen = std::collections::HashSet::new();
+        for r in 0..60_000 {
+            let c = rank_code(r);
+            assert!(seen.insert(c), "rank {r} reuses {c:?}");
+            assert!(c != '"' && c != '\\' && c >= ' ' && c != '\u{7f}', "rank {r}");
+            assert!(c != '\u{2028}' && c != '\u{2029}');
+            let expected_len = if r < 93 { 1 } else if r < 93 + 1920 { 2 } else { 3 };
+            assert_eq!(c.len_utf8(), expected_len, "rank {r}");
+        }
+    }
+}

@@ -1,0 +1,61 @@
+// Linking from notices: the 文号 resolver finds a document however its brackets are typed,
+// from a USB stick (file://) as on the web, and says so when the archive lacks it.
+'use strict';
+
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
+const { buildSite, launch, openPage, fileUrl } = require('./lib.js');
+
+const site = buildSite();
+const documents = JSON.parse(fs.readFileSync(path.join(site, 'data', 'documents.json'), 'utf8'));
+const target = documents.find((d) => d.number === '惠政办发〔2022〕31号');
+
+let browser;
+test.before(async () => { browser = await launch(); });
+test.after(async () => { await browser.close(); });
+
+test('wenhao.html resolves 惠政办发〔2022〕31号 written with any brackets, from file://', async () => {
+  assert.ok(target, 'the seed issue holds 惠政办发〔2022〕31号');
+  for (const written of ['惠政办发〔2022〕31号', '惠政办发[2022]31号', '惠政办发【2022】31号', '惠政办发(2022)31号', '惠政办发（２０２２）３１号']) {
+    const page = await browser.newPage();
+    await page.goto(fileUrl(site, 'wenhao.html') + '?n=' + encodeURIComponent(written));
+    await page.waitForURL((url) => url.href.endsWith(target.url), { timeout: 5000 });
+    assert.equal(await page.textContent('h1'), target.title, written);
+    await page.close();
+  }
+});
+
+test('an unknown number says it is not in the archive and offers search', async () => {
+  const page = await openPage(browser, fileUrl(site, 'wenhao.html') + '?n=' + encodeURIComponent('惠政办发[2022]999号'));
+  const message = await page.textContent('#wenhao-result');
+  assert.match(message, /本库未收录发文字号「惠政办发\[2022\]999号」/);
+  assert.equal(await page.getAttribute('#wenhao-result a', 'href'), 'search.html?q=' + encodeURIComponent('惠政办发[2022]999号'));
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
+test('a ¶ link to a clause shows on keyboard focus', async () => {
+  const page = await openPage(browser, fileUrl(site, target.url));
+  const anchor = page.locator('.doc-body p[id] > a.anchor').first();
+  assert.equal(await anchor.evaluate((a) => getComputedStyle(a).opacity), '0');
+  await anchor.focus();
+  assert.equal(await anchor.evaluate((a) => getComputedStyle(a).opacity), '1');
+  await page.close();
+});
+
+test('an alias page sends the reader on to the document, from file://', async () => {
+  const os = require('node:os');
+  const { REPO } = require('./lib.js');
+  const content = fs.mkdtempSync(path.join(os.tmpdir(), 'gongbao-alias-'));
+  fs.cpSync(path.join(REPO, 'content'), content, { recursive: true });
+  const file = path.join(content, target.url.replace(/\.html$/, '.md'));
+  fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/\npage = /, '\naliases = ["old/hzbf-2022-31.html"]\npage = '));
+  const aliased = buildSite(content);
+  const page = await browser.newPage();
+  await page.goto(fileUrl(aliased, 'old/hzbf-2022-31.html'));
+  await page.waitForURL((url) => url.href.endsWith(target.url), { timeout: 5000 });
+  assert.equal(await page.textContent('h1'), target.title);
+  await page.close();
+});

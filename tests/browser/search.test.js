@@ -1,0 +1,94 @@
+// Search in headless Chromium on the built seed issue, from file:// (a USB stick) and from a
+// local web server: result sets equal the documents whose source contains the query (found
+// here by plain token search over content/*.md with search.js's own tokenizer), matches are
+// <mark>ed, filters narrow, a miss says so.
+'use strict';
+
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
+const { REPO, buildSite, serve, launch, openPage, fileUrl } = require('./lib.js');
+const { tokenize } = require('../../themes/default/static/search.js');
+
+const CONTENT = process.env.GONGBAO_CONTENT || path.join(REPO, 'content');
+const site = buildSite(CONTENT);
+
+// Every document of content/: its URL, number and the tokens of all its fields.
+const docs = [];
+for (const year of fs.readdirSync(CONTENT).filter((d) => /^\d{4}$/.test(d))) {
+  for (const issue of fs.readdirSync(path.join(CONTENT, year))) {
+    for (const f of fs.readdirSync(path.join(CONTENT, year, issue)).filter((n) => n.endsWith('.md'))) {
+      const src = fs.readFileSync(path.join(CONTENT, year, issue, f), 'utf8');
+      const m = /^\+\+\+\n([\s\S]*?)\n\+\+\+\n([\s\S]*)$/.exec(src);
+      const field = (k) => ((new RegExp(`^${k}\\s*=\\s*"(.*)"`, 'm').exec(m[1]) || [])[1] || '');
+      docs.push({ url: `${year}/${issue}/${f.replace(/\.md$/, '.html')}`, title: field('title'), number: field('number'),
+        fields: [field('number'), field('title'), field('issuer'), m[2]].map((t) => tokenize(t).map((x) => x.t)) });
+    }
+  }
+}
+const contains = (toks, q) => toks.some((_, i) => q.every((t, j) => toks[i + j] === t));
+function expected(query) {
+  const terms = query.split(/\s+/).filter(Boolean).map((t) => tokenize(t).map((x) => x.t));
+  return docs.filter((d) => terms.every((q) => d.fields.some((f) => contains(f, q)))).map((d) => d.url).sort();
+}
+
+let browser;
+test.before(async () => { browser = await launch(); });
+test.after(async () => { await browser.close(); });
+
+async function results(base, query, extra = '') {
+  const page = await openPage(browser, base(`search.html?q=${encodeURIComponent(query)}${extra}`));
+  await page.waitForSelector('#search[data-state="done"]');
+  const links = await page.$$eval('#results li a', (as) => as.map((a) => a.getAttribute('href')));
+  const count = await page.textContent('#result-count');
+  const marks = await page.$$eval('#results mark', (ms) => ms.map((m) => m.textContent));
+  // Chromium fetches /favicon.ico from the server root by itself and logs its 404 to the
+  // console without a URL; requests the page makes are still caught by lib.js's 'HTTP 404: url'
+  // and 'request failed' entries, so only that console line is dropped.
+  const problems = page.problems.filter((p) => !/^console error: Failed to load resource: .*404 \(Not Found\)$/.test(p));
+  await page.close();
+  return { links, count, marks, problems };
+}
+
+async function checkQueries(base, label) {
+  for (const q of ['医疗保障', '联席会议', '自建房屋', '惠政办发[2022]31号', '2022年5月']) {
+    const want = expected(q);
+    assert.ok(want.length > 0, `${q}: the seed issue contains it`);
+    const r = await results(base, q);
+    assert.deepEqual(r.problems, [], `${label} ${q}`);
+    if (want.length <= 10) assert.deepEqual(r.links.slice().sort(), want, `${label} ${q}`);
+    else for (const link of r.links) assert.ok(want.includes(link), `${label} ${q}: ${link}`);
+    assert.equal(r.links.length, Math.min(10, want.length), `${label} ${q}`);
+    assert.match(r.count, new RegExp(`找到 ${want.length} 篇`), `${label} ${q}`);
+    assert.ok(r.marks.length > 0, `${label} ${q}: excerpts are marked`);
+    for (const link of r.links) assert.ok(!/^(\/|[a-z]+:)/.test(link) && link.endsWith('.html'), link);
+    // documents matching in their title come before those matching only in the body
+    const inTitle = r.links.map((u) => docs.find((d) => d.url === u)).map((d) => contains(d.fields[0], tokenize(q).map((x) => x.t)) || contains(d.fields[1], tokenize(q).map((x) => x.t)));
+    assert.deepEqual(inTitle, inTitle.slice().sort((a, b) => b - a), `${label} ${q}: title matches first`);
+  }
+  const number = await results(base, '惠政办发[2022]31号');
+  const owner = docs.find((d) => d.number.replace(/\s/g, '') === '惠政办发〔2022〕31号');
+  if (owner) assert.equal(number.links[0], owner.url, `${label}: the numbered document first`);
+
+  const all = await results(base, '通知');
+  const narrowed = await results(base, '通知', '&section=' + encodeURIComponent('惠农区大事记'));
+  assert.ok(narrowed.links.length < all.links.length || /找到 0 篇/.test(narrowed.count), `${label}: a filter narrows`);
+
+  const none = await results(base, '量子计算机');
+  assert.deepEqual(none.links, []);
+  assert.match(none.count, /找到 0 篇文件。没有找到/);
+}
+
+test('search works from file://', async () => {
+  await checkQueries((rel) => fileUrl(site, rel), 'file://');
+});
+
+test('search works over http under a sub-path', async () => {
+  const server = await serve(site, '/gongbao/');
+  try {
+    await checkQueries((rel) => server.url + rel, 'http');
+  } finally {
+    await server.close();
+  }
+});

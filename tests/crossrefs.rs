@@ -1,0 +1,74 @@
+//! A later issue that cites and repeals documents of 2022年第2期: links, 被引用 and 已废止 appear,
+//! and every URL of the earlier build still serves the same document.
+
+mod common;
+
+use common::*;
+use std::collections::BTreeMap;
+
+fn with_later_issue() -> Workspace {
+    let ws = Workspace::new(&repo().join("content"));
+    copy_dir(&fixture("later-issue"), &ws.content());
+    ws
+}
+
+#[test]
+fn citations_link_repeals_mark_and_cited_documents_list_their_citers() {
+    let ws = with_later_issue();
+    let summary = ws.build_ok();
+    // Outside the archive: stays text, listed in the report.
+    assert!(summary.contains("国办发〔2019〕54号：2022/03/p001.html"), "{summary}");
+    assert!(!summary.contains("惠政办发〔2022〕25号："), "{summary}");
+
+    let citing = ws.read("2022/03/p001.html");
+    assert!(citing.contains("根据<a class=\"cite\" href=\"../../2022/02/p001.html\">惠政办发[2022]8号</a>的安排"), "{citing}");
+    assert!(citing.contains("<a class=\"cite\" href=\"../../2022/02/p003.html\">惠政办发〔2022〕25号</a>）同时废止"));
+    assert!(citing.contains("国办发〔2019〕54号）要求"), "external numbers stay plain text");
+    assert!(citing.contains("<h3>本文引用</h3>"));
+
+    let repealed = ws.read("2022/02/p003.html");
+    assert!(repealed.contains("<strong class=\"repealed\">已废止</strong>：见<a href=\"../../2022/03/p001.html\">惠农区人民政府办公室关于印发惠农区医疗保障基金监管联席会议制度（修订）的通知（惠政办发〔2022〕58号）</a>"), "{repealed}");
+    assert!(repealed.contains("<h3>被引用</h3>"));
+    let cited = ws.read("2022/02/p001.html");
+    assert!(cited.contains("<h3>被引用</h3>") && cited.contains("href=\"../../2022/03/p001.html\""));
+    assert!(!cited.contains("已废止"), "cited is not repealed");
+
+    let toc = ws.read("2022/02/index.html");
+    let row = toc.split("<li>").find(|li| li.contains("惠政办发〔2022〕25号")).unwrap();
+    assert!(row.contains("<span class=\"badge-repealed\">已废止</span>"), "{row}");
+
+    let docs: serde_json::Value = serde_json::from_str(&ws.read("data/documents.json")).unwrap();
+    let by_url = |u: &str| docs.as_array().unwrap().iter().find(|d| d["url"] == u).unwrap().clone();
+    assert_eq!(by_url("2022/02/p003.html")["status"], "已废止");
+    assert_eq!(by_url("2022/02/p003.html")["repealed_by"], "2022/03/p001.html");
+    assert_eq!(by_url("2022/02/p001.html")["status"], "有效");
+    assert_eq!(by_url("2022/02/p001.html")["cited_by"], serde_json::json!(["2022/03/p001.html"]));
+    assert_eq!(by_url("2022/03/p001.html")["cites"], serde_json::json!(["2022/02/p001.html", "2022/02/p003.html"]));
+}
+
+fn titles_by_url(ws: &Workspace) -> BTreeMap<String, String> {
+    tree(&ws.public())
+        .into_iter()
+        .filter(|(p, _)| p.ends_with(".html"))
+        .filter_map(|(p, bytes)| {
+            let html = String::from_utf8(bytes).unwrap();
+            let h1 = html.split("<h1").nth(1)?.split_once('>')?.1.split("</h1>").next()?.to_string();
+            Some((p, h1))
+        })
+        .collect()
+}
+
+#[test]
+fn adding_an_issue_keeps_every_published_url_serving_the_same_document() {
+    let ws = Workspace::new(&repo().join("content"));
+    ws.build_ok();
+    let before = titles_by_url(&ws);
+    assert!(before.len() >= 15);
+    copy_dir(&fixture("later-issue"), &ws.content());
+    ws.build_ok();
+    let after = titles_by_url(&ws);
+    for (url, title) in &before {
+        assert_eq!(after.get(url), Some(title), "{url} changed");
+    }
+    assert!(after.contains_key("2022/03/p001.html"));
+}

@@ -1,0 +1,323 @@
+//! The importer on the real seed issue and on a second issue written for these tests.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use gongbao::import::{self, ImportError, Imported};
+
+fn seed_path() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/seeds/000_0f0c576b54f59930.txt")
+}
+
+fn seed() -> String {
+    std::fs::read_to_string(seed_path()).expect("the seed issue at ../shared/seeds")
+}
+
+fn fixture() -> String {
+    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import/2023-01.txt")).unwrap()
+}
+
+/// Imports into a fresh content folder and loads it back with the site loader.
+fn import_and_load(text: &str, year: u16, issue: u16) -> (tempfile::TempDir, Imported, gongbao::content::Site) {
+    let dir = tempfile::tempdir().unwrap();
+    let imported = import::import(text, year, issue).unwrap();
+    import::write(dir.path(), &imported, false).unwrap();
+    let site = gongbao::content::load(dir.path()).unwrap_or_else(|e| panic!("imported content does not load:\n{e}"));
+    (dir, imported, site)
+}
+
+/// The 13 documents as printed in the 目录 of 2022年第2期, with issuer and date from their
+/// signatures: (slug, title, number, issuer, date, section, page).
+/// (slug, title, number, issuer, date, section, page)
+type Row = (&'static str, &'static str, Option<&'static str>, &'static str, &'static str, &'static str, u32);
+
+const SEED_TOC: [Row; 13] = {
+    const O: &str = "惠农区人民政府办公室";
+    const F: &str = "惠农区人民政府办公室文件";
+    const D: &str = "惠农区大事记";
+    [
+        ("p001", "惠农区人民政府办公室关于征集2022年度重大行政决策事项的通知", Some("惠政办发〔2022〕8号"), O, "2022-04-01", F, 1),
+        ("p003", "惠农区人民政府办公室关于建立惠农区医疗保障基金监管联席会议制度的通知", Some("惠政办发〔2022〕25号"), O, "2022-04-11", F, 3),
+        ("p007", "惠农区人民政府办公室关于印发《惠农区建设全国“数字供销”示范区实施方案(2021年—2025年)》的通知", Some("惠政办发〔2022〕27号"), O, "2022-04-13", F, 7),
+        ("p017", "惠农区人民政府办公室关于印发惠农区教育考试突发事件应急处置预案的通知", Some("惠政办发〔2022〕28号"), O, "2022-05-13", F, 17),
+        ("p033", "惠农区人民政府办公室关于印发《惠农区继续购买社会救助服务工作实施方案》的通知", Some("惠政办发〔2022〕29号"), O, "2022-05-19", F, 33),
+        ("p036", "惠农区人民政府办公室关于成立惠农区自建房屋安全隐患大排查大整治行动工作领导小组的通知", Some("惠政办发〔2022〕30号"), O, "2022-05-19", F, 36),
+        ("p038", "惠农区人民政府办公室关于印发惠农区自建房屋安全隐患大排查大整治行动方案的通知", Some("惠政办发〔2022〕31号"), O, "2022-05-19", F, 38),
+        ("p042", "惠农区人民政府办公室关于印发惠农区住宅小区物业服务质量提升三年行动实施方案的通知", Some("惠政办发〔2022〕32号"), O, "2022-05-26", F, 42),
+        ("p048", "惠农区人民政府办公室关于印发惠农区2022年政务公开工作要点的通知", Some("惠政办发〔2022〕33号"), O, "2022-05-27", F, 48),
+        ("p052", "惠农区人民政府办公室关于印发惠农区铁路沿线安全环境治理联席会议制度的通知", Some("惠政办发〔2022〕37号"), O, "2022-06-16", F, 52),
+        ("p055", "惠农区人民政府办公室关于印发2022年度惠农区人民政府班子成员安全生产重点工作责任清单的通知", Some("惠政办发〔2022〕39号"), O, "2022-06-08", F, 55),
+        ("p060", "惠农区政府四月份大事记", None, O, "2022-05-06", D, 60),
+        ("p061", "惠农区政府五月份大事记", None, O, "2022-06-07", D, 61),
+    ]
+};
+
+#[test]
+fn seed_documents_match_the_printed_toc() {
+    let (_dir, _, site) = import_and_load(&seed(), 2022, 2);
+    let issue = &site.issues[0];
+    assert_eq!(issue.title, "2022年第2期");
+    assert_eq!(issue.meta.date.iso(), "2022-07");
+    assert_eq!(issue.meta.sections, ["惠农区人民政府办公室文件", "惠农区大事记"]);
+    let docs: Vec<_> = issue.documents().collect();
+    assert_eq!(docs.len(), 13);
+    for (doc, (slug, title, number, issuer, date, section, page)) in docs.iter().zip(SEED_TOC) {
+        let m = &doc.meta;
+        assert_eq!(
+            (doc.slug.as_str(), m.title.as_str(), m.number.as_deref(), m.issuer.as_str(), m.date.iso().as_str(), m.section.as_str(), m.page),
+            (slug, title, number, issuer, date, section, page)
+        );
+        if number.is_some() {
+            assert_eq!(m.disclosure.as_deref(), Some("此件公开发布"), "{slug}");
+            assert!(m.addressee.as_deref().is_some_and(|a| a.starts_with("各乡镇人民政府")), "{slug}: {:?}", m.addressee);
+            assert!(!doc.body.contains(m.number.as_deref().unwrap()), "{slug}: the number is front matter only");
+        }
+    }
+    assert_eq!(site.config.name, "石嘴山市惠农区人民政府公报");
+    assert_eq!(site.config.publisher, "惠农区人民政府办公室");
+    assert_eq!(site.config.supervisor.as_deref(), Some("惠农区人民政府办公室"));
+    assert_eq!(site.config.serial.as_deref(), Some("石新出管字〔2022〕第0093号"));
+    assert_eq!(site.config.address.as_deref(), Some("惠农区北大街394号"));
+    assert_eq!(site.config.postcode.as_deref(), Some("753200"));
+    assert_eq!(site.config.phone.as_deref(), Some("（0952）-3012946"));
+    assert_eq!(site.config.email.as_deref(), Some("3012946@163.com"));
+    assert!(site.about.as_ref().is_some_and(|a| a.title == "本刊简介" && a.body.contains("不定期刊登")));
+    let labels: Vec<&str> = issue.meta.masthead.iter().map(|e| e.label.as_str()).collect();
+    assert_eq!(
+        labels,
+        ["编辑委员会主任", "编辑委员会编委", "主编", "责任编辑", "主管", "主办", "编辑出版", "地址", "邮编", "电话", "电子邮箱", "准印号", "印刷"]
+    );
+}
+
+#[test]
+fn seed_bodies_are_repaired() {
+    let imported = import::import(&seed(), 2022, 2).unwrap();
+    let body = |slug: &str| &imported.documents.iter().find(|d| d.slug == slug).unwrap().body;
+    // paragraphs cut at page breaks are whole again
+    for (slug, seam) in [
+        ("p007", "成立惠农区“数字供销”工作推进领导小组"),
+        ("p003", "确保广大参保人“看病钱”"),
+        ("p017", "红果子交警大队：负责教育考试期间"),
+        ("p052", "建立联动机制"),
+        ("p055", "召开1次安全生产形势分析会"),
+    ] {
+        assert!(body(slug).contains(seam), "{slug}: {seam}");
+    }
+    // outline, enclosed document, attachments, people, tables
+    assert!(body("p001").contains("\n### 一、重大行政决策的范围\n"));
+    assert!(body("p001").contains("\n1\\.制定有关经济调节"), "list dashes dropped, numbers escaped");
+    assert!(body("p001").contains("\n## 附件　惠农区人民政府2022年度重大行政决策事项征集单 {#fujian}\n"));
+    assert!(body("p003").contains("\n## 惠农区医疗保障基金监管联席会议制度 {#wenben}\n"));
+    assert!(body("p003").contains("\n## 附件1　联席会议成员名单 {#fujian-1}\n"));
+    assert!(body("p003").contains("\n## 附件2　联席会议成员单位职责 {#fujian-2}\n"));
+    assert!(body("p003").contains("成员：温永涛　区发展和改革局副局长\\\n龙振菊　区财政局副局长\\\n袁娜　区人力资源和社会保障障局副局长\\\n"));
+    assert!(body("p017").contains("\n#### （一）发生试卷、试题失(泄)密突发事件应急处置措施\n"));
+    assert!(body("p017").contains("| 偶发事件 | 处置办法：监考人员 | 处置办法：考点主考 |\n| --- | --- | --- |\n"));
+    assert!(body("p042").contains("组长：李守府　区人民政府副区长"));
+    assert!(body("p001").starts_with("各乡镇人民政府、街道办事处，区政府各部门、直属单位，驻惠各单位：\n\n"));
+    assert!(body("p001").contains("\n\n惠农区人民政府办公室\n\n2022年4月1日\n\n（此件公开发布）\n\n"));
+    // every row of the 27号 task table is one table row: a header, its rule and 20 rows
+    let table_rows = body("p007").lines().filter(|l| l.starts_with("| ")).count();
+    assert_eq!(table_rows, 22);
+    for doc in &imported.documents {
+        for line in doc.body.lines() {
+            assert!(!line.starts_with("- ") && !line.starts_with('<'), "{}: {line}", doc.slug);
+            assert!(!line.contains('\t'), "{}: tab left in {line}", doc.slug);
+        }
+    }
+}
+
+/// Chinese characters and digits of `text`, counted.
+fn census(text: &str) -> HashMap<char, usize> {
+    let mut counts = HashMap::new();
+    for c in text.chars().filter(|&c| c.is_ascii_digit() || ('\u{4e00}'..='\u{9fff}').contains(&c)) {
+        *counts.entry(c).or_insert(0) += 1;
+    }
+    counts
+}
+
+#[test]
+fn nothing_of_the_seed_is_lost() {
+    let text = seed();
+    // Lines 1–23 are the cover, 36–74 the 目录 (from 「目 录」 to the last entry), as printed.
+    let source: String = text
+        .lines()
+        .enumerate()
+        .filter(|(i, _)| !(0..23).contains(i) && !(35..74).contains(i))
+        .map(|(_, l)| format!("{l}\n"))
+        .collect();
+    let imported = import::import(&text, 2022, 2).unwrap();
+    let mut output = format!("{}年第{}期{}出版", imported.meta.year, imported.meta.number, imported.meta.date.chinese());
+    for e in &imported.meta.masthead {
+        output.push_str(&e.label);
+        output.push_str(&e.value);
+    }
+    for d in &imported.documents {
+        output.push_str(&d.front.title);
+        output.push_str(d.front.number.as_deref().unwrap_or(""));
+        output.push_str(&d.body);
+    }
+    output.push_str(&imported.site.name);
+    output.push_str(imported.about.as_deref().unwrap_or(""));
+    let (want, got) = (census(&source), census(&output));
+    let mut missing: Vec<(char, usize, usize)> =
+        want.iter().filter(|(c, n)| got.get(c).copied().unwrap_or(0) < **n).map(|(c, n)| (*c, *n, got.get(c).copied().unwrap_or(0))).collect();
+    missing.sort();
+    assert!(missing.is_empty(), "characters lost (char, in source, in output): {missing:?}");
+    // and nothing is invented wholesale: the output is not more than the source plus metadata
+    let (n_src, n_out) = (want.values().sum::<usize>(), got.values().sum::<usize>());
+    assert!(n_out < n_src + n_src / 50, "{n_out} characters out for {n_src} in");
+}
+
+#[test]
+fn committed_content_is_exactly_the_import_of_the_seed() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+    let dir = tempfile::tempdir().unwrap();
+    import::run(&seed_path(), 2022, 2, dir.path(), false).unwrap();
+    let list = |p: &Path| {
+        let mut names: Vec<String> = std::fs::read_dir(p).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+        names.sort();
+        names
+    };
+    let (committed, fresh) = (root.join("2022/02"), dir.path().join("2022/02"));
+    assert_eq!(list(&committed), list(&fresh));
+    for name in list(&fresh) {
+        let (a, b) = (std::fs::read(committed.join(&name)).unwrap(), std::fs::read(fresh.join(&name)).unwrap());
+        assert!(a == b, "content/2022/02/{name} differs from a fresh import: re-run the importer, do not edit by hand");
+    }
+    for name in ["site.toml", "about.md"] {
+        assert_eq!(std::fs::read(root.join(name)).unwrap(), std::fs::read(dir.path().join(name)).unwrap(), "{name}");
+    }
+}
+
+#[test]
+fn gbk_copy_imports_identically() {
+    let text = seed();
+    let (gbk, _, unmappable) = encoding_rs::GBK.encode(&text);
+    assert!(!unmappable, "the seed is representable in GBK");
+    let decoded = import::encoding::decode(&gbk).unwrap();
+    assert_eq!(import::import(&decoded, 2022, 2).unwrap(), import::import(&text, 2022, 2).unwrap());
+    // and through the command, from a file
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("gbk.txt");
+    std::fs::write(&file, &gbk).unwrap();
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    import::run(&file, 2022, 2, &a, false).unwrap();
+    import::run(&seed_path(), 2022, 2, &b, false).unwrap();
+    for name in ["issue.toml", "p001.md", "p060.md"] {
+        assert_eq!(std::fs::read(a.join("2022/02").join(name)).unwrap(), std::fs::read(b.join("2022/02").join(name)).unwrap());
+    }
+}
+
+#[test]
+fn second_issue_with_another_mix() {
+    let (_dir, imported, site) = import_and_load(&fixture(), 2023, 1);
+    let issue = &site.issues[0];
+    assert_eq!(issue.meta.sections, ["惠农区人民政府文件", "惠农区人民政府办公室文件", "惠农区大事记"]);
+    assert_eq!(issue.meta.date.iso(), "2023-03");
+    let got: Vec<(&str, Option<&str>, &str, u32)> =
+        issue.documents().map(|d| (d.slug.as_str(), d.meta.number.as_deref(), d.meta.issuer.as_str(), d.meta.page)).collect();
+    assert_eq!(
+        got,
+        [
+            ("p001", Some("惠政发〔2023〕3号"), "惠农区人民政府", 1),
+            ("p005", Some("惠政办发〔2023〕5号"), "惠农区人民政府办公室", 5),
+            ("p005-2", Some("惠政办发〔2023〕6号"), "惠农区人民政府办公室", 5),
+            ("p009", None, "惠农区人民政府办公室", 9),
+        ]
+    );
+    let body = |slug: &str| &imported.documents.iter().find(|d| d.slug == slug).unwrap().body;
+    // the repeal stays in the text, where the renderer can link it
+    assert!(body("p001").contains("（惠政办发〔2018〕82号）同时废止。"));
+    // a table across a page break with a wrapped row, escaped cells
+    assert!(body("p001").contains("| 特种行业用水 | 12.00 | 洗车、洗浴\\|桶装水 |\n| 工程施工临时用水 | 6.50 | 按实际用水量计收 |"));
+    assert!(body("p001").contains("公示\\&接受监督。"));
+    assert!(body("p005").contains("## 附件1　防汛抗旱指挥部成员单位职责 {#fujian-1}"));
+    assert!(body("p005").contains("## 附件2　防汛重点部位清单 {#fujian-2}"));
+    assert!(body("p005").contains("区应急管理局：负责组织协调抢险救灾工作。"));
+    assert!(body("p005").contains("总指挥：赵六　区人民政府区长\n\n副总指挥：孙七　区人民政府副区长\\\n周八　区农业农村和水务局局长"));
+    assert!(body("p005").contains("钱十一　区自然资源局局长"));
+    let late = site.documents().find(|d| d.slug == "p005-2").unwrap();
+    assert_eq!(late.meta.disclosure, None, "printed without （此件公开发布）");
+    assert!(body("p009").contains("要求各企业落实主体责任，严防各类事故发生。"));
+    assert_eq!(site.config.serial.as_deref(), Some("石新出管字〔2023〕第0007号"));
+    assert!(site.about.is_some());
+}
+
+#[test]
+fn bad_input_fails_with_the_entry_named_and_writes_nothing() {
+    let err = import::import("只有正文，没有目录。", 2022, 2).unwrap_err();
+    assert!(matches!(err, ImportError::NoToc), "{err}");
+
+    let text = seed().replacen("\n惠政办发〔2022〕29号\n", "\n\n", 1);
+    let err = import::import(&text, 2022, 2).unwrap_err().to_string();
+    assert!(err.contains("惠农区人民政府办公室关于印发《惠农区继续购买社会救助服务工作实施方案》的通知") && err.contains("惠政办发〔2022〕29号"), "{err}");
+
+    let err = import::import(&seed(), 2022, 3).unwrap_err().to_string();
+    assert!(err.contains("2022年第2期"), "{err}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.txt");
+    std::fs::write(&bad, &text).unwrap();
+    assert!(import::run(&bad, 2022, 2, &dir.path().join("content"), false).is_err());
+    assert!(!dir.path().join("content").exists(), "nothing written on failure");
+}
+
+#[test]
+fn an_existing_issue_is_replaced_only_with_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = dir.path();
+    import::run(&seed_path(), 2022, 2, content, false).unwrap();
+    std::fs::write(content.join("2022/02/issue.pdf"), b"%PDF").unwrap();
+    std::fs::write(content.join("2022/02/p001.md"), "edited").unwrap();
+    std::fs::write(content.join("site.toml"), "name = \"edited\"\npublisher = \"x\"\n").unwrap();
+    let err = import::run(&seed_path(), 2022, 2, content, false).unwrap_err().to_string();
+    assert!(err.contains("--force"), "{err}");
+    assert_eq!(std::fs::read_to_string(content.join("2022/02/p001.md")).unwrap(), "edited");
+    import::run(&seed_path(), 2022, 2, content, true).unwrap();
+    assert!(std::fs::read_to_string(content.join("2022/02/p001.md")).unwrap().starts_with("+++"));
+    assert_eq!(std::fs::read(content.join("2022/02/issue.pdf")).unwrap(), b"%PDF", "the print PDF is kept");
+    assert!(std::fs::read_to_string(content.join("site.toml")).unwrap().contains("edited"), "site.toml is the office's");
+    let hidden: Vec<_> = std::fs::read_dir(content.join("2022")).unwrap().filter_map(|e| e.ok()).filter(|e| e.file_name() != "02").collect();
+    assert!(hidden.is_empty(), "no temporary folders left behind");
+}
+
+#[test]
+fn no_input_makes_it_panic() {
+    let text = seed();
+    let lines: Vec<&str> = text.lines().collect();
+    // every prefix and suffix at a stride, and the text with each 97th line dropped
+    for cut in (0..lines.len()).step_by(41) {
+        let _ = import::import(&lines[..cut].join("\n"), 2022, 2);
+        let _ = import::import(&lines[cut..].join("\n"), 2022, 2);
+    }
+    let thinned: Vec<&str> = lines.iter().enumerate().filter(|(i, _)| i % 97 != 50).map(|(_, l)| *l).collect();
+    let _ = import::import(&thinned.join("\n"), 2022, 2);
+    for odd in ["", "\n\n", "目录", "目录\n\t1", "目录\n（惠政发〔2022〕1号）……1", "目录\n甲……99999\n甲", "目录\n【】\n甲……1\n甲\n2022年1月1日"] {
+        let _ = import::import(odd, 2022, 2);
+    }
+}
+
+#[test]
+fn imported_markdown_has_no_raw_html_and_keeps_printed_numbers() {
+    use pulldown_cmark::{Event, Options, Parser, Tag};
+    let options = Options::ENABLE_TABLES | Options::ENABLE_HEADING_ATTRIBUTES;
+    for (text, year, issue) in [(seed(), 2022, 2), (fixture(), 2023, 1)] {
+        let imported = import::import(&text, year, issue).unwrap();
+        let bodies = imported.documents.iter().map(|d| (d.slug.clone(), d.body.clone())).chain(imported.about.clone().map(|a| ("about".into(), a)));
+        for (slug, body) in bodies {
+            let mut ids = Vec::new();
+            for event in Parser::new_ext(&body, options) {
+                match event {
+                    Event::Html(h) | Event::InlineHtml(h) => panic!("{slug}: raw HTML {h}"),
+                    Event::Start(Tag::List(_)) => panic!("{slug}: printed numbering became a Markdown list"),
+                    Event::Start(Tag::Heading { id: Some(id), .. }) => ids.push(id.to_string()),
+                    _ => {}
+                }
+            }
+            if body.contains("{#wenben}") {
+                assert!(ids.contains(&"wenben".to_string()), "{slug}: {ids:?}");
+            }
+        }
+    }
+}

@@ -1,0 +1,109 @@
+// The search client's logic in node, against an index built by the Rust code from
+// tests/fixtures/search-site. Expected result sets come from the Rust side's plain token
+// search over each document (truth.json), not from the index.
+'use strict';
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const path = require('node:path');
+const { buildFixture, client, REPO } = require('./client.js');
+// values made in the vm context have that realm's prototypes: compare them as plain data
+const same = (actual, expected, message) => assert.deepEqual(JSON.parse(JSON.stringify(actual)), expected, message);
+
+const QUERIES = ['医疗保障', '联席会议', '自建房屋', '惠政办发[2022]31号', '惠政办发（２０２２）３１号', '2022年5月',
+  '31号', '131号', '医疗 保障', '联 席', '不存在的词', '医', '推进', '第150项工作', '区政府办公室'];
+const fx = buildFixture(path.join(REPO, 'tests', 'fixtures', 'search-site'), QUERIES);
+
+test('tokens agree with the Rust tokeniser', () => {
+  const c = client(fx.publicDir);
+  for (const [sample, expected] of Object.entries(fx.tokens)) {
+    same(c.api.tokenize(sample).map((t) => t.t), expected, sample);
+  }
+});
+
+test('every query returns exactly the documents that contain it', async () => {
+  for (const q of QUERIES) {
+    const c = client(fx.publicDir);
+    const { result } = await c.query(q);
+    const urls = (await c.allUrls(result)).slice().sort();
+    same(urls, fx.truth[q], q);
+  }
+  assert.equal(fx.truth['医疗保障'].length, 3, 'fixture sanity: a doc with 医疗保险 + 治疗保障 is not a match');
+});
+
+test('phrase check rejects documents that only hold the bigrams apart', async () => {
+  // p005 has 医疗 (医疗保险), 疗保 (治疗保障) and 保障, but never 医疗保障
+  const c = client(fx.publicDir);
+  const { result } = await c.query('医疗保障');
+  const urls = await c.allUrls(result);
+  assert.ok(!urls.includes('2022/02/p005.html'));
+});
+
+test('ranking: 发文字号 first, then title, then body; document numbers in any bracket style', async () => {
+  const c = client(fx.publicDir);
+  let r = await c.query('医疗保障');
+  // titles of p001 and p002 contain it; p002 (2021) has it twice in the body too, p001 three times
+  same(r.urls, ['2022/02/p001.html', '2021/12/p002.html', '2022/02/p009.html']);
+  r = await c.query('131号');
+  // p002 carries 惠政发〔2021〕131号 as its number; p009 only mentions it
+  same(r.urls, ['2021/12/p002.html', '2022/02/p009.html']);
+  for (const spelling of ['惠政办发[2022]31号', '惠政办发【2022】31号', '惠政办发(2022)31号', '惠政办发〔2022〕31号']) {
+    r = await c.query(spelling);
+    same(r.urls, ['2022/02/p005.html'], spelling);
+  }
+});
+
+test('ties are broken by date, newest first', async () => {
+  const c = client(fx.publicDir);
+  // 人民政府 once in the body of each of p001 (2022-04-01) p005 (2022-05-10), p002 (2021-12-20),
+  // and each document's issuer contains it too: equal scores except the date
+  const r = await c.query('各乡镇人民政府');
+  same(r.urls, ['2022/02/p005.html', '2022/02/p001.html', '2021/12/p002.html']);
+});
+
+test('excerpts mark every occurrence and come from the chunk of the first body match', async () => {
+  const c = client(fx.publicDir);
+  const r = await c.query('第150项工作');
+  assert.equal(r.items.length, 1);
+  const segs = c.api.excerpt(r.items[0].text, r.result.terms, r.items[0].focus);
+  const marked = segs.filter((s) => s.mark).map((s) => s.text);
+  assert.ok(marked.includes('第150项工作'), JSON.stringify(segs));
+  // the match lies beyond the first 2,048 body tokens: a later chunk was loaded
+  assert.ok(c.loaded.some((f) => /search\/x\/\d+-[1-9]\.js$/.test(f.path)), JSON.stringify(c.loaded));
+  const r2 = await c.query('联席会议');
+  const segs2 = c.api.excerpt(r2.items[0].text, r2.result.terms, r2.items[0].focus);
+  assert.ok(segs2.filter((s) => s.mark).length >= 2, 'both body occurrences marked');
+  assert.ok(segs2.filter((s) => s.mark).every((s) => s.text === '联席会议'));
+  // spaced-out text in the source is still marked as the whole phrase it matched
+  const ms = c.api.matchRanges('联 席 会 议由', c.api.parseQuery('联席会议'));
+  same(ms.ranges.map((x) => [x.start, x.end]), [[0, 7]]);
+});
+
+test('filters narrow the results', async () => {
+  const c = client(fx.publicDir);
+  const all = await c.query('医疗保障');
+  assert.equal(all.result.ids.length, 3);
+  const y2021 = await c.query('医疗保障', { year: '2021' });
+  same(y2021.urls, ['2021/12/p002.html']);
+  const section = await c.query('医疗保障', { section: '大事记' });
+  same(section.urls, ['2022/02/p009.html']);
+  const issuer = await c.query('医疗保障', { issuer: '测试区人民政府办公室', issue: '2022年第2期' });
+  same(issuer.urls, ['2022/02/p001.html', '2022/02/p009.html']);
+});
+
+test('no match, empty query and unknown keys load little and return nothing', async () => {
+  const c = client(fx.publicDir);
+  const r = await c.query('不存在的词');
+  assert.equal(r.result.ids.length, 0);
+  assert.equal((await c.api.search('   ')).ids.length, 0);
+  assert.ok(c.loaded.every((f) => !f.path.startsWith('search/d/')));
+});
+
+test('query parsing: AND terms, duplicates once, number runs whole', () => {
+  const { api } = client(fx.publicDir);
+  same(api.parseQuery(' 医疗  保障 医疗 ').map((t) => t.tokens.join('|')), ['医|疗', '保|障']);
+  same(api.termKeys(['惠', '政', '办', '发', '〔', '2022', '〕', '31', '号']),
+    ['惠 政', '办 发', '〔 2022', '〕 31', '31 号']);
+  same(api.coverOffsets(2), [0]);
+  same(api.coverOffsets(3), [0, 1]);
+  same(api.coverOffsets(4), [0, 2]);
+});

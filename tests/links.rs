@@ -1,0 +1,70 @@
+//! Internal links: the build refuses broken ones, and `gongbao check` finds them in a built site.
+
+mod common;
+
+use common::*;
+use std::process::Command;
+
+#[test]
+fn a_broken_link_in_a_document_fails_the_build_naming_file_line_and_link() {
+    let ws = Workspace::new(&fixture("site"));
+    ws.edit("2022/02/p003.md", "建立联席会议制度。", "建立联席会议制度。\n\n详见[附件](p001.html#fujian)和[第五条](p001.html#第五条)，以及[旧文](../01/p009.html)。");
+    let err = ws.build_err();
+    assert!(err.contains("content/2022/02/p003.md:12: 链接 p001.html#第五条 无效：2022/02/p001.html 中没有锚点 #第五条"), "{err}");
+    assert!(err.contains("content/2022/02/p003.md:12: 链接 ../01/p009.html 无效：文件 2022/01/p009.html 不存在"), "{err}");
+    assert!(!err.contains("#fujian"), "a link to an existing anchor is fine: {err}");
+    assert!(!ws.public().exists());
+}
+
+#[test]
+fn check_reports_exactly_the_links_a_deleted_page_broke() {
+    let ws = Workspace::new(&fixture("site"));
+    ws.build_ok();
+    let check = || Command::new(env!("CARGO_BIN_EXE_gongbao")).current_dir(ws.dir.path()).args(["check", "public"]).output().unwrap();
+    let ok = check();
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+
+    std::fs::remove_file(ws.public().join("2022/02/p003.html")).unwrap();
+    let out = check();
+    assert!(!out.status.success());
+    let err = String::from_utf8(out.stderr).unwrap();
+    let mut reported: Vec<&str> = err.lines().filter(|l| l.starts_with("public/")).collect();
+    reported.sort();
+    assert_eq!(
+        reported,
+        [
+            "public/2022/02/index.html: ../../2022/02/p003.html: 文件 2022/02/p003.html 不存在",
+            "public/2022/02/p001.html: ../../2022/02/p003.html: 文件 2022/02/p003.html 不存在",
+            "public/2022/02/p060.html: ../../2022/02/p003.html: 文件 2022/02/p003.html 不存在",
+            "public/index.html: 2022/02/p003.html: 文件 2022/02/p003.html 不存在",
+            "public/wenhao.html: 2022/02/p003.html: 文件 2022/02/p003.html 不存在",
+        ],
+        "{err}"
+    );
+    assert!(err.contains("共 5 个无效链接"));
+}
+
+#[test]
+fn aliases_become_redirect_pages_and_bad_ones_are_refused() {
+    let ws = Workspace::new(&fixture("site"));
+    ws.edit("2022/02/p003.md", "page = 3\n", "page = 3\naliases = [\"2022/02/yibao.html\", \"old/2022-25.html\"]\n");
+    ws.build_ok();
+    let redirect = ws.read("old/2022-25.html");
+    assert!(redirect.contains("<meta http-equiv=\"refresh\" content=\"0; url=../2022/02/p003.html\">"), "{redirect}");
+    assert!(redirect.contains("<a href=\"../2022/02/p003.html\">惠农区人民政府办公室关于建立惠农区医疗保障基金监管联席会议制度的通知</a>"));
+    assert!(ws.read("2022/02/yibao.html").contains("url=../../2022/02/p003.html"));
+
+    for (alias, why) in [
+        ("/2022/x.html", "应为相对于网站根目录的路径"),
+        ("../x.html", "只能用小写英文字母"),
+        ("2022/02/X.html", "只能用小写英文字母"),
+        ("2022/02/x", "应以 .html 结尾"),
+        ("index.html", "与网站自身的文件重名"),
+        ("2022/02/p001.html", "与现有页面重名"),
+    ] {
+        ws.edit("2022/02/p003.md", "aliases = [", &format!("aliases = [\"{alias}\", "));
+        let err = ws.build_err();
+        assert!(err.contains(alias) && err.contains(why), "{alias}: {err}");
+        ws.edit("2022/02/p003.md", &format!("aliases = [\"{alias}\", "), "aliases = [");
+    }
+}

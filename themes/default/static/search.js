@@ -1,0 +1,525 @@
+/* gongbao full-text search client.
+ *
+ * A classic script with no dependencies: the index (built by src/search/ in Rust) is a set of
+ * script files that call the global `gongbaoSearch` when loaded through a <script> tag, which
+ * works from file:// (a USB stick) as from a web server, where fetch/XHR/modules do not.
+ *
+ * The core (normalise, tokenise, decode, match, rank, excerpt) uses no DOM so node can test it
+ * against a real index (tests/js/). Normalisation and tokenisation mirror
+ * src/search/normalize.rs rule for rule; the posting format mirrors src/search/index.rs.
+ * Content strings reach the page only as DOM text nodes, never through innerHTML.
+ */
+(function (root) {
+  'use strict';
+
+  var DIGITS = "#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`abcdefghijklmnopqrstuvwxyz{|}";
+  var BASE = 45;
+  var DIGIT_VALUE = {};
+  for (var di = 0; di < DIGITS.length; di++) DIGIT_VALUE[DIGITS.charCodeAt(di)] = di;
+  var PAGE_SIZE = 10;
+
+  // ---- normalisation and tokens (mirror of normalize.rs) ----
+
+  function isSpace(c) {
+    return /\s/.test(c) || c === '\u0085';
+  }
+
+  function normalizeChar(c) {
+    var cp = c.charCodeAt(0);
+    if (c === '\u3000') c = ' ';
+    else if (c.length === 1 && cp >= 0xff01 && cp <= 0xff5e) c = String.fromCharCode(cp - 0xfee0);
+    switch (c) {
+      case '[': case '【': case '(': case '〈': case '〖': case '{': return '〔';
+      case ']': case '】': case ')': case '〉': case '〗': case '}': return '〕';
+    }
+    if (c >= 'A' && c <= 'Z') return c.toLowerCase();
+    return c;
+  }
+
+  function charClass(c) {
+    if (c >= '0' && c <= '9') return 1;
+    if (c >= 'a' && c <= 'z') return 2;
+    if (isSpace(c)) return 0;
+    return 3;
+  }
+
+  /* Tokens of `text` with their UTF-16 ranges in the original string. */
+  function tokenize(text) {
+    var out = [];
+    var run = '', runClass = 0, runStart = 0, i = 0;
+    for (var ch of text) {
+      var n = normalizeChar(ch);
+      var k = charClass(n);
+      if (runClass !== 0 && (k !== runClass || k === 3)) {
+        out.push({ t: run, start: runStart, end: i });
+        run = '';
+        runClass = 0;
+      }
+      if (k !== 0) {
+        if (runClass === 0) { runStart = i; runClass = k; }
+        run += n;
+      }
+      i += ch.length;
+    }
+    if (runClass !== 0) out.push({ t: run, start: runStart, end: i });
+    return out;
+  }
+
+  /* Terms of a query: separated by white space, all must match; repeated terms count once. */
+  function parseQuery(q) {
+    var terms = [], seen = {};
+    String(q || '').split(/[\s\u0085]+/).forEach(function (raw) {
+      var tokens = tokenize(raw).map(function (x) { return x.t; });
+      if (!tokens.length) return;
+      var id = tokens.join(' ');
+      if (seen[id]) return;
+      seen[id] = true;
+      terms.push({ raw: raw, tokens: tokens });
+    });
+    return terms;
+  }
+
+  // ---- index encoding (mirror of index.rs) ----
+
+  function decodeNumbers(s) {
+    var out = [], value = 0, scale = 1;
+    for (var i = 0; i < s.length; i++) {
+      var d = DIGIT_VALUE[s.charCodeAt(i)];
+      if (d === undefined) throw new Error('bad posting digit');
+      if (d >= BASE) { value += (d - BASE) * scale; scale *= BASE; }
+      else { out.push(value + d * scale); value = 0; scale = 1; }
+    }
+    return out;
+  }
+
+  function keyHash(key) {
+    var h = 0x811c9dc5;
+    for (var i = 0; i < key.length; i++) {
+      h ^= key.charCodeAt(i);
+      h = Math.imul(h, 0x01000193) >>> 0;
+    }
+    return h >>> 0;
+  }
+
+  /* Offsets of the bigrams that cover every token of an n-token phrase: 0, 2, 4, …, n−2. */
+  function coverOffsets(n) {
+    var out = [];
+    for (var o = 0; o < n - 1; o += 2) out.push(o);
+    if (out[out.length - 1] !== n - 2) out.push(n - 2);
+    return out;
+  }
+
+  function termKeys(tokens) {
+    if (tokens.length === 1) return [tokens[0]];
+    return coverOffsets(tokens.length).map(function (o) { return tokens[o] + ' ' + tokens[o + 1]; });
+  }
+
+  function pad3hex(n) {
+    var s = n.toString(16);
+    while (s.length < 3) s = '0' + s;
+    return s;
+  }
+
+  // ---- the data store, filled by the index scripts ----
+
+  var data = { meta: null, facets: null, shards: {}, docs: {}, texts: {}, alphabet: null };
+  var loader = null;
+  var loads = {};
+  var loadedBytes = null; // set by tests and the bench to record what a query loads
+
+  function load(path) {
+    if (!loads[path]) {
+      loads[path] = loader(path).catch(function (e) { delete loads[path]; throw e; });
+    }
+    return loads[path];
+  }
+
+  function shardPath(key) {
+    return 'search/t/' + pad3hex(keyHash(key) % data.meta.shards) + '.js';
+  }
+
+  function postings(key) {
+    var shard = data.shards[keyHash(key) % data.meta.shards];
+    var s = shard && Object.prototype.hasOwnProperty.call(shard, key) ? shard[key] : '';
+    return decodeNumbers(s);
+  }
+
+  /* Map doc id → {count, first, body}: where and how often one term occurs. */
+  function matchTerm(tokens) {
+    var at = data.meta.at, result = new Map();
+    if (tokens.length === 1) {
+      var nums = postings(tokens[0]), doc = -1;
+      for (var i = 0; i < nums.length; i += 3) {
+        doc += nums[i] + 1;
+        result.set(doc, { count: nums[i + 1], first: nums[i + 2], body: nums[i + 2] >= at.body ? nums[i + 2] : -1 });
+      }
+      return result;
+    }
+    var offsets = coverOffsets(tokens.length);
+    var lists = termKeys(tokens).map(function (key) {
+      var nums = postings(key), docs = new Map(), doc = -1, j = 0;
+      while (j < nums.length) {
+        doc += nums[j] + 1;
+        var count = nums[j + 1], pos = new Array(count), p = -1;
+        for (var c = 0; c < count; c++) {
+          var v = nums[j + 2 + c];
+          p = c === 0 ? v : p + v + 1;
+          pos[c] = p;
+        }
+        docs.set(doc, pos);
+        j += 2 + count;
+      }
+      return docs;
+    });
+    // Start from the list with the fewest documents; check the others at their offsets.
+    var base = 0;
+    for (var b = 1; b < lists.length; b++) if (lists[b].size < lists[base].size) base = b;
+    lists[base].forEach(function (basePos, docId) {
+      var others = [];
+      for (var l = 0; l < lists.length; l++) {
+        var pl = lists[l].get(docId);
+        if (!pl) return;
+        others.push(pl);
+      }
+      var count = 0, first = -1, body = -1;
+      for (var q = 0; q < basePos.length; q++) {
+        var start = basePos[q] - offsets[base], ok = true;
+        for (var m = 0; m < others.length && ok; m++) {
+          if (m !== base) ok = has(others[m], start + offsets[m]);
+        }
+        if (!ok) continue;
+        count++;
+        if (first < 0) first = start;
+        if (body < 0 && start >= at.body) body = start;
+      }
+      if (count) result.set(docId, { count: count, first: first, body: body });
+    });
+    return result;
+  }
+
+  function has(sorted, v) {
+    var lo = 0, hi = sorted.length - 1;
+    while (lo <= hi) {
+      var mid = (lo + hi) >> 1;
+      if (sorted[mid] === v) return true;
+      if (sorted[mid] < v) lo = mid + 1; else hi = mid - 1;
+    }
+    return false;
+  }
+
+  function facetsOf(id) {
+    if (!data.facets) {
+      var nums = decodeNumbers(data.meta.facets);
+      data.facets = nums;
+    }
+    return [data.facets[id * 3], data.facets[id * 3 + 1], data.facets[id * 3 + 2]];
+  }
+
+  /* Filters by value: {year: "2022", issue: "2022年第2期", section: "…", issuer: "…"}. */
+  function filterTest(filters) {
+    var m = data.meta, tests = [];
+    filters = filters || {};
+    if (filters.year) tests.push(function (f) { return String(m.issues[f[0]].year) === String(filters.year); });
+    if (filters.issue) tests.push(function (f) { return m.issues[f[0]].title === filters.issue; });
+    if (filters.section) tests.push(function (f) { return m.sections[f[1]] === filters.section; });
+    if (filters.issuer) tests.push(function (f) { return m.issuers[f[2]] === filters.issuer; });
+    return function (id) {
+      if (!tests.length) return true;
+      var f = facetsOf(id);
+      return tests.every(function (t) { return t(f); });
+    };
+  }
+
+  /* The ranked, filtered result set of a query (no display data). */
+  function search(q, filters) {
+    var terms = parseQuery(q);
+    if (!terms.length) return Promise.resolve({ terms: terms, ids: [], hits: {} });
+    return load('search/meta.js').then(function () {
+      var paths = {};
+      terms.forEach(function (t) {
+        termKeys(t.tokens).forEach(function (key) { paths[shardPath(key)] = true; });
+      });
+      return Promise.all(Object.keys(paths).sort().map(load));
+    }).then(function () {
+      var at = data.meta.at;
+      var perTerm = terms.map(function (t) { return matchTerm(t.tokens); });
+      perTerm.sort(function (a, b) { return a.size - b.size; });
+      var keep = filterTest(filters), scored = [], hits = {};
+      perTerm[0].forEach(function (_, id) {
+        if (!keep(id)) return;
+        var numberHits = 0, titleHits = 0, count = 0, latestFirst = 0, body = -1;
+        for (var i = 0; i < perTerm.length; i++) {
+          var h = perTerm[i].get(id);
+          if (!h) return;
+          if (h.first < at.title) numberHits++;
+          else if (h.first < at.issuer) titleHits++;
+          count += h.count;
+          if (h.first > latestFirst) latestFirst = h.first;
+          if (body < 0 || (h.body >= 0 && h.body < body)) body = h.body;
+        }
+        hits[id] = { body: body };
+        scored.push([numberHits, titleHits, count, latestFirst, id]);
+      });
+      // 发文字号 hits, then title hits, then frequency, then earliness; ids run newest first.
+      scored.sort(function (a, b) {
+        return (b[0] - a[0]) || (b[1] - a[1]) || (b[2] - a[2]) || (a[3] - b[3]) || (a[4] - b[4]);
+      });
+      return { terms: terms, ids: scored.map(function (s) { return s[4]; }), hits: hits };
+    });
+  }
+
+  function chunkOf(id, hit) {
+    var doc = data.docs[id], at = data.meta.at;
+    var k = hit && hit.body >= 0 ? Math.floor((hit.body - at.body) / data.meta.chunk) : 0;
+    return Math.max(0, Math.min(k, doc.k - 1));
+  }
+
+  /* Loads what the results id[from..to) show: their documents and excerpt chunks. */
+  function loadPage(result, from, to) {
+    var ids = result.ids.slice(from, to);
+    return Promise.all(ids.map(function (id) { return load('search/d/' + id + '.js'); }))
+      .then(function () {
+        var files = ['search/chars.js'];
+        ids.forEach(function (id) { files.push('search/x/' + id + '-' + chunkOf(id, result.hits[id]) + '.js'); });
+        return Promise.all(files.map(load));
+      })
+      .then(function () {
+        return ids.map(function (id) {
+          var k = chunkOf(id, result.hits[id]);
+          var hit = result.hits[id];
+          var local = hit && hit.body >= 0 ? hit.body - data.meta.at.body - k * data.meta.chunk : -1;
+          return { id: id, doc: data.docs[id], text: chunkText(id, k), focus: local };
+        });
+      });
+  }
+
+  function chunkText(id, k) {
+    var coded = data.texts[id + '-' + k];
+    if (coded === undefined) return '';
+    var out = '';
+    for (var i = 0; i < coded.length; i++) out += data.alphabet[rankOf(coded.charCodeAt(i))];
+    return out;
+  }
+
+  /* Inverse of index.rs rank_code. */
+  function rankOf(cp) {
+    if (cp < 0x80) return cp - 0x20 - (cp > 0x22 ? 1 : 0) - (cp > 0x5c ? 1 : 0);
+    if (cp < 0x800) return 93 + cp - 0x80;
+    var r = cp;
+    if (r >= 0xe000) r -= 0x800;
+    if (r >= 0x202a) r -= 2;
+    return 93 + 1920 + r - 0x800;
+  }
+
+  /* Marked ranges [start, end) of every term occurrence in `text`. */
+  function matchRanges(text, terms) {
+    var toks = tokenize(text), ranges = [];
+    terms.forEach(function (term) {
+      var n = term.tokens.length;
+      for (var i = 0; i + n <= toks.length; i++) {
+        var ok = true;
+        for (var j = 0; j < n && ok; j++) ok = toks[i + j].t === term.tokens[j];
+        if (ok) ranges.push({ start: toks[i].start, end: toks[i + n - 1].end, token: i });
+      }
+    });
+    ranges.sort(function (a, b) { return a.start - b.start || b.end - a.end; });
+    var merged = [];
+    ranges.forEach(function (r) {
+      var last = merged[merged.length - 1];
+      if (last && r.start <= last.end) { if (r.end > last.end) last.end = r.end; }
+      else merged.push({ start: r.start, end: r.end, token: r.token });
+    });
+    return { ranges: merged, tokens: toks };
+  }
+
+  /* An excerpt as [{text, mark}] segments: ~`before` characters before the focused match (the
+   * body match at token `focus`, else the first one) and up to `length` characters in all. */
+  function excerpt(text, terms, focus, before, length) {
+    before = before || 40;
+    length = length || 140;
+    var found = matchRanges(text, terms), ranges = found.ranges;
+    var anchor = ranges[0] ? ranges[0].start : 0;
+    if (focus >= 0 && focus < found.tokens.length) {
+      var ft = found.tokens[focus].start;
+      for (var i = 0; i < ranges.length; i++) if (ranges[i].start >= ft) { anchor = ranges[i].start; break; }
+    }
+    var start = Math.max(0, anchor - before), end = Math.min(text.length, start + length);
+    if (end - start < length) start = Math.max(0, end - length);
+    // do not cut a surrogate pair in two
+    if (start > 0 && /[\udc00-\udfff]/.test(text[start])) start--;
+    if (end < text.length && /[\udc00-\udfff]/.test(text[end])) end++;
+    var segs = [], pos = start;
+    function plain(a, b) { if (b > a) segs.push({ text: text.slice(a, b).replace(/\s+/g, ' '), mark: false }); }
+    ranges.forEach(function (r) {
+      if (r.end <= start || r.start >= end) return;
+      var a = Math.max(r.start, start), b = Math.min(r.end, end);
+      plain(pos, a);
+      segs.push({ text: text.slice(a, b), mark: true });
+      pos = b;
+    });
+    plain(pos, end);
+    if (start > 0) segs.unshift({ text: '…', mark: false });
+    if (end < text.length) segs.push({ text: '…', mark: false });
+    return segs;
+  }
+
+  var api = {
+    normalizeChar: normalizeChar,
+    tokenize: tokenize,
+    parseQuery: parseQuery,
+    decodeNumbers: decodeNumbers,
+    keyHash: keyHash,
+    coverOffsets: coverOffsets,
+    termKeys: termKeys,
+    matchRanges: matchRanges,
+    excerpt: excerpt,
+    search: search,
+    loadPage: loadPage,
+    data: data,
+    PAGE_SIZE: PAGE_SIZE,
+    setLoader: function (fn) { loader = fn; loads = {}; },
+    // registration functions called by the index files
+    meta: function (m) { data.meta = m; data.facets = null; },
+    shard: function (n, entries) { data.shards[n] = entries; },
+    doc: function (id, d) { data.docs[id] = d; },
+    text: function (id, k, s) { data.texts[id + '-' + k] = s; },
+    chars: function (s) { data.alphabet = Array.from(s); }
+  };
+
+  // ---- the page (search.html) ----
+
+  function el(name, cls, text) {
+    var e = document.createElement(name);
+    if (cls) e.className = cls;
+    if (text !== undefined) e.appendChild(document.createTextNode(text));
+    return e;
+  }
+
+  function appendSegments(parent, segs) {
+    segs.forEach(function (s) {
+      if (s.mark) parent.appendChild(el('mark', null, s.text));
+      else parent.appendChild(document.createTextNode(s.text));
+    });
+  }
+
+  function scriptLoader(base) {
+    return function (path) {
+      return new Promise(function (resolve, reject) {
+        var s = document.createElement('script');
+        s.src = base + path;
+        s.onload = function () { s.parentNode.removeChild(s); resolve(); };
+        s.onerror = function () { s.parentNode.removeChild(s); reject(new Error('无法载入 ' + path)); };
+        document.head.appendChild(s);
+      });
+    };
+  }
+
+  function fillSelect(select, values, current) {
+    values.forEach(function (v) {
+      var o = el('option', null, v);
+      o.value = v;
+      if (v === current) o.selected = true;
+      select.appendChild(o);
+    });
+  }
+
+  function pageUrl(params, page) {
+    var p = new URLSearchParams(params);
+    if (page > 1) p.set('page', String(page)); else p.delete('page');
+    return 'search.html?' + p.toString();
+  }
+
+  function startPage() {
+    var box = document.getElementById('search');
+    if (!box) return;
+    var rootPath = box.getAttribute('data-root') || '';
+    api.setLoader(scriptLoader(rootPath));
+    var params = new URLSearchParams(location.search);
+    var q = params.get('q') || '';
+    var filters = { year: params.get('year'), issue: params.get('issue'), section: params.get('section'), issuer: params.get('issuer') };
+    var page = Math.max(1, parseInt(params.get('page'), 10) || 1);
+    var form = document.getElementById('search-form');
+    var input = document.getElementById('search-q');
+    var count = document.getElementById('result-count');
+    var list = document.getElementById('results');
+    var pager = document.getElementById('pager');
+    input.value = q;
+    // Changing a filter searches again at once; the form itself submits as a plain GET, which
+    // keeps the query in the URL on file:// and http alike.
+    Array.prototype.forEach.call(form.querySelectorAll('select'), function (s) {
+      s.addEventListener('change', function () { form.submit(); });
+    });
+    if (!q.trim()) { input.focus(); }
+    var started = performance.now();
+    load('search/meta.js').then(function () {
+      var m = data.meta;
+      var years = [];
+      m.issues.forEach(function (i) { if (years.indexOf(String(i.year)) < 0) years.push(String(i.year)); });
+      fillSelect(document.getElementById('f-year'), years, filters.year);
+      fillSelect(document.getElementById('f-issue'), m.issues.map(function (i) { return i.title; }), filters.issue);
+      fillSelect(document.getElementById('f-section'), m.sections, filters.section);
+      fillSelect(document.getElementById('f-issuer'), m.issuers, filters.issuer);
+      if (!q.trim()) return null;
+      count.textContent = '正在检索…';
+      return search(q, filters);
+    }).then(function (result) {
+      if (!result) return null;
+      var total = result.ids.length;
+      var pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+      if (page > pages) page = pages;
+      var from = (page - 1) * PAGE_SIZE;
+      return loadPage(result, from, from + PAGE_SIZE).then(function (items) {
+        render(result, items, total, from, pages);
+        box.setAttribute('data-ms', String(Math.round(performance.now() - started)));
+      });
+    }).catch(function (e) {
+      count.textContent = '检索出错：' + e.message;
+    }).then(function () {
+      box.setAttribute('data-state', 'done');
+    });
+
+    function render(result, items, total, from, pages) {
+      count.textContent = '';
+      if (!total) {
+        count.appendChild(document.createTextNode('找到 0 篇文件。没有找到包含“' + q.trim() + '”的文件，请检查用字、减少检索词或取消筛选条件。'));
+        count.className = 'result-count empty';
+        return;
+      }
+      count.appendChild(document.createTextNode('找到 '));
+      count.appendChild(el('strong', null, String(total)));
+      count.appendChild(document.createTextNode(' 篇文件' + (pages > 1 ? '，第 ' + page + '/' + pages + ' 页' : '')));
+      list.setAttribute('start', String(from + 1));
+      items.forEach(function (item) {
+        var d = item.doc, li = el('li', 'result');
+        var a = el('a', 'result-title');
+        a.href = d.u;
+        appendSegments(a, excerpt(d.t, result.terms, -1, 1000, 1000));
+        var h = el('h2');
+        h.appendChild(a);
+        li.appendChild(h);
+        var meta = el('p', 'result-meta');
+        if (d.n) { var n = el('span', 'result-number'); appendSegments(n, excerpt(d.n, result.terms, -1, 100, 100)); meta.appendChild(n); }
+        meta.appendChild(el('span', 'result-issuer', d.i));
+        meta.appendChild(el('span', 'result-issue', d.s));
+        meta.appendChild(el('span', 'result-date', d.d));
+        li.appendChild(meta);
+        var ex = el('p', 'result-excerpt');
+        appendSegments(ex, excerpt(item.text, result.terms, item.focus));
+        li.appendChild(ex);
+        list.appendChild(li);
+      });
+      if (pages > 1) {
+        if (page > 1) { var prev = el('a', 'prev', '上一页'); prev.href = pageUrl(params, page - 1); prev.rel = 'prev'; pager.appendChild(prev); }
+        pager.appendChild(el('span', 'page', '第 ' + page + ' 页，共 ' + pages + ' 页'));
+        if (page < pages) { var next = el('a', 'next', '下一页'); next.href = pageUrl(params, page + 1); next.rel = 'next'; pager.appendChild(next); }
+      }
+    }
+  }
+
+  root.gongbaoSearch = api;
+  if (typeof module !== 'undefined' && module.exports) module.exports = api;
+  if (typeof document !== 'undefined') {
+    if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', startPage);
+    else startPage();
+  }
+})(typeof window !== 'undefined' ? window : globalThis);

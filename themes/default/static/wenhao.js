@@ -1,0 +1,44 @@
+// 文号查找：wenhao.html?n=惠政办发[2022]8号 goes to the document with that number, written with
+// any brackets. The numbers are the links of the page itself (data-key), so nothing is loaded:
+// it works from file:// as on the web.
+(function () {
+  'use strict';
+  var OPEN = '[【(（［〈〖{', CLOSE = ']】)）］〉〗}';
+  // The same folding as number_key() in the Rust build.
+  function numberKey(text) {
+    var out = '';
+    for (var i = 0; i < text.length; i++) {
+      var c = text.charAt(i), code = text.charCodeAt(i);
+      if (/\s/.test(c)) continue;
+      if (OPEN.indexOf(c) >= 0) c = '〔';
+      else if (CLOSE.indexOf(c) >= 0) c = '〕';
+      else if (code >= 0xff10 && code <= 0xff19) c = String.fromCharCode(code - 0xff10 + 48);
+      out += c;
+    }
+    return out;
+  }
+  if (typeof module !== 'undefined' && module.exports) { module.exports = { numberKey: numberKey }; return; }
+
+  var wanted = new URLSearchParams(window.location.search).get('n');
+  if (!wanted) return;
+  var input = document.getElementById('wenhao-n');
+  if (input) input.value = wanted;
+  var key = numberKey(wanted);
+  var links = document.querySelectorAll('a[data-key]');
+  for (var i = 0; i < links.length; i++) {
+    if (links[i].getAttribute('data-key') === key) {
+      window.location.replace(links[i].href);
+      return;
+    }
+  }
+  var result = document.getElementById('wenhao-result');
+  var p = document.createElement('p');
+  p.className = 'not-found';
+  p.appendChild(document.createTextNode('本库未收录发文字号「' + wanted + '」的文件。可以试试'));
+  var a = document.createElement('a');
+  a.href = 'search.html?q=' + encodeURIComponent(wanted);
+  a.appendChild(document.createTextNode('全文检索'));
+  p.appendChild(a);
+  p.appendChild(document.createTextNode('，或在下面的索引中查找。'));
+  result.appendChild(p);
+})();
