@@ -25,6 +25,9 @@ enum Command {
         /// 网站的正式地址（如 https://www.huinong.gov.cn/gongbao/），覆盖 site.toml 中的 base_url
         #[arg(long)]
         base_url: Option<String>,
+        /// 逐项列出各阶段用时
+        #[arg(long)]
+        timings: bool,
     },
     /// 导入一期公报：从印刷版 PDF 提取的文本生成 content/<年>/<期>/
     Import {
@@ -54,7 +57,7 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Build { content, output, base_url } => {
+        Command::Build { content, output, base_url, timings } => {
             let options = gongbao::BuildOptions { content, output: output.clone(), base_url };
             gongbao::build(&options).map(|r| {
                 let mut text = format!(
@@ -66,6 +69,11 @@ fn main() -> ExitCode {
                     r.millis,
                     output.display()
                 );
+                if timings {
+                    for (stage, micros) in &r.stages {
+                        text.push_str(&format!("\n  {stage:<14} {:>9.1} ms", *micros as f64 / 1000.0));
+                    }
+                }
                 if !r.external_citations.is_empty() {
                     text.push_str(&format!("\n引用了 {} 个本库未收录的文号（保留为文字）：", r.external_citations.len()));
                     for (number, pages) in &r.external_citations {

@@ -190,4 +190,12 @@ fn base_url_gives_canonical_links_but_pages_stay_relative() {
     assert!(doc.contains("<link rel=\"canonical\" href=\"https://www.huinong.gov.cn/gongbao/2022/02/p001.html\">"));
     assert!(doc.contains("href=\"../../index.html\""));
     assert!(ws.read("404.html").contains("href=\"https://www.huinong.gov.cn/gongbao/index.html\""));
+    // The print view carries the permanent URL as text and as a QR code.
+    assert!(doc.contains("<p>本文网址：https://www.huinong.gov.cn/gongbao/2022/02/p001.html</p>"));
+    assert!(doc.contains("<svg role=\"img\" aria-label=\"本文网址的二维码\" class=\"qr\""));
+
+    // Without a base_url there is no URL to print.
+    let ws = Workspace::new(&fixture("site"));
+    ws.build_ok();
+    assert!(!ws.read("2022/02/p001.html").contains("class=\"qr\""));
 }

@@ -2,6 +2,7 @@
 
 mod check;
 pub mod citations;
+pub mod qr;
 
 pub use check::{percent_decode, BrokenLink, LinkIndex};
 

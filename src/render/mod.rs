@@ -137,6 +137,7 @@ pub fn render_pages(
         ctx.insert("keywords", &keywords.join(","));
         ctx.insert("prev", &neighbour(n.checked_sub(1)));
         ctx.insert("next", &neighbour(Some(n + 1)));
+        ctx.insert("qr", &base_url.map(|b| b.join(&doc.url)).and_then(|url| crate::links::qr::svg_for(&url)));
         emit(OutputFile::new(doc.url.clone(), theme.render("document.html", &ctx)?))
     })?;
 

@@ -1,0 +1,131 @@
+//! Archive scale: builds the 3,476-document corpus at 1× and 3× with the real `gongbao` binary,
+//! and the same texts as a Hugo site when `hugo` is installed (`apt-get install hugo`), side by
+//! side in one run. Prints wall time (median of 3, output removed before each run), documents per
+//! second, peak memory (RSS) and output sizes.
+//!
+//! `cargo bench --bench scale` (GONGBAO_SCALE_TIMES=1,3 to choose the replications).
+
+#[path = "support/corpus_tree.rs"]
+mod corpus_tree;
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+struct Run {
+    seconds: f64,
+    peak_mb: f64,
+    stdout: String,
+}
+
+/// Runs a command to completion, sampling its peak RSS (VmHWM) from /proc while it runs.
+fn measure(cmd: &mut Command) -> Run {
+    let started = Instant::now();
+    let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::inherit()).spawn().expect("spawn");
+    let status_file = format!("/proc/{}/status", child.id());
+    let mut peak_kb = 0u64;
+    loop {
+        if let Ok(status) = std::fs::read_to_string(&status_file) {
+            if let Some(kb) = status.lines().find_map(|l| l.strip_prefix("VmHWM:")).and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok()) {
+                peak_kb = peak_kb.max(kb);
+            }
+        }
+        if child.try_wait().expect("wait").is_some() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    let out = child.wait_with_output().expect("output");
+    assert!(out.status.success(), "{cmd:?} failed");
+    Run { seconds, peak_mb: peak_kb as f64 / 1024.0, stdout: String::from_utf8_lossy(&out.stdout).into_owned() }
+}
+
+fn median_of_3(mut run: impl FnMut() -> Run) -> Run {
+    let mut runs: Vec<Run> = (0..3).map(|_| run()).collect();
+    runs.sort_by(|a, b| a.seconds.total_cmp(&b.seconds));
+    runs.swap_remove(1)
+}
+
+fn dir_bytes(dir: &Path) -> u64 {
+    walkdir::WalkDir::new(dir).into_iter().filter_map(|e| e.ok()).filter(|e| e.file_type().is_file()).map(|e| e.metadata().map_or(0, |m| m.len())).sum()
+}
+
+fn main() {
+    let Some(corpus) = corpus_tree::corpus_path() else {
+        println!("corpus not found (../shared/corpus/lawrefbook.jsonl.xz): nothing to measure");
+        return;
+    };
+    let times: Vec<usize> = std::env::var("GONGBAO_SCALE_TIMES")
+        .unwrap_or_else(|_| "1,3".into())
+        .split(',')
+        .filter_map(|t| t.trim().parse().ok())
+        .collect();
+    let laws = corpus_tree::read_corpus(&corpus);
+    let hugo = Command::new("hugo").arg("version").output().ok().filter(|o| o.status.success()).map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
+    let work = tempfile::tempdir().expect("temp dir");
+    let gongbao = env!("CARGO_BIN_EXE_gongbao");
+    println!("machine: {} cores; gongbao {}", std::thread::available_parallelism().map_or(0, |n| n.get()), env!("CARGO_PKG_VERSION"));
+    println!("{}", hugo.as_deref().unwrap_or("hugo: not installed (apt-get install hugo) — Hugo column skipped"));
+
+    let mut gongbao_1x = None;
+    for &n in &times {
+        let content = work.path().join(format!("content-{n}"));
+        let tree = corpus_tree::write_tree(&laws, &content, n);
+        let output = work.path().join(format!("public-{n}"));
+        let run = median_of_3(|| {
+            let _ = std::fs::remove_dir_all(&output);
+            measure(Command::new(gongbao).arg("build").arg("--timings").arg("--content").arg(&content).arg("--output").arg(&output))
+        });
+        let out_bytes = dir_bytes(&output);
+        let index_bytes = dir_bytes(&output.join("search"));
+        let text_mb = tree.text_bytes as f64 / 1e6;
+        println!("\n== {n}× corpus: {} documents in {} issues, {:.1} MB of text", tree.documents, tree.issues, text_mb);
+        println!("gongbao  full build   {:>7.2} s   {:>7.0} docs/s   peak {:>6.0} MB (budget {:.0} MB = 2×text+100)", run.seconds, tree.documents as f64 / run.seconds, run.peak_mb, 2.0 * text_mb + 100.0);
+        println!("         output {:.1} MB, search index {:.1} MB ({:.2}× text)", out_bytes as f64 / 1e6, index_bytes as f64 / 1e6, index_bytes as f64 / tree.text_bytes as f64);
+        for line in run.stdout.lines().filter(|l| l.starts_with("  ") && l.ends_with(" ms")) {
+            println!("        {line}");
+        }
+        if n == 1 {
+            gongbao_1x = Some(run.seconds);
+        } else if let Some(one) = gongbao_1x {
+            println!("         growth {n}×/1×: {:.2}× the time", run.seconds / one);
+        }
+
+        if hugo.is_some() {
+            let site = work.path().join(format!("hugo-{n}"));
+            write_hugo_site(&content, &site);
+            let out = site.join("public");
+            let h = median_of_3(|| {
+                let _ = std::fs::remove_dir_all(&out);
+                measure(Command::new("hugo").arg("--quiet").arg("-s").arg(&site).arg("-d").arg(&out))
+            });
+            println!("hugo     full build   {:>7.2} s   {:>7.0} docs/s   peak {:>6.0} MB   output {:.1} MB (no search index)", h.seconds, tree.documents as f64 / h.seconds, h.peak_mb, dir_bytes(&out) as f64 / 1e6);
+            println!("         gongbao / hugo: {:.2}× the time, {:.2}× the memory", run.seconds / h.seconds, run.peak_mb / h.peak_mb);
+        }
+    }
+}
+
+/// The same documents as a Hugo site with minimal templates: one page per document, one list
+/// per issue, front matter converted from gongbao's (TOML between +++ is Hugo's format too).
+fn write_hugo_site(content: &Path, site: &Path) {
+    let layouts = site.join("layouts/_default");
+    std::fs::create_dir_all(&layouts).unwrap();
+    std::fs::write(site.join("hugo.toml"), "baseURL = 'http://example.org/'\nlanguageCode = 'zh-CN'\ntitle = '法规汇编'\ndisableKinds = ['taxonomy', 'term', 'RSS', 'sitemap']\nrelativeURLs = true\n").unwrap();
+    std::fs::write(layouts.join("baseof.html"), "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>{{ .Title }}</title></head><body>{{ block \"main\" . }}{{ end }}</body></html>\n").unwrap();
+    std::fs::write(layouts.join("single.html"), "{{ define \"main\" }}<h1>{{ .Title }}</h1><p>{{ .Params.number }} {{ .Params.issuer }} {{ .Params.date }}</p>{{ .Content }}{{ end }}\n").unwrap();
+    std::fs::write(layouts.join("list.html"), "{{ define \"main\" }}<h1>{{ .Title }}</h1><ul>{{ range .Pages }}<li><a href=\"{{ .RelPermalink }}\">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}\n").unwrap();
+    for entry in walkdir::WalkDir::new(content).into_iter().filter_map(|e| e.ok()) {
+        let rel = entry.path().strip_prefix(content).unwrap();
+        let target = site.join("content").join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else if rel.extension().is_some_and(|e| e == "md") {
+            // Hugo reads `date` itself; gongbao's issue/section keys are plain params to it.
+            std::fs::copy(entry.path(), &target).unwrap();
+        } else if rel.file_name().is_some_and(|n| n == "issue.toml") {
+            let title = format!("{}年第{}期", rel.iter().next().unwrap().to_string_lossy(), rel.iter().nth(1).unwrap().to_string_lossy());
+            std::fs::write(target.with_file_name("_index.md"), format!("+++\ntitle = \"{title}\"\n+++\n")).unwrap();
+        }
+    }
+}
