@@ -2,7 +2,8 @@
 //!
 //! [`build`] runs the pipeline, one module per stage, each taking data in and handing data on:
 //! [`content`] (load + validate) → [`links`] (citations) → [`render`] (Markdown, templates) →
-//! [`output`] (write, swap in). [`import`] turns a printed issue's text into `content/`.
+//! [`publish`] (open data, sitemap, feeds, PDFs) → [`output`] (write, swap in). [`import`] turns a
+//! printed issue's text into `content/`.
 
 pub mod content;
 pub mod error;
@@ -10,6 +11,7 @@ pub mod import;
 pub mod links;
 pub mod search;
 pub mod output;
+pub mod publish;
 pub mod render;
 
 use std::path::PathBuf;
@@ -37,6 +39,8 @@ pub struct Report {
     pub external_citations: std::collections::BTreeMap<String, Vec<String>>,
     /// Wall time of each stage in microseconds, in pipeline order.
     pub stages: Vec<(&'static str, u128)>,
+    /// Things the user should know that are not errors, e.g. why no sitemap was written.
+    pub notes: Vec<String>,
 }
 
 /// Builds the site from `options.content` into `options.output`. On any error the previous
@@ -54,7 +58,7 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
     stage("load");
     let refs = links::citations::cross_reference(&mut site);
     stage("citations");
-    let base_url = options.base_url.as_deref().or(site.config.base_url.as_deref());
+    let base_url = publish::BaseUrl::parse(options.base_url.as_deref().or(site.config.base_url.as_deref()))?;
     let theme = render::Theme::load(&options.content, site.config.theme.as_deref())?;
     let bodies = render::render_bodies(&site, &refs.urls)?;
     stage("markdown");
@@ -64,7 +68,7 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
     let texts: Vec<String> = bodies.iter().map(|b| b.text.clone()).collect();
     let (pages, index) = rayon::join(
         || {
-            render::render_pages(&site, &bodies, &theme, base_url, &|file| {
+            render::render_pages(&site, &bodies, &theme, base_url.as_ref(), &|file| {
                 links.add(&file);
                 staging.write(&file)
             })
@@ -76,6 +80,12 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
         staging.write(file)?;
     }
     stage("pages+search");
+    // Open data, feeds and PDFs go through the link index too, so pages may link them.
+    let notes = publish::publish(&site, base_url.as_ref(), &|file| {
+        links.add(&file);
+        staging.write(&file)
+    })?;
+    stage("publish");
     Error::check(links::blame(&links.broken(), &site))?;
     stage("links");
     let (files, bytes) = (staging.files_written(), staging.bytes_written());
@@ -89,5 +99,6 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
         millis: started.elapsed().as_millis(),
         external_citations: refs.external,
         stages,
+        notes,
     })
 }

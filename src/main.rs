@@ -80,6 +80,11 @@ fn main() -> ExitCode {
                         text.push_str(&format!("\n  {number}：{}", pages.join("、")));
                     }
                 }
+                // The summary stays the first line; notes follow, one per line.
+                for note in &r.notes {
+                    text.push_str("\n提示：");
+                    text.push_str(note);
+                }
                 text
             })
         }

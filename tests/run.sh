@@ -12,8 +12,8 @@ if [ ! -x "${CHROMIUM:-/usr/bin/chromium}" ]; then
   as_root apt-get update -qq
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium >/dev/null
 fi
-if [ ! -d tests/browser/node_modules/playwright-core ]; then
-  echo "== installing playwright-core (drives the system Chromium; downloads no browser)"
+if [ ! -d tests/browser/node_modules/playwright-core ] || [ ! -d tests/browser/node_modules/axe-core ]; then
+  echo "== installing playwright-core (drives the system Chromium; downloads no browser) and axe-core"
   (cd tests/browser && npm ci --no-audit --no-fund --silent)
 fi
 

@@ -73,14 +73,14 @@ pub fn load(content: &Path) -> Result<Site> {
     let parsed: Vec<std::result::Result<Parsed, Diagnostic>> =
         entries.par_iter().map(|(path, entry)| parse_entry(path, entry)).collect();
 
-    let mut issues: BTreeMap<String, (PathBuf, IssueMeta)> = BTreeMap::new();
+    let mut issues: BTreeMap<String, (PathBuf, IssueMeta, Option<PdfFile>)> = BTreeMap::new();
     // Issues whose issue.toml is itself broken: their documents are not reported again.
     let mut broken_issues = std::collections::HashSet::new();
     let mut docs: Vec<(String, Document, usize, usize)> = Vec::new();
     for result in parsed {
         match result {
-            Ok(Parsed::Issue { dir, path, meta }) => {
-                issues.insert(dir, (path, meta));
+            Ok(Parsed::Issue { dir, path, meta, pdf_file }) => {
+                issues.insert(dir, (path, meta, pdf_file));
             }
             Ok(Parsed::Doc { dir, doc, section_line, number_line }) => docs.push((dir, doc, section_line, number_line)),
             Err(d) => {
@@ -93,7 +93,7 @@ pub fn load(content: &Path) -> Result<Site> {
     }
 
     let mut built: BTreeMap<String, Issue> = BTreeMap::new();
-    for (dir, (path, meta)) in issues {
+    for (dir, (path, meta, pdf_file)) in issues {
         let expected = format!("{:04}/{:02}", meta.year, meta.number);
         if dir != expected {
             diags.push(Diagnostic::new(
@@ -111,7 +111,7 @@ pub fn load(content: &Path) -> Result<Site> {
         }
         let title = format!("{}年第{}期", meta.year, meta.number);
         let sections = meta.sections.iter().map(|name| Section { name: name.clone(), documents: Vec::new() }).collect();
-        built.insert(dir.clone(), Issue { title, url: format!("{dir}/index.html"), dir, sections, meta });
+        built.insert(dir.clone(), Issue { title, url: format!("{dir}/index.html"), dir, sections, meta, pdf_file });
     }
 
     let mut numbers: HashMap<String, (PathBuf, usize)> = HashMap::new();
@@ -183,7 +183,7 @@ pub fn load(content: &Path) -> Result<Site> {
 }
 
 enum Parsed {
-    Issue { dir: String, path: PathBuf, meta: IssueMeta },
+    Issue { dir: String, path: PathBuf, meta: IssueMeta, pdf_file: Option<PdfFile> },
     Doc { dir: String, doc: Document, section_line: usize, number_line: usize },
 }
 
@@ -192,7 +192,11 @@ fn parse_entry(path: &Path, entry: &Entry) -> std::result::Result<Parsed, Diagno
     match entry {
         Entry::IssueMeta { dir } => {
             let meta: IssueMeta = parse_toml(path, &text, 1)?;
-            Ok(Parsed::Issue { dir: dir.clone(), path: path.to_path_buf(), meta })
+            let pdf_file = match &meta.pdf {
+                Some(name) => Some(find_pdf(path, &text, name, &meta)?),
+                None => None,
+            };
+            Ok(Parsed::Issue { dir: dir.clone(), path: path.to_path_buf(), meta, pdf_file })
         }
         Entry::Document { dir } => {
             let slug = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
@@ -237,6 +241,33 @@ fn parse_entry(path: &Path, entry: &Entry) -> std::result::Result<Parsed, Diagno
             };
             Ok(Parsed::Doc { dir: dir.clone(), doc, section_line: key_line("section"), number_line: key_line("number") })
         }
+    }
+}
+
+/// The print PDF named in issue.toml: a plain file name beside it that must exist, since the issue
+/// page promises the download.
+fn find_pdf(issue_toml: &Path, text: &str, name: &str, meta: &IssueMeta) -> std::result::Result<PdfFile, Diagnostic> {
+    let line = line_of_key(text, "pdf").map_or(0, |l| l + 1);
+    let plain = !name.is_empty() && !name.contains(['/', '\\']) && name != "." && name != "..";
+    if !plain || !name.to_lowercase().ends_with(".pdf") {
+        return Err(Diagnostic::new(
+            issue_toml,
+            line,
+            format!("pdf = \"{name}\" 应为与 issue.toml 同一目录下的 PDF 文件名（如 gongbao-2022-02.pdf）"),
+        ));
+    }
+    let source = issue_toml.with_file_name(name);
+    match std::fs::metadata(&source) {
+        Ok(m) if m.is_file() => Ok(PdfFile {
+            url: format!("{:04}/{:02}/gongbao-{:04}-{:02}.pdf", meta.year, meta.number, meta.year, meta.number),
+            bytes: m.len(),
+            source,
+        }),
+        _ => Err(Diagnostic::new(
+            issue_toml,
+            line,
+            format!("印刷版 PDF「{name}」不存在：找不到 {}", source.display()),
+        )),
     }
 }
 

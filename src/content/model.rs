@@ -32,6 +32,10 @@ pub struct SiteConfig {
     /// canonical URLs; every link between pages stays relative.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base_url: Option<String>,
+    /// 网站标识码 given by the national government website registry (政府网站标识码), shown in the
+    /// SiteIDCode meta tag that portal inspections read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site_id_code: Option<String>,
     /// A folder under `themes/` beside the content folder whose templates override the default.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub theme: Option<String>,
@@ -255,6 +259,20 @@ pub struct Issue {
     /// Sections in print order with their documents in print order (the 目录).
     #[serde(rename = "toc")]
     pub sections: Vec<Section>,
+    /// The print PDF named by `pdf` in issue.toml, checked to exist when loading.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pdf_file: Option<PdfFile>,
+}
+
+/// The print edition of an issue as a PDF, offered for download beside the issue page.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct PdfFile {
+    /// Output path relative to the root, e.g. `2022/02/gongbao-2022-02.pdf`: ASCII whatever the
+    /// source file is called, so it survives FAT32 sticks and every web server.
+    pub url: String,
+    pub bytes: u64,
+    #[serde(skip)]
+    pub source: std::path::PathBuf,
 }
 
 impl Issue {

@@ -4,12 +4,16 @@
 //! id (its explicit `{#id}`, else one made from its text), tables scroll inside their own box on a
 //! phone, the signature (发文机关 + 成文日期) is right-aligned as printed, and raw HTML is refused
 //! with the line it is on, so nothing unescaped from content reaches a page.
+//!
+//! For accessibility (GB/T 37668) and a strict CSP: a body sits under its page's `h1` and a `正文`
+//! `h2`, so its headings start at `h2`/`h3` and never skip a level; tables get a caption, column
+//! header scopes and a keyboard-scrollable box; column alignment is a class, never a `style=`.
 
 use std::collections::HashMap;
 use std::ops::Range;
 use std::path::Path;
 
-use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 
 use crate::error::{line_of_offset, Diagnostic};
@@ -102,6 +106,10 @@ fn transform(events: Vec<Event>, linker: Linker) -> Rendered {
     let mut headings = Vec::new();
     let mut used_ids: HashMap<String, usize> = HashMap::new();
     let mut paragraph_index = 0;
+    // The page gives the body an h2 (正文) to sit under, so the first heading may be h3.
+    let mut last_level = 2u8;
+    let mut last_heading = String::new();
+    let mut tables = 0;
     let mut in_link_or_code = 0usize;
     let mut i = 0;
     while i < events.len() {
@@ -119,9 +127,15 @@ fn transform(events: Vec<Event>, linker: Linker) -> Rendered {
                 let heading_text = heading_text.trim().to_string();
                 let base = id.as_ref().map(|s| s.to_string()).unwrap_or_else(|| slugify(&heading_text));
                 let id = unique_id(&mut used_ids, base);
-                headings.push(Heading { level: *level as u8, id: id.clone(), text: heading_text });
+                // h1 is the page title; a deeper heading than the one before + 1 is raised, so
+                // screen reader users navigating by heading never meet a gap.
+                let level_out = (*level as u8).clamp(2, last_level + 1);
+                last_level = level_out;
+                let level_out = HeadingLevel::try_from(level_out as usize).unwrap_or(HeadingLevel::H6);
+                last_heading = heading_text.clone();
+                headings.push(Heading { level: level_out as u8, id: id.clone(), text: heading_text });
                 out.push(Event::Start(Tag::Heading {
-                    level: *level,
+                    level: level_out,
                     id: Some(CowStr::from(id.clone())),
                     classes: classes.clone(),
                     attrs: attrs.clone(),
@@ -131,8 +145,11 @@ fn transform(events: Vec<Event>, linker: Linker) -> Rendered {
                     out.push(e.clone());
                 }
                 out.push(Event::Html(CowStr::from(anchor_link(&id))));
-                // Cited numbers in headings are not linked: the closing tag comes next.
-                i = end;
+                // Cited numbers in headings are not linked. The closing tag carries the level
+                // the heading was raised to.
+                out.push(Event::End(TagEnd::Heading(level_out)));
+                push_text(&mut text, &Event::End(TagEnd::Heading(level_out)));
+                i = end + 1;
                 continue;
             }
             Event::Start(Tag::Link { .. } | Tag::CodeBlock(_)) => {
@@ -155,8 +172,16 @@ fn transform(events: Vec<Event>, linker: Linker) -> Rendered {
                 out.push(Event::Text(CowStr::from(t[last..].to_string())));
             }
             Event::Start(Tag::Table(_)) => {
-                out.push(Event::Html(CowStr::Borrowed("<div class=\"table-wrap\">")));
+                // Named after the heading it sits under; hidden on screen and paper, where the
+                // printed title line above the table already says what it is.
+                tables += 1;
+                let caption = if last_heading.is_empty() { format!("表{tables}") } else { format!("表{tables}：{last_heading}") };
+                let caption = crate::render::escape_html(&caption);
+                out.push(Event::Html(CowStr::from(format!(
+                    "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"{caption}（可左右滚动）\">"
+                ))));
                 out.push(event.clone());
+                out.push(Event::Html(CowStr::from(format!("<caption class=\"visually-hidden\">{caption}</caption>"))));
             }
             Event::End(TagEnd::Table) => {
                 out.push(event.clone());
@@ -187,7 +212,21 @@ fn transform(events: Vec<Event>, linker: Linker) -> Rendered {
     }
     let mut html = String::with_capacity(text.len() * 2);
     pulldown_cmark::html::push_html(&mut html, out.into_iter());
-    Rendered { html, text: text.trim_end().to_string(), headings }
+    Rendered { html: table_attributes(&html), text: text.trim_end().to_string(), headings }
+}
+
+/// pulldown-cmark writes column alignment as `style="text-align: …"`, which a CSP without
+/// 'unsafe-inline' blocks, and header cells without a scope. Raw HTML is refused and text is
+/// escaped, so these exact strings can only be the renderer's own tags.
+fn table_attributes(html: &str) -> String {
+    if !html.contains("<table>") {
+        return html.to_string();
+    }
+    html.replace("<th>", "<th scope=\"col\">")
+        .replace("<th style=", "<th scope=\"col\" style=")
+        .replace(" style=\"text-align: left\"", " class=\"align-left\"")
+        .replace(" style=\"text-align: center\"", " class=\"align-center\"")
+        .replace(" style=\"text-align: right\"", " class=\"align-right\"")
 }
 
 /// Per paragraph, its class and the base of its id. The printed signature and the disclosure
@@ -347,8 +386,29 @@ mod tests {
     #[test]
     fn tables_scroll_in_their_own_box() {
         let out = html("| 序号 | 名称 |\n|---|---|\n| 1 | 甲 |\n");
-        assert!(out.starts_with("<div class=\"table-wrap\"><table>"), "{out}");
-        assert!(out.contains("<th>序号</th>"));
+        assert!(out.starts_with("<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"表1（可左右滚动）\"><table><caption class=\"visually-hidden\">表1</caption>"), "{out}");
+        assert!(out.contains("<th scope=\"col\">序号</th>"), "{out}");
+    }
+
+    #[test]
+    fn tables_are_named_by_their_heading_and_aligned_without_style_attributes() {
+        let out = html("## 附件 {#fujian}\n\n| 序号 | 金额 | 备注 |\n|:---:|---:|:---|\n| 1 | 2 | 甲 |\n\n| a |\n|---|\n| b |\n");
+        assert!(out.contains("<caption class=\"visually-hidden\">表1：附件</caption>"), "{out}");
+        assert!(out.contains("<caption class=\"visually-hidden\">表2：附件</caption>"), "{out}");
+        assert!(out.contains("<th scope=\"col\" class=\"align-center\">序号</th>"), "{out}");
+        assert!(out.contains("<td class=\"align-right\">2</td>"), "{out}");
+        assert!(!out.contains("style="), "{out}");
+    }
+
+    #[test]
+    fn body_headings_never_skip_a_level_and_are_never_h1() {
+        let r = render("# 方案\n\n#### （一）\n\n### 一、\n\n###### 1.\n\n## 附件\n", Path::new("t.md"), 1, &no_links).unwrap();
+        let levels: Vec<u8> = r.headings.iter().map(|h| h.level).collect();
+        assert_eq!(levels, [2, 3, 3, 4, 2]);
+        assert!(r.html.contains("<h3 id=\"一-2\">一、<a class=\"anchor\""), "{}", r.html);
+        assert!(r.html.contains("<h4 id=\"1\">1.<a class=\"anchor\""), "{}", r.html);
+        // A body that starts at ### keeps it: the page's 正文 h2 is above.
+        assert!(html("### 一、总体要求\n").starts_with("<h3 "));
     }
 
     #[test]

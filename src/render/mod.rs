@@ -14,8 +14,9 @@ use crate::content::{number_key, Document, Issue, Site, SiteConfig};
 use crate::links::citations;
 use crate::error::{Error, Result};
 use crate::output::OutputFile;
+use crate::publish::{self, BaseUrl};
 pub use markdown::Rendered;
-pub use theme::Theme;
+pub use theme::{escape_html, Theme};
 
 /// Renders every document body, linking the document numbers it cites that the archive holds
 /// (`numbers`: comparison key → URL); fails with every raw-HTML error at once.
@@ -55,6 +56,10 @@ struct Common<'a> {
     root: &'a str,
     assets: &'a BTreeMap<String, String>,
     canonical: Option<String>,
+    /// Host named by the SiteDomain meta tag: base_url's, else the portal's (`website`).
+    site_domain: Option<&'a str>,
+    /// Whether the Atom feeds exist (they need a base_url), so pages may link them.
+    feeds: bool,
 }
 
 /// An issue as templates see it, with its display date.
@@ -64,11 +69,21 @@ struct IssueView<'a> {
     issue: &'a Issue,
     date_text: String,
     document_count: usize,
+    /// `1.2 MB`, when the issue has its print PDF.
+    pdf_size: Option<String>,
+    /// Its 目录 as open data: `data/issues/2022-02.json`.
+    data_url: String,
 }
 
 impl<'a> IssueView<'a> {
     fn new(issue: &'a Issue) -> Self {
-        IssueView { issue, date_text: issue.meta.date.chinese(), document_count: issue.documents().count() }
+        IssueView {
+            issue,
+            date_text: issue.meta.date.chinese(),
+            document_count: issue.documents().count(),
+            pdf_size: issue.pdf_file.as_ref().map(|p| publish::size_text(p.bytes)),
+            data_url: publish::issue_data_path(issue),
+        }
     }
 }
 
@@ -78,35 +93,23 @@ struct YearGroup<'a> {
     issues: Vec<IssueView<'a>>,
 }
 
-/// One row of `data/documents.json`: the public data contract of the archive.
-#[derive(Serialize)]
-struct DocumentRecord<'a> {
-    url: &'a str,
-    year: u16,
-    issue: u16,
-    title: &'a str,
-    number: Option<&'a str>,
-    issuer: &'a str,
-    date: String,
-    section: &'a str,
-    page: u32,
-    /// 效力状态: 已废止 when a later document repeals it, else as declared (有效 by default).
-    status: &'a str,
-    repealed_by: Option<&'a str>,
-    cites: Vec<&'a str>,
-    cited_by: Vec<&'a str>,
-}
-
 /// Renders every page of the site and hands each file to `emit` as soon as it is made.
 pub fn render_pages(
     site: &Site,
     bodies: &[Rendered],
     theme: &Theme,
-    base_url: Option<&str>,
+    base_url: Option<&BaseUrl>,
     emit: &(dyn Fn(OutputFile) -> Result<()> + Sync),
 ) -> Result<()> {
-    let canonical = |url: &str| base_url.map(|b| format!("{}{url}", with_slash(b)));
-    let common = |root: &'static str, url: &str| Common { site: &site.config, root, assets: &theme.assets, canonical: canonical(url) };
+    let site_domain = base_url.map(BaseUrl::host).or_else(|| site.config.website.as_deref().map(publish::host_of));
+    let common = |root: &'static str, url: &str| Common {
+        site: &site.config,
+        root,
+        assets: &theme.assets,
+        canonical: base_url.map(|b| b.join(url)),
+        site_domain,
+        feeds: base_url.is_some(),
+    };
 
     for file in &theme.static_files {
         emit(file.clone())?;
@@ -122,9 +125,19 @@ pub fn render_pages(
         ctx.insert("doc", doc);
         ctx.insert("date_text", &doc.meta.date.chinese());
         ctx.insert("body", &bodies[n].html);
+        ctx.insert("page_title", &doc.meta.title);
+        ctx.insert("description", &excerpt(&bodies[n].text, DESCRIPTION_CHARS).unwrap_or_else(|| doc.meta.title.clone()));
+        ctx.insert("og_type", "article");
+        // The meta tags portal inspections read on an article page (政府网站发展指引).
+        ctx.insert("pub_date", &publish::published(issue).iso());
+        let keywords: Vec<&str> = [doc.meta.number.as_deref(), Some(&doc.meta.issuer), Some(&doc.meta.section), doc.meta.topic.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect();
+        ctx.insert("keywords", &keywords.join(","));
         ctx.insert("prev", &neighbour(n.checked_sub(1)));
         ctx.insert("next", &neighbour(Some(n + 1)));
-        ctx.insert("qr", &canonical(&doc.url).and_then(|url| crate::links::qr::svg_for(&url)));
+        ctx.insert("qr", &base_url.map(|b| b.join(&doc.url)).and_then(|url| crate::links::qr::svg_for(&url)));
         emit(OutputFile::new(doc.url.clone(), theme.render("document.html", &ctx)?))
     })?;
 
@@ -132,8 +145,7 @@ pub fn render_pages(
     for (_, doc) in &docs {
         for alias in &doc.meta.aliases {
             let root = "../".repeat(alias.matches('/').count());
-            let mut ctx = Context::from_serialize(Common { site: &site.config, root: &root, assets: &theme.assets, canonical: canonical(&doc.url) })
-                .map_err(tera_error)?;
+            let mut ctx = Context::from_serialize(Common { root: &root, ..common("", &doc.url) }).map_err(tera_error)?;
             ctx.insert("doc", doc);
             emit(OutputFile::new(alias.clone(), theme.render("redirect.html", &ctx)?))?;
         }
@@ -142,6 +154,12 @@ pub fn render_pages(
     site.issues.par_iter().try_for_each(|issue| {
         let mut ctx = Context::from_serialize(common("../../", &issue.url)).map_err(tera_error)?;
         ctx.insert("issue", &IssueView::new(issue));
+        ctx.insert("page_title", &format!("{} {}", site.config.name, issue.title));
+        let sections: Vec<&str> = issue.sections.iter().filter(|s| !s.documents.is_empty()).map(|s| s.name.as_str()).collect();
+        ctx.insert(
+            "description",
+            &format!("{}{}（{}出版）目录：{}，共 {} 篇文件。", site.config.name, issue.title, issue.meta.date.chinese(), sections.join("、"), issue.documents().count()),
+        );
         emit(OutputFile::new(issue.url.clone(), theme.render("issue.html", &ctx)?))
     })?;
 
@@ -158,17 +176,23 @@ pub fn render_pages(
     ctx.insert("years", &years);
     ctx.insert("issue_count", &site.issues.len());
     ctx.insert("document_count", &docs.len());
+    ctx.insert(
+        "description",
+        &format!("{}电子版：收录 {} 期、{} 篇文件，各期目录与印刷版一致，可全文检索。", site.config.name, site.issues.len(), docs.len()),
+    );
     emit(OutputFile::new("index.html", theme.render("index.html", &ctx)?))?;
 
     let mut ctx = Context::from_serialize(common("", "search.html")).map_err(tera_error)?;
     let issues: Vec<IssueView> = site.issues.iter().rev().map(IssueView::new).collect();
     ctx.insert("issues", &issues);
+    ctx.insert("description", &format!("在{}的全部文件中检索标题、发文字号和正文。", site.config.name));
     emit(OutputFile::new("search.html", theme.render("search.html", &ctx)?))?;
 
     let mut ctx = Context::from_serialize(common("", "wenhao.html")).map_err(tera_error)?;
     let groups = number_index(&docs);
     ctx.insert("count", &groups.iter().flat_map(|g| &g.years).map(|y| y.entries.len()).sum::<usize>());
     ctx.insert("groups", &groups);
+    ctx.insert("description", &format!("{}全部文件按发文字号排列的索引，可按任意括号写法的文号找到文件。", site.config.name));
     emit(OutputFile::new("wenhao.html", theme.render("wenhao.html", &ctx)?))?;
 
     let about = site.about.clone().unwrap_or_else(|| crate::content::Page {
@@ -177,41 +201,39 @@ pub fn render_pages(
         body: String::new(),
         body_line: 1,
     });
-    let about_html = markdown::render(&about.body, &about.source, about.body_line, &markdown::no_links).map_err(Error::Content)?.html;
+    let about_body = markdown::render(&about.body, &about.source, about.body_line, &markdown::no_links).map_err(Error::Content)?;
     let mut ctx = Context::from_serialize(common("", "about.html")).map_err(tera_error)?;
     ctx.insert("page", &about);
-    ctx.insert("body", &about_html);
+    ctx.insert("body", &about_body.html);
+    ctx.insert("page_title", &about.title);
+    ctx.insert("description", &excerpt(&about_body.text, DESCRIPTION_CHARS).unwrap_or_else(|| format!("{}{}", site.config.name, about.title)));
+    ctx.insert("issues", &site.issues.iter().rev().map(IssueView::new).collect::<Vec<_>>());
     emit(OutputFile::new("about.html", theme.render("about.html", &ctx)?))?;
 
     // A web server shows 404.html at any depth, where relative links would break; with a
     // base_url its links are absolute, without one they assume the site root.
-    let root404 = base_url.map(with_slash).unwrap_or_default();
-    let mut ctx = Context::from_serialize(Common { site: &site.config, root: &root404, assets: &theme.assets, canonical: None })
-        .map_err(tera_error)?;
+    let root404 = base_url.map(BaseUrl::as_str).unwrap_or_default();
+    let common404 = Common { root: root404, canonical: None, ..common("", "404.html") };
+    let mut ctx = Context::from_serialize(common404).map_err(tera_error)?;
     ctx.insert("noindex", &true);
-    emit(OutputFile::new("404.html", theme.render("404.html", &ctx)?))?;
+    emit(OutputFile::new("404.html", theme.render("404.html", &ctx)?))
+}
 
-    let records: Vec<DocumentRecord> = docs
-        .iter()
-        .map(|(_, d)| DocumentRecord {
-            url: &d.url,
-            year: d.year,
-            issue: d.issue,
-            title: &d.meta.title,
-            number: d.meta.number.as_deref(),
-            issuer: &d.meta.issuer,
-            date: d.meta.date.iso(),
-            section: &d.meta.section,
-            page: d.meta.page,
-            status: status_text(d),
-            repealed_by: d.repealed_by.as_ref().map(|r| r.url.as_str()),
-            cites: d.cites.iter().map(|r| r.url.as_str()).collect(),
-            cited_by: d.cited_by.iter().map(|r| r.url.as_str()).collect(),
-        })
-        .collect();
-    let mut json = serde_json::to_vec_pretty(&records).map_err(|e| Error::Other(e.to_string()))?;
-    json.push(b'\n');
-    emit(OutputFile::new("data/documents.json", json))
+/// How long a page description may be: search engines show about 120 Chinese characters.
+const DESCRIPTION_CHARS: usize = 110;
+
+/// The start of a text on one line, cut at `max` characters with an ellipsis; `None` if empty.
+fn excerpt(text: &str, max: usize) -> Option<String> {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let flat = words.join(" ");
+    if flat.is_empty() {
+        return None;
+    }
+    let mut out: String = flat.chars().take(max).collect();
+    if flat.chars().count() > max {
+        out.push('…');
+    }
+    Some(out)
 }
 
 #[derive(Serialize)]
@@ -271,7 +293,8 @@ fn split_number(key: &str) -> Option<(&str, &str, u64)> {
     (!code.is_empty() && year.len() == 4 && year.bytes().all(|b| b.is_ascii_digit())).then_some((code, year, sequence))
 }
 
-fn status_text(doc: &Document) -> &'static str {
+/// 效力状态 as shown and published: 已废止 when a later document repeals it, else as declared.
+pub(crate) fn status_text(doc: &Document) -> &'static str {
     use crate::content::Status;
     match (&doc.repealed_by, doc.meta.status) {
         (Some(_), _) | (None, Some(Status::Repealed)) => "已废止",
@@ -280,13 +303,6 @@ fn status_text(doc: &Document) -> &'static str {
     }
 }
 
-fn with_slash(url: &str) -> String {
-    if url.ends_with('/') {
-        url.to_string()
-    } else {
-        format!("{url}/")
-    }
-}
 
 fn tera_error(e: tera::Error) -> Error {
     Error::Template(e.to_string())

@@ -105,6 +105,7 @@ pub fn load_corpus(path: &Path) -> (Site, Vec<String>) {
             url: format!("{dir}/index.html"),
             dir,
             sections,
+            pdf_file: None,
         });
     }
     let site = Site {
@@ -119,6 +120,7 @@ pub fn load_corpus(path: &Path) -> (Site, Vec<String>) {
             email: None,
             website: None,
             base_url: None,
+            site_id_code: None,
             theme: None,
         },
         issues: site_issues,

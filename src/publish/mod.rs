@@ -1,0 +1,123 @@
+//! Stage 3: what a government website needs beside the pages — open data (`data/`), the sitemap,
+//! robots.txt and Atom feeds (only with a `base_url`, as they must hold absolute URLs), and the
+//! print PDFs. Like the pages, every file goes to `emit`; nothing here reads `public/`.
+
+mod data;
+mod feeds;
+
+use crate::content::{GDate, Issue, Site};
+use crate::error::{Error, Result};
+use crate::output::OutputFile;
+
+pub use data::issue_data_path;
+
+/// The checked publishing address: absolute http(s), ending with `/` so page paths append to it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BaseUrl(String);
+
+impl BaseUrl {
+    /// `None` when no base_url is configured; an error when one is given but is not a full URL,
+    /// since every sitemap and feed entry would then be wrong.
+    pub fn parse(url: Option<&str>) -> Result<Option<BaseUrl>> {
+        let Some(url) = url.map(str::trim).filter(|u| !u.is_empty()) else { return Ok(None) };
+        let host = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://")).unwrap_or("");
+        let host = host.split('/').next().unwrap_or("");
+        if host.is_empty() || url.contains(char::is_whitespace) || url.contains(['?', '#', '"', '<', '>']) {
+            return Err(Error::Other(format!(
+                "base_url「{url}」不是完整网址：应写作 https://www.huinong.gov.cn/gongbao/ 这样的形式"
+            )));
+        }
+        Ok(Some(BaseUrl(if url.ends_with('/') { url.to_string() } else { format!("{url}/") })))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The absolute URL of a page given by its path relative to the output root.
+    pub fn join(&self, rel: &str) -> String {
+        format!("{}{rel}", self.0)
+    }
+
+    /// `www.huinong.gov.cn`: what the SiteDomain meta tag names.
+    pub fn host(&self) -> &str {
+        host_of(&self.0)
+    }
+}
+
+/// `www.huinong.gov.cn` from `https://www.huinong.gov.cn/gongbao/`.
+pub fn host_of(url: &str) -> &str {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    rest.split('/').next().unwrap_or(rest)
+}
+
+/// The day a page was published: its issue's 出版日期. An issue dated only by month counts from
+/// the 1st, so feeds and sitemaps (which need a day) stay in order; write the day in issue.toml to
+/// be exact.
+pub fn published(issue: &Issue) -> GDate {
+    GDate { day: Some(issue.meta.date.day.unwrap_or(1)), ..issue.meta.date }
+}
+
+/// Writes the data files, feeds and PDFs; returns notes for the user (what was skipped and why).
+pub fn publish(
+    site: &Site,
+    base_url: Option<&BaseUrl>,
+    emit: &(dyn Fn(OutputFile) -> Result<()> + Sync),
+) -> Result<Vec<String>> {
+    let mut notes = Vec::new();
+    for file in data::files(site)? {
+        emit(file)?;
+    }
+    match base_url {
+        Some(base) => {
+            for file in feeds::files(site, base) {
+                emit(file)?;
+            }
+        }
+        None => notes.push(
+            "未生成 sitemap.xml、robots.txt 和 Atom 订阅（feeds/）：其中须写完整网址，请在 site.toml 中设置 base_url 或使用 --base-url"
+                .to_string(),
+        ),
+    }
+    for issue in &site.issues {
+        if let Some(pdf) = &issue.pdf_file {
+            let bytes = std::fs::read(&pdf.source).map_err(|e| Error::io(&pdf.source, e))?;
+            emit(OutputFile::new(pdf.url.clone(), bytes))?;
+        }
+    }
+    Ok(notes)
+}
+
+/// `1.2 MB`, `356 KB`: a file size as the download link shows it.
+pub fn size_text(bytes: u64) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
+    } else {
+        format!("{} KB", bytes.div_ceil(1024).max(1))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_url_must_be_a_full_address() {
+        let b = BaseUrl::parse(Some("https://www.huinong.gov.cn/gongbao")).unwrap().unwrap();
+        assert_eq!(b.as_str(), "https://www.huinong.gov.cn/gongbao/");
+        assert_eq!(b.host(), "www.huinong.gov.cn");
+        assert_eq!(b.join("2022/02/p001.html"), "https://www.huinong.gov.cn/gongbao/2022/02/p001.html");
+        assert_eq!(BaseUrl::parse(None).unwrap(), None);
+        assert_eq!(BaseUrl::parse(Some(" ")).unwrap(), None);
+        for bad in ["www.huinong.gov.cn/gongbao/", "/gongbao/", "https://", "https://a b/", "ftp://x/"] {
+            assert!(BaseUrl::parse(Some(bad)).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn sizes_read_like_a_download_link() {
+        assert_eq!(size_text(1), "1 KB");
+        assert_eq!(size_text(365_000), "357 KB");
+        assert_eq!(size_text(1_300_000), "1.2 MB");
+    }
+}
