@@ -283,7 +283,7 @@ fn an_existing_issue_is_replaced_only_with_force() {
 }
 
 #[test]
-fn no_input_makes_it_panic() {
+fn malformed_and_truncated_input_never_panics() {
     let text = seed();
     let lines: Vec<&str> = text.lines().collect();
     // every prefix and suffix at a stride, and the text with each 97th line dropped
