@@ -38,6 +38,7 @@
 //!
 //! All output is sorted and built in one thread from ordered input: same site, same bytes.
 
+pub mod codec;
 pub mod index;
 pub mod normalize;
 
