@@ -3,10 +3,14 @@
 
 use std::cmp::Reverse;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use rayon::prelude::*;
 
 use crate::content::{Document, Site};
 use crate::output::OutputFile;
 
+use super::codec;
 use super::normalize::for_each_token;
 
 /// Where each field's tokens start in a document's position space. Gaps between the regions
@@ -114,24 +118,9 @@ pub fn rank_code(rank: usize) -> char {
     char::from_u32(cp).expect("more distinct characters than the text code can hold")
 }
 
-struct Posting {
-    data: String,
-    /// Last document id written, +1 (0 = none yet).
-    last: u32,
-}
-
-impl Posting {
-    fn new() -> Self {
-        Posting { data: String::new(), last: 0 }
-    }
-    fn start_doc(&mut self, id: u32) {
-        push_number(&mut self.data, (id + 1 - self.last - 1) as u64);
-        self.last = id + 1;
-    }
-}
-
 /// Interns multi-character tokens (digit and letter runs) above the Unicode range, so that a
 /// token is a `u32` and a bigram a `u64` while the build walks millions of them.
+#[derive(Default)]
 struct Interner {
     ids: HashMap<String, u32>,
     names: Vec<String>,
@@ -162,6 +151,115 @@ impl Interner {
     }
 }
 
+/// A multiplicative hasher for the integer keys of the build's maps (SipHash costs a third of
+/// the build on the corpus). Iteration order never reaches the output: keys are sorted.
+#[derive(Default, Clone, Copy)]
+struct IntHasher(u64);
+
+impl Hasher for IntHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(b as u64);
+        }
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(n as u64);
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type IntMap<K, V> = HashMap<K, V, BuildHasherDefault<IntHasher>>;
+
+/// One document's part of the index, computed independently of all others (in parallel).
+/// Digit and letter runs get ids local to the document (`RUN_BASE + i` → `runs[i]`), made
+/// global when the parts are merged in document order.
+struct DocPart {
+    runs: Vec<String>,
+    /// (token, count, first position), by token.
+    unigrams: Vec<(u32, u32, u32)>,
+    /// (bigram, positions), by bigram; the positions ascend.
+    bigrams: Vec<(u64, Vec<u32>)>,
+    /// Excerpt chunks of the body text.
+    chunks: Vec<String>,
+    /// Length of the document's position space: [`BODY_AT`] + body tokens.
+    span: u32,
+}
+
+fn index_document(doc: &Document, body: &str) -> DocPart {
+    let mut runs: Vec<String> = Vec::new();
+    let mut run_ids: HashMap<String, u32> = HashMap::new();
+    let mut local = |t: &str| -> u32 {
+        let mut chars = t.chars();
+        if let (Some(c), None) = (chars.next(), chars.clone().next()) {
+            return c as u32;
+        }
+        if let Some(&id) = run_ids.get(t) {
+            return id;
+        }
+        let id = RUN_BASE + runs.len() as u32;
+        runs.push(t.to_string());
+        run_ids.insert(t.to_string(), id);
+        id
+    };
+    let mut stream: Vec<(u32, u32)> = Vec::new(); // (token, position)
+    let fields: [(&str, u32, u32); 3] = [
+        (doc.meta.number.as_deref().unwrap_or(""), NUMBER_AT, TITLE_AT),
+        (&doc.meta.title, TITLE_AT, ISSUER_AT),
+        (&doc.meta.issuer, ISSUER_AT, BODY_AT),
+    ];
+    for (text, at, next) in fields {
+        let mut pos = at;
+        // `next - 1`: leave a gap so no phrase runs from one field into the next
+        for_each_token(text, |_, _, t| {
+            if pos < next - 1 {
+                stream.push((local(t), pos));
+                pos += 1;
+            }
+        });
+    }
+    // Body tokens, cutting the text into chunks at token starts.
+    let mut chunks = Vec::new();
+    let mut chunk_start = 0usize;
+    let mut n = 0usize;
+    for_each_token(body, |start, _, t| {
+        if n > 0 && n % CHUNK_TOKENS == 0 {
+            chunks.push(body[chunk_start..start].to_string());
+            chunk_start = start;
+        }
+        stream.push((local(t), BODY_AT + n as u32));
+        n += 1;
+    });
+    chunks.push(body[chunk_start..].to_string());
+
+    let mut bi: Vec<(u64, u32)> = stream
+        .windows(2)
+        .filter(|w| w[1].1 == w[0].1 + 1)
+        .map(|w| (((w[0].0 as u64) << 32) | w[1].0 as u64, w[0].1))
+        .collect();
+    bi.sort_unstable();
+    let mut bigrams: Vec<(u64, Vec<u32>)> = Vec::new();
+    for (key, pos) in bi {
+        match bigrams.last_mut() {
+            Some((k, list)) if *k == key => list.push(pos),
+            _ => bigrams.push((key, vec![pos])),
+        }
+    }
+    stream.sort_unstable();
+    let mut unigrams: Vec<(u32, u32, u32)> = Vec::new();
+    for (t, pos) in stream {
+        match unigrams.last_mut() {
+            Some((k, count, _)) if *k == t => *count += 1,
+            _ => unigrams.push((t, 1, pos)),
+        }
+    }
+    DocPart { runs, unigrams, bigrams, chunks, span: BODY_AT + n as u32 }
+}
+
 /// Document ids: newest 成文日期 first, then newer issue, then print order, so that "ties by
 /// date, newest first" is simply ascending id on the client.
 pub fn document_order(docs: &[&Document]) -> Vec<usize> {
@@ -174,113 +272,54 @@ fn js_string(s: &str) -> String {
     serde_json::to_string(s).expect("strings serialise")
 }
 
+/// Documents indexed in parallel between two merges: bounds the memory of the parts.
+const BATCH: usize = 256;
+
 /// See [`crate::search::build_index`].
 pub fn build(site: &Site, texts: &[String]) -> Vec<OutputFile> {
     let docs: Vec<&Document> = site.documents().collect();
     assert_eq!(docs.len(), texts.len(), "build_index: one text per document, in print order");
     let order = document_order(&docs);
 
-    let mut interner = Interner { ids: HashMap::new(), names: Vec::new() };
-    let mut unigrams: HashMap<u32, Posting> = HashMap::new();
-    let mut bigrams: HashMap<u64, Posting> = HashMap::new();
+    // Each document on its own in parallel; merged in id order, so the result does not depend
+    // on the number of threads. Per key: doc, count, then positions (bigram) or first (token).
+    let mut interner = Interner::default();
+    let mut unigrams: IntMap<u32, Vec<u32>> = IntMap::default();
+    let mut bigrams: IntMap<u64, Vec<u32>> = IntMap::default();
     let mut chunks: Vec<Vec<String>> = Vec::with_capacity(docs.len());
-
-    let mut stream: Vec<(u32, u32)> = Vec::new(); // (token, position) of one document
-    let mut uni: Vec<(u32, u32)> = Vec::new();
-    let mut bi: Vec<(u64, u32)> = Vec::new();
-    for (id, &i) in order.iter().enumerate() {
-        let id = id as u32;
-        let doc = docs[i];
-        stream.clear();
-        let fields: [(&str, u32, u32); 3] = [
-            (doc.meta.number.as_deref().unwrap_or(""), NUMBER_AT, TITLE_AT),
-            (&doc.meta.title, TITLE_AT, ISSUER_AT),
-            (&doc.meta.issuer, ISSUER_AT, BODY_AT),
-        ];
-        for (text, at, next) in fields {
-            let mut pos = at;
-            // `next - 1`: leave a gap so no phrase runs from one field into the next
-            for_each_token(text, |_, _, t| {
-                if pos < next - 1 {
-                    stream.push((interner.id(t), pos));
-                    pos += 1;
-                }
-            });
-        }
-        // Body tokens, cutting the text into chunks at token starts.
-        let body = &texts[i];
-        let mut doc_chunks = Vec::new();
-        let mut chunk_start = 0usize;
-        let mut n = 0usize;
-        for_each_token(body, |start, _, t| {
-            if n > 0 && n % CHUNK_TOKENS == 0 {
-                doc_chunks.push(body[chunk_start..start].to_string());
-                chunk_start = start;
+    let mut spans: Vec<u32> = Vec::with_capacity(docs.len());
+    for (b, batch) in order.chunks(BATCH).enumerate() {
+        let parts: Vec<DocPart> = batch.par_iter().map(|&i| index_document(docs[i], &texts[i])).collect();
+        for (j, part) in parts.into_iter().enumerate() {
+            let id = (b * BATCH + j) as u32;
+            let global: Vec<u32> = part.runs.iter().map(|r| interner.id(r)).collect();
+            let map = |t: u32| if t < RUN_BASE { t } else { global[(t - RUN_BASE) as usize] };
+            for (t, count, first) in part.unigrams {
+                unigrams.entry(map(t)).or_default().extend([id, count, first]);
             }
-            stream.push((interner.id(t), BODY_AT + n as u32));
-            n += 1;
-        });
-        doc_chunks.push(body[chunk_start..].to_string());
-        chunks.push(doc_chunks);
-
-        // One-token keys: count and first position per document.
-        uni.clear();
-        uni.extend(stream.iter().copied());
-        uni.sort_by_key(|&(t, p)| (t, p));
-        let mut k = 0;
-        while k < uni.len() {
-            let t = uni[k].0;
-            let first = uni[k].1;
-            let mut e = k;
-            while e < uni.len() && uni[e].0 == t {
-                e += 1;
+            for (key, positions) in part.bigrams {
+                let key = ((map((key >> 32) as u32) as u64) << 32) | map(key as u32) as u64;
+                let list = bigrams.entry(key).or_default();
+                list.extend([id, positions.len() as u32]);
+                list.extend(positions);
             }
-            let p = unigrams.entry(t).or_insert_with(Posting::new);
-            p.start_doc(id);
-            push_number(&mut p.data, (e - k) as u64);
-            push_number(&mut p.data, first as u64);
-            k = e;
-        }
-        // Two-token keys: every position, so phrases are verified without the text.
-        bi.clear();
-        for w in stream.windows(2) {
-            if w[1].1 == w[0].1 + 1 {
-                bi.push((((w[0].0 as u64) << 32) | w[1].0 as u64, w[0].1));
-            }
-        }
-        bi.sort_by_key(|&(key, p)| (key, p));
-        let mut k = 0;
-        while k < bi.len() {
-            let key = bi[k].0;
-            let mut e = k;
-            while e < bi.len() && bi[e].0 == key {
-                e += 1;
-            }
-            let p = bigrams.entry(key).or_insert_with(Posting::new);
-            p.start_doc(id);
-            push_number(&mut p.data, (e - k) as u64);
-            let mut prev = None;
-            for &(_, pos) in &bi[k..e] {
-                match prev {
-                    None => push_number(&mut p.data, pos as u64),
-                    Some(q) => push_number(&mut p.data, (pos - q - 1) as u64),
-                }
-                prev = Some(pos);
-            }
-            k = e;
+            chunks.push(part.chunks);
+            spans.push(part.span);
         }
     }
 
-    // Key strings, sorted, then into shards.
-    let mut entries: Vec<(String, String)> = Vec::with_capacity(unigrams.len() + bigrams.len());
-    for (t, p) in unigrams {
-        entries.push((unigram_key(&interner.name(t)), p.data));
-    }
-    for (key, p) in bigrams {
-        let (a, b) = ((key >> 32) as u32, key as u32);
-        entries.push((bigram_key(&interner.name(a), &interner.name(b)), p.data));
-    }
-    entries.sort_unstable_by(|x, y| x.0.cmp(&y.0));
+    // Key strings and their coded lists, sorted by key.
+    let n_docs = docs.len() as u32;
+    let mut raw: Vec<(String, Vec<u32>, bool)> = Vec::with_capacity(unigrams.len() + bigrams.len());
+    raw.extend(unigrams.into_iter().map(|(t, list)| (unigram_key(&interner.name(t)), list, false)));
+    raw.extend(bigrams.into_iter().map(|(key, list)| {
+        (bigram_key(&interner.name((key >> 32) as u32), &interner.name(key as u32)), list, true)
+    }));
+    raw.par_sort_unstable_by(|x, y| x.0.cmp(&y.0));
+    let entries: Vec<(String, String)> =
+        raw.into_par_iter().map(|(key, list, bigram)| (key, codec::encode_list(n_docs, &spans, &list, bigram))).collect();
+
+    // Into shards by key hash.
     let total: usize = entries.iter().map(|(k, v)| k.len() + v.len() + 6).sum();
     let shards = (total / SHARD_TARGET_BYTES).clamp(1, MAX_SHARDS).next_power_of_two().min(MAX_SHARDS);
     let mut shard_entries: Vec<Vec<(String, String)>> = vec![Vec::new(); shards];
@@ -309,23 +348,37 @@ pub fn build(site: &Site, texts: &[String]) -> Vec<OutputFile> {
     }
 
     // Text chunks, coded by character frequency.
-    let mut freq: HashMap<char, u64> = HashMap::new();
-    for doc_chunks in &chunks {
-        for c in doc_chunks.iter().flat_map(|s| s.chars()) {
-            *freq.entry(c).or_insert(0) += 1;
-        }
-    }
+    let freq: HashMap<char, u64> = chunks
+        .par_iter()
+        .fold(HashMap::new, |mut m, doc_chunks| {
+            for c in doc_chunks.iter().flat_map(|s| s.chars()) {
+                *m.entry(c).or_insert(0) += 1;
+            }
+            m
+        })
+        .reduce(HashMap::new, |mut a, b| {
+            for (c, n) in b {
+                *a.entry(c).or_insert(0) += n;
+            }
+            a
+        });
     let mut ranked: Vec<(char, u64)> = freq.into_iter().collect();
     ranked.sort_by_key(|&(c, n)| (Reverse(n), c));
     let code: HashMap<char, char> = ranked.iter().enumerate().map(|(r, &(c, _))| (c, rank_code(r))).collect();
     let alphabet: String = ranked.iter().map(|&(c, _)| c).collect();
     files.push(OutputFile::new("search/chars.js", format!("gongbaoSearch.chars({});\n", js_string(&alphabet))));
-    for (id, doc_chunks) in chunks.iter().enumerate() {
-        for (k, text) in doc_chunks.iter().enumerate() {
-            let coded: String = text.chars().map(|c| code[&c]).collect();
-            files.push(OutputFile::new(chunk_path(id, k), format!("gongbaoSearch.text({id},{k},\"{coded}\");\n")));
-        }
-    }
+    let text_files: Vec<OutputFile> = chunks
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(id, doc_chunks)| {
+            let code = &code;
+            doc_chunks.iter().enumerate().map(move |(k, text)| {
+                let coded: String = text.chars().map(|c| code[&c]).collect();
+                OutputFile::new(chunk_path(id, k), format!("gongbaoSearch.text({id},{k},\"{coded}\");\n"))
+            })
+        })
+        .collect();
+    files.extend(text_files);
 
     // Per-document display data, and the meta file with facets.
     let mut issues: Vec<(u16, u16, String)> = Vec::new();
@@ -369,8 +422,12 @@ pub fn build(site: &Site, texts: &[String]) -> Vec<OutputFile> {
         });
         files.push(OutputFile::new(doc_path(id), format!("gongbaoSearch.doc({id},{info});\n")));
     }
+    let mut span_codes = String::new();
+    for &span in &spans {
+        push_number(&mut span_codes, span as u64);
+    }
     let meta = serde_json::json!({
-        "version": 1,
+        "version": 2,
         "docs": docs.len(),
         "shards": shards,
         "chunk": CHUNK_TOKENS,
@@ -379,6 +436,7 @@ pub fn build(site: &Site, texts: &[String]) -> Vec<OutputFile> {
         "sections": sections,
         "issuers": issuers,
         "facets": facets,
+        "spans": span_codes,
     });
     files.push(OutputFile::new("search/meta.js", format!("gongbaoSearch.meta({meta});\n")));
     files.sort_by(|a, b| a.path.cmp(&b.path));

@@ -32,12 +32,18 @@
 //! [`index::NUMBER_AT`], title from [`index::TITLE_AT`], 发文机关 from [`index::ISSUER_AT`], body
 //! from [`index::BODY_AT`]; the field of a match is read off its position.
 //!
-//! Posting lists are strings of base-45 numbers ([`index::push_number`]); per document:
-//! `doc-gap, count, …` followed by, for a one-token key, the first position, and for a bigram,
-//! every position (first absolute, then gaps − 1).
+//! Posting lists are bit streams, six bits per character ([`codec`]): per document a doc gap,
+//! a count and, for a one-token key, the first position, for a bigram every position; the
+//! exp-Golomb parameters follow from the list's document frequency and each document's span
+//! (`meta.spans`), so none is stored. Meta and facets use base-45 numbers ([`index::push_number`]).
 //!
-//! All output is sorted and built in one thread from ordered input: same site, same bytes.
+//! Documents are indexed in parallel and merged in id order, keys sorted: same site, same
+//! bytes, whatever the number of threads.
+//!
+//! Measured on the benchmark corpus (56.8 MB of text, `cargo bench --bench search`): index
+//! 85.3 MB = 1.50× the text (postings 55.7 MB, excerpt text 28.8 MB); median query 138 KB.
 
+pub mod codec;
 pub mod index;
 pub mod normalize;
 

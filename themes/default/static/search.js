@@ -17,6 +17,10 @@
   var DIGIT_VALUE = {};
   for (var di = 0; di < DIGITS.length; di++) DIGIT_VALUE[DIGITS.charCodeAt(di)] = di;
   var PAGE_SIZE = 10;
+  // Posting lists: six bits per character (mirror of src/search/codec.rs).
+  var BITS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+  var BITS_VALUE = new Int8Array(128).fill(-1);
+  for (var bi = 0; bi < BITS.length; bi++) BITS_VALUE[BITS.charCodeAt(bi)] = bi;
 
   // ---- normalisation and tokens (mirror of normalize.rs) ----
 
@@ -92,6 +96,72 @@
     return out;
   }
 
+  /* Reads the bit code of codec.rs from a string: gamma and exp-Golomb numbers. */
+  function BitReader(s) {
+    this.s = s; this.i = 0; this.acc = 0; this.n = 0;
+  }
+  BitReader.prototype.refill = function () {
+    if (this.i >= this.s.length) throw new Error('truncated posting list');
+    var v = BITS_VALUE[this.s.charCodeAt(this.i++)];
+    if (v === undefined || v < 0) throw new Error('bad posting character');
+    this.acc = v;
+    this.n = 6;
+  };
+  BitReader.prototype.bit = function () {
+    if (this.n === 0) this.refill();
+    this.n--;
+    return (this.acc >> this.n) & 1;
+  };
+  BitReader.prototype.bits = function (k) {
+    var v = 0;
+    while (k > 0) {
+      if (this.n === 0) this.refill();
+      var take = k < this.n ? k : this.n;
+      this.n -= take;
+      v = v * (1 << take) + ((this.acc >> this.n) & ((1 << take) - 1));
+      k -= take;
+    }
+    return v;
+  };
+  BitReader.prototype.gamma = function () {
+    var z = 0;
+    while (this.bit() === 0) if (++z > 31) throw new Error('bad posting number');
+    return (1 << z >>> 0) + this.bits(z);
+  };
+  BitReader.prototype.expGolomb = function (k) {
+    return (this.gamma() - 1) * (1 << k) + this.bits(k);
+  };
+
+  function ilog2(n) {
+    return n <= 1 ? 0 : 31 - Math.clz32(n);
+  }
+
+  /* One key's postings: [{doc, count, pos: [positions] (bigram) or [first] (one token)}]. */
+  function readPostings(s, bigram) {
+    var out = [];
+    if (!s) return out;
+    var r = new BitReader(s), spans = spansOf();
+    var df = r.gamma(), dk = ilog2(Math.floor(data.meta.docs / df)), doc = -1;
+    for (var d = 0; d < df; d++) {
+      doc += r.expGolomb(dk) + 1;
+      var count = r.gamma(), span = spans[doc], pos;
+      if (bigram) {
+        var k = ilog2(Math.floor(span / (count + 1))), p = -1;
+        pos = new Array(count);
+        for (var c = 0; c < count; c++) { p += r.expGolomb(k) + 1; pos[c] = p; }
+      } else {
+        pos = [r.expGolomb(ilog2(Math.floor(span / 2)))];
+      }
+      out.push({ doc: doc, count: count, pos: pos });
+    }
+    return out;
+  }
+
+  function spansOf() {
+    if (!data.spans) data.spans = decodeNumbers(data.meta.spans);
+    return data.spans;
+  }
+
   function keyHash(key) {
     var h = 0x811c9dc5;
     for (var i = 0; i < key.length; i++) {
@@ -122,7 +192,7 @@
 
   // ---- the data store, filled by the index scripts ----
 
-  var data = { meta: null, facets: null, shards: {}, docs: {}, texts: {}, alphabet: null };
+  var data = { meta: null, facets: null, spans: null, shards: {}, docs: {}, texts: {}, alphabet: null };
   var loader = null;
   var loads = {};
   var loadedBytes = null; // set by tests and the bench to record what a query loads
@@ -141,34 +211,23 @@
   function postings(key) {
     var shard = data.shards[keyHash(key) % data.meta.shards];
     var s = shard && Object.prototype.hasOwnProperty.call(shard, key) ? shard[key] : '';
-    return decodeNumbers(s);
+    return readPostings(s, key.indexOf(' ') >= 0);
   }
 
   /* Map doc id → {count, first, body}: where and how often one term occurs. */
   function matchTerm(tokens) {
     var at = data.meta.at, result = new Map();
     if (tokens.length === 1) {
-      var nums = postings(tokens[0]), doc = -1;
-      for (var i = 0; i < nums.length; i += 3) {
-        doc += nums[i] + 1;
-        result.set(doc, { count: nums[i + 1], first: nums[i + 2], body: nums[i + 2] >= at.body ? nums[i + 2] : -1 });
-      }
+      postings(tokens[0]).forEach(function (e) {
+        var first = e.pos[0];
+        result.set(e.doc, { count: e.count, first: first, body: first >= at.body ? first : -1 });
+      });
       return result;
     }
     var offsets = coverOffsets(tokens.length);
     var lists = termKeys(tokens).map(function (key) {
-      var nums = postings(key), docs = new Map(), doc = -1, j = 0;
-      while (j < nums.length) {
-        doc += nums[j] + 1;
-        var count = nums[j + 1], pos = new Array(count), p = -1;
-        for (var c = 0; c < count; c++) {
-          var v = nums[j + 2 + c];
-          p = c === 0 ? v : p + v + 1;
-          pos[c] = p;
-        }
-        docs.set(doc, pos);
-        j += 2 + count;
-      }
+      var docs = new Map();
+      postings(key).forEach(function (e) { docs.set(e.doc, e.pos); });
       return docs;
     });
     // Start from the list with the fewest documents; check the others at their offsets.
@@ -368,6 +427,7 @@
     tokenize: tokenize,
     parseQuery: parseQuery,
     decodeNumbers: decodeNumbers,
+    readPostings: readPostings,
     keyHash: keyHash,
     coverOffsets: coverOffsets,
     termKeys: termKeys,
@@ -379,7 +439,7 @@
     PAGE_SIZE: PAGE_SIZE,
     setLoader: function (fn) { loader = fn; loads = {}; },
     // registration functions called by the index files
-    meta: function (m) { data.meta = m; data.facets = null; },
+    meta: function (m) { data.meta = m; data.facets = null; data.spans = null; },
     shard: function (n, entries) { data.shards[n] = entries; },
     doc: function (id, d) { data.docs[id] = d; },
     text: function (id, k, s) { data.texts[id + '-' + k] = s; },
