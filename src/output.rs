@@ -22,6 +22,26 @@ use fs2::FileExt;
 
 use crate::error::{Error, Result};
 
+/// JSON (or a JS literal made by serde_json) that stays inert wherever it lands: `<`, `>` and `&`
+/// become `\u003c`, `\u003e`, `\u0026`, so a `</script>` or `<!--` in a title cannot end or
+/// change an inline script, and U+2028/U+2029, raw in JSON but line ends in older JavaScript
+/// engines, become `\u2028`/`\u2029`. In serde_json output these characters only occur inside
+/// strings, where the escapes mean the same characters.
+pub fn script_safe_json(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// Exclusive right to build into one output folder, held for the whole build.
 pub struct OutputLock {
     _file: fs::File,
@@ -238,4 +258,17 @@ fn sync_filesystem(_: &Path) {}
 
 fn absolute(path: &Path) -> Result<PathBuf> {
     std::path::absolute(path).map_err(|e| Error::io(path, e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::script_safe_json;
+
+    #[test]
+    fn json_is_inert_in_a_script_and_still_the_same_data() {
+        let value = serde_json::json!({ "t": "</script><script>alert(1)</script>\u{2028}&amp;" });
+        let safe = script_safe_json(&value.to_string());
+        assert!(!safe.contains('<') && !safe.contains('\u{2028}') && !safe.contains('&'), "{safe}");
+        assert_eq!(serde_json::from_str::<serde_json::Value>(&safe).unwrap(), value);
+    }
 }

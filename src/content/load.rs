@@ -33,7 +33,11 @@ pub fn load(content: &Path) -> Result<Site> {
         None
     };
 
+    // Every path read must stay inside this folder, whatever symbolic links say.
+    let root = content.canonicalize().unwrap_or_else(|_| content.to_path_buf());
     let mut entries = Vec::new();
+    // Without following links, a link loop cannot make the walk run forever; links are
+    // resolved one by one below.
     for item in WalkDir::new(content).follow_links(false).sort_by_file_name() {
         let item = match item {
             Ok(item) => item,
@@ -43,13 +47,25 @@ pub fn load(content: &Path) -> Result<Site> {
                 continue;
             }
         };
-        if !item.file_type().is_file() {
-            continue;
-        }
         let path = item.path();
         let rel = path.strip_prefix(content).unwrap_or(path);
         let parts: Vec<&str> = rel.iter().filter_map(|p| p.to_str()).collect();
         if parts.iter().any(|p| p.starts_with('.')) || parts.len() != rel.iter().count() {
+            continue;
+        }
+        if item.path_is_symlink() && item.depth() > 0 {
+            match inside(&root, path) {
+                Err(why) => {
+                    diags.push(Diagnostic::new(path, 0, why));
+                    continue;
+                }
+                Ok(real) if real.is_dir() => {
+                    diags.push(Diagnostic::new(path, 0, "不支持指向文件夹的符号链接（会重复读取或形成循环）：请直接放置文件夹"));
+                    continue;
+                }
+                Ok(_) => {}
+            }
+        } else if !item.file_type().is_file() {
             continue;
         }
         match parts.as_slice() {
@@ -71,7 +87,7 @@ pub fn load(content: &Path) -> Result<Site> {
 
     // Reading and parsing are independent per file.
     let parsed: Vec<std::result::Result<Parsed, Diagnostic>> =
-        entries.par_iter().map(|(path, entry)| parse_entry(path, entry)).collect();
+        entries.par_iter().map(|(path, entry)| parse_entry(&root, path, entry)).collect();
 
     let mut issues: BTreeMap<String, (PathBuf, IssueMeta)> = BTreeMap::new();
     // Issues whose issue.toml is itself broken: their documents are not reported again.
@@ -187,11 +203,22 @@ enum Parsed {
     Doc { dir: String, doc: Document, section_line: usize, number_line: usize },
 }
 
-fn parse_entry(path: &Path, entry: &Entry) -> std::result::Result<Parsed, Diagnostic> {
+fn parse_entry(root: &Path, path: &Path, entry: &Entry) -> std::result::Result<Parsed, Diagnostic> {
     let text = read_text(path)?;
     match entry {
         Entry::IssueMeta { dir } => {
             let meta: IssueMeta = parse_toml(path, &text, 1)?;
+            if let Some(pdf) = &meta.pdf {
+                let line = 1 + line_of_key(&text, "pdf").unwrap_or(0);
+                let bad = |why: String| Diagnostic::new(path, line, format!("印刷版 pdf = \"{}\" 无效：{why}", pdf.escape_debug()));
+                check_file_name(pdf).map_err(|why| bad(why.to_string()))?;
+                let file = path.with_file_name(pdf);
+                match inside(root, &file) {
+                    Ok(real) if real.is_file() => {}
+                    Ok(_) => return Err(bad("不是文件".into())),
+                    Err(why) => return Err(bad(why)),
+                }
+            }
             Ok(Parsed::Issue { dir: dir.clone(), path: path.to_path_buf(), meta })
         }
         Entry::Document { dir } => {
@@ -347,8 +374,14 @@ fn check_alias(alias: &str) -> std::result::Result<(), &'static str> {
     let safe = |s: &&str| {
         !s.is_empty() && s.len() <= 64 && !s.starts_with('.') && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"-_.".contains(&b))
     };
+    if alias.len() > 200 {
+        return Err("路径过长（最多 200 个字符）");
+    }
     if !segments.iter().all(safe) {
-        return Err("只能用小写英文字母、数字、- _ . 组成的文件夹和文件名");
+        return Err("只能用小写英文字母、数字、- _ . 组成的文件夹和文件名，每段不超过 64 个字符，不能以 . 开头（不能含 ..）");
+    }
+    if segments.iter().any(|s| windows_reserved(s)) {
+        return Err("含 Windows 保留的设备名（CON、PRN、AUX、NUL、COM1–9、LPT1–9）");
     }
     if RESERVED.contains(&alias) || ["assets", "data", "search"].contains(&segments[0]) {
         return Err("与网站自身的文件重名");
@@ -356,8 +389,63 @@ fn check_alias(alias: &str) -> std::result::Result<(), &'static str> {
     Ok(())
 }
 
+/// Where a path inside the content folder really is, following symbolic links; an error when it
+/// cannot be resolved (missing target, link loop) or lies outside the content folder.
+fn inside(root: &Path, path: &Path) -> std::result::Result<PathBuf, String> {
+    let real = path.canonicalize().map_err(|e| match e.raw_os_error() {
+        Some(40) => "符号链接形成循环，无法读取".to_string(),
+        _ if e.kind() == std::io::ErrorKind::NotFound => "找不到该文件（或符号链接的目标不存在）".to_string(),
+        _ => format!("无法读取：{e}"),
+    })?;
+    if !real.starts_with(root) {
+        return Err(format!(
+            "符号链接指向内容目录之外（{}），为安全起见不予读取：请把文件复制到内容目录中",
+            real.display()
+        ));
+    }
+    Ok(real)
+}
+
+/// Names Windows reserves in any folder, with any extension (`con.html`, `aux.pdf`): a site
+/// copied to a USB stick for a Windows PC could not hold them.
+pub fn windows_reserved(name: &str) -> bool {
+    let stem = name.split('.').next().unwrap_or(name).trim_end().to_ascii_lowercase();
+    matches!(stem.as_str(), "con" | "prn" | "aux" | "nul" | "conin$" | "conout$")
+        || ((stem.starts_with("com") || stem.starts_with("lpt"))
+            && stem.len() == 4
+            && matches!(stem.as_bytes()[3], b'0'..=b'9') )
+        || ((stem.starts_with("com") || stem.starts_with("lpt")) && matches!(&stem[3..], "¹" | "²" | "³"))
+}
+
+/// A file name beside issue.toml (the print PDF): one name, no folder, valid on Windows too.
+pub fn check_file_name(name: &str) -> std::result::Result<(), &'static str> {
+    if name.is_empty() {
+        return Err("文件名为空");
+    }
+    if name.contains(['/', '\\']) || name == ".." || name.starts_with("..") {
+        return Err("只能写与 issue.toml 同一文件夹中的文件名，不能含路径（/、\\、..）");
+    }
+    if name.chars().any(|c| c.is_control() || "<>:\"|?*".contains(c)) {
+        return Err("文件名含有不允许的字符（控制字符或 < > : \" | ? *）");
+    }
+    if name.starts_with('.') || name.ends_with('.') || name.ends_with(' ') {
+        return Err("文件名不能以 . 开头，也不能以 . 或空格结尾");
+    }
+    if name.chars().count() > 100 || name.len() > 240 {
+        return Err("文件名过长（最多 100 个字符）");
+    }
+    if windows_reserved(name) {
+        return Err("CON、PRN、AUX、NUL、COM1–9、LPT1–9 是 Windows 保留的设备名，不能用作文件名");
+    }
+    if !name.to_ascii_lowercase().ends_with(".pdf") {
+        return Err("应为 .pdf 文件");
+    }
+    Ok(())
+}
+
 fn valid_slug(slug: &str) -> bool {
-    !slug.is_empty()
+    !windows_reserved(slug)
+        && !slug.is_empty()
         && slug.len() <= 64
         && slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !slug.starts_with('-')
@@ -385,10 +473,24 @@ mod tests {
     }
 
     #[test]
+    fn aliases_and_file_names_stay_in_their_folder_and_are_valid_on_windows() {
+        assert!(check_alias("2022/02/old-p1.html").is_ok());
+        for bad in ["../x.html", "2022/../../x.html", "/etc/x.html", "C:\\x.html", "a\0b.html", "con.html", "2022/aux/x.html", "com1.html", "http://x/a.html", &format!("{}.html", "a".repeat(70)), &"a/".repeat(120)] {
+            assert!(check_alias(bad).is_err(), "{bad:?}");
+        }
+        assert!(check_file_name("2022年第2期.pdf").is_ok());
+        assert!(check_file_name("gb-2022-02.PDF").is_ok());
+        for bad in ["", "..", "../x.pdf", "a/b.pdf", "/etc/passwd", "C:\\x.pdf", "a\0.pdf", "nul.pdf", "LPT1.pdf", "con", ".hidden.pdf", "x.pdf.", "x.exe", &format!("{}.pdf", "长".repeat(120))] {
+            assert!(check_file_name(bad).is_err(), "{bad:?}");
+        }
+        assert!(!windows_reserved("console") && !windows_reserved("com10") && !windows_reserved("p001"));
+    }
+
+    #[test]
     fn slugs_are_fat32_safe_ascii() {
         assert!(valid_slug("p001"));
         assert!(valid_slug("hzbf-2022-8"));
-        for bad in ["P001", "通知", "a b", "-x", "index", "a.b", ""] {
+        for bad in ["P001", "通知", "a b", "-x", "index", "a.b", "", "con", "nul", "aux", "prn", "com1", "lpt9", &"a".repeat(65)] {
             assert!(!valid_slug(bad), "{bad}");
         }
     }

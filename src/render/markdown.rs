@@ -113,7 +113,16 @@ pub fn render(body: &str, file: &Path, first_line: usize, linker: Linker) -> Res
                 push_joined(&mut events, Event::Start(heading));
             }
             event => {
-                if let Event::End(_) = event {
+                if let Event::End(
+                    TagEnd::Paragraph
+                    | TagEnd::Heading(_)
+                    | TagEnd::TableCell
+                    | TagEnd::Item
+                    | TagEnd::BlockQuote(_)
+                    | TagEnd::CodeBlock
+                    | TagEnd::FootnoteDefinition,
+                ) = event
+                {
                     cleaner.end_block();
                 }
                 push_joined(&mut events, event.into_static());

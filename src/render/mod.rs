@@ -209,8 +209,8 @@ pub fn render_pages(
             cited_by: d.cited_by.iter().map(|r| r.url.as_str()).collect(),
         })
         .collect();
-    let mut json = serde_json::to_vec_pretty(&records).map_err(|e| Error::Other(e.to_string()))?;
-    json.push(b'\n');
+    let json = serde_json::to_string_pretty(&records).map_err(|e| Error::Other(e.to_string()))?;
+    let json = crate::output::script_safe_json(&json) + "\n";
     emit(OutputFile::new("data/documents.json", json))
 }
 

@@ -41,14 +41,17 @@ pub struct Cleaner<'f> {
     skipping: Option<String>,
 }
 
-struct Tag {
-    name: String,
-    closing: bool,
-    attrs: Vec<(String, Option<String>)>,
+/// A start or end tag as read by [`parse_tag`].
+pub struct Tag {
+    /// Lower case.
+    pub name: String,
+    pub closing: bool,
+    /// Names in lower case, values as written (entities not decoded); `/` for `/>`.
+    pub attrs: Vec<(String, Option<String>)>,
     /// Bytes of the source the tag takes, `<` to `>`.
-    len: usize,
+    pub len: usize,
     /// No `>` before the end of the fragment.
-    unterminated: bool,
+    pub unterminated: bool,
 }
 
 impl<'f> Cleaner<'f> {
@@ -219,7 +222,7 @@ impl<'f> Cleaner<'f> {
 /// Reads a start or end tag at the start of `s` (which starts with `<`), as an HTML tokenizer
 /// would: a name of ASCII letters, digits, `-` and `:`, then attributes with optional quoted or
 /// unquoted values, up to `>`. `None` when `s` is not a tag (`< 3`, `<中`).
-fn parse_tag(s: &str) -> Option<Tag> {
+pub fn parse_tag(s: &str) -> Option<Tag> {
     let b = s.as_bytes();
     let mut j = 1;
     let closing = b.get(1) == Some(&b'/');
