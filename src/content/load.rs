@@ -357,7 +357,10 @@ fn line_of_key(toml: &str, key: &str) -> Option<usize> {
 fn line_in_body_or_front(doc: &Document, alias: &str) -> usize {
     std::fs::read_to_string(&doc.source)
         .ok()
-        .and_then(|text| text.lines().position(|l| l.contains(alias)))
+        .and_then(|text| {
+            // as written, else (escapes such as \\ or \u0000) the line of the key
+            text.lines().position(|l| l.contains(alias)).or_else(|| text.lines().position(|l| l.trim_start().starts_with("aliases")))
+        })
         .map_or(0, |n| n + 1)
 }
 
