@@ -415,9 +415,7 @@ pub fn windows_reserved(name: &str) -> bool {
     let stem = name.split('.').next().unwrap_or(name).trim_end().to_ascii_lowercase();
     matches!(stem.as_str(), "con" | "prn" | "aux" | "nul" | "conin$" | "conout$")
         || ((stem.starts_with("com") || stem.starts_with("lpt"))
-            && stem.len() == 4
-            && matches!(stem.as_bytes()[3], b'0'..=b'9') )
-        || ((stem.starts_with("com") || stem.starts_with("lpt")) && matches!(&stem[3..], "¹" | "²" | "³"))
+            && (matches!(&stem[3..], "¹" | "²" | "³") || (stem.len() == 4 && stem.as_bytes()[3].is_ascii_digit())))
 }
 
 /// A file name beside issue.toml (the print PDF): one name, no folder, valid on Windows too.
