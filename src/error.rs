@@ -34,7 +34,7 @@ pub enum Error {
     /// Every problem found in the content, sorted by file and line.
     #[error("{}", format_diagnostics(.0))]
     Content(Vec<Diagnostic>),
-    #[error("{path}: {source}")]
+    #[error("{}: {}{source}", path.display(), io_hint(source))]
     Io { path: PathBuf, source: std::io::Error },
     #[error("模板错误：{0}")]
     Template(String),
@@ -55,6 +55,24 @@ impl Error {
         diagnostics.sort();
         diagnostics.dedup();
         Err(Error::Content(diagnostics))
+    }
+}
+
+/// The usual causes of a failed write, in words an office user can act on.
+fn io_hint(e: &std::io::Error) -> &'static str {
+    #[cfg(unix)]
+    match e.raw_os_error() {
+        Some(28) => return "磁盘空间不足：",   // ENOSPC
+        Some(122) => return "超出磁盘配额：",  // EDQUOT
+        Some(30) => return "所在磁盘为只读：", // EROFS
+        Some(36) => return "文件名过长：",     // ENAMETOOLONG
+        Some(40) => return "符号链接层数过多（可能是循环链接）：", // ELOOP
+        _ => {}
+    }
+    match e.kind() {
+        std::io::ErrorKind::PermissionDenied => "没有写入或读取权限：",
+        std::io::ErrorKind::NotFound => "找不到：",
+        _ => "",
     }
 }
 

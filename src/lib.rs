@@ -41,6 +41,9 @@ pub struct Report {
     pub stages: Vec<(&'static str, u128)>,
     /// Things the user should know that are not errors, e.g. why no sitemap was written.
     pub notes: Vec<String>,
+    /// What was removed from the content (raw HTML, unsafe link addresses), by file and line.
+    /// The build succeeded all the same.
+    pub warnings: Vec<error::Diagnostic>,
 }
 
 /// Builds the site from `options.content` into `options.output`. On any error the previous
@@ -54,6 +57,8 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
         lap = Instant::now();
     };
 
+    // Before anything else: one build at a time per output, and repair an interrupted one.
+    let _lock = output::OutputLock::acquire(&options.output)?;
     let mut site = content::load(&options.content)?;
     stage("load");
     let refs = links::citations::cross_reference(&mut site);
@@ -61,6 +66,13 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
     let base_url = publish::BaseUrl::parse(options.base_url.as_deref().or(site.config.base_url.as_deref()))?;
     let theme = render::Theme::load(&options.content, site.config.theme.as_deref())?;
     let bodies = render::render_bodies(&site, &refs.urls)?;
+    let mut warnings: Vec<error::Diagnostic> = bodies.iter().flat_map(|b| b.warnings.iter().cloned()).collect();
+    if let Some(about) = &site.about {
+        // about.md is rendered with the pages; its warnings are collected here.
+        let r = render::markdown::render(&about.body, &about.source, about.body_line, &render::markdown::no_links);
+        warnings.extend(r.map(|r| r.warnings).unwrap_or_else(|e| e));
+    }
+    warnings.sort();
     stage("markdown");
     let staging = output::Staging::create(&options.output)?;
     let links = links::LinkIndex::default();
@@ -100,5 +112,6 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
         external_citations: refs.external,
         stages,
         notes,
+        warnings,
     })
 }

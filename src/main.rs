@@ -59,7 +59,10 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Build { content, output, base_url, timings } => {
             let options = gongbao::BuildOptions { content, output: output.clone(), base_url };
-            gongbao::build(&options).map(|r| {
+            gongbao::build(&options).map_err(|e| match e {
+                gongbao::Error::Content(_) => e,
+                e => gongbao::Error::Other(format!("{e}\n未生成网站，原有输出 {} 保持不变。", output.display())),
+            }).map(|r| {
                 let mut text = format!(
                     "已生成 {} 期、{} 篇文件：写入 {} 个文件（{:.1} MB），用时 {} ms → {}",
                     r.issues,
@@ -73,6 +76,16 @@ fn main() -> ExitCode {
                     for (stage, micros) in &r.stages {
                         text.push_str(&format!("\n  {stage:<14} {:>9.1} ms", *micros as f64 / 1000.0));
                     }
+                }
+                if !r.warnings.is_empty() {
+                    const SHOWN: usize = 200;
+                    for w in r.warnings.iter().take(SHOWN) {
+                        eprintln!("警告：{w}");
+                    }
+                    if r.warnings.len() > SHOWN {
+                        eprintln!("警告：……另有 {} 处，未全部列出", r.warnings.len() - SHOWN);
+                    }
+                    text.push_str(&format!("\n有 {} 处警告（见上）：不允许的 HTML 或链接地址已删除，其余内容照常生成", r.warnings.len()));
                 }
                 if !r.external_citations.is_empty() {
                     text.push_str(&format!("\n引用了 {} 个本库未收录的文号（保留为文字）：", r.external_citations.len()));

@@ -33,7 +33,11 @@ pub fn load(content: &Path) -> Result<Site> {
         None
     };
 
+    // Every path read must stay inside this folder, whatever symbolic links say.
+    let root = content.canonicalize().unwrap_or_else(|_| content.to_path_buf());
     let mut entries = Vec::new();
+    // Without following links, a link loop cannot make the walk run forever; links are
+    // resolved one by one below.
     for item in WalkDir::new(content).follow_links(false).sort_by_file_name() {
         let item = match item {
             Ok(item) => item,
@@ -43,13 +47,25 @@ pub fn load(content: &Path) -> Result<Site> {
                 continue;
             }
         };
-        if !item.file_type().is_file() {
-            continue;
-        }
         let path = item.path();
         let rel = path.strip_prefix(content).unwrap_or(path);
         let parts: Vec<&str> = rel.iter().filter_map(|p| p.to_str()).collect();
         if parts.iter().any(|p| p.starts_with('.')) || parts.len() != rel.iter().count() {
+            continue;
+        }
+        if item.path_is_symlink() && item.depth() > 0 {
+            match inside(&root, path) {
+                Err(why) => {
+                    diags.push(Diagnostic::new(path, 0, why));
+                    continue;
+                }
+                Ok(real) if real.is_dir() => {
+                    diags.push(Diagnostic::new(path, 0, "不支持指向文件夹的符号链接（会重复读取或形成循环）：请直接放置文件夹"));
+                    continue;
+                }
+                Ok(_) => {}
+            }
+        } else if !item.file_type().is_file() {
             continue;
         }
         match parts.as_slice() {
@@ -71,7 +87,7 @@ pub fn load(content: &Path) -> Result<Site> {
 
     // Reading and parsing are independent per file.
     let parsed: Vec<std::result::Result<Parsed, Diagnostic>> =
-        entries.par_iter().map(|(path, entry)| parse_entry(path, entry)).collect();
+        entries.par_iter().map(|(path, entry)| parse_entry(&root, path, entry)).collect();
 
     let mut issues: BTreeMap<String, (PathBuf, IssueMeta, Option<PdfFile>)> = BTreeMap::new();
     // Issues whose issue.toml is itself broken: their documents are not reported again.
@@ -187,13 +203,22 @@ enum Parsed {
     Doc { dir: String, doc: Document, section_line: usize, number_line: usize },
 }
 
-fn parse_entry(path: &Path, entry: &Entry) -> std::result::Result<Parsed, Diagnostic> {
+fn parse_entry(root: &Path, path: &Path, entry: &Entry) -> std::result::Result<Parsed, Diagnostic> {
     let text = read_text(path)?;
     match entry {
         Entry::IssueMeta { dir } => {
             let meta: IssueMeta = parse_toml(path, &text, 1)?;
+            // The print PDF: one plain name beside issue.toml, inside the content folder.
             let pdf_file = match &meta.pdf {
-                Some(name) => Some(find_pdf(path, &text, name, &meta)?),
+                Some(pdf) => {
+                    let line = 1 + line_of_key(&text, "pdf").unwrap_or(0);
+                    let bad = |why: String| Diagnostic::new(path, line, format!("印刷版 pdf = \"{}\" 无效：{why}", pdf.escape_debug()));
+                    check_file_name(pdf).map_err(|why| bad(why.to_string()))?;
+                    let real = inside(root, &path.with_file_name(pdf)).map_err(bad)?;
+                    let bytes = std::fs::metadata(&real).ok().filter(|m| m.is_file()).ok_or_else(|| bad("不是文件".into()))?.len();
+                    let url = format!("{:04}/{:02}/gongbao-{:04}-{:02}.pdf", meta.year, meta.number, meta.year, meta.number);
+                    Some(PdfFile { url, bytes, source: real })
+                }
                 None => None,
             };
             Ok(Parsed::Issue { dir: dir.clone(), path: path.to_path_buf(), meta, pdf_file })
@@ -244,32 +269,6 @@ fn parse_entry(path: &Path, entry: &Entry) -> std::result::Result<Parsed, Diagno
     }
 }
 
-/// The print PDF named in issue.toml: a plain file name beside it that must exist, since the issue
-/// page promises the download.
-fn find_pdf(issue_toml: &Path, text: &str, name: &str, meta: &IssueMeta) -> std::result::Result<PdfFile, Diagnostic> {
-    let line = line_of_key(text, "pdf").map_or(0, |l| l + 1);
-    let plain = !name.is_empty() && !name.contains(['/', '\\']) && name != "." && name != "..";
-    if !plain || !name.to_lowercase().ends_with(".pdf") {
-        return Err(Diagnostic::new(
-            issue_toml,
-            line,
-            format!("pdf = \"{name}\" 应为与 issue.toml 同一目录下的 PDF 文件名（如 gongbao-2022-02.pdf）"),
-        ));
-    }
-    let source = issue_toml.with_file_name(name);
-    match std::fs::metadata(&source) {
-        Ok(m) if m.is_file() => Ok(PdfFile {
-            url: format!("{:04}/{:02}/gongbao-{:04}-{:02}.pdf", meta.year, meta.number, meta.year, meta.number),
-            bytes: m.len(),
-            source,
-        }),
-        _ => Err(Diagnostic::new(
-            issue_toml,
-            line,
-            format!("印刷版 PDF「{name}」不存在：找不到 {}", source.display()),
-        )),
-    }
-}
 
 /// A standalone page: optional front matter with a `title`, then Markdown.
 fn parse_page(path: &Path) -> std::result::Result<Page, Diagnostic> {
@@ -361,7 +360,10 @@ fn line_of_key(toml: &str, key: &str) -> Option<usize> {
 fn line_in_body_or_front(doc: &Document, alias: &str) -> usize {
     std::fs::read_to_string(&doc.source)
         .ok()
-        .and_then(|text| text.lines().position(|l| l.contains(alias)))
+        .and_then(|text| {
+            // as written, else (escapes such as \\ or \u0000) the line of the key
+            text.lines().position(|l| l.contains(alias)).or_else(|| text.lines().position(|l| l.trim_start().starts_with("aliases")))
+        })
         .map_or(0, |n| n + 1)
 }
 
@@ -378,8 +380,14 @@ fn check_alias(alias: &str) -> std::result::Result<(), &'static str> {
     let safe = |s: &&str| {
         !s.is_empty() && s.len() <= 64 && !s.starts_with('.') && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"-_.".contains(&b))
     };
+    if alias.len() > 200 {
+        return Err("路径过长（最多 200 个字符）");
+    }
     if !segments.iter().all(safe) {
-        return Err("只能用小写英文字母、数字、- _ . 组成的文件夹和文件名");
+        return Err("只能用小写英文字母、数字、- _ . 组成的文件夹和文件名，每段不超过 64 个字符，不能以 . 开头（不能含 ..）");
+    }
+    if segments.iter().any(|s| windows_reserved(s)) {
+        return Err("含 Windows 保留的设备名（CON、PRN、AUX、NUL、COM1–9、LPT1–9）");
     }
     if RESERVED.contains(&alias) || ["assets", "data", "search"].contains(&segments[0]) {
         return Err("与网站自身的文件重名");
@@ -387,8 +395,61 @@ fn check_alias(alias: &str) -> std::result::Result<(), &'static str> {
     Ok(())
 }
 
+/// Where a path inside the content folder really is, following symbolic links; an error when it
+/// cannot be resolved (missing target, link loop) or lies outside the content folder.
+fn inside(root: &Path, path: &Path) -> std::result::Result<PathBuf, String> {
+    let real = path.canonicalize().map_err(|e| match e.raw_os_error() {
+        Some(40) => "符号链接形成循环，无法读取".to_string(),
+        _ if e.kind() == std::io::ErrorKind::NotFound => "找不到该文件（或符号链接的目标不存在）".to_string(),
+        _ => format!("无法读取：{e}"),
+    })?;
+    if !real.starts_with(root) {
+        return Err(format!(
+            "符号链接指向内容目录之外（{}），为安全起见不予读取：请把文件复制到内容目录中",
+            real.display()
+        ));
+    }
+    Ok(real)
+}
+
+/// Names Windows reserves in any folder, with any extension (`con.html`, `aux.pdf`): a site
+/// copied to a USB stick for a Windows PC could not hold them.
+pub fn windows_reserved(name: &str) -> bool {
+    let stem = name.split('.').next().unwrap_or(name).trim_end().to_ascii_lowercase();
+    matches!(stem.as_str(), "con" | "prn" | "aux" | "nul" | "conin$" | "conout$")
+        || ((stem.starts_with("com") || stem.starts_with("lpt"))
+            && (matches!(&stem[3..], "¹" | "²" | "³") || (stem.len() == 4 && stem.as_bytes()[3].is_ascii_digit())))
+}
+
+/// A file name beside issue.toml (the print PDF): one name, no folder, valid on Windows too.
+pub fn check_file_name(name: &str) -> std::result::Result<(), &'static str> {
+    if name.is_empty() {
+        return Err("文件名为空");
+    }
+    if name.contains(['/', '\\']) || name == ".." || name.starts_with("..") {
+        return Err("只能写与 issue.toml 同一文件夹中的文件名，不能含路径（/、\\、..）");
+    }
+    if name.chars().any(|c| c.is_control() || "<>:\"|?*".contains(c)) {
+        return Err("文件名含有不允许的字符（控制字符或 < > : \" | ? *）");
+    }
+    if name.starts_with('.') || name.ends_with('.') || name.ends_with(' ') {
+        return Err("文件名不能以 . 开头，也不能以 . 或空格结尾");
+    }
+    if name.chars().count() > 100 || name.len() > 240 {
+        return Err("文件名过长（最多 100 个字符）");
+    }
+    if windows_reserved(name) {
+        return Err("CON、PRN、AUX、NUL、COM1–9、LPT1–9 是 Windows 保留的设备名，不能用作文件名");
+    }
+    if !name.to_ascii_lowercase().ends_with(".pdf") {
+        return Err("应为 .pdf 文件");
+    }
+    Ok(())
+}
+
 fn valid_slug(slug: &str) -> bool {
-    !slug.is_empty()
+    !windows_reserved(slug)
+        && !slug.is_empty()
         && slug.len() <= 64
         && slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !slug.starts_with('-')
@@ -416,10 +477,24 @@ mod tests {
     }
 
     #[test]
+    fn aliases_and_file_names_stay_in_their_folder_and_are_valid_on_windows() {
+        assert!(check_alias("2022/02/old-p1.html").is_ok());
+        for bad in ["../x.html", "2022/../../x.html", "/etc/x.html", "C:\\x.html", "a\0b.html", "con.html", "2022/aux/x.html", "com1.html", "http://x/a.html", &format!("{}.html", "a".repeat(70)), &"a/".repeat(120)] {
+            assert!(check_alias(bad).is_err(), "{bad:?}");
+        }
+        assert!(check_file_name("2022年第2期.pdf").is_ok());
+        assert!(check_file_name("gb-2022-02.PDF").is_ok());
+        for bad in ["", "..", "../x.pdf", "a/b.pdf", "/etc/passwd", "C:\\x.pdf", "a\0.pdf", "nul.pdf", "LPT1.pdf", "con", ".hidden.pdf", "x.pdf.", "x.exe", &format!("{}.pdf", "长".repeat(120))] {
+            assert!(check_file_name(bad).is_err(), "{bad:?}");
+        }
+        assert!(!windows_reserved("console") && !windows_reserved("com10") && !windows_reserved("p001"));
+    }
+
+    #[test]
     fn slugs_are_fat32_safe_ascii() {
         assert!(valid_slug("p001"));
         assert!(valid_slug("hzbf-2022-8"));
-        for bad in ["P001", "通知", "a b", "-x", "index", "a.b", ""] {
+        for bad in ["P001", "通知", "a b", "-x", "index", "a.b", "", "con", "nul", "aux", "prn", "com1", "lpt9", &"a".repeat(65)] {
             assert!(!valid_slug(bad), "{bad}");
         }
     }

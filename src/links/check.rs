@@ -149,39 +149,35 @@ pub fn percent_decode(text: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// Finds `id`, `href` and `src` attribute values in HTML, quoted either way or unquoted.
+/// Finds `id`, `href` and `src` attribute values in the tags of an HTML page, quoted either way
+/// or unquoted. Only inside tags: text that reads `src=x` (escaped markup shown as text) is text.
 fn scan(html: &str) -> PageLinks {
     let mut page = PageLinks::default();
-    let bytes = html.as_bytes();
     let mut i = 0;
-    while let Some(pos) = html[i..].find('=') {
-        let eq = i + pos;
-        i = eq + 1;
-        let name_end = html[..eq].trim_end().len();
-        let name_start = html[..name_end].rfind(|c: char| c.is_whitespace()).map_or(0, |p| p + 1);
-        let name = html[name_start..name_end].to_ascii_lowercase();
-        if !matches!(name.as_str(), "id" | "href" | "src") {
+    while let Some(pos) = html[i..].find('<') {
+        let rest = &html[i + pos..];
+        if let Some(comment) = rest.strip_prefix("<!--") {
+            i += pos + 4 + comment.find("-->").map_or(comment.len(), |e| e + 3);
             continue;
         }
-        let rest = html[eq + 1..].trim_start();
-        let start = html.len() - rest.len();
-        let (value, end) = match bytes.get(start) {
-            Some(&q @ (b'"' | b'\'')) => match html[start + 1..].find(q as char) {
-                Some(len) => (&html[start + 1..start + 1 + len], start + 2 + len),
-                None => break,
-            },
-            _ => {
-                let len = rest.find(|c: char| c.is_whitespace() || c == '>').unwrap_or(rest.len());
-                (&rest[..len], start + len)
-            }
+        let Some(tag) = crate::render::sanitize::parse_tag(rest) else {
+            i += pos + 1;
+            continue;
         };
-        let value = decode_entities(value);
-        if name == "id" {
-            page.ids.insert(value);
-        } else {
-            page.links.push(value);
+        i += pos + tag.len;
+        if tag.closing {
+            continue;
         }
-        i = end;
+        for (name, value) in tag.attrs {
+            let Some(value) = value else { continue };
+            match name.as_str() {
+                "id" => {
+                    page.ids.insert(decode_entities(&value));
+                }
+                "href" | "src" => page.links.push(decode_entities(&value)),
+                _ => {}
+            }
+        }
     }
     page
 }
@@ -223,6 +219,13 @@ mod tests {
                 ("index.html".into(), "about.html".into()),
             ]
         );
+    }
+
+    #[test]
+    fn markup_shown_as_text_is_not_a_link() {
+        let page = scan("<p title=\"a>b\" id=x>&lt;img src=x onerror=alert(1)&gt; id=y href=z</p><!-- <a href=c> --><a\nhref='d.html'>");
+        assert_eq!(page.links, ["d.html"]);
+        assert_eq!(page.ids.len(), 1);
     }
 
     #[test]

@@ -198,10 +198,10 @@ pub fn files(site: &Site) -> Result<Vec<OutputFile>> {
     Ok(files)
 }
 
+/// Pretty JSON, escaped so that it stays inert even if someone inlines it in a page.
 fn json<T: Serialize>(value: &T) -> Result<Vec<u8>> {
-    let mut bytes = serde_json::to_vec_pretty(value).map_err(|e| Error::Other(e.to_string()))?;
-    bytes.push(b'\n');
-    Ok(bytes)
+    let text = serde_json::to_string_pretty(value).map_err(|e| Error::Other(e.to_string()))?;
+    Ok((crate::output::script_safe_json(&text) + "\n").into_bytes())
 }
 
 /// RFC 4180 CSV with CRLF line ends, preceded by a UTF-8 BOM: without it Excel on a Chinese

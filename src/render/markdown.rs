@@ -16,6 +16,7 @@ use std::path::Path;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 
+use super::sanitize::{final_pass, safe_url, Cleaner};
 use crate::error::{line_of_offset, Diagnostic};
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -31,6 +32,8 @@ pub struct Rendered {
     /// The visible text, one block per line: what search indexes and excerpts show.
     pub text: String,
     pub headings: Vec<Heading>,
+    /// Raw HTML and link addresses that were removed, one per line: the build goes on.
+    pub warnings: Vec<Diagnostic>,
 }
 
 fn options() -> Options {
@@ -48,31 +51,104 @@ pub fn no_links(_: &str) -> Vec<(Range<usize>, String)> {
     Vec::new()
 }
 
-/// Renders `body`, which starts on line `first_line` of `file`.
+/// Renders `body`, which starts on line `first_line` of `file`. Raw HTML is cleaned (see
+/// [`super::sanitize`]); what was removed comes back as [`Rendered::warnings`]. Never fails on
+/// any input: the `Result` is kept for callers that treat content errors alike.
 pub fn render(body: &str, file: &Path, first_line: usize, linker: Linker) -> Result<Rendered, Vec<Diagnostic>> {
     let mut events: Vec<Event> = Vec::new();
-    let mut errors = Vec::new();
+    let mut cleaner = Cleaner::new(file);
+    let line_at = |offset: usize| line_of_offset(body, offset) + first_line - 1;
+    // An HTML block arrives line by line; it is cleaned as one piece, since a tag may span lines.
+    let mut block: Option<(String, usize)> = None;
+    // Per open link or image: false when its address was removed (the text stays).
+    let mut links: Vec<bool> = Vec::new();
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
-        if let Event::Html(raw) | Event::InlineHtml(raw) = &event {
-            let line = line_of_offset(body, range.start) + first_line - 1;
-            let snippet: String = raw.trim().chars().take(40).collect();
-            errors.push(Diagnostic::new(
-                file,
-                line,
-                format!("不允许在正文中使用 HTML 标记（{snippet}）；如需显示尖括号请写作 \\< 或使用全角〈〉"),
-            ));
-        }
-        // The parser splits text at characters such as [ ]; joined, a number like
-        // 惠政办发[2022]8号 is one text again.
-        match (events.last_mut(), event) {
-            (Some(Event::Text(prev)), Event::Text(next)) => *prev = CowStr::from(format!("{prev}{next}")),
-            (_, event) => events.push(event),
+        match event {
+            Event::Start(Tag::HtmlBlock) => block = Some((String::new(), line_at(range.start))),
+            Event::Html(raw) if block.is_some() => {
+                if let Some((text, _)) = block.as_mut() {
+                    text.push_str(&raw);
+                }
+            }
+            Event::End(TagEnd::HtmlBlock) => {
+                if let Some((raw, line)) = block.take() {
+                    for e in cleaner.clean(&raw, line) {
+                        push_joined(&mut events, e);
+                    }
+                }
+                cleaner.end_block();
+            }
+            Event::Html(raw) | Event::InlineHtml(raw) => {
+                for e in cleaner.clean(&raw, line_at(range.start)) {
+                    push_joined(&mut events, e);
+                }
+            }
+            Event::Text(_) | Event::Code(_) | Event::SoftBreak | Event::HardBreak if cleaner.skipping() => {}
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) if !safe_url(&dest_url) => {
+                let shown: String = dest_url.chars().take(40).collect();
+                cleaner.note(line_at(range.start), format!("链接地址 {shown}（文字保留）"));
+                links.push(false);
+            }
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                links.push(true);
+                push_joined(&mut events, Event::Start(Tag::Link { link_type, dest_url: owned(dest_url), title: owned(title), id: owned(id) }));
+            }
+            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                links.push(true);
+                push_joined(&mut events, Event::Start(Tag::Image { link_type, dest_url: owned(dest_url), title: owned(title), id: owned(id) }));
+            }
+            Event::End(end @ (TagEnd::Link | TagEnd::Image)) => {
+                if links.pop().unwrap_or(true) {
+                    push_joined(&mut events, Event::End(end));
+                }
+            }
+            Event::Start(Tag::Heading { level, id, classes, attrs }) => {
+                // `## 标题 {onclick=…}` would write any attribute: only the id and classes stay.
+                if !attrs.is_empty() {
+                    let names: Vec<String> = attrs.iter().map(|(k, _)| k.to_string()).collect();
+                    cleaner.note(line_at(range.start), format!("标题的属性 {}", names.join(" ")));
+                }
+                let heading = Tag::Heading {
+                    level,
+                    id: id.map(owned),
+                    classes: classes.into_iter().map(owned).collect(),
+                    attrs: Vec::new(),
+                };
+                push_joined(&mut events, Event::Start(heading));
+            }
+            event => {
+                if let Event::End(
+                    TagEnd::Paragraph
+                    | TagEnd::Heading(_)
+                    | TagEnd::TableCell
+                    | TagEnd::Item
+                    | TagEnd::BlockQuote(_)
+                    | TagEnd::CodeBlock
+                    | TagEnd::FootnoteDefinition,
+                ) = event
+                {
+                    cleaner.end_block();
+                }
+                push_joined(&mut events, event.into_static());
+            }
         }
     }
-    if !errors.is_empty() {
-        return Err(errors);
+    let mut rendered = transform(events, linker);
+    rendered.warnings = cleaner.warnings();
+    Ok(rendered)
+}
+
+/// The parser splits text at characters such as [ ]; joined, a number like 惠政办发[2022]8号 is
+/// one text again.
+fn push_joined<'a>(events: &mut Vec<Event<'a>>, event: Event<'a>) {
+    match (events.last_mut(), event) {
+        (Some(Event::Text(prev)), Event::Text(next)) => *prev = CowStr::from(format!("{prev}{next}")),
+        (_, event) => events.push(event),
     }
-    Ok(transform(events, linker))
+}
+
+fn owned(s: CowStr<'_>) -> CowStr<'static> {
+    CowStr::from(s.into_string())
 }
 
 /// Plain text of a Markdown body without rendering HTML (raw HTML is dropped).
@@ -212,12 +288,12 @@ fn transform(events: Vec<Event>, linker: Linker) -> Rendered {
     }
     let mut html = String::with_capacity(text.len() * 2);
     pulldown_cmark::html::push_html(&mut html, out.into_iter());
-    Rendered { html: table_attributes(&html), text: text.trim_end().to_string(), headings }
+    Rendered { html: final_pass(&table_attributes(&html)), text: text.trim_end().to_string(), headings, warnings: Vec::new() }
 }
 
 /// pulldown-cmark writes column alignment as `style="text-align: …"`, which a CSP without
-/// 'unsafe-inline' blocks, and header cells without a scope. Raw HTML is refused and text is
-/// escaped, so these exact strings can only be the renderer's own tags.
+/// 'unsafe-inline' blocks, and header cells without a scope. Raw HTML has lost every style
+/// attribute in the sanitiser, so these exact strings can only be the renderer's own tags.
 fn table_attributes(html: &str) -> String {
     if !html.contains("<table>") {
         return html.to_string();
@@ -365,12 +441,34 @@ mod tests {
     }
 
     #[test]
-    fn raw_html_is_refused_with_its_line() {
-        let errors = render("第一段\n\n<script>alert(1)</script>\n\n文字<b>粗</b>\n", Path::new("d.md"), 10, &no_links).unwrap_err();
-        let lines: Vec<usize> = errors.iter().map(|d| d.line).collect();
-        assert_eq!(lines[0], 12);
-        assert!(lines.contains(&14), "{errors:?}");
-        assert!(errors[0].to_string().starts_with("d.md:12: "));
+    fn raw_html_is_cleaned_and_each_removal_is_a_warning_with_its_line() {
+        let r = render(
+            "第一段\n\n<script>alert(1)</script>\n\n文字<b>粗</b>，H<sub>2</sub>O，[链接](javascript:alert(3))\n\n## 标题 {onclick=alert(4)}\n",
+            Path::new("d.md"),
+            10,
+            &no_links,
+        )
+        .unwrap();
+        let lines: Vec<usize> = r.warnings.iter().map(|d| d.line).collect();
+        assert_eq!(lines, [12, 14, 16], "{:?}", r.warnings);
+        assert!(r.warnings[0].to_string().starts_with("d.md:12: 已删除不允许的 HTML：<script> 及其内容"), "{}", r.warnings[0]);
+        assert!(r.warnings[1].message.contains("<b>（文字保留）、链接地址 javascript:alert(3)"), "{}", r.warnings[1]);
+        assert!(r.html.contains("文字粗，H<sub>2</sub>O，链接<a class=\"anchor\""), "{}", r.html);
+        assert!(!r.html.contains("alert"), "{}", r.html);
+        assert_eq!(r.text, "第一段\n\n文字粗，H2O，链接\n标题");
+    }
+
+    #[test]
+    fn html_tables_keep_spans_and_their_text_is_searchable_and_linked() {
+        let linker = |t: &str| t.find("惠政办发").map(|s| (s..s + "惠政办发〔2022〕8号".len(), "p001.html".to_string())).into_iter().collect();
+        let md = "<table>\n<tr><th colspan=\"2\">序号</th></tr>\n<tr><td rowspan=2>1</td><td>依据惠政办发〔2022〕8号</td></tr>\n</table>\n\n后文\n";
+        let r = render(md, Path::new("t.md"), 1, &linker).unwrap();
+        assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+        assert!(r.html.starts_with("<div class=\"table-wrap\"><table>"), "{}", r.html);
+        assert!(r.html.contains("<th colspan=\"2\">序号</th>"), "{}", r.html);
+        assert!(r.html.contains("<td rowspan=\"2\">1</td>"), "{}", r.html);
+        assert!(r.html.contains("依据<a class=\"cite\" href=\"p001.html\">惠政办发〔2022〕8号</a>"), "{}", r.html);
+        assert!(r.text.contains("序号") && r.text.contains("依据惠政办发〔2022〕8号"), "{}", r.text);
     }
 
     #[test]

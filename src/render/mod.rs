@@ -2,6 +2,7 @@
 //! (in parallel, collecting every content error), then each page goes through its template.
 
 pub mod markdown;
+pub mod sanitize;
 mod theme;
 
 use std::collections::{BTreeMap, HashMap};

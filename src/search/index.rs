@@ -269,7 +269,7 @@ pub fn document_order(docs: &[&Document]) -> Vec<usize> {
 }
 
 fn js_string(s: &str) -> String {
-    serde_json::to_string(s).expect("strings serialise")
+    crate::output::script_safe_json(&serde_json::to_string(s).expect("strings serialise"))
 }
 
 /// Documents indexed in parallel between two merges: bounds the memory of the parts.
@@ -420,7 +420,7 @@ pub fn build(site: &Site, texts: &[String]) -> Vec<OutputFile> {
             "c": d.meta.section,
             "k": chunks[id].len(),
         });
-        files.push(OutputFile::new(doc_path(id), format!("gongbaoSearch.doc({id},{info});\n")));
+        files.push(OutputFile::new(doc_path(id), format!("gongbaoSearch.doc({id},{});\n", crate::output::script_safe_json(&info.to_string()))));
     }
     let mut span_codes = String::new();
     for &span in &spans {
@@ -438,7 +438,7 @@ pub fn build(site: &Site, texts: &[String]) -> Vec<OutputFile> {
         "facets": facets,
         "spans": span_codes,
     });
-    files.push(OutputFile::new("search/meta.js", format!("gongbaoSearch.meta({meta});\n")));
+    files.push(OutputFile::new("search/meta.js", format!("gongbaoSearch.meta({});\n", crate::output::script_safe_json(&meta.to_string()))));
     files.sort_by(|a, b| a.path.cmp(&b.path));
     files
 }
