@@ -15,7 +15,7 @@ fn main() {
     let content = work.path().join("content");
     replicate(&source, &content, copies);
 
-    let options = gongbao::BuildOptions { content, output: work.path().join("public"), base_url: None };
+    let options = gongbao::BuildOptions { content, output: work.path().join("public"), base_url: None, full: true };
     let threads = rayon::current_num_threads();
     println!("source: {} × {copies} copies, {threads} threads", source.display());
     let mut runs = Vec::new();

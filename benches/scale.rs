@@ -75,7 +75,7 @@ fn main() {
         let output = work.path().join(format!("public-{n}"));
         let run = median_of_3(|| {
             let _ = std::fs::remove_dir_all(&output);
-            measure(Command::new(gongbao).arg("build").arg("--timings").arg("--content").arg(&content).arg("--output").arg(&output))
+            measure(Command::new(gongbao).arg("build").arg("--full").arg("--timings").arg("--content").arg(&content).arg("--output").arg(&output))
         });
         let out_bytes = dir_bytes(&output);
         let index_bytes = dir_bytes(&output.join("search"));
@@ -86,6 +86,20 @@ fn main() {
         for line in run.stdout.lines().filter(|l| l.starts_with("  ") && l.ends_with(" ms")) {
             println!("        {line}");
         }
+        // Incremental rebuilds on top of the output just built: one body changed, one issue added.
+        let doc = walkdir::WalkDir::new(&content).sort_by_file_name().into_iter().filter_map(|e| e.ok()).find(|e| e.path().extension().is_some_and(|x| x == "md")).expect("a document").into_path();
+        let text = std::fs::read_to_string(&doc).unwrap();
+        std::fs::write(&doc, text + "\n本条为基准测试所加。\n").unwrap();
+        let rebuild = || measure(Command::new(gongbao).arg("build").arg("--timings").arg("--content").arg(&content).arg("--output").arg(&output));
+        let edited = rebuild();
+        let added = content.join("2099/01");
+        std::fs::create_dir_all(&added).unwrap();
+        std::fs::write(added.join("issue.toml"), "year = 2099\nnumber = 1\ndate = \"2099-01\"\nsections = [\"增刊\"]\n").unwrap();
+        std::fs::write(added.join("p001.md"), "+++\ntitle = \"基准测试新增一期\"\nnumber = \"增〔2099〕1号\"\nissuer = \"基准测试\"\ndate = \"2099-01-02\"\nsection = \"增刊\"\npage = 1\n+++\n新增一期的正文。\n").unwrap();
+        let with_issue = rebuild();
+        println!("         incremental: one body changed {:.2} s ({:.1}% of full), one issue added {:.2} s ({:.1}%)", edited.seconds, 100.0 * edited.seconds / run.seconds, with_issue.seconds, 100.0 * with_issue.seconds / run.seconds);
+        std::fs::remove_dir_all(&added).unwrap();
+
         if n == 1 {
             gongbao_1x = Some(run.seconds);
         } else if let Some(one) = gongbao_1x {

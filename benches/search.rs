@@ -54,6 +54,7 @@ fn main() {
         content: format!("{repo}/content").into(),
         output: site_dir.clone(),
         base_url: None,
+        full: true,
     })
     .expect("seed site builds");
     std::fs::remove_dir_all(site_dir.join("search")).unwrap();

@@ -25,6 +25,8 @@ pub struct BuildOptions {
     pub output: PathBuf,
     /// Overrides `base_url` of site.toml.
     pub base_url: Option<String>,
+    /// Write every file anew instead of reusing unchanged files of the previous output.
+    pub full: bool,
 }
 
 /// What a successful build did, for the one-line summary.
@@ -33,6 +35,8 @@ pub struct Report {
     pub issues: usize,
     pub documents: usize,
     pub files: usize,
+    /// Of `files`, how many were unchanged and linked from the previous output.
+    pub reused: usize,
     pub bytes: u64,
     pub millis: u128,
     /// Cited document numbers the archive does not hold → URLs of the pages citing them.
@@ -50,19 +54,14 @@ pub struct Report {
 /// output is left exactly as it was.
 pub fn build(options: &BuildOptions) -> Result<Report> {
     let started = Instant::now();
-    let mut stages = Vec::new();
-    let mut lap = Instant::now();
-    let mut stage = |name: &'static str| {
-        stages.push((name, lap.elapsed().as_micros()));
-        lap = Instant::now();
-    };
+    let mut timer = StageTimer { stages: Vec::new(), lap: Instant::now() };
 
     // Before anything else: one build at a time per output, and repair an interrupted one.
     let _lock = output::OutputLock::acquire(&options.output)?;
     let mut site = content::load(&options.content)?;
-    stage("load");
+    timer.lap("load");
     let refs = links::citations::cross_reference(&mut site);
-    stage("citations");
+    timer.lap("citations");
     let base_url = publish::BaseUrl::parse(options.base_url.as_deref().or(site.config.base_url.as_deref()))?;
     let theme = render::Theme::load(&options.content, site.config.theme.as_deref())?;
     let bodies = render::render_bodies(&site, &refs.urls)?;
@@ -73,45 +72,71 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
         warnings.extend(r.map(|r| r.warnings).unwrap_or_else(|e| e));
     }
     warnings.sort();
-    stage("markdown");
-    let staging = output::Staging::create(&options.output)?;
+    timer.lap("markdown");
+    let staging = output::Staging::create(&options.output, !options.full)?;
     let links = links::LinkIndex::default();
     // The search index needs only the plain texts: it is built while the pages render.
     let texts: Vec<String> = bodies.iter().map(|b| b.text.clone()).collect();
+    // Each half is timed on its own too: they overlap, so their sum exceeds the stage.
+    let timed = |f: &dyn Fn() -> Result<()>| {
+        let t = Instant::now();
+        f().map(|()| t.elapsed().as_micros())
+    };
     let (pages, index) = rayon::join(
         || {
-            render::render_pages(&site, &bodies, &theme, base_url.as_ref(), &|file| {
-                links.add(&file);
-                staging.write(&file)
+            timed(&|| {
+                render::render_pages(&site, &bodies, &theme, base_url.as_ref(), &|file| {
+                    links.add(&file);
+                    staging.write(&file)
+                })
             })
         },
-        || search::build_index(&site, &texts),
+        || {
+            timed(&|| {
+                for file in search::build_index(&site, &texts) {
+                    staging.write(&file)?;
+                }
+                Ok(())
+            })
+        },
     );
-    pages?;
-    for file in &index {
-        staging.write(file)?;
-    }
-    stage("pages+search");
+    let (pages, index) = (pages?, index?);
+    timer.lap("pages+search");
+    timer.stages.extend([("  pages alone", pages), ("  search alone", index)]);
     // Open data, feeds and PDFs go through the link index too, so pages may link them.
     let notes = publish::publish(&site, base_url.as_ref(), &|file| {
         links.add(&file);
         staging.write(&file)
     })?;
-    stage("publish");
+    timer.lap("publish");
     Error::check(links::blame(&links.broken(), &site))?;
-    stage("links");
-    let (files, bytes) = (staging.files_written(), staging.bytes_written());
+    timer.lap("links");
+    let (files, reused, bytes) = (staging.files_written(), staging.files_reused(), staging.bytes_written());
     staging.commit()?;
-    stage("swap");
+    timer.lap("swap");
     Ok(Report {
         issues: site.issues.len(),
         documents: bodies.len(),
         files,
+        reused,
         bytes,
         millis: started.elapsed().as_millis(),
         external_citations: refs.external,
-        stages,
+        stages: timer.stages,
         notes,
         warnings,
     })
+}
+
+/// Wall time per stage, in pipeline order.
+struct StageTimer {
+    stages: Vec<(&'static str, u128)>,
+    lap: Instant,
+}
+
+impl StageTimer {
+    fn lap(&mut self, name: &'static str) {
+        self.stages.push((name, self.lap.elapsed().as_micros()));
+        self.lap = Instant::now();
+    }
 }

@@ -5,6 +5,14 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+/// Prints a line, ignoring a closed pipe (`gongbao build | head`) instead of panicking.
+macro_rules! say {
+    ($stream:ident, $($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::$stream(), $($arg)*);
+    }};
+}
+
 #[derive(Parser)]
 #[command(name = "gongbao", version, about = "公报：把政府公报生成可检索的静态网站")]
 struct Cli {
@@ -28,6 +36,9 @@ enum Command {
         /// 逐项列出各阶段用时
         #[arg(long)]
         timings: bool,
+        /// 全部重新写入（默认只写入有变化的文件，未变的文件从上次输出直接沿用）
+        #[arg(long)]
+        full: bool,
     },
     /// 导入一期公报：从印刷版 PDF 提取的文本生成 content/<年>/<期>/
     Import {
@@ -57,18 +68,19 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Build { content, output, base_url, timings } => {
-            let options = gongbao::BuildOptions { content, output: output.clone(), base_url };
+        Command::Build { content, output, base_url, timings, full } => {
+            let options = gongbao::BuildOptions { content, output: output.clone(), base_url, full };
             gongbao::build(&options).map_err(|e| match e {
                 gongbao::Error::Content(_) => e,
                 e => gongbao::Error::Other(format!("{e}\n未生成网站，原有输出 {} 保持不变。", output.display())),
             }).map(|r| {
                 let mut text = format!(
-                    "已生成 {} 期、{} 篇文件：写入 {} 个文件（{:.1} MB），用时 {} ms → {}",
+                    "已生成 {} 期、{} 篇文件：输出 {} 个文件（{:.1} MB，其中 {} 个未变沿用），用时 {} ms → {}",
                     r.issues,
                     r.documents,
                     r.files,
                     r.bytes as f64 / 1_048_576.0,
+                    r.reused,
                     r.millis,
                     output.display()
                 );
@@ -80,10 +92,10 @@ fn main() -> ExitCode {
                 if !r.warnings.is_empty() {
                     const SHOWN: usize = 200;
                     for w in r.warnings.iter().take(SHOWN) {
-                        eprintln!("警告：{w}");
+                        say!(stderr, "警告：{w}");
                     }
                     if r.warnings.len() > SHOWN {
-                        eprintln!("警告：……另有 {} 处，未全部列出", r.warnings.len() - SHOWN);
+                        say!(stderr, "警告：……另有 {} 处，未全部列出", r.warnings.len() - SHOWN);
                     }
                     text.push_str(&format!("\n有 {} 处警告（见上）：不允许的 HTML 或链接地址已删除，其余内容照常生成", r.warnings.len()));
                 }
@@ -108,11 +120,11 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(summary) => {
-            println!("{summary}");
+            say!(stdout, "{summary}");
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("错误：{e}");
+            say!(stderr, "错误：{e}");
             ExitCode::FAILURE
         }
     }
@@ -125,7 +137,7 @@ fn check(dir: &std::path::Path) -> gongbao::Result<String> {
         return Ok(format!("{}：所有站内链接和锚点均有效", dir.display()));
     }
     for b in &broken {
-        eprintln!("{}/{}: {}: {}", dir.display(), b.page, gongbao::links::percent_decode(&b.link), b.reason);
+        say!(stderr, "{}/{}: {}: {}", dir.display(), b.page, gongbao::links::percent_decode(&b.link), b.reason);
     }
     Err(gongbao::Error::Other(format!("共 {} 个无效链接", broken.len())))
 }

@@ -88,10 +88,35 @@ impl<'a> IssueView<'a> {
     }
 }
 
+/// An issue without its 目录, for pages that only name or link it: a document page would
+/// otherwise carry its whole issue's table of contents into the template, once per document.
+#[derive(Serialize)]
+struct IssueSummary<'a> {
+    title: &'a str,
+    url: &'a str,
+    year: u16,
+    number: u16,
+    date_text: String,
+    document_count: usize,
+}
+
+impl<'a> IssueSummary<'a> {
+    fn new(issue: &'a Issue) -> Self {
+        IssueSummary {
+            title: &issue.title,
+            url: &issue.url,
+            year: issue.meta.year,
+            number: issue.meta.number,
+            date_text: issue.meta.date.chinese(),
+            document_count: issue.documents().count(),
+        }
+    }
+}
+
 #[derive(Serialize)]
 struct YearGroup<'a> {
     year: u16,
-    issues: Vec<IssueView<'a>>,
+    issues: Vec<IssueSummary<'a>>,
 }
 
 /// Renders every page of the site and hands each file to `emit` as soon as it is made.
@@ -122,7 +147,7 @@ pub fn render_pages(
     docs.par_iter().enumerate().try_for_each(|(n, (issue, doc))| {
         let neighbour = |m: Option<usize>| m.and_then(|m| docs.get(m)).filter(|(i, _)| std::ptr::eq(*i, *issue)).map(|(_, d)| *d);
         let mut ctx = Context::from_serialize(common("../../", &doc.url)).map_err(tera_error)?;
-        ctx.insert("issue", &IssueView::new(issue));
+        ctx.insert("issue", &IssueSummary::new(issue));
         ctx.insert("doc", doc);
         ctx.insert("date_text", &doc.meta.date.chinese());
         ctx.insert("body", &bodies[n].html);
@@ -168,8 +193,8 @@ pub fn render_pages(
     let mut years: Vec<YearGroup> = Vec::new();
     for issue in site.issues.iter().rev() {
         match years.last_mut() {
-            Some(group) if group.year == issue.meta.year => group.issues.push(IssueView::new(issue)),
-            _ => years.push(YearGroup { year: issue.meta.year, issues: vec![IssueView::new(issue)] }),
+            Some(group) if group.year == issue.meta.year => group.issues.push(IssueSummary::new(issue)),
+            _ => years.push(YearGroup { year: issue.meta.year, issues: vec![IssueSummary::new(issue)] }),
         }
     }
     let mut ctx = Context::from_serialize(common("", "index.html")).map_err(tera_error)?;
@@ -184,8 +209,6 @@ pub fn render_pages(
     emit(OutputFile::new("index.html", theme.render("index.html", &ctx)?))?;
 
     let mut ctx = Context::from_serialize(common("", "search.html")).map_err(tera_error)?;
-    let issues: Vec<IssueView> = site.issues.iter().rev().map(IssueView::new).collect();
-    ctx.insert("issues", &issues);
     ctx.insert("description", &format!("在{}的全部文件中检索标题、发文字号和正文。", site.config.name));
     emit(OutputFile::new("search.html", theme.render("search.html", &ctx)?))?;
 
@@ -224,17 +247,14 @@ pub fn render_pages(
 const DESCRIPTION_CHARS: usize = 110;
 
 /// The start of a text on one line, cut at `max` characters with an ellipsis; `None` if empty.
+/// Reads only as far as it needs: bodies can be megabytes long.
 fn excerpt(text: &str, max: usize) -> Option<String> {
-    let words: Vec<&str> = text.split_whitespace().collect();
-    let flat = words.join(" ");
-    if flat.is_empty() {
+    let mut chars = text.split_whitespace().enumerate().flat_map(|(i, word)| (i > 0).then_some(' ').into_iter().chain(word.chars()));
+    let out: String = chars.by_ref().take(max).collect();
+    if out.is_empty() {
         return None;
     }
-    let mut out: String = flat.chars().take(max).collect();
-    if flat.chars().count() > max {
-        out.push('…');
-    }
-    Some(out)
+    Some(if chars.next().is_some() { out + "…" } else { out })
 }
 
 #[derive(Serialize)]
@@ -307,4 +327,15 @@ pub(crate) fn status_text(doc: &Document) -> &'static str {
 
 fn tera_error(e: tera::Error) -> Error {
     Error::Template(e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn excerpts_are_one_line_and_cut_with_an_ellipsis() {
+        assert_eq!(super::excerpt("  一二\n三  四 ", 10).as_deref(), Some("一二 三 四"));
+        assert_eq!(super::excerpt("一二 三四", 3).as_deref(), Some("一二 …"));
+        assert_eq!(super::excerpt("一二三", 3).as_deref(), Some("一二三"));
+        assert_eq!(super::excerpt(" \n ", 3), None);
+    }
 }
