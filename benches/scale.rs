@@ -64,15 +64,19 @@ fn main() {
     let laws = corpus_tree::read_corpus(&corpus);
     let hugo = Command::new("hugo").arg("version").output().ok().filter(|o| o.status.success()).map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
     let work = tempfile::tempdir().expect("temp dir");
+    // GONGBAO_SCALE_KEEP=1 keeps the generated content and output for a closer look.
+    let work_path = if std::env::var_os("GONGBAO_SCALE_KEEP").is_some() { work.keep() } else { work.path().to_path_buf() };
+    let work = &work_path;
     let gongbao = env!("CARGO_BIN_EXE_gongbao");
+    println!("work folder: {}", work.display());
     println!("machine: {} cores; gongbao {}", std::thread::available_parallelism().map_or(0, |n| n.get()), env!("CARGO_PKG_VERSION"));
     println!("{}", hugo.as_deref().unwrap_or("hugo: not installed (apt-get install hugo) — Hugo column skipped"));
 
     let mut gongbao_1x = None;
     for &n in &times {
-        let content = work.path().join(format!("content-{n}"));
+        let content = work.join(format!("content-{n}"));
         let tree = corpus_tree::write_tree(&laws, &content, n);
-        let output = work.path().join(format!("public-{n}"));
+        let output = work.join(format!("public-{n}"));
         let run = median_of_3(|| {
             let _ = std::fs::remove_dir_all(&output);
             measure(Command::new(gongbao).arg("build").arg("--full").arg("--timings").arg("--content").arg(&content).arg("--output").arg(&output))
@@ -107,7 +111,7 @@ fn main() {
         }
 
         if hugo.is_some() {
-            let site = work.path().join(format!("hugo-{n}"));
+            let site = work.join(format!("hugo-{n}"));
             write_hugo_site(&content, &site);
             let out = site.join("public");
             let h = median_of_3(|| {
