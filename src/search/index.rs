@@ -23,9 +23,11 @@ pub const BODY_AT: u32 = 768;
 /// Body tokens per excerpt chunk: small enough that showing 10 results loads ~30 KB of text,
 /// large enough that the corpus does not become tens of thousands of files.
 pub const CHUNK_TOKENS: usize = 2048;
-/// Aimed shard size before the largest posting lists, which stay whole.
-pub const SHARD_TARGET_BYTES: usize = 16 * 1024;
-pub const MAX_SHARDS: usize = 4096;
+/// Aimed posting shard size; the shard count follows from the index size, up to MAX_SHARDS.
+pub const SHARD_TARGET_BYTES: usize = 96 * 1024;
+pub const MAX_SHARDS: usize = 512;
+/// Aimed size of a pack of excerpt chunks and display records.
+pub const PACK_TARGET_BYTES: usize = 64 * 1024;
 
 /// Digits of the posting encoding: 90 printable ASCII characters, none of which needs escaping
 /// in a JS string literal (no `"`, no `\`). Digits 0–44 end a number, 45–89 continue it.
@@ -319,33 +321,35 @@ pub fn build(site: &Site, texts: &[String]) -> Vec<OutputFile> {
     let entries: Vec<(String, String)> =
         raw.into_par_iter().map(|(key, list, bigram)| (key, codec::encode_list(n_docs, &spans, &list, bigram))).collect();
 
-    // Into shards by key hash.
+    // Into shards by key hash: as many as the aimed shard size asks for, never more than
+    // MAX_SHARDS (the file budget), never fewer than one.
     let total: usize = entries.iter().map(|(k, v)| k.len() + v.len() + 6).sum();
-    let shards = (total / SHARD_TARGET_BYTES).clamp(1, MAX_SHARDS).next_power_of_two().min(MAX_SHARDS);
+    let shards = total.div_ceil(SHARD_TARGET_BYTES).clamp(1, MAX_SHARDS);
     let mut shard_entries: Vec<Vec<(String, String)>> = vec![Vec::new(); shards];
     for (key, data) in entries {
         let s = key_hash(&key) as usize % shards;
         shard_entries[s].push((key, data));
     }
 
-    let mut files = Vec::new();
-    for (s, list) in shard_entries.iter().enumerate() {
-        if list.is_empty() {
-            continue;
-        }
-        let mut js = format!("gongbaoSearch.shard({s},{{");
-        for (j, (key, data)) in list.iter().enumerate() {
-            if j > 0 {
-                js.push(',');
+    let mut files: Vec<OutputFile> = shard_entries
+        .par_iter()
+        .enumerate()
+        .filter(|(_, list)| !list.is_empty())
+        .map(|(s, list)| {
+            let mut js = format!("gongbaoSearch.shard({s},{{");
+            for (j, (key, data)) in list.iter().enumerate() {
+                if j > 0 {
+                    js.push(',');
+                }
+                js.push_str(&js_string(key));
+                js.push_str(":\"");
+                js.push_str(data);
+                js.push('"');
             }
-            js.push_str(&js_string(key));
-            js.push_str(":\"");
-            js.push_str(data);
-            js.push('"');
-        }
-        js.push_str("});\n");
-        files.push(OutputFile::new(shard_path(s), js));
-    }
+            js.push_str("});\n");
+            OutputFile::new(shard_path(s), js)
+        })
+        .collect();
 
     // Text chunks, coded by character frequency.
     let freq: HashMap<char, u64> = chunks
@@ -366,21 +370,13 @@ pub fn build(site: &Site, texts: &[String]) -> Vec<OutputFile> {
     ranked.sort_by_key(|&(c, n)| (Reverse(n), c));
     let code: HashMap<char, char> = ranked.iter().enumerate().map(|(r, &(c, _))| (c, rank_code(r))).collect();
     let alphabet: String = ranked.iter().map(|&(c, _)| c).collect();
-    files.push(OutputFile::new("search/chars.js", format!("gongbaoSearch.chars({});\n", js_string(&alphabet))));
-    let text_files: Vec<OutputFile> = chunks
+    let coded: Vec<Vec<String>> = chunks
         .par_iter()
-        .enumerate()
-        .flat_map_iter(|(id, doc_chunks)| {
-            let code = &code;
-            doc_chunks.iter().enumerate().map(move |(k, text)| {
-                let coded: String = text.chars().map(|c| code[&c]).collect();
-                OutputFile::new(chunk_path(id, k), format!("gongbaoSearch.text({id},{k},\"{coded}\");\n"))
-            })
-        })
+        .map(|doc_chunks| doc_chunks.iter().map(|text| text.chars().map(|c| code[&c]).collect()).collect())
         .collect();
-    files.extend(text_files);
+    drop(chunks);
 
-    // Per-document display data, and the meta file with facets.
+    // Facets: issues newest first, sections and issuers in print order, for the filter menus.
     let mut issues: Vec<(u16, u16, String)> = Vec::new();
     let mut sections: Vec<String> = Vec::new();
     let mut issuers: Vec<String> = Vec::new();
@@ -393,7 +389,6 @@ pub fn build(site: &Site, texts: &[String]) -> Vec<OutputFile> {
             }
         }
     }
-    // Facet values in print order, issues newest first, for the filter menus.
     for issue in site.issues.iter().rev() {
         index_of(&mut issues, (issue.meta.year, issue.meta.number, issue.title.clone()));
     }
@@ -402,32 +397,81 @@ pub fn build(site: &Site, texts: &[String]) -> Vec<OutputFile> {
         index_of(&mut issuers, d.meta.issuer.clone());
     }
     let mut facets = String::new();
-    for (id, &i) in order.iter().enumerate() {
+    for &i in &order {
         let d = docs[i];
-        let issue = index_of(&mut issues, (d.year, d.issue, d.issue_title.clone()));
-        let section = index_of(&mut sections, d.meta.section.clone());
-        let issuer = index_of(&mut issuers, d.meta.issuer.clone());
-        push_number(&mut facets, issue as u64);
-        push_number(&mut facets, section as u64);
-        push_number(&mut facets, issuer as u64);
-        let info = serde_json::json!({
-            "t": d.meta.title,
-            "n": d.meta.number,
-            "i": d.meta.issuer,
-            "d": d.meta.date.chinese(),
-            "u": d.url,
-            "s": d.issue_title,
-            "c": d.meta.section,
-            "k": chunks[id].len(),
-        });
-        files.push(OutputFile::new(doc_path(id), format!("gongbaoSearch.doc({id},{info});\n")));
+        push_number(&mut facets, index_of(&mut issues, (d.year, d.issue, d.issue_title.clone())) as u64);
+        push_number(&mut facets, index_of(&mut sections, d.meta.section.clone()) as u64);
+        push_number(&mut facets, index_of(&mut issuers, d.meta.issuer.clone()) as u64);
     }
+
+    // Packs: every excerpt chunk in (document id, chunk) order, cut into files of about
+    // PACK_TARGET_BYTES; each pack also carries the display record of every document with a
+    // chunk in it, so a result on the page needs exactly one pack.
+    let record = |id: usize| -> String {
+        let d = docs[order[id]];
+        serde_json::json!({ "t": d.meta.title, "n": d.meta.number, "d": d.meta.date.chinese(), "u": d.url }).to_string()
+    };
+    let mut pack_starts: Vec<usize> = Vec::new(); // global chunk index of each pack's first chunk
+    let mut members: Vec<Vec<(usize, usize)>> = Vec::new(); // (doc id, chunk) per pack
+    let (mut global, mut size) = (0usize, usize::MAX);
+    for (id, doc_chunks) in coded.iter().enumerate() {
+        for (k, text) in doc_chunks.iter().enumerate() {
+            if size >= PACK_TARGET_BYTES {
+                pack_starts.push(global);
+                members.push(Vec::new());
+                size = 0;
+            }
+            members.last_mut().unwrap().push((id, k));
+            size += text.len() + 3;
+            global += 1;
+        }
+    }
+    let pack_files: Vec<OutputFile> = members
+        .par_iter()
+        .enumerate()
+        .map(|(p, list)| {
+            let mut js = format!("gongbaoSearch.pack({p},{},{{", pack_starts[p]);
+            let mut last = usize::MAX;
+            for &(id, _) in list {
+                if id != last {
+                    if last != usize::MAX {
+                        js.push(',');
+                    }
+                    js.push_str(&format!("\"{id}\":{}", record(id)));
+                    last = id;
+                }
+            }
+            js.push_str("},[");
+            for (j, &(id, k)) in list.iter().enumerate() {
+                if j > 0 {
+                    js.push(',');
+                }
+                js.push('"');
+                js.push_str(&coded[id][k]);
+                js.push('"');
+            }
+            js.push_str("]);\n");
+            OutputFile::new(pack_path(p), js)
+        })
+        .collect();
+    files.extend(pack_files);
+
     let mut span_codes = String::new();
     for &span in &spans {
         push_number(&mut span_codes, span as u64);
     }
+    let mut chunk_counts = String::new();
+    for doc_chunks in &coded {
+        push_number(&mut chunk_counts, doc_chunks.len() as u64);
+    }
+    let mut pack_codes = String::new();
+    let mut prev = 0;
+    for &start in &pack_starts {
+        push_number(&mut pack_codes, (start - prev) as u64);
+        prev = start;
+    }
     let meta = serde_json::json!({
-        "version": 2,
+        "version": 3,
         "docs": docs.len(),
         "shards": shards,
         "chunk": CHUNK_TOKENS,
@@ -437,6 +481,9 @@ pub fn build(site: &Site, texts: &[String]) -> Vec<OutputFile> {
         "issuers": issuers,
         "facets": facets,
         "spans": span_codes,
+        "chunks": chunk_counts,
+        "packs": pack_codes,
+        "chars": alphabet,
     });
     files.push(OutputFile::new("search/meta.js", format!("gongbaoSearch.meta({meta});\n")));
     files.sort_by(|a, b| a.path.cmp(&b.path));
@@ -446,11 +493,8 @@ pub fn build(site: &Site, texts: &[String]) -> Vec<OutputFile> {
 pub fn shard_path(s: usize) -> String {
     format!("search/t/{s:03x}.js")
 }
-pub fn chunk_path(id: usize, k: usize) -> String {
-    format!("search/x/{id}-{k}.js")
-}
-pub fn doc_path(id: usize) -> String {
-    format!("search/d/{id}.js")
+pub fn pack_path(p: usize) -> String {
+    format!("search/p/{p}.js")
 }
 
 #[cfg(test)]
