@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use crate::content::{Document, Site};
 use crate::output::OutputFile;
 
-use super::codec;
+use super::{codec, lz};
 use super::normalize::for_each_token;
 
 /// Where each field's tokens start in a document's position space. Gaps between the regions
@@ -27,7 +27,8 @@ pub const CHUNK_TOKENS: usize = 2048;
 pub const SHARD_TARGET_BYTES: usize = 96 * 1024;
 pub const MAX_SHARDS: usize = 512;
 /// Aimed size of a pack of excerpt chunks and display records.
-pub const PACK_TARGET_BYTES: usize = 64 * 1024;
+/// Measured before compression (rank codes), which takes this to about half.
+pub const PACK_TARGET_BYTES: usize = 96 * 1024;
 
 /// Digits of the posting encoding: 90 printable ASCII characters, none of which needs escaping
 /// in a JS string literal (no `"`, no `\`). Digits 0–44 end a number, 45–89 continue it.
@@ -368,11 +369,11 @@ pub fn build(site: &Site, texts: &[String]) -> Vec<OutputFile> {
         });
     let mut ranked: Vec<(char, u64)> = freq.into_iter().collect();
     ranked.sort_by_key(|&(c, n)| (Reverse(n), c));
-    let code: HashMap<char, char> = ranked.iter().enumerate().map(|(r, &(c, _))| (c, rank_code(r))).collect();
+    let rank: HashMap<char, u32> = ranked.iter().enumerate().map(|(r, &(c, _))| (c, r as u32)).collect();
     let alphabet: String = ranked.iter().map(|&(c, _)| c).collect();
-    let coded: Vec<Vec<String>> = chunks
+    let ranks: Vec<Vec<Vec<u32>>> = chunks
         .par_iter()
-        .map(|doc_chunks| doc_chunks.iter().map(|text| text.chars().map(|c| code[&c]).collect()).collect())
+        .map(|doc_chunks| doc_chunks.iter().map(|text| text.chars().map(|c| rank[&c]).collect()).collect())
         .collect();
     drop(chunks);
 
@@ -414,7 +415,7 @@ pub fn build(site: &Site, texts: &[String]) -> Vec<OutputFile> {
     let mut pack_starts: Vec<usize> = Vec::new(); // global chunk index of each pack's first chunk
     let mut members: Vec<Vec<(usize, usize)>> = Vec::new(); // (doc id, chunk) per pack
     let (mut global, mut size) = (0usize, usize::MAX);
-    for (id, doc_chunks) in coded.iter().enumerate() {
+    for (id, doc_chunks) in ranks.iter().enumerate() {
         for (k, text) in doc_chunks.iter().enumerate() {
             if size >= PACK_TARGET_BYTES {
                 pack_starts.push(global);
@@ -422,7 +423,8 @@ pub fn build(site: &Site, texts: &[String]) -> Vec<OutputFile> {
                 size = 0;
             }
             members.last_mut().unwrap().push((id, k));
-            size += text.len() + 3;
+            // what the chunk costs before compression, in UTF-8 bytes
+            size += text.iter().map(|&r| rank_code(r as usize + 1).len_utf8()).sum::<usize>() + 3;
             global += 1;
         }
     }
@@ -442,12 +444,13 @@ pub fn build(site: &Site, texts: &[String]) -> Vec<OutputFile> {
                 }
             }
             js.push_str("},[");
-            for (j, &(id, k)) in list.iter().enumerate() {
+            let texts: Vec<Vec<u32>> = list.iter().map(|&(id, k)| ranks[id][k].clone()).collect();
+            for (j, coded) in lz::encode(&texts).iter().enumerate() {
                 if j > 0 {
                     js.push(',');
                 }
                 js.push('"');
-                js.push_str(&coded[id][k]);
+                js.push_str(coded);
                 js.push('"');
             }
             js.push_str("]);\n");
@@ -461,7 +464,7 @@ pub fn build(site: &Site, texts: &[String]) -> Vec<OutputFile> {
         push_number(&mut span_codes, span as u64);
     }
     let mut chunk_counts = String::new();
-    for doc_chunks in &coded {
+    for doc_chunks in &ranks {
         push_number(&mut chunk_counts, doc_chunks.len() as u64);
     }
     let mut pack_codes = String::new();

@@ -45,6 +45,7 @@
 
 pub mod codec;
 pub mod index;
+pub mod lz;
 pub mod normalize;
 
 use crate::content::Site;

@@ -17,8 +17,8 @@
   var DIGIT_VALUE = {};
   for (var di = 0; di < DIGITS.length; di++) DIGIT_VALUE[DIGITS.charCodeAt(di)] = di;
   var PAGE_SIZE = 10;
-  // Posting lists: six bits per character (mirror of src/search/codec.rs).
-  var BITS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+  // Posting lists: 13 bits per two characters (mirror of src/search/codec.rs).
+  var BITS = "!#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`abcdefghijklmnopqrstuvwxyz{|}~";
   var BITS_VALUE = new Int8Array(128).fill(-1);
   for (var bi = 0; bi < BITS.length; bi++) BITS_VALUE[BITS.charCodeAt(bi)] = bi;
 
@@ -101,11 +101,12 @@
     this.s = s; this.i = 0; this.acc = 0; this.n = 0;
   }
   BitReader.prototype.refill = function () {
-    if (this.i >= this.s.length) throw new Error('truncated posting list');
-    var v = BITS_VALUE[this.s.charCodeAt(this.i++)];
-    if (v === undefined || v < 0) throw new Error('bad posting character');
-    this.acc = v;
-    this.n = 6;
+    if (this.i + 1 >= this.s.length) throw new Error('truncated posting list');
+    var hi = BITS_VALUE[this.s.charCodeAt(this.i)], lo = BITS_VALUE[this.s.charCodeAt(this.i + 1)];
+    this.i += 2;
+    if (hi === undefined || lo === undefined || hi < 0 || lo < 0 || hi * 92 + lo >= 8192) throw new Error('bad posting character');
+    this.acc = hi * 92 + lo;
+    this.n = 13;
   };
   BitReader.prototype.bit = function () {
     if (this.n === 0) this.refill();
@@ -382,11 +383,42 @@
   }
 
   function chunkText(g) {
-    var coded = data.texts[g];
-    if (coded === undefined) return '';
+    return data.texts[g] === undefined ? '' : data.texts[g];
+  }
+
+  /* The chunks of a pack, decoded (mirror of src/search/lz.rs): rank codes are characters,
+   * rank 0 starts a copy of (length − 3, distance − 1) earlier characters of the pack. */
+  function unpackTexts(coded) {
     if (!data.alphabet) data.alphabet = Array.from(data.meta.chars);
-    var out = '';
-    for (var i = 0; i < coded.length; i++) out += data.alphabet[rankOf(coded.charCodeAt(i))];
+    var alphabet = data.alphabet, hist = [], out = [], s, i;
+    function number() {
+      var value = 0, scale = 1;
+      for (;;) {
+        var d = DIGIT_VALUE[s.charCodeAt(i++)];
+        if (d === undefined) throw new Error('bad excerpt code');
+        if (d < BASE) return value + d * scale;
+        value += (d - BASE) * scale;
+        scale *= BASE;
+      }
+    }
+    for (var j = 0; j < coded.length; j++) {
+      var begin = hist.length;
+      s = coded[j];
+      i = 0;
+      while (i < s.length) {
+        var cp = s.codePointAt(i);
+        i += cp > 0xffff ? 2 : 1;
+        var r = rankOf(cp);
+        if (r === 0) {
+          var len = number() + 3, from = hist.length - number() - 1;
+          if (from < 0) throw new Error('bad excerpt copy');
+          for (var m = 0; m < len; m++) hist.push(hist[from + m]);
+        } else {
+          hist.push(alphabet[r - 1]);
+        }
+      }
+      out.push(hist.slice(begin).join(''));
+    }
     return out;
   }
 
@@ -485,7 +517,8 @@
         d.i = m.issuers[f[2]];
         data.docs[id] = d;
       });
-      for (var j = 0; j < texts.length; j++) data.texts[start + j] = texts[j];
+      var decoded = unpackTexts(texts);
+      for (var j = 0; j < decoded.length; j++) data.texts[start + j] = decoded[j];
     }
   };
 
