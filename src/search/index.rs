@@ -25,10 +25,16 @@ pub const BODY_AT: u32 = 768;
 pub const CHUNK_TOKENS: usize = 2048;
 /// Aimed posting shard size; the shard count follows from the index size, up to MAX_SHARDS.
 pub const SHARD_TARGET_BYTES: usize = 96 * 1024;
-pub const MAX_SHARDS: usize = 512;
+pub const MAX_SHARDS: usize = 320;
 /// Aimed size of a pack of excerpt chunks and display records.
+/// Body tokens of a document's head, and how far into it a match may lie for its excerpt
+/// (about 140 characters from 40 before the match) to come from the head alone.
+pub const HEAD_TOKENS: usize = 400;
+pub const HEAD_USE: usize = 256;
+/// Documents per heads file.
+pub const HEAD_DOCS: usize = 24;
 /// Measured before compression (rank codes), which takes this to about half.
-pub const PACK_TARGET_BYTES: usize = 96 * 1024;
+pub const PACK_TARGET_BYTES: usize = 224 * 1024;
 
 /// Digits of the posting encoding: 90 printable ASCII characters, none of which needs escaping
 /// in a JS string literal (no `"`, no `\`). Digits 0–44 end a number, 45–89 continue it.
@@ -189,6 +195,8 @@ struct DocPart {
     bigrams: Vec<(u64, Vec<u32>)>,
     /// Excerpt chunks of the body text.
     chunks: Vec<String>,
+    /// The body text up to token [`HEAD_TOKENS`].
+    head: String,
     /// Length of the document's position space: [`BODY_AT`] + body tokens.
     span: u32,
 }
@@ -229,7 +237,11 @@ fn index_document(doc: &Document, body: &str) -> DocPart {
     let mut chunks = Vec::new();
     let mut chunk_start = 0usize;
     let mut n = 0usize;
+    let mut head_end = body.len();
     for_each_token(body, |start, _, t| {
+        if n == HEAD_TOKENS {
+            head_end = start;
+        }
         if n > 0 && n % CHUNK_TOKENS == 0 {
             chunks.push(body[chunk_start..start].to_string());
             chunk_start = start;
@@ -260,7 +272,7 @@ fn index_document(doc: &Document, body: &str) -> DocPart {
             _ => unigrams.push((t, 1, pos)),
         }
     }
-    DocPart { runs, unigrams, bigrams, chunks, span: BODY_AT + n as u32 }
+    DocPart { runs, unigrams, bigrams, chunks, head: body[..head_end].to_string(), span: BODY_AT + n as u32 }
 }
 
 /// Document ids: newest 成文日期 first, then newer issue, then print order, so that "ties by
@@ -290,6 +302,7 @@ pub fn build(site: &Site, texts: &[String]) -> Vec<OutputFile> {
     let mut unigrams: IntMap<u32, Vec<u32>> = IntMap::default();
     let mut bigrams: IntMap<u64, Vec<u32>> = IntMap::default();
     let mut chunks: Vec<Vec<String>> = Vec::with_capacity(docs.len());
+    let mut heads: Vec<String> = Vec::with_capacity(docs.len());
     let mut spans: Vec<u32> = Vec::with_capacity(docs.len());
     for (b, batch) in order.chunks(BATCH).enumerate() {
         let parts: Vec<DocPart> = batch.par_iter().map(|&i| index_document(docs[i], &texts[i])).collect();
@@ -307,6 +320,7 @@ pub fn build(site: &Site, texts: &[String]) -> Vec<OutputFile> {
                 list.extend(positions);
             }
             chunks.push(part.chunks);
+            heads.push(part.head);
             spans.push(part.span);
         }
     }
@@ -371,6 +385,8 @@ pub fn build(site: &Site, texts: &[String]) -> Vec<OutputFile> {
     ranked.sort_by_key(|&(c, n)| (Reverse(n), c));
     let rank: HashMap<char, u32> = ranked.iter().enumerate().map(|(r, &(c, _))| (c, r as u32)).collect();
     let alphabet: String = ranked.iter().map(|&(c, _)| c).collect();
+    let head_ranks: Vec<Vec<u32>> = heads.par_iter().map(|text| text.chars().map(|c| rank[&c]).collect()).collect();
+    drop(heads);
     let ranks: Vec<Vec<Vec<u32>>> = chunks
         .par_iter()
         .map(|doc_chunks| doc_chunks.iter().map(|text| text.chars().map(|c| rank[&c]).collect()).collect())
@@ -405,9 +421,10 @@ pub fn build(site: &Site, texts: &[String]) -> Vec<OutputFile> {
         push_number(&mut facets, index_of(&mut issuers, d.meta.issuer.clone()) as u64);
     }
 
-    // Packs: every excerpt chunk in (document id, chunk) order, cut into files of about
-    // PACK_TARGET_BYTES; each pack also carries the display record of every document with a
-    // chunk in it, so a result on the page needs exactly one pack.
+    // Heads: per HEAD_DOCS documents in id order, their display records and the beginning of
+    // their text, which is all the results page needs for a match near the start of the body
+    // (or none in it). Packs: every excerpt chunk in (document id, chunk) order, cut into files
+    // of about PACK_TARGET_BYTES, for matches further in.
     let record = |id: usize| -> String {
         let d = docs[order[id]];
         serde_json::json!({ "t": d.meta.title, "n": d.meta.number, "d": d.meta.date.chinese(), "u": d.url }).to_string()
@@ -428,22 +445,37 @@ pub fn build(site: &Site, texts: &[String]) -> Vec<OutputFile> {
             global += 1;
         }
     }
+    let head_files: Vec<OutputFile> = head_ranks
+        .par_chunks(HEAD_DOCS)
+        .enumerate()
+        .map(|(h, texts)| {
+            let first = h * HEAD_DOCS;
+            let mut js = format!("gongbaoSearch.heads({h},{first},[");
+            for j in 0..texts.len() {
+                if j > 0 {
+                    js.push(',');
+                }
+                js.push_str(&record(first + j));
+            }
+            js.push_str("],[");
+            for (j, coded) in lz::encode(texts).iter().enumerate() {
+                if j > 0 {
+                    js.push(',');
+                }
+                js.push('"');
+                js.push_str(coded);
+                js.push('"');
+            }
+            js.push_str("]);\n");
+            OutputFile::new(head_path(h), js)
+        })
+        .collect();
+    files.extend(head_files);
     let pack_files: Vec<OutputFile> = members
         .par_iter()
         .enumerate()
         .map(|(p, list)| {
-            let mut js = format!("gongbaoSearch.pack({p},{},{{", pack_starts[p]);
-            let mut last = usize::MAX;
-            for &(id, _) in list {
-                if id != last {
-                    if last != usize::MAX {
-                        js.push(',');
-                    }
-                    js.push_str(&format!("\"{id}\":{}", record(id)));
-                    last = id;
-                }
-            }
-            js.push_str("},[");
+            let mut js = format!("gongbaoSearch.pack({p},{},[", pack_starts[p]);
             let texts: Vec<Vec<u32>> = list.iter().map(|&(id, k)| ranks[id][k].clone()).collect();
             for (j, coded) in lz::encode(&texts).iter().enumerate() {
                 if j > 0 {
@@ -486,6 +518,7 @@ pub fn build(site: &Site, texts: &[String]) -> Vec<OutputFile> {
         "spans": span_codes,
         "chunks": chunk_counts,
         "packs": pack_codes,
+        "head": { "docs": HEAD_DOCS, "tokens": HEAD_TOKENS, "use": HEAD_USE },
         "chars": alphabet,
     });
     files.push(OutputFile::new("search/meta.js", format!("gongbaoSearch.meta({meta});\n")));
@@ -495,6 +528,9 @@ pub fn build(site: &Site, texts: &[String]) -> Vec<OutputFile> {
 
 pub fn shard_path(s: usize) -> String {
     format!("search/t/{s:03x}.js")
+}
+pub fn head_path(h: usize) -> String {
+    format!("search/h/{h}.js")
 }
 pub fn pack_path(p: usize) -> String {
     format!("search/p/{p}.js")

@@ -193,7 +193,7 @@
 
   // ---- the data store, filled by the index scripts ----
 
-  var data = { meta: null, facets: null, spans: null, chunkStarts: null, packStarts: null, shards: {}, docs: {}, texts: {}, alphabet: null };
+  var data = { meta: null, facets: null, spans: null, chunkStarts: null, packStarts: null, shards: {}, docs: {}, heads: {}, texts: {}, alphabet: null };
   var loader = null;
   var loads = {};
   var loadedBytes = null; // set by tests and the bench to record what a query loads
@@ -364,20 +364,24 @@
     return lo;
   }
 
-  /* Loads what the results id[from..to) show: for each, the one pack with its display record
-   * and the excerpt chunk of its first body match. */
+  /* Loads what the results id[from..to) show: for each, the heads file with its display record
+   * and the start of its text, and, when its first body match lies beyond that start, the pack
+   * with the excerpt chunk of the match. */
   function loadPage(result, from, to) {
-    var ids = result.ids.slice(from, to), paths = {};
-    ids.forEach(function (id) {
-      paths['search/p/' + packOf(chunkStarts()[id] + chunkOf(id, result.hits[id])) + '.js'] = true;
+    var ids = result.ids.slice(from, to), paths = {}, head = data.meta.head;
+    var items = ids.map(function (id) {
+      var hit = result.hits[id], k = chunkOf(id, hit);
+      var local = hit && hit.body >= 0 ? hit.body - data.meta.at.body - k * data.meta.chunk : -1;
+      var fromHead = k === 0 && local < head.use;
+      paths['search/h/' + Math.floor(id / head.docs) + '.js'] = true;
+      if (!fromHead) paths['search/p/' + packOf(chunkStarts()[id] + k) + '.js'] = true;
+      return { id: id, k: k, focus: local, fromHead: fromHead };
     });
     return Promise.all(Object.keys(paths).sort().map(load))
       .then(function () {
-        return ids.map(function (id) {
-          var k = chunkOf(id, result.hits[id]);
-          var hit = result.hits[id];
-          var local = hit && hit.body >= 0 ? hit.body - data.meta.at.body - k * data.meta.chunk : -1;
-          return { id: id, doc: data.docs[id], text: chunkText(chunkStarts()[id] + k), focus: local };
+        return items.map(function (it) {
+          var text = it.fromHead ? data.heads[it.id] : chunkText(chunkStarts()[it.id] + it.k);
+          return { id: it.id, doc: data.docs[it.id], text: text || '', focus: it.focus };
         });
       });
   }
@@ -508,15 +512,20 @@
       data.facets = data.spans = data.chunkStarts = data.packStarts = data.alphabet = null;
     },
     shard: function (n, entries) { data.shards[n] = entries; },
-    /* A pack: display records by document id, then chunks from global index `start` on. */
-    pack: function (n, start, records, texts) {
-      Object.keys(records).forEach(function (key) {
-        var id = Number(key), d = records[key], f = facetsOf(id), m = data.meta;
+    /* Heads: the display records and text beginnings of documents `first`, `first` + 1, … */
+    heads: function (n, first, records, texts) {
+      var decoded = unpackTexts(texts);
+      records.forEach(function (d, j) {
+        var id = first + j, f = facetsOf(id), m = data.meta;
         d.s = m.issues[f[0]].title;
         d.c = m.sections[f[1]];
         d.i = m.issuers[f[2]];
         data.docs[id] = d;
+        data.heads[id] = decoded[j];
       });
+    },
+    /* A pack: excerpt chunks from global chunk index `start` on. */
+    pack: function (n, start, texts) {
       var decoded = unpackTexts(texts);
       for (var j = 0; j < decoded.length; j++) data.texts[start + j] = decoded[j];
     }
