@@ -289,6 +289,12 @@ fn js_string(s: &str) -> String {
 
 /// Documents indexed in parallel between two merges: bounds the memory of the parts.
 const BATCH: usize = 256;
+/// Key partitions merged in parallel.
+const PARTS: usize = 8;
+
+fn partition(key: u64) -> usize {
+    (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 61) as usize
+}
 
 /// See [`crate::search::build_index`].
 pub fn build(site: &Site, texts: &[String]) -> Vec<OutputFile> {
@@ -299,26 +305,37 @@ pub fn build(site: &Site, texts: &[String]) -> Vec<OutputFile> {
     // Each document on its own in parallel; merged in id order, so the result does not depend
     // on the number of threads. Per key: doc, count, then positions (bigram) or first (token).
     let mut interner = Interner::default();
-    let mut unigrams: IntMap<u32, Vec<u32>> = IntMap::default();
-    let mut bigrams: IntMap<u64, Vec<u32>> = IntMap::default();
+    // Keys are split into PARTS partitions merged in parallel, each in document order.
+    let mut unigram_parts: Vec<IntMap<u32, Vec<u32>>> = (0..PARTS).map(|_| IntMap::default()).collect();
+    let mut bigram_parts: Vec<IntMap<u64, Vec<u32>>> = (0..PARTS).map(|_| IntMap::default()).collect();
     let mut chunks: Vec<Vec<String>> = Vec::with_capacity(docs.len());
     let mut heads: Vec<String> = Vec::with_capacity(docs.len());
     let mut spans: Vec<u32> = Vec::with_capacity(docs.len());
     for (b, batch) in order.chunks(BATCH).enumerate() {
         let parts: Vec<DocPart> = batch.par_iter().map(|&i| index_document(docs[i], &texts[i])).collect();
-        for (j, part) in parts.into_iter().enumerate() {
-            let id = (b * BATCH + j) as u32;
-            let global: Vec<u32> = part.runs.iter().map(|r| interner.id(r)).collect();
-            let map = |t: u32| if t < RUN_BASE { t } else { global[(t - RUN_BASE) as usize] };
-            for (t, count, first) in part.unigrams {
-                unigrams.entry(map(t)).or_default().extend([id, count, first]);
+        let globals: Vec<Vec<u32>> = parts.iter().map(|p| p.runs.iter().map(|r| interner.id(r)).collect()).collect();
+        unigram_parts.par_iter_mut().zip(bigram_parts.par_iter_mut()).enumerate().for_each(|(q, (unigrams, bigrams))| {
+            for (j, part) in parts.iter().enumerate() {
+                let id = (b * BATCH + j) as u32;
+                let global = &globals[j];
+                let map = |t: u32| if t < RUN_BASE { t } else { global[(t - RUN_BASE) as usize] };
+                for &(t, count, first) in &part.unigrams {
+                    let t = map(t);
+                    if partition(t as u64) == q {
+                        unigrams.entry(t).or_default().extend([id, count, first]);
+                    }
+                }
+                for (key, positions) in &part.bigrams {
+                    let key = ((map((key >> 32) as u32) as u64) << 32) | map(*key as u32) as u64;
+                    if partition(key) == q {
+                        let list = bigrams.entry(key).or_default();
+                        list.extend([id, positions.len() as u32]);
+                        list.extend(positions);
+                    }
+                }
             }
-            for (key, positions) in part.bigrams {
-                let key = ((map((key >> 32) as u32) as u64) << 32) | map(key as u32) as u64;
-                let list = bigrams.entry(key).or_default();
-                list.extend([id, positions.len() as u32]);
-                list.extend(positions);
-            }
+        });
+        for part in parts {
             chunks.push(part.chunks);
             heads.push(part.head);
             spans.push(part.span);
@@ -327,9 +344,11 @@ pub fn build(site: &Site, texts: &[String]) -> Vec<OutputFile> {
 
     // Key strings and their coded lists, sorted by key.
     let n_docs = docs.len() as u32;
-    let mut raw: Vec<(String, Vec<u32>, bool)> = Vec::with_capacity(unigrams.len() + bigrams.len());
-    raw.extend(unigrams.into_iter().map(|(t, list)| (unigram_key(&interner.name(t)), list, false)));
-    raw.extend(bigrams.into_iter().map(|(key, list)| {
+    let mut raw: Vec<(String, Vec<u32>, bool)> = Vec::with_capacity(
+        unigram_parts.iter().map(|m| m.len()).sum::<usize>() + bigram_parts.iter().map(|m| m.len()).sum::<usize>(),
+    );
+    raw.extend(unigram_parts.into_iter().flatten().map(|(t, list)| (unigram_key(&interner.name(t)), list, false)));
+    raw.extend(bigram_parts.into_iter().flatten().map(|(key, list)| {
         (bigram_key(&interner.name((key >> 32) as u32), &interner.name(key as u32)), list, true)
     }));
     raw.par_sort_unstable_by(|x, y| x.0.cmp(&y.0));

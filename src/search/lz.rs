@@ -23,7 +23,10 @@ pub const MIN_MATCH: usize = 3;
 pub const MAX_DISTANCE: usize = 45 * 45 * 45;
 pub const MAX_LENGTH: usize = MIN_MATCH + 45 * 45 - 1;
 /// Candidates tried per position (the newest first).
-const CHAIN: usize = 24;
+const CHAIN: usize = 8;
+/// A match this long is taken without looking further.
+const GOOD_ENOUGH: usize = 48;
+const HASH_BITS: u32 = 16;
 
 fn number_len(n: usize) -> usize {
     let mut len = 1;
@@ -39,13 +42,19 @@ fn number_len(n: usize) -> usize {
 pub fn encode(chunks: &[Vec<u32>]) -> Vec<String> {
     let text: Vec<u32> = chunks.iter().flatten().copied().collect();
     let cost: Vec<u8> = text.iter().map(|&r| rank_code(r as usize + 1).len_utf8() as u8).collect();
-    let mut head: HashMap<(u32, u32, u32), usize> = HashMap::new();
+    // hash chains as in deflate: the newest position per hash of three characters, and per
+    // position the previous one with the same hash (a collision only costs a failed compare)
+    let mut head: Vec<usize> = vec![usize::MAX; 1 << HASH_BITS];
     let mut prev: Vec<usize> = vec![usize::MAX; text.len()];
-    fn insert(text: &[u32], head: &mut HashMap<(u32, u32, u32), usize>, prev: &mut [usize], i: usize) {
+    fn hash(t: &[u32]) -> usize {
+        let h = t[0].wrapping_mul(0x9e37_79b1) ^ t[1].wrapping_mul(0x85eb_ca77) ^ t[2].wrapping_mul(0xc2b2_ae3d);
+        (h >> (32 - HASH_BITS)) as usize
+    }
+    fn insert(text: &[u32], head: &mut [usize], prev: &mut [usize], i: usize) {
         if i + MIN_MATCH <= text.len() {
-            if let Some(old) = head.insert((text[i], text[i + 1], text[i + 2]), i) {
-                prev[i] = old;
-            }
+            let h = hash(&text[i..]);
+            prev[i] = head[h];
+            head[h] = i;
         }
     }
     let mut out = Vec::with_capacity(chunks.len());
@@ -57,7 +66,8 @@ pub fn encode(chunks: &[Vec<u32>]) -> Vec<String> {
             // the longest earlier repeat of text[i..], not running past this chunk's end
             let (mut best_len, mut best_dist) = (0, 0);
             if i + MIN_MATCH <= end {
-                let mut cand = head.get(&(text[i], text[i + 1], text[i + 2])).copied();
+                let first = head[hash(&text[i..])];
+                let mut cand = (first != usize::MAX).then_some(first);
                 let mut tries = 0;
                 while let Some(c) = cand {
                     if i - c > MAX_DISTANCE || tries == CHAIN {
@@ -71,6 +81,9 @@ pub fn encode(chunks: &[Vec<u32>]) -> Vec<String> {
                     if len > best_len {
                         best_len = len;
                         best_dist = i - c;
+                        if len >= GOOD_ENOUGH {
+                            break;
+                        }
                     }
                     tries += 1;
                     cand = (prev[c] != usize::MAX).then_some(prev[c]);

@@ -14,35 +14,50 @@
 //!
 //! # Files (all classic scripts calling the global `gongbaoSearch`)
 //!
+//! The number of files is bounded (creating a file costs far more than writing its bytes), so
+//! data is grouped: a query loads `meta.js`, the posting shards of its keys, and for the ten
+//! results it shows, their heads files and, for a match deep in a long text, a pack.
+//!
 //! - `search/meta.js` — `gongbaoSearch.meta({...})`: number of shards, the field offsets, the
-//!   facet values (issues, sections, issuers) and per document its facet codes. Loaded first.
+//!   facet values (issues, sections, issuers) and per document its facet codes, position-space
+//!   length (`spans`) and number of excerpt chunks (`chunks`), the first chunk of each pack
+//!   (`packs`), the head parameters and the character table of the excerpt code (`chars`).
 //! - `search/t/<hex>.js` — `gongbaoSearch.shard(n, {key: postings, ...})`. A key is a token
 //!   (one-token queries) or two tokens joined by a space (bigram); its shard is
-//!   `fnv1a32(UTF-16 of key) % shards`, so the client needs no key table. Shard count grows with
-//!   the index (≈16 KB per shard, at most 4,096).
-//! - `search/d/<id>.js` — `gongbaoSearch.doc(id, {t,n,i,d,u,s,c,k})`: what a result shows
-//!   (title, 发文字号, 发文机关, date, URL, issue, section, number of chunks).
-//! - `search/x/<id>-<k>.js` — `gongbaoSearch.text(id, k, "...")`: the k-th chunk of 2,048 body
-//!   tokens of the plain text, for excerpts, coded by character frequency ([`index::rank_code`]).
-//! - `search/chars.js` — `gongbaoSearch.chars("...")`: the characters by frequency rank, to
-//!   decode chunks.
+//!   `fnv1a32(UTF-16 of key) % shards`, so the client needs no key table. The shard count is
+//!   the index size over [`index::SHARD_TARGET_BYTES`], at most [`index::MAX_SHARDS`].
+//! - `search/h/<n>.js` — `gongbaoSearch.heads(n, first, [records], [texts])`: for documents
+//!   `first … first + HEAD_DOCS − 1`, what a result shows (title, 发文字号, date, URL; issue,
+//!   section and issuer come from the facets) and the body text up to token
+//!   [`index::HEAD_TOKENS`]. A result whose first body match lies within [`index::HEAD_USE`]
+//!   tokens (or that matches only in its title or number) needs nothing else.
+//! - `search/p/<n>.js` — `gongbaoSearch.pack(n, start, [texts])`: excerpt chunks of
+//!   [`index::CHUNK_TOKENS`] body tokens, all documents' chunks in (id, chunk) order, cut
+//!   into packs of about [`index::PACK_TARGET_BYTES`] (before compression); `start` is the
+//!   global index of the pack's first chunk.
+//!
+//! Excerpt text (heads and packs) is coded per file by [`lz`]: characters by frequency rank
+//! (one to three UTF-8 bytes, [`index::rank_code`]) and repeats as back-references within the
+//! file, decoded by `unpackTexts` in `search.js`.
 //!
 //! Document ids run newest first (成文日期, then issue, then print order), so ties in ranking
 //! are broken by ascending id. Each document's tokens live in one position space: 发文字号 from
 //! [`index::NUMBER_AT`], title from [`index::TITLE_AT`], 发文机关 from [`index::ISSUER_AT`], body
 //! from [`index::BODY_AT`]; the field of a match is read off its position.
 //!
-//! Posting lists are bit streams, six bits per character ([`codec`]): per document a doc gap,
-//! a count and, for a one-token key, the first position, for a bigram every position; the
-//! exp-Golomb parameters follow from the list's document frequency and each document's span
-//! (`meta.spans`), so none is stored. Meta and facets use base-45 numbers ([`index::push_number`]).
+//! Posting lists are bit streams, thirteen bits per two characters ([`codec`]): per document a
+//! doc gap, a count and, for a one-token key, the first position, for a bigram every position;
+//! the exp-Golomb parameters follow from the list's document frequency and each document's
+//! span (`meta.spans`), so none is stored. Meta and facets use base-45 numbers
+//! ([`index::push_number`]).
 //!
-//! Documents are indexed in parallel and merged in id order, keys sorted: same site, same
-//! bytes, whatever the number of threads.
+//! Documents are indexed in parallel and merged in id order, keys sorted, files assembled in
+//! parallel but each from ordered data: same site, same bytes, whatever the number of threads.
 //!
-//! Measured on the benchmark corpus (56.8 MB of text, `cargo bench --bench search`): index
-//! 85.3 MB = 1.50× the text (postings 55.7 MB, excerpt text 28.8 MB); median query 138 KB.
-
+//! # Measured (`cargo bench --bench search`, benchmark corpus: 3,476 laws, 56.8 MB of text)
+//!
+//! FIGURES
+//!
 pub mod codec;
 pub mod index;
 pub mod lz;
