@@ -1,5 +1,6 @@
 //! Search index benchmark over the corpus (`../shared/corpus/lawrefbook.jsonl.xz`):
-//! build time, peak memory, index size against the text, and per query (the fixed list in
+//! build time (in memory, then writing the files), peak memory, index size against the text,
+//! file count, and per query (the fixed list in
 //! tests/support/corpus.rs) the bytes the client loads (the real search.js run in node,
 //! tests/js/measure.js) and the time from query to rendered results in headless Chromium from
 //! file:// (benches/search_browser.js). For the browser, the seed site (content/) is built into
@@ -45,6 +46,7 @@ fn main() {
     let build = started.elapsed();
     let hwm = vm_kb("VmHWM:");
     let index_bytes: usize = files.iter().map(|f| f.bytes.len()).sum();
+    let count = |prefix: &str| files.iter().filter(|f| f.path.starts_with(prefix)).count();
     let by_dir = |prefix: &str| files.iter().filter(|f| f.path.starts_with(prefix)).map(|f| f.bytes.len()).sum::<usize>();
 
     let dir = tempfile::tempdir().unwrap();
@@ -58,11 +60,17 @@ fn main() {
     })
     .expect("seed site builds");
     std::fs::remove_dir_all(site_dir.join("search")).unwrap();
-    for f in &files {
-        let p = site_dir.join(&f.path);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, &f.bytes).unwrap();
+    // Writing the index as the build does: directories, then one file each.
+    let write_started = Instant::now();
+    let mut dirs: Vec<_> = files.iter().map(|f| site_dir.join(&f.path).parent().unwrap().to_path_buf()).collect();
+    dirs.dedup();
+    for d in &dirs {
+        std::fs::create_dir_all(d).unwrap();
     }
+    for f in &files {
+        std::fs::write(site_dir.join(&f.path), &f.bytes).unwrap();
+    }
+    let write = write_started.elapsed();
     let node = |script: &str| -> Vec<serde_json::Value> {
         let out = std::process::Command::new("node")
             .arg(format!("{repo}/{script}"))
@@ -80,16 +88,18 @@ fn main() {
     println!("search index over {} documents", texts.len());
     println!("{:<34} {:>14} {:>14}", "", "measured", "target");
     println!("{:<34} {:>11.1} MB {:>14}", "indexed text (UTF-8)", mb(text_bytes), "");
-    println!("{:<34} {:>12.2} s {:>14}", "index build", build.as_secs_f64(), "≤ 5 s");
+    println!("{:<34} {:>12.2} s {:>14}", "index build (in memory)", build.as_secs_f64(), "≤ 3 s");
     println!("{:<34} {:>11} MB {:>14}", "peak memory (VmHWM, whole process)", hwm / 1024, "");
     println!("{:<34} {:>11} MB {:>14}", "  of which the build (HWM − RSS)", hwm.saturating_sub(rss_before) / 1024, "≤ 500 MB");
     println!("{:<34} {:>11.1} MB {:>14}", "index on disk", mb(index_bytes), "");
     println!("{:<34} {:>13.2}× {:>14}", "  index / text", index_bytes as f64 / text_bytes as f64, "≤ 1.0×");
     println!("{:<34} {:>11.1} MB", "  postings (search/t)", mb(by_dir("search/t/")));
-    println!("{:<34} {:>11.1} MB", "  excerpt text (search/x)", mb(by_dir("search/x/")));
-    println!("{:<34} {:>11.1} MB", "  documents (search/d)", mb(by_dir("search/d/")));
-    println!("{:<34} {:>11.1} KB", "  meta.js + chars.js", (by_dir("search/meta.js") + by_dir("search/chars.js")) as f64 / 1e3);
-    println!("{:<34} {:>14}", "files", files.len());
+    println!("{:<34} {:>11.1} MB", "  heads: records, text starts (h)", mb(by_dir("search/h/")));
+    println!("{:<34} {:>11.1} MB", "  packs: excerpt chunks (search/p)", mb(by_dir("search/p/")));
+    println!("{:<34} {:>11.1} KB", "  meta.js", by_dir("search/meta.js") as f64 / 1e3);
+    println!("{:<34} {:>14} {:>14}", "files", files.len(), "≤ 600");
+    println!("{:<34} {:>14}", "  shards / heads / packs", format!("{} / {} / {}", count("search/t/"), count("search/h/"), count("search/p/")));
+    println!("{:<34} {:>12.2} s", "index written to disk", write.as_secs_f64());
     println!();
     println!(
         "{:<26} {:>7} {:>6} {:>10} {:>9} {:>9} {:>11} {:>11}",
@@ -133,14 +143,16 @@ fn main() {
     println!("{:<34} {:>11.1} MB", "indexed text (UTF-8)", mb(text_bytes));
     println!("{:<34} {:>11.1} MB {:>14}", "index on disk", mb(index_bytes), "");
     println!("{:<34} {:>13.2}× {:>14}", "  index / text", index_bytes as f64 / text_bytes as f64, "≤ 1.0×");
-    println!("{:<34} {:>12.2} s {:>14}", "index build", build.as_secs_f64(), "≤ 5 s");
+    println!("{:<34} {:>14} {:>14}", "files", files.len(), "≤ 600");
+    println!("{:<34} {:>12.2} s {:>14}", "index build (in memory)", build.as_secs_f64(), "≤ 3 s");
+    println!("{:<34} {:>12.2} s {:>14}", "index written to disk", write.as_secs_f64(), "");
     println!("{:<34} {:>11} MB {:>14}", "build peak memory (HWM − RSS)", hwm.saturating_sub(rss_before) / 1024, "≤ 500 MB");
     println!("{:<34} {:>11.1} KB {:>14}", "bytes per query, median", percentile(&kb, 0.5), "≤ 150 KB");
     println!("{:<34} {:>11.1} KB {:>14}", "bytes per query, p95", percentile(&kb, 0.95), "≤ 1000 KB");
     println!("{:<34} {:>11.0} ms {:>14}", "Chromium file://, first query, med", percentile(&ccold, 0.5), "≤ 300 ms");
     println!("{:<34} {:>11.0} ms {:>14}", "Chromium file://, first query, p95", percentile(&ccold, 0.95), "");
-    println!("{:<34} {:>11.0} ms {:>14}", "Chromium file://, warm, median", percentile(&cwarm, 0.5), "≤ 50 ms");
-    println!("{:<34} {:>11.0} ms {:>14}", "Chromium file://, warm, p95", percentile(&cwarm, 0.95), "");
+    println!("{:<34} {:>11.0} ms {:>14}", "Chromium file://, warm in-page, med", percentile(&cwarm, 0.5), "≤ 50 ms");
+    println!("{:<34} {:>11.0} ms {:>14}", "Chromium file://, warm in-page, p95", percentile(&cwarm, 0.95), "");
     println!("{:<34} {:>11.1} ms {:>14}", "node client, first query, median", percentile(&cold, 0.5), "");
     println!("{:<34} {:>11.1} ms {:>14}", "node client, warm, median", percentile(&warm, 0.5), "");
     println!("{:<34} {:>11} {:>14}", "result counts = documents with it", format!("{exact}/{}", rows.len()), "all");

@@ -1,7 +1,9 @@
 //! The bit code of posting lists, mirrored by `BitReader` and `readPostings` in `search.js`.
 //!
-//! A posting list is a stream of bits written into a JS string six bits per character
-//! ([`ALPHABET`]: `A–Z a–z 0–9 - _`, nothing to escape). Numbers use Elias-gamma for counts
+//! A posting list is a stream of bits written into a JS string thirteen bits per two
+//! characters (a 13-bit group `v` is `ALPHABET[v / 92]`, `ALPHABET[v % 92]`; the alphabet is
+//! the 92 printable ASCII characters other than space, `"` and `\`, nothing to escape): 6.5
+//! bits per byte. Numbers use Elias-gamma for counts
 //! and exponential-Golomb with a parameter *derived from what the reader already knows* (number
 //! of documents, the list's document frequency, a document's length in positions, the count),
 //! so no parameter is stored and every number costs about log₂ of its expected size plus 1–2
@@ -22,7 +24,10 @@
 //!
 //! `span` is the document's position space length (`meta.spans`).
 
-pub const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+pub const ALPHABET: &[u8; 92] =
+    b"!#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`abcdefghijklmnopqrstuvwxyz{|}~";
+/// Bits per pair of characters: 2^13 = 8,192 ≤ 92².
+pub const GROUP_BITS: u32 = 13;
 
 /// ⌊log₂ n⌋, 0 for n ≤ 1.
 fn ilog2(n: u64) -> u32 {
@@ -44,11 +49,11 @@ pub fn pos_k(span: u32, count: u32) -> u32 {
     ilog2(span as u64 / (count as u64 + 1))
 }
 
-/// Bits, most significant first, packed six to a character.
+/// Bits, most significant first, packed thirteen to two characters.
 #[derive(Default)]
 pub struct BitWriter {
     out: String,
-    acc: u32,
+    acc: u64,
     bits: u32,
 }
 
@@ -63,13 +68,15 @@ impl BitWriter {
         if n == 0 {
             return;
         }
-        self.acc = (self.acc << n) | (v & ((1u32 << n) - 1));
+        self.acc = (self.acc << n) | (v as u64 & ((1u64 << n) - 1));
         self.bits += n;
-        while self.bits >= 6 {
-            self.bits -= 6;
-            self.out.push(ALPHABET[((self.acc >> self.bits) & 63) as usize] as char);
+        while self.bits >= GROUP_BITS {
+            self.bits -= GROUP_BITS;
+            let group = ((self.acc >> self.bits) & ((1 << GROUP_BITS) - 1)) as usize;
+            self.out.push(ALPHABET[group / 92] as char);
+            self.out.push(ALPHABET[group % 92] as char);
         }
-        self.acc &= (1u32 << self.bits) - 1;
+        self.acc &= (1u64 << self.bits) - 1;
     }
 
     /// Elias-gamma of `v ≥ 1`: ⌊log₂ v⌋ zeros, then v in binary.
@@ -100,7 +107,7 @@ impl BitWriter {
     /// The characters, the last one padded with zero bits.
     pub fn finish(mut self) -> String {
         if self.bits > 0 {
-            let pad = 6 - self.bits;
+            let pad = GROUP_BITS - self.bits;
             self.bits(0, pad);
         }
         self.out
@@ -122,10 +129,14 @@ impl<'a> BitReader<'a> {
 
     fn bit(&mut self) -> Option<u32> {
         if self.bits == 0 {
-            let c = *self.s.get(self.pos)?;
-            self.pos += 1;
-            self.acc = ALPHABET.iter().position(|&a| a == c)? as u32;
-            self.bits = 6;
+            let digit = |c: u8| ALPHABET.iter().position(|&a| a == c).map(|d| d as u32);
+            let (hi, lo) = (digit(*self.s.get(self.pos)?)?, digit(*self.s.get(self.pos + 1)?)?);
+            self.pos += 2;
+            self.acc = hi * 92 + lo;
+            if self.acc >= 1 << GROUP_BITS {
+                return None;
+            }
+            self.bits = GROUP_BITS;
         }
         self.bits -= 1;
         Some((self.acc >> self.bits) & 1)
@@ -256,6 +267,13 @@ mod tests {
         w.gamma(1);
         w.expgolomb(100, pos_k(1000, 9)); // k = 6: 3 + 6 bits
         assert_eq!(w.finish().len(), 2);
+        // two characters hold 13 bits: 14 bits take four
+        let mut w = BitWriter::new();
+        w.bits(0x3fff, 14);
+        let s = w.finish();
+        assert_eq!(s.len(), 4);
+        let mut r = BitReader::new(&s);
+        assert_eq!(r.bits(14), Some(0x3fff));
     }
 
     #[test]

@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use crate::content::{Document, Site};
 use crate::output::OutputFile;
 
-use super::codec;
+use super::{codec, lz};
 use super::normalize::for_each_token;
 
 /// Where each field's tokens start in a document's position space. Gaps between the regions
@@ -23,9 +23,18 @@ pub const BODY_AT: u32 = 768;
 /// Body tokens per excerpt chunk: small enough that showing 10 results loads ~30 KB of text,
 /// large enough that the corpus does not become tens of thousands of files.
 pub const CHUNK_TOKENS: usize = 2048;
-/// Aimed shard size before the largest posting lists, which stay whole.
-pub const SHARD_TARGET_BYTES: usize = 16 * 1024;
-pub const MAX_SHARDS: usize = 4096;
+/// Aimed posting shard size; the shard count follows from the index size, up to MAX_SHARDS.
+pub const SHARD_TARGET_BYTES: usize = 96 * 1024;
+pub const MAX_SHARDS: usize = 320;
+/// Aimed size of a pack of excerpt chunks and display records.
+/// Body tokens of a document's head, and how far into it a match may lie for its excerpt
+/// (about 140 characters from 40 before the match) to come from the head alone.
+pub const HEAD_TOKENS: usize = 400;
+pub const HEAD_USE: usize = 256;
+/// Documents per heads file.
+pub const HEAD_DOCS: usize = 24;
+/// Measured before compression (rank codes), which takes this to about half.
+pub const PACK_TARGET_BYTES: usize = 224 * 1024;
 
 /// Digits of the posting encoding: 90 printable ASCII characters, none of which needs escaping
 /// in a JS string literal (no `"`, no `\`). Digits 0–44 end a number, 45–89 continue it.
@@ -186,6 +195,8 @@ struct DocPart {
     bigrams: Vec<(u64, Vec<u32>)>,
     /// Excerpt chunks of the body text.
     chunks: Vec<String>,
+    /// The body text up to token [`HEAD_TOKENS`].
+    head: String,
     /// Length of the document's position space: [`BODY_AT`] + body tokens.
     span: u32,
 }
@@ -226,7 +237,11 @@ fn index_document(doc: &Document, body: &str) -> DocPart {
     let mut chunks = Vec::new();
     let mut chunk_start = 0usize;
     let mut n = 0usize;
+    let mut head_end = body.len();
     for_each_token(body, |start, _, t| {
+        if n == HEAD_TOKENS {
+            head_end = start;
+        }
         if n > 0 && n % CHUNK_TOKENS == 0 {
             chunks.push(body[chunk_start..start].to_string());
             chunk_start = start;
@@ -257,7 +272,7 @@ fn index_document(doc: &Document, body: &str) -> DocPart {
             _ => unigrams.push((t, 1, pos)),
         }
     }
-    DocPart { runs, unigrams, bigrams, chunks, span: BODY_AT + n as u32 }
+    DocPart { runs, unigrams, bigrams, chunks, head: body[..head_end].to_string(), span: BODY_AT + n as u32 }
 }
 
 /// Document ids: newest 成文日期 first, then newer issue, then print order, so that "ties by
@@ -274,6 +289,12 @@ fn js_string(s: &str) -> String {
 
 /// Documents indexed in parallel between two merges: bounds the memory of the parts.
 const BATCH: usize = 256;
+/// Key partitions merged in parallel.
+const PARTS: usize = 8;
+
+fn partition(key: u64) -> usize {
+    (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 61) as usize
+}
 
 /// See [`crate::search::build_index`].
 pub fn build(site: &Site, texts: &[String]) -> Vec<OutputFile> {
@@ -284,68 +305,85 @@ pub fn build(site: &Site, texts: &[String]) -> Vec<OutputFile> {
     // Each document on its own in parallel; merged in id order, so the result does not depend
     // on the number of threads. Per key: doc, count, then positions (bigram) or first (token).
     let mut interner = Interner::default();
-    let mut unigrams: IntMap<u32, Vec<u32>> = IntMap::default();
-    let mut bigrams: IntMap<u64, Vec<u32>> = IntMap::default();
+    // Keys are split into PARTS partitions merged in parallel, each in document order.
+    let mut unigram_parts: Vec<IntMap<u32, Vec<u32>>> = (0..PARTS).map(|_| IntMap::default()).collect();
+    let mut bigram_parts: Vec<IntMap<u64, Vec<u32>>> = (0..PARTS).map(|_| IntMap::default()).collect();
     let mut chunks: Vec<Vec<String>> = Vec::with_capacity(docs.len());
+    let mut heads: Vec<String> = Vec::with_capacity(docs.len());
     let mut spans: Vec<u32> = Vec::with_capacity(docs.len());
     for (b, batch) in order.chunks(BATCH).enumerate() {
         let parts: Vec<DocPart> = batch.par_iter().map(|&i| index_document(docs[i], &texts[i])).collect();
-        for (j, part) in parts.into_iter().enumerate() {
-            let id = (b * BATCH + j) as u32;
-            let global: Vec<u32> = part.runs.iter().map(|r| interner.id(r)).collect();
-            let map = |t: u32| if t < RUN_BASE { t } else { global[(t - RUN_BASE) as usize] };
-            for (t, count, first) in part.unigrams {
-                unigrams.entry(map(t)).or_default().extend([id, count, first]);
+        let globals: Vec<Vec<u32>> = parts.iter().map(|p| p.runs.iter().map(|r| interner.id(r)).collect()).collect();
+        unigram_parts.par_iter_mut().zip(bigram_parts.par_iter_mut()).enumerate().for_each(|(q, (unigrams, bigrams))| {
+            for (j, part) in parts.iter().enumerate() {
+                let id = (b * BATCH + j) as u32;
+                let global = &globals[j];
+                let map = |t: u32| if t < RUN_BASE { t } else { global[(t - RUN_BASE) as usize] };
+                for &(t, count, first) in &part.unigrams {
+                    let t = map(t);
+                    if partition(t as u64) == q {
+                        unigrams.entry(t).or_default().extend([id, count, first]);
+                    }
+                }
+                for (key, positions) in &part.bigrams {
+                    let key = ((map((key >> 32) as u32) as u64) << 32) | map(*key as u32) as u64;
+                    if partition(key) == q {
+                        let list = bigrams.entry(key).or_default();
+                        list.extend([id, positions.len() as u32]);
+                        list.extend(positions);
+                    }
+                }
             }
-            for (key, positions) in part.bigrams {
-                let key = ((map((key >> 32) as u32) as u64) << 32) | map(key as u32) as u64;
-                let list = bigrams.entry(key).or_default();
-                list.extend([id, positions.len() as u32]);
-                list.extend(positions);
-            }
+        });
+        for part in parts {
             chunks.push(part.chunks);
+            heads.push(part.head);
             spans.push(part.span);
         }
     }
 
     // Key strings and their coded lists, sorted by key.
     let n_docs = docs.len() as u32;
-    let mut raw: Vec<(String, Vec<u32>, bool)> = Vec::with_capacity(unigrams.len() + bigrams.len());
-    raw.extend(unigrams.into_iter().map(|(t, list)| (unigram_key(&interner.name(t)), list, false)));
-    raw.extend(bigrams.into_iter().map(|(key, list)| {
+    let mut raw: Vec<(String, Vec<u32>, bool)> = Vec::with_capacity(
+        unigram_parts.iter().map(|m| m.len()).sum::<usize>() + bigram_parts.iter().map(|m| m.len()).sum::<usize>(),
+    );
+    raw.extend(unigram_parts.into_iter().flatten().map(|(t, list)| (unigram_key(&interner.name(t)), list, false)));
+    raw.extend(bigram_parts.into_iter().flatten().map(|(key, list)| {
         (bigram_key(&interner.name((key >> 32) as u32), &interner.name(key as u32)), list, true)
     }));
     raw.par_sort_unstable_by(|x, y| x.0.cmp(&y.0));
     let entries: Vec<(String, String)> =
         raw.into_par_iter().map(|(key, list, bigram)| (key, codec::encode_list(n_docs, &spans, &list, bigram))).collect();
 
-    // Into shards by key hash.
+    // Into shards by key hash: as many as the aimed shard size asks for, never more than
+    // MAX_SHARDS (the file budget), never fewer than one.
     let total: usize = entries.iter().map(|(k, v)| k.len() + v.len() + 6).sum();
-    let shards = (total / SHARD_TARGET_BYTES).clamp(1, MAX_SHARDS).next_power_of_two().min(MAX_SHARDS);
+    let shards = total.div_ceil(SHARD_TARGET_BYTES).clamp(1, MAX_SHARDS);
     let mut shard_entries: Vec<Vec<(String, String)>> = vec![Vec::new(); shards];
     for (key, data) in entries {
         let s = key_hash(&key) as usize % shards;
         shard_entries[s].push((key, data));
     }
 
-    let mut files = Vec::new();
-    for (s, list) in shard_entries.iter().enumerate() {
-        if list.is_empty() {
-            continue;
-        }
-        let mut js = format!("gongbaoSearch.shard({s},{{");
-        for (j, (key, data)) in list.iter().enumerate() {
-            if j > 0 {
-                js.push(',');
+    let mut files: Vec<OutputFile> = shard_entries
+        .par_iter()
+        .enumerate()
+        .filter(|(_, list)| !list.is_empty())
+        .map(|(s, list)| {
+            let mut js = format!("gongbaoSearch.shard({s},{{");
+            for (j, (key, data)) in list.iter().enumerate() {
+                if j > 0 {
+                    js.push(',');
+                }
+                js.push_str(&js_string(key));
+                js.push_str(":\"");
+                js.push_str(data);
+                js.push('"');
             }
-            js.push_str(&js_string(key));
-            js.push_str(":\"");
-            js.push_str(data);
-            js.push('"');
-        }
-        js.push_str("});\n");
-        files.push(OutputFile::new(shard_path(s), js));
-    }
+            js.push_str("});\n");
+            OutputFile::new(shard_path(s), js)
+        })
+        .collect();
 
     // Text chunks, coded by character frequency.
     let freq: HashMap<char, u64> = chunks
@@ -364,23 +402,17 @@ pub fn build(site: &Site, texts: &[String]) -> Vec<OutputFile> {
         });
     let mut ranked: Vec<(char, u64)> = freq.into_iter().collect();
     ranked.sort_by_key(|&(c, n)| (Reverse(n), c));
-    let code: HashMap<char, char> = ranked.iter().enumerate().map(|(r, &(c, _))| (c, rank_code(r))).collect();
+    let rank: HashMap<char, u32> = ranked.iter().enumerate().map(|(r, &(c, _))| (c, r as u32)).collect();
     let alphabet: String = ranked.iter().map(|&(c, _)| c).collect();
-    files.push(OutputFile::new("search/chars.js", format!("gongbaoSearch.chars({});\n", js_string(&alphabet))));
-    let text_files: Vec<OutputFile> = chunks
+    let head_ranks: Vec<Vec<u32>> = heads.par_iter().map(|text| text.chars().map(|c| rank[&c]).collect()).collect();
+    drop(heads);
+    let ranks: Vec<Vec<Vec<u32>>> = chunks
         .par_iter()
-        .enumerate()
-        .flat_map_iter(|(id, doc_chunks)| {
-            let code = &code;
-            doc_chunks.iter().enumerate().map(move |(k, text)| {
-                let coded: String = text.chars().map(|c| code[&c]).collect();
-                OutputFile::new(chunk_path(id, k), format!("gongbaoSearch.text({id},{k},\"{coded}\");\n"))
-            })
-        })
+        .map(|doc_chunks| doc_chunks.iter().map(|text| text.chars().map(|c| rank[&c]).collect()).collect())
         .collect();
-    files.extend(text_files);
+    drop(chunks);
 
-    // Per-document display data, and the meta file with facets.
+    // Facets: issues newest first, sections and issuers in print order, for the filter menus.
     let mut issues: Vec<(u16, u16, String)> = Vec::new();
     let mut sections: Vec<String> = Vec::new();
     let mut issuers: Vec<String> = Vec::new();
@@ -393,7 +425,6 @@ pub fn build(site: &Site, texts: &[String]) -> Vec<OutputFile> {
             }
         }
     }
-    // Facet values in print order, issues newest first, for the filter menus.
     for issue in site.issues.iter().rev() {
         index_of(&mut issues, (issue.meta.year, issue.meta.number, issue.title.clone()));
     }
@@ -402,32 +433,100 @@ pub fn build(site: &Site, texts: &[String]) -> Vec<OutputFile> {
         index_of(&mut issuers, d.meta.issuer.clone());
     }
     let mut facets = String::new();
-    for (id, &i) in order.iter().enumerate() {
+    for &i in &order {
         let d = docs[i];
-        let issue = index_of(&mut issues, (d.year, d.issue, d.issue_title.clone()));
-        let section = index_of(&mut sections, d.meta.section.clone());
-        let issuer = index_of(&mut issuers, d.meta.issuer.clone());
-        push_number(&mut facets, issue as u64);
-        push_number(&mut facets, section as u64);
-        push_number(&mut facets, issuer as u64);
-        let info = serde_json::json!({
-            "t": d.meta.title,
-            "n": d.meta.number,
-            "i": d.meta.issuer,
-            "d": d.meta.date.chinese(),
-            "u": d.url,
-            "s": d.issue_title,
-            "c": d.meta.section,
-            "k": chunks[id].len(),
-        });
-        files.push(OutputFile::new(doc_path(id), format!("gongbaoSearch.doc({id},{});\n", crate::output::script_safe_json(&info.to_string()))));
+        push_number(&mut facets, index_of(&mut issues, (d.year, d.issue, d.issue_title.clone())) as u64);
+        push_number(&mut facets, index_of(&mut sections, d.meta.section.clone()) as u64);
+        push_number(&mut facets, index_of(&mut issuers, d.meta.issuer.clone()) as u64);
     }
+
+    // Heads: per HEAD_DOCS documents in id order, their display records and the beginning of
+    // their text, which is all the results page needs for a match near the start of the body
+    // (or none in it). Packs: every excerpt chunk in (document id, chunk) order, cut into files
+    // of about PACK_TARGET_BYTES, for matches further in.
+    let record = |id: usize| -> String {
+        let d = docs[order[id]];
+        let json = serde_json::json!({ "t": d.meta.title, "n": d.meta.number, "d": d.meta.date.chinese(), "u": d.url }).to_string();
+        crate::output::script_safe_json(&json)
+    };
+    let mut pack_starts: Vec<usize> = Vec::new(); // global chunk index of each pack's first chunk
+    let mut members: Vec<Vec<(usize, usize)>> = Vec::new(); // (doc id, chunk) per pack
+    let (mut global, mut size) = (0usize, usize::MAX);
+    for (id, doc_chunks) in ranks.iter().enumerate() {
+        for (k, text) in doc_chunks.iter().enumerate() {
+            if size >= PACK_TARGET_BYTES {
+                pack_starts.push(global);
+                members.push(Vec::new());
+                size = 0;
+            }
+            members.last_mut().unwrap().push((id, k));
+            // what the chunk costs before compression, in UTF-8 bytes
+            size += text.iter().map(|&r| rank_code(r as usize + 1).len_utf8()).sum::<usize>() + 3;
+            global += 1;
+        }
+    }
+    let head_files: Vec<OutputFile> = head_ranks
+        .par_chunks(HEAD_DOCS)
+        .enumerate()
+        .map(|(h, texts)| {
+            let first = h * HEAD_DOCS;
+            let mut js = format!("gongbaoSearch.heads({h},{first},[");
+            for j in 0..texts.len() {
+                if j > 0 {
+                    js.push(',');
+                }
+                js.push_str(&record(first + j));
+            }
+            js.push_str("],[");
+            for (j, coded) in lz::encode(texts).iter().enumerate() {
+                if j > 0 {
+                    js.push(',');
+                }
+                js.push('"');
+                js.push_str(coded);
+                js.push('"');
+            }
+            js.push_str("]);\n");
+            OutputFile::new(head_path(h), js)
+        })
+        .collect();
+    files.extend(head_files);
+    let pack_files: Vec<OutputFile> = members
+        .par_iter()
+        .enumerate()
+        .map(|(p, list)| {
+            let mut js = format!("gongbaoSearch.pack({p},{},[", pack_starts[p]);
+            let texts: Vec<Vec<u32>> = list.iter().map(|&(id, k)| ranks[id][k].clone()).collect();
+            for (j, coded) in lz::encode(&texts).iter().enumerate() {
+                if j > 0 {
+                    js.push(',');
+                }
+                js.push('"');
+                js.push_str(coded);
+                js.push('"');
+            }
+            js.push_str("]);\n");
+            OutputFile::new(pack_path(p), js)
+        })
+        .collect();
+    files.extend(pack_files);
+
     let mut span_codes = String::new();
     for &span in &spans {
         push_number(&mut span_codes, span as u64);
     }
+    let mut chunk_counts = String::new();
+    for doc_chunks in &ranks {
+        push_number(&mut chunk_counts, doc_chunks.len() as u64);
+    }
+    let mut pack_codes = String::new();
+    let mut prev = 0;
+    for &start in &pack_starts {
+        push_number(&mut pack_codes, (start - prev) as u64);
+        prev = start;
+    }
     let meta = serde_json::json!({
-        "version": 2,
+        "version": 3,
         "docs": docs.len(),
         "shards": shards,
         "chunk": CHUNK_TOKENS,
@@ -437,6 +536,10 @@ pub fn build(site: &Site, texts: &[String]) -> Vec<OutputFile> {
         "issuers": issuers,
         "facets": facets,
         "spans": span_codes,
+        "chunks": chunk_counts,
+        "packs": pack_codes,
+        "head": { "docs": HEAD_DOCS, "tokens": HEAD_TOKENS, "use": HEAD_USE },
+        "chars": alphabet,
     });
     files.push(OutputFile::new("search/meta.js", format!("gongbaoSearch.meta({});\n", crate::output::script_safe_json(&meta.to_string()))));
     files.sort_by(|a, b| a.path.cmp(&b.path));
@@ -446,11 +549,11 @@ pub fn build(site: &Site, texts: &[String]) -> Vec<OutputFile> {
 pub fn shard_path(s: usize) -> String {
     format!("search/t/{s:03x}.js")
 }
-pub fn chunk_path(id: usize, k: usize) -> String {
-    format!("search/x/{id}-{k}.js")
+pub fn head_path(h: usize) -> String {
+    format!("search/h/{h}.js")
 }
-pub fn doc_path(id: usize) -> String {
-    format!("search/d/{id}.js")
+pub fn pack_path(p: usize) -> String {
+    format!("search/p/{p}.js")
 }
 
 #[cfg(test)]

@@ -14,37 +14,70 @@
 //!
 //! # Files (all classic scripts calling the global `gongbaoSearch`)
 //!
+//! The number of files is bounded (creating a file costs far more than writing its bytes), so
+//! data is grouped: a query loads `meta.js`, the posting shards of its keys, and for the ten
+//! results it shows, their heads files and, for a match deep in a long text, a pack.
+//!
 //! - `search/meta.js` — `gongbaoSearch.meta({...})`: number of shards, the field offsets, the
-//!   facet values (issues, sections, issuers) and per document its facet codes. Loaded first.
+//!   facet values (issues, sections, issuers) and per document its facet codes, position-space
+//!   length (`spans`) and number of excerpt chunks (`chunks`), the first chunk of each pack
+//!   (`packs`), the head parameters and the character table of the excerpt code (`chars`).
 //! - `search/t/<hex>.js` — `gongbaoSearch.shard(n, {key: postings, ...})`. A key is a token
 //!   (one-token queries) or two tokens joined by a space (bigram); its shard is
-//!   `fnv1a32(UTF-16 of key) % shards`, so the client needs no key table. Shard count grows with
-//!   the index (≈16 KB per shard, at most 4,096).
-//! - `search/d/<id>.js` — `gongbaoSearch.doc(id, {t,n,i,d,u,s,c,k})`: what a result shows
-//!   (title, 发文字号, 发文机关, date, URL, issue, section, number of chunks).
-//! - `search/x/<id>-<k>.js` — `gongbaoSearch.text(id, k, "...")`: the k-th chunk of 2,048 body
-//!   tokens of the plain text, for excerpts, coded by character frequency ([`index::rank_code`]).
-//! - `search/chars.js` — `gongbaoSearch.chars("...")`: the characters by frequency rank, to
-//!   decode chunks.
+//!   `fnv1a32(UTF-16 of key) % shards`, so the client needs no key table. The shard count is
+//!   the index size over [`index::SHARD_TARGET_BYTES`], at most [`index::MAX_SHARDS`].
+//! - `search/h/<n>.js` — `gongbaoSearch.heads(n, first, [records], [texts])`: for documents
+//!   `first … first + HEAD_DOCS − 1`, what a result shows (title, 发文字号, date, URL; issue,
+//!   section and issuer come from the facets) and the body text up to token
+//!   [`index::HEAD_TOKENS`]. A result whose first body match lies within [`index::HEAD_USE`]
+//!   tokens (or that matches only in its title or number) needs nothing else.
+//! - `search/p/<n>.js` — `gongbaoSearch.pack(n, start, [texts])`: excerpt chunks of
+//!   [`index::CHUNK_TOKENS`] body tokens, all documents' chunks in (id, chunk) order, cut
+//!   into packs of about [`index::PACK_TARGET_BYTES`] (before compression); `start` is the
+//!   global index of the pack's first chunk.
+//!
+//! Excerpt text (heads and packs) is coded per file by [`lz`]: characters by frequency rank
+//! (one to three UTF-8 bytes, [`index::rank_code`]) and repeats as back-references within the
+//! file, decoded by `unpackTexts` in `search.js`.
 //!
 //! Document ids run newest first (成文日期, then issue, then print order), so ties in ranking
 //! are broken by ascending id. Each document's tokens live in one position space: 发文字号 from
 //! [`index::NUMBER_AT`], title from [`index::TITLE_AT`], 发文机关 from [`index::ISSUER_AT`], body
 //! from [`index::BODY_AT`]; the field of a match is read off its position.
 //!
-//! Posting lists are bit streams, six bits per character ([`codec`]): per document a doc gap,
-//! a count and, for a one-token key, the first position, for a bigram every position; the
-//! exp-Golomb parameters follow from the list's document frequency and each document's span
-//! (`meta.spans`), so none is stored. Meta and facets use base-45 numbers ([`index::push_number`]).
+//! Posting lists are bit streams, thirteen bits per two characters ([`codec`]): per document a
+//! doc gap, a count and, for a one-token key, the first position, for a bigram every position;
+//! the exp-Golomb parameters follow from the list's document frequency and each document's
+//! span (`meta.spans`), so none is stored. Meta and facets use base-45 numbers
+//! ([`index::push_number`]).
 //!
-//! Documents are indexed in parallel and merged in id order, keys sorted: same site, same
-//! bytes, whatever the number of threads.
+//! Documents are indexed in parallel and merged in id order, keys sorted, files assembled in
+//! parallel but each from ordered data: same site, same bytes, whatever the number of threads.
 //!
-//! Measured on the benchmark corpus (56.8 MB of text, `cargo bench --bench search`): index
-//! 85.3 MB = 1.50× the text (postings 55.7 MB, excerpt text 28.8 MB); median query 138 KB.
-
+//! # Measured (`cargo bench --bench search`, benchmark corpus: 3,476 laws, 56.8 MB of text)
+//!
+//! | | before (18,442 files) | now | target |
+//! |---|---|---|---|
+//! | index on disk | 85.3 MB = 1.50× | 71.8 MB = 1.26× (postings 51.8, packs 18.0, heads 1.9) | ≤ 1.0× |
+//! | files | 18,442 | 590 (320 shards, 145 heads, 124 packs, meta) | ≤ 600 |
+//! | build in memory (shared 2-core machine, load 3–4) | 12.1 s | 9.6–10.1 s | ≤ 3 s |
+//! | written to disk (bench temp dir) | — | 0.05 s | |
+//! | build peak memory | 324 MB | 356 MB | ≤ 500 MB |
+//! | bytes per query, median / p95 | 138 KB / 478 KB | 768 KB / 2,271 KB | ≤ 150 KB / ≤ 1 MB |
+//! | Chromium `file://` first query, median / p95 | 292 / 510 ms | 302 / 482 ms | ≤ 300 ms |
+//! | Chromium warm, median / p95 | 159 ms (page reload) | 20 / 50 ms (in page) | ≤ 50 ms |
+//! | exact result sets | 32/32 | 32/32 | 32/32 |
+//!
+//! The file budget and the bytes budget pull against each other: a query loads whole files
+//! (`meta.js`, one shard per key, one heads file per result, a pack per deep match), so its
+//! cost is about (index size ÷ file count) × files touched. With the same code and
+//! `SHARD_TARGET_BYTES` 64 KB, `MAX_SHARDS` 640, `HEAD_DOCS` 16, `PACK_TARGET_BYTES` 64 KB the
+//! bench gave 1,285 files, median 432 KB, p95 1,199 KB, first query 296 ms; reaching a 150 KB
+//! median at this index size would take ~3,500 files. Shrinking the index helps both.
+//!
 pub mod codec;
 pub mod index;
+pub mod lz;
 pub mod normalize;
 
 use crate::content::Site;
@@ -55,4 +88,27 @@ use crate::output::OutputFile;
 /// `search/`, sorted by path.
 pub fn build_index(site: &Site, texts: &[String]) -> Vec<OutputFile> {
     index::build(site, texts)
+}
+
+#[cfg(test)]
+mod tests {
+    /// The index of the search fixture site, built in a pool of `threads` threads.
+    fn build_with(threads: usize) -> Vec<(String, Vec<u8>)> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/search-site");
+        let site = crate::content::load(&dir).expect("fixture loads");
+        let texts: Vec<String> = site
+            .documents()
+            .map(|d| crate::render::markdown::render(&d.body, &d.source, d.body_line, &|_| Vec::new()).expect("renders").text)
+            .collect();
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        pool.install(|| super::build_index(&site, &texts)).into_iter().map(|f| (f.path.to_string(), f.bytes.to_vec())).collect()
+    }
+
+    #[test]
+    fn same_bytes_whatever_the_number_of_threads() {
+        let one = build_with(1);
+        assert!(one.iter().any(|(p, _)| p.starts_with("search/t/")) && one.iter().any(|(p, _)| p.starts_with("search/h/")));
+        assert_eq!(one, build_with(2));
+        assert_eq!(one, build_with(3));
+    }
 }

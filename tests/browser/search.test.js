@@ -92,3 +92,75 @@ test('search works over http under a sub-path', async () => {
     await server.close();
   }
 });
+
+// A new query, a filter and the pager run in the page (no reload: a marker set on window
+// survives), the URL follows, and Back/Forward restore the earlier searches.
+async function checkInPage(base, label) {
+  const page = await openPage(browser, base(`search.html?q=${encodeURIComponent('医疗保障')}`));
+  const settled = (q) => page.waitForFunction((want) => document.getElementById('search').getAttribute('data-state') === 'done'
+    && document.getElementById('search-q').value === want, q);
+  const links = () => page.$$eval('#results li a', (as) => as.map((a) => a.getAttribute('href')));
+  await settled('医疗保障');
+  const first = await links();
+  assert.deepEqual(first.slice().sort(), expected('医疗保障'), label);
+  await page.evaluate(() => { window.notReloaded = true; });
+
+  await page.fill('#search-q', '联席会议');
+  await page.press('#search-q', 'Enter');
+  await settled('联席会议');
+  assert.deepEqual((await links()).slice().sort(), expected('联席会议').slice(0, 10).sort(), `${label}: new query`);
+  assert.equal(new URL(page.url()).searchParams.get('q'), '联席会议', `${label}: the URL follows`);
+  assert.equal(await page.evaluate(() => window.notReloaded), true, `${label}: no reload`);
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'result-count', `${label}: focus moves to the count`);
+
+  // Paging with the keyboard: the 下一页 link, focused and activated with Enter.
+  await page.fill('#search-q', '通知');
+  await page.press('#search-q', 'Enter');
+  await settled('通知');
+  const want = expected('通知');
+  assert.ok(want.length > 10, 'the seed issue has more than 10 通知');
+  const page1 = await links();
+  await page.focus('#pager a.next');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => new URL(location.href).searchParams.get('page') === '2'
+    && document.getElementById('search').getAttribute('data-state') === 'done');
+  const page2 = await links();
+  assert.equal(page2.length, want.length - 10, `${label}: second page`);
+  assert.deepEqual(page1.concat(page2).sort(), want, `${label}: two pages hold every result once`);
+  assert.equal(await page.evaluate(() => window.notReloaded), true, `${label}: paging without reload`);
+
+  // A filter applies at once.
+  await page.selectOption('#f-section', '惠农区大事记');
+  await page.waitForFunction(() => new URL(location.href).searchParams.get('section') === '惠农区大事记'
+    && document.getElementById('search').getAttribute('data-state') === 'done');
+  assert.ok((await links()).length < 10, `${label}: the filter narrows`);
+
+  await page.goBack(); // → 通知, page 2
+  await page.waitForFunction(() => !new URL(location.href).searchParams.get('section')
+    && document.getElementById('search').getAttribute('data-state') === 'done');
+  assert.deepEqual(await links(), page2, `${label}: Back restores page 2`);
+  assert.equal(await page.inputValue('#f-section'), '', `${label}: Back restores the filter menu`);
+  await page.goBack(); // → 通知, page 1
+  await page.goBack(); // → 联席会议
+  await page.goBack(); // → 医疗保障
+  await settled('医疗保障');
+  assert.deepEqual(await links(), first, `${label}: Back restores the first search`);
+  await page.goForward();
+  await settled('联席会议');
+  assert.equal(await page.evaluate(() => window.notReloaded), true, `${label}: history moves without reload`);
+  assert.deepEqual(page.problems, [], label);
+  await page.close();
+}
+
+test('search runs in the page from file://', async () => {
+  await checkInPage((rel) => fileUrl(site, rel), 'file://');
+});
+
+test('search runs in the page over http', async () => {
+  const server = await serve(site, '/gongbao/');
+  try {
+    await checkInPage((rel) => server.url + rel, 'http');
+  } finally {
+    await server.close();
+  }
+});

@@ -68,7 +68,15 @@ test('excerpts mark every occurrence and come from the chunk of the first body m
   const marked = segs.filter((s) => s.mark).map((s) => s.text);
   assert.ok(marked.includes('第150项工作'), JSON.stringify(segs));
   // the match lies beyond the first 2,048 body tokens: a later chunk was loaded
-  assert.ok(c.loaded.some((f) => /search\/x\/\d+-[1-9]\.js$/.test(f.path)), JSON.stringify(c.loaded));
+  const id = r.result.ids[0];
+  assert.ok(c.api.chunkOf(id, r.result.hits[id]) >= 1, 'chunk of the match');
+  assert.ok(c.loaded.some((f) => f.path.startsWith('search/p/')), 'a pack of later chunks was loaded');
+  assert.ok(!r.items[0].text.startsWith(c.api.data.heads[id].slice(0, 20)), 'not the beginning of the text');
+  // a match near the start is shown from the heads file alone
+  const early = client(fx.publicDir);
+  const r3 = await early.query('联席会议');
+  assert.ok(r3.items[0].focus >= 0 && r3.items[0].focus < early.api.data.meta.head.use, 'an early body match');
+  assert.ok(early.loaded.every((f) => !f.path.startsWith('search/p/')), JSON.stringify(early.loaded));
   const r2 = await c.query('联席会议');
   const segs2 = c.api.excerpt(r2.items[0].text, r2.result.terms, r2.items[0].focus);
   assert.ok(segs2.filter((s) => s.mark).length >= 2, 'both body occurrences marked');
@@ -95,7 +103,7 @@ test('no match, empty query and unknown keys load little and return nothing', as
   const r = await c.query('不存在的词');
   assert.equal(r.result.ids.length, 0);
   assert.equal((await c.api.search('   ')).ids.length, 0);
-  assert.ok(c.loaded.every((f) => !f.path.startsWith('search/d/')));
+  assert.ok(c.loaded.every((f) => !f.path.startsWith('search/p/') && !f.path.startsWith('search/h/')));
 });
 
 test('query parsing: AND terms, duplicates once, number runs whole', () => {

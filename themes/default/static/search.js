@@ -17,8 +17,8 @@
   var DIGIT_VALUE = {};
   for (var di = 0; di < DIGITS.length; di++) DIGIT_VALUE[DIGITS.charCodeAt(di)] = di;
   var PAGE_SIZE = 10;
-  // Posting lists: six bits per character (mirror of src/search/codec.rs).
-  var BITS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+  // Posting lists: 13 bits per two characters (mirror of src/search/codec.rs).
+  var BITS = "!#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`abcdefghijklmnopqrstuvwxyz{|}~";
   var BITS_VALUE = new Int8Array(128).fill(-1);
   for (var bi = 0; bi < BITS.length; bi++) BITS_VALUE[BITS.charCodeAt(bi)] = bi;
 
@@ -101,11 +101,12 @@
     this.s = s; this.i = 0; this.acc = 0; this.n = 0;
   }
   BitReader.prototype.refill = function () {
-    if (this.i >= this.s.length) throw new Error('truncated posting list');
-    var v = BITS_VALUE[this.s.charCodeAt(this.i++)];
-    if (v === undefined || v < 0) throw new Error('bad posting character');
-    this.acc = v;
-    this.n = 6;
+    if (this.i + 1 >= this.s.length) throw new Error('truncated posting list');
+    var hi = BITS_VALUE[this.s.charCodeAt(this.i)], lo = BITS_VALUE[this.s.charCodeAt(this.i + 1)];
+    this.i += 2;
+    if (hi === undefined || lo === undefined || hi < 0 || lo < 0 || hi * 92 + lo >= 8192) throw new Error('bad posting character');
+    this.acc = hi * 92 + lo;
+    this.n = 13;
   };
   BitReader.prototype.bit = function () {
     if (this.n === 0) this.refill();
@@ -192,7 +193,7 @@
 
   // ---- the data store, filled by the index scripts ----
 
-  var data = { meta: null, facets: null, spans: null, shards: {}, docs: {}, texts: {}, alphabet: null };
+  var data = { meta: null, facets: null, spans: null, chunkStarts: null, packStarts: null, shards: {}, docs: {}, heads: {}, texts: {}, alphabet: null };
   var loader = null;
   var loads = {};
   var loadedBytes = null; // set by tests and the bench to record what a query loads
@@ -327,36 +328,101 @@
     });
   }
 
-  function chunkOf(id, hit) {
-    var doc = data.docs[id], at = data.meta.at;
-    var k = hit && hit.body >= 0 ? Math.floor((hit.body - at.body) / data.meta.chunk) : 0;
-    return Math.max(0, Math.min(k, doc.k - 1));
+  /* Global chunk index of each document's first chunk, and of each pack's first chunk. */
+  function chunkStarts() {
+    if (!data.chunkStarts) {
+      var counts = decodeNumbers(data.meta.chunks), starts = new Array(counts.length + 1), g = 0;
+      for (var i = 0; i < counts.length; i++) { starts[i] = g; g += counts[i]; }
+      starts[counts.length] = g;
+      data.chunkStarts = starts;
+    }
+    return data.chunkStarts;
   }
 
-  /* Loads what the results id[from..to) show: their documents and excerpt chunks. */
+  function packStarts() {
+    if (!data.packStarts) {
+      var gaps = decodeNumbers(data.meta.packs), g = 0;
+      data.packStarts = gaps.map(function (d) { g += d; return g; });
+    }
+    return data.packStarts;
+  }
+
+  /* The chunk of document `id` that holds its first body match (0 without one). */
+  function chunkOf(id, hit) {
+    var starts = chunkStarts(), n = starts[id + 1] - starts[id], at = data.meta.at;
+    var k = hit && hit.body >= 0 ? Math.floor((hit.body - at.body) / data.meta.chunk) : 0;
+    return Math.max(0, Math.min(k, n - 1));
+  }
+
+  /* The pack file holding global chunk `g`: the last pack starting at or before it. */
+  function packOf(g) {
+    var starts = packStarts(), lo = 0, hi = starts.length - 1;
+    while (lo < hi) {
+      var mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= g) lo = mid; else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  /* Loads what the results id[from..to) show: for each, the heads file with its display record
+   * and the start of its text, and, when its first body match lies beyond that start, the pack
+   * with the excerpt chunk of the match. */
   function loadPage(result, from, to) {
-    var ids = result.ids.slice(from, to);
-    return Promise.all(ids.map(function (id) { return load('search/d/' + id + '.js'); }))
+    var ids = result.ids.slice(from, to), paths = {}, head = data.meta.head;
+    var items = ids.map(function (id) {
+      var hit = result.hits[id], k = chunkOf(id, hit);
+      var local = hit && hit.body >= 0 ? hit.body - data.meta.at.body - k * data.meta.chunk : -1;
+      var fromHead = k === 0 && local < head.use;
+      paths['search/h/' + Math.floor(id / head.docs) + '.js'] = true;
+      if (!fromHead) paths['search/p/' + packOf(chunkStarts()[id] + k) + '.js'] = true;
+      return { id: id, k: k, focus: local, fromHead: fromHead };
+    });
+    return Promise.all(Object.keys(paths).sort().map(load))
       .then(function () {
-        var files = ['search/chars.js'];
-        ids.forEach(function (id) { files.push('search/x/' + id + '-' + chunkOf(id, result.hits[id]) + '.js'); });
-        return Promise.all(files.map(load));
-      })
-      .then(function () {
-        return ids.map(function (id) {
-          var k = chunkOf(id, result.hits[id]);
-          var hit = result.hits[id];
-          var local = hit && hit.body >= 0 ? hit.body - data.meta.at.body - k * data.meta.chunk : -1;
-          return { id: id, doc: data.docs[id], text: chunkText(id, k), focus: local };
+        return items.map(function (it) {
+          var text = it.fromHead ? data.heads[it.id] : chunkText(chunkStarts()[it.id] + it.k);
+          return { id: it.id, doc: data.docs[it.id], text: text || '', focus: it.focus };
         });
       });
   }
 
-  function chunkText(id, k) {
-    var coded = data.texts[id + '-' + k];
-    if (coded === undefined) return '';
-    var out = '';
-    for (var i = 0; i < coded.length; i++) out += data.alphabet[rankOf(coded.charCodeAt(i))];
+  function chunkText(g) {
+    return data.texts[g] === undefined ? '' : data.texts[g];
+  }
+
+  /* The chunks of a pack, decoded (mirror of src/search/lz.rs): rank codes are characters,
+   * rank 0 starts a copy of (length − 3, distance − 1) earlier characters of the pack. */
+  function unpackTexts(coded) {
+    if (!data.alphabet) data.alphabet = Array.from(data.meta.chars);
+    var alphabet = data.alphabet, hist = [], out = [], s, i;
+    function number() {
+      var value = 0, scale = 1;
+      for (;;) {
+        var d = DIGIT_VALUE[s.charCodeAt(i++)];
+        if (d === undefined) throw new Error('bad excerpt code');
+        if (d < BASE) return value + d * scale;
+        value += (d - BASE) * scale;
+        scale *= BASE;
+      }
+    }
+    for (var j = 0; j < coded.length; j++) {
+      var begin = hist.length;
+      s = coded[j];
+      i = 0;
+      while (i < s.length) {
+        var cp = s.codePointAt(i);
+        i += cp > 0xffff ? 2 : 1;
+        var r = rankOf(cp);
+        if (r === 0) {
+          var len = number() + 3, from = hist.length - number() - 1;
+          if (from < 0) throw new Error('bad excerpt copy');
+          for (var m = 0; m < len; m++) hist.push(hist[from + m]);
+        } else {
+          hist.push(alphabet[r - 1]);
+        }
+      }
+      out.push(hist.slice(begin).join(''));
+    }
     return out;
   }
 
@@ -435,15 +501,34 @@
     excerpt: excerpt,
     search: search,
     loadPage: loadPage,
+    chunkOf: chunkOf,
+    chunkStarts: chunkStarts,
     data: data,
     PAGE_SIZE: PAGE_SIZE,
     setLoader: function (fn) { loader = fn; loads = {}; },
     // registration functions called by the index files
-    meta: function (m) { data.meta = m; data.facets = null; data.spans = null; },
+    meta: function (m) {
+      data.meta = m;
+      data.facets = data.spans = data.chunkStarts = data.packStarts = data.alphabet = null;
+    },
     shard: function (n, entries) { data.shards[n] = entries; },
-    doc: function (id, d) { data.docs[id] = d; },
-    text: function (id, k, s) { data.texts[id + '-' + k] = s; },
-    chars: function (s) { data.alphabet = Array.from(s); }
+    /* Heads: the display records and text beginnings of documents `first`, `first` + 1, … */
+    heads: function (n, first, records, texts) {
+      var decoded = unpackTexts(texts);
+      records.forEach(function (d, j) {
+        var id = first + j, f = facetsOf(id), m = data.meta;
+        d.s = m.issues[f[0]].title;
+        d.c = m.sections[f[1]];
+        d.i = m.issuers[f[2]];
+        data.docs[id] = d;
+        data.heads[id] = decoded[j];
+      });
+    },
+    /* A pack: excerpt chunks from global chunk index `start` on. */
+    pack: function (n, start, texts) {
+      var decoded = unpackTexts(texts);
+      for (var j = 0; j < decoded.length; j++) data.texts[start + j] = decoded[j];
+    }
   };
 
   // ---- the page (search.html) ----
@@ -474,82 +559,146 @@
     };
   }
 
-  function fillSelect(select, values, current) {
+  function fillSelect(select, values) {
     values.forEach(function (v) {
       var o = el('option', null, v);
       o.value = v;
-      if (v === current) o.selected = true;
       select.appendChild(o);
     });
   }
 
-  function pageUrl(params, page) {
-    var p = new URLSearchParams(params);
-    if (page > 1) p.set('page', String(page)); else p.delete('page');
-    return 'search.html?' + p.toString();
+  var FILTERS = ['year', 'issue', 'section', 'issuer'];
+
+  /* The search a URL's query string asks for. */
+  function stateOf(search) {
+    var params = new URLSearchParams(search), filters = {};
+    FILTERS.forEach(function (f) { filters[f] = params.get(f) || ''; });
+    return { q: params.get('q') || '', filters: filters, page: Math.max(1, parseInt(params.get('page'), 10) || 1) };
   }
 
+  /* The query string of a search, as the form's GET would write it. */
+  function queryOf(state) {
+    var p = new URLSearchParams();
+    p.set('q', state.q);
+    FILTERS.forEach(function (f) { p.set(f, state.filters[f] || ''); });
+    if (state.page > 1) p.set('page', String(state.page));
+    return '?' + p.toString();
+  }
+
+  /* The page: the first search comes from the URL; later ones (the form, a filter, the pager,
+   * Back and Forward) run in the page, which keeps every index file it has loaded, and the URL
+   * follows with history.pushState. Where the browser refuses that (some file:// setups), the
+   * page navigates instead, as a plain form would. */
   function startPage() {
     var box = document.getElementById('search');
     if (!box) return;
     var rootPath = box.getAttribute('data-root') || '';
     api.setLoader(scriptLoader(rootPath));
-    var params = new URLSearchParams(location.search);
-    var q = params.get('q') || '';
-    var filters = { year: params.get('year'), issue: params.get('issue'), section: params.get('section'), issuer: params.get('issuer') };
-    var page = Math.max(1, parseInt(params.get('page'), 10) || 1);
     var form = document.getElementById('search-form');
     var input = document.getElementById('search-q');
     var count = document.getElementById('result-count');
     var list = document.getElementById('results');
     var pager = document.getElementById('pager');
-    input.value = q;
-    // Changing a filter searches again at once; the form itself submits as a plain GET, which
-    // keeps the query in the URL on file:// and http alike.
-    Array.prototype.forEach.call(form.querySelectorAll('select'), function (s) {
-      s.addEventListener('change', function () { form.submit(); });
-    });
-    if (!q.trim()) { input.focus(); }
-    var started = performance.now();
-    load('search/meta.js').then(function () {
-      var m = data.meta;
-      var years = [];
-      m.issues.forEach(function (i) { if (years.indexOf(String(i.year)) < 0) years.push(String(i.year)); });
-      fillSelect(document.getElementById('f-year'), years, filters.year);
-      fillSelect(document.getElementById('f-issue'), m.issues.map(function (i) { return i.title; }), filters.issue);
-      fillSelect(document.getElementById('f-section'), m.sections, filters.section);
-      fillSelect(document.getElementById('f-issuer'), m.issuers, filters.issuer);
-      if (!q.trim()) return null;
-      count.textContent = '正在检索…';
-      return search(q, filters);
-    }).then(function (result) {
-      if (!result) return null;
-      var total = result.ids.length;
-      var pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
-      if (page > pages) page = pages;
-      var from = (page - 1) * PAGE_SIZE;
-      return loadPage(result, from, from + PAGE_SIZE).then(function (items) {
-        render(result, items, total, from, pages);
-        box.setAttribute('data-ms', String(Math.round(performance.now() - started)));
-      });
-    }).catch(function (e) {
-      count.textContent = '检索出错：' + e.message;
-    }).then(function () {
-      box.setAttribute('data-state', 'done');
-    });
+    var selects = {};
+    FILTERS.forEach(function (f) { selects[f] = document.getElementById('f-' + f); });
+    var seq = 0, menus = null;
 
-    function render(result, items, total, from, pages) {
+    function formState() {
+      var filters = {};
+      FILTERS.forEach(function (f) { filters[f] = selects[f].value; });
+      return { q: input.value, filters: filters, page: 1 };
+    }
+
+    function go(state, how) {
+      var url = location.pathname + queryOf(state);
+      try {
+        if (how === 'push') history.pushState(null, '', url);
+        else if (how === 'replace') history.replaceState(null, '', url);
+      } catch (e) {
+        location.search = queryOf(state); // no history API here: navigate
+        return;
+      }
+      run(state, how === 'push' ? 'count' : null);
+    }
+
+    form.addEventListener('submit', function (ev) {
+      ev.preventDefault();
+      go(formState(), 'push');
+    });
+    // Changing a filter searches again at once.
+    FILTERS.forEach(function (f) {
+      selects[f].addEventListener('change', function () { go(formState(), 'push'); });
+    });
+    pager.addEventListener('click', function (ev) {
+      var a = ev.target.closest ? ev.target.closest('a') : null;
+      if (!a || ev.button !== 0 || ev.ctrlKey || ev.metaKey || ev.shiftKey || ev.altKey) return;
+      ev.preventDefault();
+      go(stateOf(a.getAttribute('href').replace(/^[^?]*/, '')), 'push');
+    });
+    window.addEventListener('popstate', function () { run(stateOf(location.search), null); });
+
+    function run(state, focusAfter) {
+      var mine = ++seq, started = performance.now();
+      box.setAttribute('data-state', 'busy');
+      input.value = state.q;
+      var q = state.q;
+      load('search/meta.js').then(function () {
+        if (!menus) {
+          var m = data.meta, years = [];
+          m.issues.forEach(function (i) { if (years.indexOf(String(i.year)) < 0) years.push(String(i.year)); });
+          fillSelect(selects.year, years);
+          fillSelect(selects.issue, m.issues.map(function (i) { return i.title; }));
+          fillSelect(selects.section, m.sections);
+          fillSelect(selects.issuer, m.issuers);
+          menus = true;
+        }
+        FILTERS.forEach(function (f) { selects[f].value = state.filters[f] || ''; });
+        if (!q.trim()) return null;
+        if (mine === seq) count.textContent = '正在检索…';
+        return search(q, state.filters).then(function (result) {
+          var total = result.ids.length;
+          var pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+          var page = Math.min(state.page, pages);
+          var from = (page - 1) * PAGE_SIZE;
+          return loadPage(result, from, from + PAGE_SIZE).then(function (items) {
+            return { result: result, items: items, total: total, from: from, page: page, pages: pages };
+          });
+        });
+      }).then(function (out) {
+        if (mine !== seq) return; // a newer search has started
+        clear();
+        if (out) render(state, out);
+        else input.focus();
+        box.setAttribute('data-ms', String(Math.round(performance.now() - started)));
+        if (focusAfter === 'count' && out) count.focus();
+      }).catch(function (e) {
+        if (mine !== seq) return;
+        clear();
+        count.textContent = '检索出错：' + e.message;
+      }).then(function () {
+        if (mine === seq) box.setAttribute('data-state', 'done');
+      });
+    }
+
+    function clear() {
       count.textContent = '';
+      count.className = 'result-count';
+      while (list.firstChild) list.removeChild(list.firstChild);
+      while (pager.firstChild) pager.removeChild(pager.firstChild);
+    }
+
+    function render(state, out) {
+      var result = out.result, total = out.total, page = out.page, pages = out.pages;
       if (!total) {
-        count.appendChild(document.createTextNode('找到 0 篇文件。没有找到包含“' + q.trim() + '”的文件，请检查用字、减少检索词或取消筛选条件。'));
+        count.appendChild(document.createTextNode('找到 0 篇文件。没有找到包含“' + state.q.trim() + '”的文件，请检查用字、减少检索词或取消筛选条件。'));
         count.className = 'result-count empty';
         return;
       }
       count.appendChild(document.createTextNode('找到 '));
       count.appendChild(el('strong', null, String(total)));
       count.appendChild(document.createTextNode(' 篇文件' + (pages > 1 ? '，第 ' + page + '/' + pages + ' 页' : '')));
-      list.setAttribute('start', String(from + 1));
-      items.forEach(function (item) {
+      list.setAttribute('start', String(out.from + 1));
+      out.items.forEach(function (item) {
         var d = item.doc, li = el('li', 'result');
         var a = el('a', 'result-title');
         a.href = d.u;
@@ -569,11 +718,21 @@
         list.appendChild(li);
       });
       if (pages > 1) {
-        if (page > 1) { var prev = el('a', 'prev', '上一页'); prev.href = pageUrl(params, page - 1); prev.rel = 'prev'; pager.appendChild(prev); }
+        var link = function (cls, text, p, rel) {
+          var a = el('a', cls, text);
+          a.href = 'search.html' + queryOf({ q: state.q, filters: state.filters, page: p });
+          a.rel = rel;
+          pager.appendChild(a);
+        };
+        if (page > 1) link('prev', '上一页', page - 1, 'prev');
         pager.appendChild(el('span', 'page', '第 ' + page + ' 页，共 ' + pages + ' 页'));
-        if (page < pages) { var next = el('a', 'next', '下一页'); next.href = pageUrl(params, page + 1); next.rel = 'next'; pager.appendChild(next); }
+        if (page < pages) link('next', '下一页', page + 1, 'next');
       }
     }
+
+    var first = stateOf(location.search);
+    if (!first.q.trim()) input.focus();
+    run(first, null);
   }
 
   root.gongbaoSearch = api;
