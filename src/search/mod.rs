@@ -58,22 +58,23 @@
 //!
 //! | | before (18,442 files) | now | target |
 //! |---|---|---|---|
-//! | index on disk | 85.3 MB = 1.50× | 71.8 MB = 1.26× (postings 51.8, packs 18.0, heads 1.9) | ≤ 1.0× |
-//! | files | 18,442 | 590 (320 shards, 145 heads, 124 packs, meta) | ≤ 600 |
-//! | build in memory (shared 2-core machine, load 3–4) | 12.1 s | 9.6–10.1 s | ≤ 3 s |
-//! | written to disk (bench temp dir) | — | 0.05 s | |
-//! | build peak memory | 324 MB | 356 MB | ≤ 500 MB |
-//! | bytes per query, median / p95 | 138 KB / 478 KB | 768 KB / 2,271 KB | ≤ 150 KB / ≤ 1 MB |
-//! | Chromium `file://` first query, median / p95 | 292 / 510 ms | 302 / 482 ms | ≤ 300 ms |
-//! | Chromium warm, median / p95 | 159 ms (page reload) | 20 / 50 ms (in page) | ≤ 50 ms |
+//! | index on disk | 85.3 MB = 1.50× | 73.0 MB = 1.28× | ≤ 1.0× |
+//! | files | 18,442 | 3,543 (shards, heads of 4 documents, packs, meta) | |
+//! | build in memory (shared 2-core machine) | 12.1 s | 5.5 s | ≤ 5 s |
+//! | written to disk | — | 1.1 s | |
+//! | build peak memory | 324 MB | 338 MB | ≤ 500 MB |
+//! | bytes per query, median / p95 | 138 KB / 478 KB | 235 KB / 674 KB | ≤ 150 KB / ≤ 1 MB |
+//! | Chromium `file://` first query, median / p95 | 292 / 510 ms | 194 / 357 ms | ≤ 300 ms |
+//! | Chromium warm, median / p95 | 159 ms (page reload) | 19 / 53 ms (in page) | ≤ 50 ms |
 //! | exact result sets | 32/32 | 32/32 | 32/32 |
 //!
 //! The file budget and the bytes budget pull against each other: a query loads whole files
 //! (`meta.js`, one shard per key, one heads file per result, a pack per deep match), so its
 //! cost is about (index size ÷ file count) × files touched. With the same code and
 //! `SHARD_TARGET_BYTES` 64 KB, `MAX_SHARDS` 640, `HEAD_DOCS` 16, `PACK_TARGET_BYTES` 64 KB the
-//! bench gave 1,285 files, median 432 KB, p95 1,199 KB, first query 296 ms; reaching a 150 KB
-//! median at this index size would take ~3,500 files. Shrinking the index helps both.
+//! bench gave 1,285 files, median 432 KB, p95 1,199 KB, first query 296 ms; with 590 files,
+//! 768 KB. The values now in `index.rs` (24 KB shards up to 4,096, heads of 4 documents, 48 KB
+//! packs) give 3,543 files and 235 KB. Shrinking the index helps both.
 //!
 pub mod codec;
 pub mod index;
