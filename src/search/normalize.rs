@@ -18,7 +18,9 @@
 
 /// White space: what JavaScript's `\s` matches plus U+0085, so both sides split alike.
 pub fn is_space(c: char) -> bool {
-    c.is_whitespace() || c == '\u{feff}'
+    // Zero-width characters pasted from Word or web pages are invisible: a reader searching
+    // 医疗保障 must find 医疗\u{200b}保障, so they separate nothing, like a space.
+    c.is_whitespace() || matches!(c, '\u{feff}' | '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}')
 }
 
 /// The comparison form of one character.

@@ -25,7 +25,8 @@
   // ---- normalisation and tokens (mirror of normalize.rs) ----
 
   function isSpace(c) {
-    return /\s/.test(c) || c === '\u0085';
+    // Zero-width characters count as space, as in the Rust tokeniser (is_space).
+    return /\s/.test(c) || c === '\u0085' || c === '\u200b' || c === '\u200c' || c === '\u200d' || c === '\u2060';
   }
 
   function normalizeChar(c) {
