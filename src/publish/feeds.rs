@@ -137,23 +137,12 @@ fn timestamp(date: GDate) -> String {
     format!("{}T00:00:00+08:00", date.iso())
 }
 
-/// Escapes text for XML content and attributes, and drops the control characters XML 1.0
-/// forbids (a TOML string may hold them as escapes); a feed with one of them fails to parse whole.
+/// Escapes text for XML content and attributes as for HTML, and drops the control characters
+/// XML 1.0 forbids (a TOML string may hold them as escapes); a feed with one of them fails to
+/// parse whole.
 fn xml(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => {}
-            c => out.push(c),
-        }
-    }
-    out
+    let allowed = |c: &char| matches!(c, '\t' | '\n' | '\r') || !((*c as u32) < 0x20 || *c == '\u{fffe}' || *c == '\u{ffff}');
+    crate::render::escape_html(&text.chars().filter(allowed).collect::<String>())
 }
 
 /// A value on one line (robots.txt comments end at a line break).
@@ -167,7 +156,7 @@ mod tests {
 
     #[test]
     fn xml_text_is_escaped_and_stripped_of_forbidden_characters() {
-        assert_eq!(xml("A&B <c> \"d\" 'e'"), "A&amp;B &lt;c&gt; &quot;d&quot; &apos;e&apos;");
+        assert_eq!(xml("A&B <c> \"d\" 'e'"), "A&amp;B &lt;c&gt; &quot;d&quot; &#39;e&#39;");
         assert_eq!(xml("甲\u{1}乙\u{ffff}"), "甲乙");
     }
 }

@@ -480,16 +480,9 @@ pub fn build(site: &Site, texts: &[String]) -> Vec<OutputFile> {
                 }
                 js.push_str(&record(first + j));
             }
-            js.push_str("],[");
-            for (j, coded) in lz::encode(texts).iter().enumerate() {
-                if j > 0 {
-                    js.push(',');
-                }
-                js.push('"');
-                js.push_str(coded);
-                js.push('"');
-            }
-            js.push_str("]);\n");
+            js.push_str("],");
+            push_string_array(&mut js, &lz::encode(texts));
+            js.push_str(");\n");
             OutputFile::new(head_path(h), js)
         })
         .collect();
@@ -498,17 +491,10 @@ pub fn build(site: &Site, texts: &[String]) -> Vec<OutputFile> {
         .par_iter()
         .enumerate()
         .map(|(p, list)| {
-            let mut js = format!("gongbaoSearch.pack({p},{},[", pack_starts[p]);
+            let mut js = format!("gongbaoSearch.pack({p},{},", pack_starts[p]);
             let texts: Vec<Vec<u32>> = list.iter().map(|&(id, k)| ranks[id][k].clone()).collect();
-            for (j, coded) in lz::encode(&texts).iter().enumerate() {
-                if j > 0 {
-                    js.push(',');
-                }
-                js.push('"');
-                js.push_str(coded);
-                js.push('"');
-            }
-            js.push_str("]);\n");
+            push_string_array(&mut js, &lz::encode(&texts));
+            js.push_str(");\n");
             OutputFile::new(pack_path(p), js)
         })
         .collect();
@@ -608,4 +594,19 @@ mod tests {
             assert_eq!(c.len_utf8(), expected_len, "rank {r}");
         }
     }
+}
+
+/// `["…","…"]` from strings that need no escaping (the encoders write only printable ASCII
+/// other than `"` and `\\`).
+fn push_string_array(js: &mut String, items: &[String]) {
+    js.push('[');
+    for (j, item) in items.iter().enumerate() {
+        if j > 0 {
+            js.push(',');
+        }
+        js.push('"');
+        js.push_str(item);
+        js.push('"');
+    }
+    js.push(']');
 }
