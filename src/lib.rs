@@ -65,18 +65,12 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
     let base_url = publish::BaseUrl::parse(options.base_url.as_deref().or(site.config.base_url.as_deref()))?;
     let theme = render::Theme::load(&options.content, site.config.theme.as_deref())?;
     let bodies = render::render_bodies(&site, &refs.urls)?;
-    let mut warnings: Vec<error::Diagnostic> = bodies.iter().flat_map(|b| b.warnings.iter().cloned()).collect();
-    if let Some(about) = &site.about {
-        // about.md is rendered with the pages; its warnings are collected here.
-        let r = render::markdown::render(&about.body, &about.source, about.body_line, &render::markdown::no_links);
-        warnings.extend(r.map(|r| r.warnings).unwrap_or_else(|e| e));
-    }
-    warnings.sort();
+    let warnings = bodies.warnings();
     timer.lap("markdown");
     let staging = output::Staging::create(&options.output, !options.full)?;
     let links = links::LinkIndex::default();
-    // The search index needs only the plain texts: it is built while the pages render.
-    let texts: Vec<String> = bodies.iter().map(|b| b.text.clone()).collect();
+    // The search index needs only the plain texts (borrowed): it is built while the pages render.
+    let texts: Vec<&str> = bodies.documents.iter().map(|b| b.text.as_str()).collect();
     // Each half is timed on its own too: they overlap, so their sum exceeds the stage.
     let timed = |f: &dyn Fn() -> Result<()>| {
         let t = Instant::now();
@@ -116,7 +110,7 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
     timer.lap("swap");
     Ok(Report {
         issues: site.issues.len(),
-        documents: bodies.len(),
+        documents: bodies.documents.len(),
         files,
         reused,
         bytes,

@@ -19,9 +19,24 @@ use crate::publish::{self, BaseUrl};
 pub use markdown::Rendered;
 pub use theme::{escape_html, Theme};
 
+/// The rendered Markdown of the site: each document in `site.documents()` order, and about.md.
+pub struct Bodies {
+    pub documents: Vec<Rendered>,
+    pub about: Rendered,
+}
+
+impl Bodies {
+    /// What the sanitiser removed, everywhere, sorted.
+    pub fn warnings(&self) -> Vec<crate::error::Diagnostic> {
+        let mut all: Vec<_> = self.documents.iter().chain([&self.about]).flat_map(|r| r.warnings.iter().cloned()).collect();
+        all.sort();
+        all
+    }
+}
+
 /// Renders every document body, linking the document numbers it cites that the archive holds
-/// (`numbers`: comparison key → URL); fails with every raw-HTML error at once.
-pub fn render_bodies(site: &Site, numbers: &HashMap<String, String>) -> Result<Vec<Rendered>> {
+/// (`numbers`: comparison key → URL), and the about page; fails with every error at once.
+pub fn render_bodies(site: &Site, numbers: &HashMap<String, String>) -> Result<Bodies> {
     let docs: Vec<&Document> = site.documents().collect();
     let known = |key: &str| numbers.contains_key(key);
     let results: Vec<_> = docs
@@ -44,8 +59,15 @@ pub fn render_bodies(site: &Site, numbers: &HashMap<String, String>) -> Result<V
             Err(mut e) => errors.append(&mut e),
         }
     }
+    let about = match &site.about {
+        Some(page) => markdown::render(&page.body, &page.source, page.body_line, &markdown::no_links).unwrap_or_else(|e| {
+            errors.extend(e);
+            Rendered::default()
+        }),
+        None => Rendered::default(),
+    };
     Error::check(errors)?;
-    Ok(rendered)
+    Ok(Bodies { documents: rendered, about })
 }
 
 /// What every template gets.
@@ -122,7 +144,7 @@ struct YearGroup<'a> {
 /// Renders every page of the site and hands each file to `emit` as soon as it is made.
 pub fn render_pages(
     site: &Site,
-    bodies: &[Rendered],
+    bodies: &Bodies,
     theme: &Theme,
     base_url: Option<&BaseUrl>,
     emit: &(dyn Fn(OutputFile) -> Result<()> + Sync),
@@ -150,9 +172,9 @@ pub fn render_pages(
         ctx.insert("issue", &IssueSummary::new(issue));
         ctx.insert("doc", doc);
         ctx.insert("date_text", &doc.meta.date.chinese());
-        ctx.insert("body", &bodies[n].html);
+        ctx.insert("body", &bodies.documents[n].html);
         ctx.insert("page_title", &doc.meta.title);
-        ctx.insert("description", &excerpt(&bodies[n].text, DESCRIPTION_CHARS).unwrap_or_else(|| doc.meta.title.clone()));
+        ctx.insert("description", &excerpt(&bodies.documents[n].text, DESCRIPTION_CHARS).unwrap_or_else(|| doc.meta.title.clone()));
         ctx.insert("og_type", "article");
         // The meta tags portal inspections read on an article page (政府网站发展指引).
         ctx.insert("pub_date", &publish::published(issue).iso());
@@ -225,7 +247,7 @@ pub fn render_pages(
         body: String::new(),
         body_line: 1,
     });
-    let about_body = markdown::render(&about.body, &about.source, about.body_line, &markdown::no_links).map_err(Error::Content)?;
+    let about_body = &bodies.about;
     let mut ctx = Context::from_serialize(common("", "about.html")).map_err(tera_error)?;
     ctx.insert("page", &about);
     ctx.insert("body", &about_body.html);

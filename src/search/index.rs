@@ -300,7 +300,7 @@ fn partition(key: u64) -> usize {
 }
 
 /// See [`crate::search::build_index`].
-pub fn build(site: &Site, texts: &[String]) -> Vec<OutputFile> {
+pub fn build<S: AsRef<str> + Sync>(site: &Site, texts: &[S]) -> Vec<OutputFile> {
     let docs: Vec<&Document> = site.documents().collect();
     assert_eq!(docs.len(), texts.len(), "build_index: one text per document, in print order");
     let order = document_order(&docs);
@@ -315,7 +315,7 @@ pub fn build(site: &Site, texts: &[String]) -> Vec<OutputFile> {
     let mut heads: Vec<String> = Vec::with_capacity(docs.len());
     let mut spans: Vec<u32> = Vec::with_capacity(docs.len());
     for (b, batch) in order.chunks(BATCH).enumerate() {
-        let parts: Vec<DocPart> = batch.par_iter().map(|&i| index_document(docs[i], &texts[i])).collect();
+        let parts: Vec<DocPart> = batch.par_iter().map(|&i| index_document(docs[i], texts[i].as_ref())).collect();
         let globals: Vec<Vec<u32>> = parts.iter().map(|p| p.runs.iter().map(|r| interner.id(r)).collect()).collect();
         unigram_parts.par_iter_mut().zip(bigram_parts.par_iter_mut()).enumerate().for_each(|(q, (unigrams, bigrams))| {
             for (j, part) in parts.iter().enumerate() {

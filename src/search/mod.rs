@@ -87,7 +87,7 @@ use crate::output::OutputFile;
 /// Builds the search index of `site`. `texts[i]` is the plain text of the i-th document of
 /// `site.documents()` (print order), as returned by the Markdown renderer. Returns files under
 /// `search/`, sorted by path.
-pub fn build_index(site: &Site, texts: &[String]) -> Vec<OutputFile> {
+pub fn build_index<S: AsRef<str> + Sync>(site: &Site, texts: &[S]) -> Vec<OutputFile> {
     index::build(site, texts)
 }
 
