@@ -27,7 +27,7 @@ pub const CHUNK_TOKENS: usize = 2048;
 /// These four sizes trade files against bytes per query (a query loads whole files). Measured on
 /// the corpus: 96 KB shards, 24-document heads and 224 KB packs gave 590 files but 768 KB per
 /// query (median); the values here give 3,543 files (written in about 1 s) and 235 KB.
-pub const SHARD_TARGET_BYTES: usize = 24 * 1024;
+pub const SHARD_TARGET_BYTES: usize = 12 * 1024;
 pub const MAX_SHARDS: usize = 4096;
 /// Aimed size of a pack of excerpt chunks and display records.
 /// Body tokens of a document's head, and how far into it a match may lie for its excerpt
@@ -37,15 +37,17 @@ pub const HEAD_USE: usize = 256;
 /// Documents per heads file.
 pub const HEAD_DOCS: usize = 4;
 /// Measured before compression (rank codes), which takes this to about half.
-pub const PACK_TARGET_BYTES: usize = 48 * 1024;
+pub const PACK_TARGET_BYTES: usize = 24 * 1024;
 
-/// Digits of the posting encoding: 90 printable ASCII characters, none of which needs escaping
-/// in a JS string literal (no `"`, no `\`). Digits 0–44 end a number, 45–89 continue it.
-pub const DIGITS: &[u8; 90] =
-    b"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`abcdefghijklmnopqrstuvwxyz{|}";
-const BASE: u64 = 45;
+/// Digits of the numbers in meta and excerpt files: 88 printable ASCII characters, none of
+/// which needs escaping in a JS string literal (no `"`, no `\`) or in the JSON of an inline
+/// script (no `<`, `>`, `&`, which `script_safe_json` would turn into six bytes each). Digits
+/// 0–43 end a number, 44–87 continue it.
+pub const DIGITS: &[u8; 88] =
+    b"!#$%'()*+,-./0123456789:;=?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`abcdefghijklmnopqrstuvwxyz{|}";
+pub const BASE: u64 = 44;
 
-/// Appends `n` as little-endian base-45 digits, the last one marked as terminal.
+/// Appends `n` as little-endian base-44 digits, the last one marked as terminal.
 pub fn push_number(out: &mut String, mut n: u64) {
     while n >= BASE {
         out.push(DIGITS[(BASE + n % BASE) as usize] as char);
@@ -103,17 +105,15 @@ pub fn rank_code(rank: usize) -> char {
     const ASCII: usize = 93;
     const TWO: usize = 0x800 - 0x80;
     if rank < ASCII {
-        let mut n = rank;
-        for b in 0x20u8..0x7f {
-            if b == b'"' || b == b'\\' {
-                continue;
-            }
-            if n == 0 {
-                return b as char;
-            }
-            n -= 1;
+        // printable ASCII from the space on, skipping `"` (0x22) and `\` (0x5c)
+        let mut b = 0x20 + rank as u32;
+        if b >= 0x22 {
+            b += 1;
         }
-        unreachable!()
+        if b >= 0x5c {
+            b += 1;
+        }
+        return char::from_u32(b).unwrap();
     }
     let mut r = (rank - ASCII) as u32;
     if (r as usize) < TWO {
@@ -128,6 +128,17 @@ pub fn rank_code(rank: usize) -> char {
         cp += 0x800;
     }
     char::from_u32(cp).expect("more distinct characters than the text code can hold")
+}
+
+/// UTF-8 length of [`rank_code`]`(rank)`.
+pub fn rank_len(rank: usize) -> usize {
+    if rank < 93 {
+        1
+    } else if rank < 93 + 0x800 - 0x80 {
+        2
+    } else {
+        3
+    }
 }
 
 /// Interns multi-character tokens (digit and letter runs) above the Unicode range, so that a
@@ -187,24 +198,44 @@ impl Hasher for IntHasher {
 
 type IntMap<K, V> = HashMap<K, V, BuildHasherDefault<IntHasher>>;
 
-/// One document's part of the index, computed independently of all others (in parallel).
-/// Digit and letter runs get ids local to the document (`RUN_BASE + i` → `runs[i]`), made
-/// global when the parts are merged in document order.
-struct DocPart {
+/// One document's tokens, computed independently of all others (in parallel). Digit and letter
+/// runs get ids local to the document (`RUN_BASE + i` → `runs[i]`), made global when the
+/// documents are merged in id order.
+struct DocTokens {
     runs: Vec<String>,
-    /// (token, count, first position), by token.
-    unigrams: Vec<(u32, u32, u32)>,
-    /// (bigram, positions), by bigram; the positions ascend.
-    bigrams: Vec<(u64, Vec<u32>)>,
-    /// Excerpt chunks of the body text.
-    chunks: Vec<String>,
-    /// The body text up to token [`HEAD_TOKENS`].
-    head: String,
+    /// (token, position) in position order: 发文字号, title, 发文机关, body.
+    stream: Vec<(u32, u32)>,
+    /// Per distinct token, by token: count, field of the first occurrence, body location.
+    unigrams: Vec<(u32, u32, u32, Option<u32>)>,
+    /// Byte offsets in the body text where excerpt chunks end (the last is the text's length).
+    chunk_ends: Vec<usize>,
+    /// Byte offset where the head (the first [`HEAD_TOKENS`] body tokens) ends.
+    head_end: usize,
     /// Length of the document's position space: [`BODY_AT`] + body tokens.
     span: u32,
 }
 
-fn index_document(doc: &Document, body: &str) -> DocPart {
+fn field_of(pos: u32) -> u32 {
+    match pos {
+        p if p < TITLE_AT => 0,
+        p if p < ISSUER_AT => 1,
+        p if p < BODY_AT => 2,
+        _ => 3,
+    }
+}
+
+/// Where a body position lies for the excerpt: 0 within the head's first [`HEAD_USE`] tokens,
+/// else 1 + its chunk.
+fn body_location(pos: u32) -> u32 {
+    let local = (pos - BODY_AT) as usize;
+    if local < HEAD_USE {
+        0
+    } else {
+        1 + (local / CHUNK_TOKENS) as u32
+    }
+}
+
+fn tokenize_document(doc: &Document, body: &str) -> DocTokens {
     let mut runs: Vec<String> = Vec::new();
     let mut run_ids: HashMap<String, u32> = HashMap::new();
     let mut local = |t: &str| -> u32 {
@@ -220,7 +251,7 @@ fn index_document(doc: &Document, body: &str) -> DocPart {
         run_ids.insert(t.to_string(), id);
         id
     };
-    let mut stream: Vec<(u32, u32)> = Vec::new(); // (token, position)
+    let mut stream: Vec<(u32, u32)> = Vec::with_capacity(body.len() / 3 + 64);
     let fields: [(&str, u32, u32); 3] = [
         (doc.meta.number.as_deref().unwrap_or(""), NUMBER_AT, TITLE_AT),
         (&doc.meta.title, TITLE_AT, ISSUER_AT),
@@ -236,9 +267,7 @@ fn index_document(doc: &Document, body: &str) -> DocPart {
             }
         });
     }
-    // Body tokens, cutting the text into chunks at token starts.
-    let mut chunks = Vec::new();
-    let mut chunk_start = 0usize;
+    let mut chunk_ends = Vec::new();
     let mut n = 0usize;
     let mut head_end = body.len();
     for_each_token(body, |start, _, t| {
@@ -246,36 +275,24 @@ fn index_document(doc: &Document, body: &str) -> DocPart {
             head_end = start;
         }
         if n > 0 && n % CHUNK_TOKENS == 0 {
-            chunks.push(body[chunk_start..start].to_string());
-            chunk_start = start;
+            chunk_ends.push(start);
         }
         stream.push((local(t), BODY_AT + n as u32));
         n += 1;
     });
-    chunks.push(body[chunk_start..].to_string());
+    chunk_ends.push(body.len());
 
-    let mut bi: Vec<(u64, u32)> = stream
-        .windows(2)
-        .filter(|w| w[1].1 == w[0].1 + 1)
-        .map(|w| (((w[0].0 as u64) << 32) | w[1].0 as u64, w[0].1))
-        .collect();
-    bi.sort_unstable();
-    let mut bigrams: Vec<(u64, Vec<u32>)> = Vec::new();
-    for (key, pos) in bi {
-        match bigrams.last_mut() {
-            Some((k, list)) if *k == key => list.push(pos),
-            _ => bigrams.push((key, vec![pos])),
+    let mut seen: IntMap<u32, (u32, u32, Option<u32>)> = IntMap::default();
+    for &(t, pos) in &stream {
+        let e = seen.entry(t).or_insert((0, field_of(pos), None));
+        e.0 += 1;
+        if e.2.is_none() && pos >= BODY_AT {
+            e.2 = Some(body_location(pos));
         }
     }
-    stream.sort_unstable();
-    let mut unigrams: Vec<(u32, u32, u32)> = Vec::new();
-    for (t, pos) in stream {
-        match unigrams.last_mut() {
-            Some((k, count, _)) if *k == t => *count += 1,
-            _ => unigrams.push((t, 1, pos)),
-        }
-    }
-    DocPart { runs, unigrams, bigrams, chunks, head: body[..head_end].to_string(), span: BODY_AT + n as u32 }
+    let mut unigrams: Vec<(u32, u32, u32, Option<u32>)> = seen.into_iter().map(|(t, (c, f, b))| (t, c, f, b)).collect();
+    unigrams.sort_unstable_by_key(|u| u.0);
+    DocTokens { runs, stream, unigrams, chunk_ends, head_end, span: BODY_AT + n as u32 }
 }
 
 /// Document ids: newest 成文日期 first, then newer issue, then print order, so that "ties by
@@ -290,13 +307,131 @@ fn js_string(s: &str) -> String {
     crate::output::script_safe_json(&serde_json::to_string(s).expect("strings serialise"))
 }
 
-/// Documents indexed in parallel between two merges: bounds the memory of the parts.
-const BATCH: usize = 256;
-/// Key partitions merged in parallel.
-const PARTS: usize = 8;
+/// Documents tokenised in parallel between two merges: bounds the memory of the token streams.
+const BATCH: usize = 512;
+/// Key partitions merged in parallel, each by one thread in document order.
+const PARTS: usize = 4;
+/// Marks a one-token key among the two-token keys `(a << 32) | b` (token ids are below 2³¹).
+const UNIGRAM: u64 = 1 << 63;
 
 fn partition(key: u64) -> usize {
-    (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 61) as usize
+    (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 62) as usize
+}
+
+fn push_varint(out: &mut Vec<u8>, mut v: u32) {
+    while v >= 0x80 {
+        out.push(v as u8 | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+fn read_varint(bytes: &[u8], i: &mut usize) -> u32 {
+    let (mut v, mut shift) = (0u32, 0);
+    loop {
+        let b = bytes[*i];
+        *i += 1;
+        v |= ((b & 0x7f) as u32) << shift;
+        if b < 0x80 {
+            return v;
+        }
+        shift += 7;
+    }
+}
+
+/// One key's postings while the documents stream in, as varints: per occurrence (bigram) the
+/// document delta (0: same document) and the position delta; per document (one token) the
+/// delta, count, field and body location + 1 (0: none).
+#[derive(Default)]
+struct Postings {
+    df: u32,
+    last_doc: u32,
+    last_pos: u32,
+    bytes: Vec<u8>,
+}
+
+/// The keys of one partition and their postings, in order of first appearance.
+#[derive(Default)]
+struct Partition {
+    slots: IntMap<u64, u32>,
+    keys: Vec<u64>,
+    postings: Vec<Postings>,
+}
+
+impl Partition {
+    fn slot(&mut self, key: u64) -> &mut Postings {
+        let next = self.keys.len() as u32;
+        let slot = *self.slots.entry(key).or_insert(next) as usize;
+        if slot == self.keys.len() {
+            self.keys.push(key);
+            self.postings.push(Postings::default());
+        }
+        &mut self.postings[slot]
+    }
+
+    fn add_position(&mut self, key: u64, doc: u32, pos: u32) {
+        let p = self.slot(key);
+        if p.df == 0 || p.last_doc != doc {
+            push_varint(&mut p.bytes, doc - if p.df == 0 { 0 } else { p.last_doc });
+            push_varint(&mut p.bytes, pos);
+            p.df += 1;
+            p.last_doc = doc;
+        } else {
+            push_varint(&mut p.bytes, 0);
+            push_varint(&mut p.bytes, pos - p.last_pos - 1);
+        }
+        p.last_pos = pos;
+    }
+
+    fn add_unigram(&mut self, key: u64, doc: u32, count: u32, field: u32, body: Option<u32>) {
+        let p = self.slot(key);
+        push_varint(&mut p.bytes, doc - if p.df == 0 { 0 } else { p.last_doc });
+        p.df += 1;
+        p.last_doc = doc;
+        for v in [count, field, body.map_or(0, |b| b + 1)] {
+            push_varint(&mut p.bytes, v);
+        }
+    }
+}
+
+/// The bit-coded list of one key from its streamed postings.
+fn encode_postings(key: u64, p: &Postings, n_docs: u32, spans: &[u32]) -> String {
+    let bytes = &p.bytes;
+    let mut i = 0;
+    if key & UNIGRAM != 0 {
+        let mut doc = 0u32;
+        let entries = (0..p.df).map(|j| {
+            let delta = read_varint(bytes, &mut i);
+            doc = if j == 0 { delta } else { doc + delta };
+            let count = read_varint(bytes, &mut i);
+            let field = read_varint(bytes, &mut i);
+            let body = read_varint(bytes, &mut i).checked_sub(1);
+            codec::Unigram { doc, count, field, body }
+        });
+        return codec::encode_unigram(n_docs, p.df, entries);
+    }
+    let mut docs: Vec<(u32, usize, usize)> = Vec::with_capacity(p.df as usize);
+    let mut positions: Vec<u32> = Vec::new();
+    let (mut doc, mut pos) = (0u32, 0u32);
+    while i < bytes.len() {
+        let delta = read_varint(bytes, &mut i);
+        let v = read_varint(bytes, &mut i);
+        if docs.is_empty() || delta > 0 {
+            doc = if docs.is_empty() { delta } else { doc + delta };
+            pos = v;
+            if let Some(last) = docs.last_mut() {
+                last.2 = positions.len();
+            }
+            docs.push((doc, positions.len(), 0));
+        } else {
+            pos += v + 1;
+        }
+        positions.push(pos);
+    }
+    if let Some(last) = docs.last_mut() {
+        last.2 = positions.len();
+    }
+    codec::encode_bigram(n_docs, spans, p.df, docs.iter().map(|&(d, a, b)| (d, &positions[a..b])))
 }
 
 /// See [`crate::search::build_index`].
@@ -304,59 +439,65 @@ pub fn build<S: AsRef<str> + Sync>(site: &Site, texts: &[S]) -> Vec<OutputFile> 
     let docs: Vec<&Document> = site.documents().collect();
     assert_eq!(docs.len(), texts.len(), "build_index: one text per document, in print order");
     let order = document_order(&docs);
+    let body = |id: usize| texts[order[id]].as_ref();
 
-    // Each document on its own in parallel; merged in id order, so the result does not depend
-    // on the number of threads. Per key: doc, count, then positions (bigram) or first (token).
+    // Documents are tokenised in parallel and streamed into the key partitions in id order,
+    // each partition by one thread: the result does not depend on the number of threads.
     let mut interner = Interner::default();
-    // Keys are split into PARTS partitions merged in parallel, each in document order.
-    let mut unigram_parts: Vec<IntMap<u32, Vec<u32>>> = (0..PARTS).map(|_| IntMap::default()).collect();
-    let mut bigram_parts: Vec<IntMap<u64, Vec<u32>>> = (0..PARTS).map(|_| IntMap::default()).collect();
-    let mut chunks: Vec<Vec<String>> = Vec::with_capacity(docs.len());
-    let mut heads: Vec<String> = Vec::with_capacity(docs.len());
+    let mut parts: Vec<Partition> = (0..PARTS).map(|_| Partition::default()).collect();
     let mut spans: Vec<u32> = Vec::with_capacity(docs.len());
+    let mut chunk_ends: Vec<Vec<usize>> = Vec::with_capacity(docs.len());
+    let mut head_ends: Vec<usize> = Vec::with_capacity(docs.len());
     for (b, batch) in order.chunks(BATCH).enumerate() {
-        let parts: Vec<DocPart> = batch.par_iter().map(|&i| index_document(docs[i], texts[i].as_ref())).collect();
-        let globals: Vec<Vec<u32>> = parts.iter().map(|p| p.runs.iter().map(|r| interner.id(r)).collect()).collect();
-        unigram_parts.par_iter_mut().zip(bigram_parts.par_iter_mut()).enumerate().for_each(|(q, (unigrams, bigrams))| {
-            for (j, part) in parts.iter().enumerate() {
+        let tokens: Vec<DocTokens> =
+            batch.par_iter().enumerate().map(|(j, &i)| tokenize_document(docs[i], body(b * BATCH + j))).collect();
+        let globals: Vec<Vec<u32>> = tokens.iter().map(|d| d.runs.iter().map(|r| interner.id(r)).collect()).collect();
+        parts.par_iter_mut().enumerate().for_each(|(q, part)| {
+            for (j, d) in tokens.iter().enumerate() {
                 let id = (b * BATCH + j) as u32;
-                let global = &globals[j];
-                let map = |t: u32| if t < RUN_BASE { t } else { global[(t - RUN_BASE) as usize] };
-                for &(t, count, first) in &part.unigrams {
-                    let t = map(t);
-                    if partition(t as u64) == q {
-                        unigrams.entry(t).or_default().extend([id, count, first]);
+                let map = |t: u32| if t < RUN_BASE { t } else { globals[j][(t - RUN_BASE) as usize] };
+                for &(t, count, field, body) in &d.unigrams {
+                    let key = UNIGRAM | map(t) as u64;
+                    if partition(key) == q {
+                        part.add_unigram(key, id, count, field, body);
                     }
                 }
-                for (key, positions) in &part.bigrams {
-                    let key = ((map((key >> 32) as u32) as u64) << 32) | map(*key as u32) as u64;
-                    if partition(key) == q {
-                        let list = bigrams.entry(key).or_default();
-                        list.extend([id, positions.len() as u32]);
-                        list.extend(positions);
+                for w in d.stream.windows(2) {
+                    if w[1].1 == w[0].1 + 1 {
+                        let key = ((map(w[0].0) as u64) << 32) | map(w[1].0) as u64;
+                        if partition(key) == q {
+                            part.add_position(key, id, w[0].1);
+                        }
                     }
                 }
             }
         });
-        for part in parts {
-            chunks.push(part.chunks);
-            heads.push(part.head);
-            spans.push(part.span);
+        for d in tokens {
+            // rounded up to a power of two: the meta file then holds one digit per document
+            // (its bit length), at the cost of under one bit per lone position
+            spans.push(d.span.next_power_of_two());
+            chunk_ends.push(d.chunk_ends);
+            head_ends.push(d.head_end);
         }
     }
 
     // Key strings and their coded lists, sorted by key.
     let n_docs = docs.len() as u32;
-    let mut raw: Vec<(String, Vec<u32>, bool)> = Vec::with_capacity(
-        unigram_parts.iter().map(|m| m.len()).sum::<usize>() + bigram_parts.iter().map(|m| m.len()).sum::<usize>(),
-    );
-    raw.extend(unigram_parts.into_iter().flatten().map(|(t, list)| (unigram_key(&interner.name(t)), list, false)));
-    raw.extend(bigram_parts.into_iter().flatten().map(|(key, list)| {
-        (bigram_key(&interner.name((key >> 32) as u32), &interner.name(key as u32)), list, true)
-    }));
-    raw.par_sort_unstable_by(|x, y| x.0.cmp(&y.0));
-    let entries: Vec<(String, String)> =
-        raw.into_par_iter().map(|(key, list, bigram)| (key, codec::encode_list(n_docs, &spans, &list, bigram))).collect();
+    let name = |key: u64| -> String {
+        if key & UNIGRAM != 0 {
+            unigram_key(&interner.name(key as u32))
+        } else {
+            bigram_key(&interner.name((key >> 32) as u32), &interner.name(key as u32))
+        }
+    };
+    let mut entries: Vec<(String, String)> = parts
+        .into_par_iter()
+        .flat_map_iter(|part| {
+            let Partition { keys, postings, .. } = part;
+            keys.into_iter().zip(postings).map(|(key, p)| (name(key), encode_postings(key, &p, n_docs, &spans))).collect::<Vec<_>>()
+        })
+        .collect();
+    entries.par_sort_unstable_by(|x, y| x.0.cmp(&y.0));
 
     // Into shards by key hash: as many as the aimed shard size asks for, never more than
     // MAX_SHARDS (the file budget), never fewer than one.
@@ -367,7 +508,6 @@ pub fn build<S: AsRef<str> + Sync>(site: &Site, texts: &[S]) -> Vec<OutputFile> 
         let s = key_hash(&key) as usize % shards;
         shard_entries[s].push((key, data));
     }
-
     let mut files: Vec<OutputFile> = shard_entries
         .par_iter()
         .enumerate()
@@ -387,36 +527,41 @@ pub fn build<S: AsRef<str> + Sync>(site: &Site, texts: &[S]) -> Vec<OutputFile> 
             OutputFile::new(shard_path(s), js)
         })
         .collect();
+    drop(shard_entries);
 
-    // Text chunks, coded by character frequency.
-    let freq: HashMap<char, u64> = chunks
-        .par_iter()
-        .fold(HashMap::new, |mut m, doc_chunks| {
-            for c in doc_chunks.iter().flat_map(|s| s.chars()) {
-                *m.entry(c).or_insert(0) += 1;
-            }
-            m
-        })
-        .reduce(HashMap::new, |mut a, b| {
-            for (c, n) in b {
-                *a.entry(c).or_insert(0) += n;
-            }
-            a
-        });
-    let mut ranked: Vec<(char, u64)> = freq.into_iter().collect();
-    ranked.sort_by_key(|&(c, n)| (Reverse(n), c));
-    let rank: HashMap<char, u32> = ranked.iter().enumerate().map(|(r, &(c, _))| (c, r as u32)).collect();
-    let alphabet: String = ranked.iter().map(|&(c, _)| c).collect();
-    let head_ranks: Vec<Vec<u32>> = heads.par_iter().map(|text| text.chars().map(|c| rank[&c]).collect()).collect();
-    drop(heads);
-    let ranks: Vec<Vec<Vec<u32>>> = chunks
-        .par_iter()
-        .map(|doc_chunks| doc_chunks.iter().map(|text| text.chars().map(|c| rank[&c]).collect()).collect())
-        .collect();
-    drop(chunks);
+    // Excerpt text is coded by character frequency rank (a dense table over all code points).
+    let counts: Vec<u64> = (0..docs.len())
+        .into_par_iter()
+        .fold(
+            || vec![0u64; 0x11_0000],
+            |mut m, id| {
+                for c in body(id).chars() {
+                    m[c as usize] += 1;
+                }
+                m
+            },
+        )
+        .reduce(
+            || vec![0u64; 0x11_0000],
+            |mut a, b| {
+                a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+                a
+            },
+        );
+    let mut ranked: Vec<(u64, char)> =
+        counts.iter().enumerate().filter(|(_, &n)| n > 0).map(|(c, &n)| (n, char::from_u32(c as u32).unwrap())).collect();
+    ranked.sort_by_key(|&(n, c)| (Reverse(n), c));
+    let mut rank = vec![0u32; 0x11_0000];
+    for (r, &(_, c)) in ranked.iter().enumerate() {
+        rank[c as usize] = r as u32;
+    }
+    let alphabet: String = ranked.iter().map(|&(_, c)| c).collect();
+    let ranks_of = |text: &str| -> Vec<u32> { text.chars().map(|c| rank[c as usize]).collect() };
+    // (start, end) byte range of chunk k of document id
+    let chunk_range = |id: usize, k: usize| (if k == 0 { 0 } else { chunk_ends[id][k - 1] }, chunk_ends[id][k]);
 
     // Facets: issues newest first, sections and issuers in print order, for the filter menus.
-    let mut issues: Vec<(u16, u16, String)> = Vec::new();
+    let mut issues: Vec<(u16, u16)> = Vec::new();
     let mut sections: Vec<String> = Vec::new();
     let mut issuers: Vec<String> = Vec::new();
     fn index_of<T: PartialEq>(list: &mut Vec<T>, v: T) -> usize {
@@ -429,16 +574,22 @@ pub fn build<S: AsRef<str> + Sync>(site: &Site, texts: &[S]) -> Vec<OutputFile> 
         }
     }
     for issue in site.issues.iter().rev() {
-        index_of(&mut issues, (issue.meta.year, issue.meta.number, issue.title.clone()));
+        index_of(&mut issues, (issue.meta.year, issue.meta.number));
     }
     for d in &docs {
         index_of(&mut sections, d.meta.section.clone());
         index_of(&mut issuers, d.meta.issuer.clone());
     }
+    // The issue as the zigzag difference from the previous document's: ids run by date, so
+    // it is mostly 0, one digit.
     let mut facets = String::new();
+    let mut last_issue = 0i64;
     for &i in &order {
         let d = docs[i];
-        push_number(&mut facets, index_of(&mut issues, (d.year, d.issue, d.issue_title.clone())) as u64);
+        let issue = index_of(&mut issues, (d.year, d.issue)) as i64;
+        let delta = issue - last_issue;
+        last_issue = issue;
+        push_number(&mut facets, if delta >= 0 { 2 * delta as u64 } else { 2 * (-delta) as u64 - 1 });
         push_number(&mut facets, index_of(&mut sections, d.meta.section.clone()) as u64);
         push_number(&mut facets, index_of(&mut issuers, d.meta.issuer.clone()) as u64);
     }
@@ -452,36 +603,47 @@ pub fn build<S: AsRef<str> + Sync>(site: &Site, texts: &[S]) -> Vec<OutputFile> 
         let json = serde_json::json!({ "t": d.meta.title, "n": d.meta.number, "d": d.meta.date.chinese(), "u": d.url }).to_string();
         crate::output::script_safe_json(&json)
     };
+    let chunk_sizes: Vec<Vec<usize>> = (0..docs.len())
+        .into_par_iter()
+        .map(|id| {
+            (0..chunk_ends[id].len())
+                .map(|k| {
+                    let (a, b) = chunk_range(id, k);
+                    body(id)[a..b].chars().map(|c| rank_len(rank[c as usize] as usize + 1)).sum::<usize>()
+                })
+                .collect()
+        })
+        .collect();
     let mut pack_starts: Vec<usize> = Vec::new(); // global chunk index of each pack's first chunk
     let mut members: Vec<Vec<(usize, usize)>> = Vec::new(); // (doc id, chunk) per pack
     let (mut global, mut size) = (0usize, usize::MAX);
-    for (id, doc_chunks) in ranks.iter().enumerate() {
-        for (k, text) in doc_chunks.iter().enumerate() {
+    for (id, sizes) in chunk_sizes.iter().enumerate() {
+        for (k, &chunk_size) in sizes.iter().enumerate() {
             if size >= PACK_TARGET_BYTES {
                 pack_starts.push(global);
                 members.push(Vec::new());
                 size = 0;
             }
             members.last_mut().unwrap().push((id, k));
-            // what the chunk costs before compression, in UTF-8 bytes
-            size += text.iter().map(|&r| rank_code(r as usize + 1).len_utf8()).sum::<usize>() + 3;
+            size += chunk_size + 3;
             global += 1;
         }
     }
-    let head_files: Vec<OutputFile> = head_ranks
-        .par_chunks(HEAD_DOCS)
-        .enumerate()
-        .map(|(h, texts)| {
+    let head_files: Vec<OutputFile> = (0..docs.len().div_ceil(HEAD_DOCS))
+        .into_par_iter()
+        .map(|h| {
             let first = h * HEAD_DOCS;
+            let ids = first..(first + HEAD_DOCS).min(docs.len());
             let mut js = format!("gongbaoSearch.heads({h},{first},[");
-            for j in 0..texts.len() {
-                if j > 0 {
+            for id in ids.clone() {
+                if id > first {
                     js.push(',');
                 }
-                js.push_str(&record(first + j));
+                js.push_str(&record(id));
             }
             js.push_str("],");
-            push_string_array(&mut js, &lz::encode(texts));
+            let texts: Vec<Vec<u32>> = ids.map(|id| ranks_of(&body(id)[..head_ends[id]])).collect();
+            push_string_array(&mut js, &lz::encode(&texts));
             js.push_str(");\n");
             OutputFile::new(head_path(h), js)
         })
@@ -492,7 +654,13 @@ pub fn build<S: AsRef<str> + Sync>(site: &Site, texts: &[S]) -> Vec<OutputFile> 
         .enumerate()
         .map(|(p, list)| {
             let mut js = format!("gongbaoSearch.pack({p},{},", pack_starts[p]);
-            let texts: Vec<Vec<u32>> = list.iter().map(|&(id, k)| ranks[id][k].clone()).collect();
+            let texts: Vec<Vec<u32>> = list
+                .iter()
+                .map(|&(id, k)| {
+                    let (a, b) = chunk_range(id, k);
+                    ranks_of(&body(id)[a..b])
+                })
+                .collect();
             push_string_array(&mut js, &lz::encode(&texts));
             js.push_str(");\n");
             OutputFile::new(pack_path(p), js)
@@ -502,11 +670,11 @@ pub fn build<S: AsRef<str> + Sync>(site: &Site, texts: &[S]) -> Vec<OutputFile> 
 
     let mut span_codes = String::new();
     for &span in &spans {
-        push_number(&mut span_codes, span as u64);
+        push_number(&mut span_codes, span.trailing_zeros() as u64);
     }
     let mut chunk_counts = String::new();
-    for doc_chunks in &ranks {
-        push_number(&mut chunk_counts, doc_chunks.len() as u64);
+    for ends in &chunk_ends {
+        push_number(&mut chunk_counts, ends.len() as u64);
     }
     let mut pack_codes = String::new();
     let mut prev = 0;
@@ -515,12 +683,12 @@ pub fn build<S: AsRef<str> + Sync>(site: &Site, texts: &[S]) -> Vec<OutputFile> 
         prev = start;
     }
     let meta = serde_json::json!({
-        "version": 3,
+        "version": 4,
         "docs": docs.len(),
         "shards": shards,
         "chunk": CHUNK_TOKENS,
         "at": { "number": NUMBER_AT, "title": TITLE_AT, "issuer": ISSUER_AT, "body": BODY_AT },
-        "issues": issues.iter().map(|(y, n, t)| serde_json::json!({ "year": y, "number": n, "title": t })).collect::<Vec<_>>(),
+        "issues": issues,
         "sections": sections,
         "issuers": issuers,
         "facets": facets,
@@ -551,7 +719,7 @@ mod tests {
 
     #[test]
     fn numbers_round_trip_through_the_posting_alphabet() {
-        let values = [0u64, 1, 44, 45, 46, 2024, 2025, 2026, 91124, 91125, 1 << 40, u32::MAX as u64];
+        let values = [0u64, 1, 43, 44, 45, 1935, 1936, 1937, 85183, 85184, 1 << 40, u32::MAX as u64];
         let mut s = String::new();
         for &v in &values {
             push_number(&mut s, v);
@@ -560,7 +728,7 @@ mod tests {
         assert!(!s.contains('"') && !s.contains('\\'));
         // small numbers take one character, the common case for gaps and counts
         let mut one = String::new();
-        push_number(&mut one, 44);
+        push_number(&mut one, 43);
         assert_eq!(one.len(), 1);
         // a continuation digit with nothing after it is an error, not a silent zero
         assert_eq!(decode_numbers(&s[..s.len() - 1]), None);

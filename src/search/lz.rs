@@ -7,7 +7,7 @@
 //!
 //! - a literal: `rank_code(rank + 1)`, one to three UTF-8 bytes;
 //! - a copy: the marker `rank_code(0)` (a space), then `length − MIN_MATCH` and
-//!   `distance − 1` as numbers of [`super::index::push_number`] (base-45 ASCII digits): copy
+//!   `distance − 1` as numbers of [`super::index::push_number`] (base-44 ASCII digits): copy
 //!   `length` characters starting `distance` characters back, one by one (a copy may overlap
 //!   its own output).
 //!
@@ -16,12 +16,12 @@
 
 use std::collections::HashMap;
 
-use super::index::{push_number, rank_code};
+use super::index::{push_number, rank_code, BASE};
 
 pub const MIN_MATCH: usize = 3;
-/// Longest distance: three base-45 digits.
-pub const MAX_DISTANCE: usize = 45 * 45 * 45;
-pub const MAX_LENGTH: usize = MIN_MATCH + 45 * 45 - 1;
+/// Longest distance: three base-44 digits.
+pub const MAX_DISTANCE: usize = (BASE * BASE * BASE) as usize;
+pub const MAX_LENGTH: usize = MIN_MATCH + (BASE * BASE) as usize - 1;
 /// Candidates tried per position (the newest first).
 const CHAIN: usize = 8;
 /// A match this long is taken without looking further.
@@ -30,10 +30,10 @@ const HASH_BITS: u32 = 16;
 
 fn number_len(n: usize) -> usize {
     let mut len = 1;
-    let mut n = n / 45;
+    let mut n = n / BASE as usize;
     while n > 0 {
         len += 1;
-        n /= 45;
+        n /= BASE as usize;
     }
     len
 }
@@ -123,9 +123,9 @@ pub fn decode(coded: &[String]) -> Option<Vec<Vec<u32>>> {
             let (mut v, mut scale) = (0usize, 1usize);
             loop {
                 let d = digit(chars.next()?)?;
-                if d >= 45 {
-                    v += (d - 45) * scale;
-                    scale *= 45;
+                if d >= BASE as usize {
+                    v += (d - BASE as usize) * scale;
+                    scale *= BASE as usize;
                 } else {
                     return Some(v + d * scale);
                 }

@@ -10,7 +10,7 @@ const { buildFixture, client, REPO } = require('./client.js');
 const same = (actual, expected, message) => assert.deepEqual(JSON.parse(JSON.stringify(actual)), expected, message);
 
 const QUERIES = ['医疗保障', '联席会议', '自建房屋', '惠政办发[2022]31号', '惠政办发（２０２２）３１号', '2022年5月',
-  '31号', '131号', '医疗 保障', '联 席', '不存在的词', '医', '推进', '第150项工作', '区政府办公室'];
+  '31号', '131号', '医疗 保障', '联 席', '不存在的词', '医', '推进', '第150项工作', '区政府办公室', '落'];
 const fx = buildFixture(path.join(REPO, 'tests', 'fixtures', 'search-site'), QUERIES);
 
 test('tokens agree with the Rust tokeniser', () => {
@@ -84,6 +84,21 @@ test('excerpts mark every occurrence and come from the chunk of the first body m
   // spaced-out text in the source is still marked as the whole phrase it matched
   const ms = c.api.matchRanges('联 席 会 议由', c.api.parseQuery('联席会议'));
   same(ms.ranges.map((x) => [x.start, x.end]), [[0, 7]]);
+});
+
+test('a one-character query first found deep in the body is excerpted from that chunk', async () => {
+  // One-token keys store where a character first occurs (field, head or chunk), not its
+  // positions: 落 first occurs near the end of the long p009, in its third chunk.
+  const c = client(fx.publicDir);
+  const r = await c.query('落');
+  const j = r.items.findIndex((it) => it.doc.u === '2022/02/p009.html');
+  assert.ok(j >= 0, JSON.stringify(r.items.map((it) => it.doc.u)));
+  const id = r.result.ids[j];
+  assert.ok(c.api.chunkOf(id, r.result.hits[id]) >= 1, 'chunk of the first occurrence');
+  const segs = c.api.excerpt(r.items[j].text, r.result.terms, r.items[j].focus);
+  assert.ok(segs.some((s) => s.mark && s.text === '落'), JSON.stringify(segs));
+  assert.ok(c.loaded.some((f) => f.path.startsWith('search/p/')), 'a pack of later chunks was loaded');
+  same(r.result.ids.length, fx.truth['落'].length);
 });
 
 test('filters narrow the results', async () => {

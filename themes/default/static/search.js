@@ -12,8 +12,9 @@
 (function (root) {
   'use strict';
 
-  var DIGITS = "#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`abcdefghijklmnopqrstuvwxyz{|}";
-  var BASE = 45;
+  var DIGITS = "!#$%'()*+,-./0123456789:;=?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`abcdefghijklmnopqrstuvwxyz{|}";
+  var BASE = 44;
+  var RICE_ESCAPE = 16; // codec.rs RICE_ESCAPE
   var DIGIT_VALUE = {};
   for (var di = 0; di < DIGITS.length; di++) DIGIT_VALUE[DIGITS.charCodeAt(di)] = di;
   var PAGE_SIZE = 10;
@@ -130,37 +131,57 @@
     while (this.bit() === 0) if (++z > 31) throw new Error('bad posting number');
     return (1 << z >>> 0) + this.bits(z);
   };
-  BitReader.prototype.expGolomb = function (k) {
-    return (this.gamma() - 1) * (1 << k) + this.bits(k);
+  /* Rice code with escape (codec.rs `rice`): the quotient in unary, from RICE_ESCAPE on in
+   * gamma, then k low bits. */
+  BitReader.prototype.rice = function (k) {
+    var q = 0;
+    while (q < RICE_ESCAPE && this.bit() === 1) q++;
+    if (q === RICE_ESCAPE) q = this.gamma() + RICE_ESCAPE - 1;
+    return q * Math.pow(2, k) + this.bits(k);
+  };
+  /* A number in [0, n) in truncated binary (codec.rs `truncated`). */
+  BitReader.prototype.truncated = function (n) {
+    if (n <= 1) return 0;
+    var b = 32 - Math.clz32(n - 1), short = Math.pow(2, b) - n, v = this.bits(b - 1);
+    return v < short ? v : v * 2 + this.bit() - short;
   };
 
   function ilog2(n) {
     return n <= 1 ? 0 : 31 - Math.clz32(n);
   }
 
-  /* One key's postings: [{doc, count, pos: [positions] (bigram) or [first] (one token)}]. */
+  /* One key's postings (codec.rs): for a two-token key [{doc, count, pos: [positions]}], for a
+   * one-token key [{doc, count, field, body}] with the field of its first occurrence (0 发文字号,
+   * 1 title, 2 发文机关, 3 body) and where it first occurs in the body: -1 nowhere, 0 within
+   * the head's first `head.use` tokens, 1 + c in excerpt chunk c beyond that. */
   function readPostings(s, bigram) {
     var out = [];
     if (!s) return out;
     var r = new BitReader(s), spans = spansOf();
-    var df = r.gamma(), dk = ilog2(Math.floor(data.meta.docs / df)), doc = -1;
+    var df = r.gamma(), dk = ilog2(Math.floor(Math.floor(data.meta.docs * 11 / 16) / df)), doc = -1;
     for (var d = 0; d < df; d++) {
-      doc += r.expGolomb(dk) + 1;
-      var count = r.gamma(), span = spans[doc], pos;
+      doc += r.rice(dk) + 1;
+      var count = r.gamma();
       if (bigram) {
-        var k = ilog2(Math.floor(span / (count + 1))), p = -1;
-        pos = new Array(count);
-        for (var c = 0; c < count; c++) { p += r.expGolomb(k) + 1; pos[c] = p; }
+        var span = spans[doc], pos = new Array(count);
+        if (count === 1) {
+          pos[0] = r.truncated(span);
+        } else {
+          var k = ilog2(Math.floor(Math.floor(span * 11 / 16) / count)), p = -1;
+          for (var c = 0; c < count; c++) { p += r.rice(k) + 1; pos[c] = p; }
+        }
+        out.push({ doc: doc, count: count, pos: pos });
       } else {
-        pos = [r.expGolomb(ilog2(Math.floor(span / 2)))];
+        var field = r.bits(2), inBody = field === 3 || r.bit() === 1;
+        out.push({ doc: doc, count: count, field: field, body: inBody ? r.gamma() - 1 : -1 });
       }
-      out.push({ doc: doc, count: count, pos: pos });
     }
     return out;
   }
 
   function spansOf() {
-    if (!data.spans) data.spans = decodeNumbers(data.meta.spans);
+    // a document's position space, rounded up to a power of two: meta holds the exponent
+    if (!data.spans) data.spans = decodeNumbers(data.meta.spans).map(function (b) { return Math.pow(2, b); });
     return data.spans;
   }
 
@@ -220,9 +241,13 @@
   function matchTerm(tokens) {
     var at = data.meta.at, result = new Map();
     if (tokens.length === 1) {
+      // A one-token key knows the field of its first occurrence and, coarsely, where in the
+      // body it first occurs: enough to rank and to pick the text of the excerpt.
+      var head = data.meta.head, chunk = data.meta.chunk;
       postings(tokens[0]).forEach(function (e) {
-        var first = e.pos[0];
-        result.set(e.doc, { count: e.count, first: first, body: first >= at.body ? first : -1 });
+        var body = e.body < 0 ? -1 : e.body === 0 ? at.body : at.body + (e.body === 1 ? head.use : (e.body - 1) * chunk);
+        var first = [at.number, at.title, at.issuer, body][e.field];
+        result.set(e.doc, { count: e.count, first: first, body: body });
       });
       return result;
     }
@@ -270,7 +295,13 @@
 
   function facetsOf(id) {
     if (!data.facets) {
-      var nums = decodeNumbers(data.meta.facets);
+      // per document: issue (zigzag difference from the previous document's), section, issuer
+      var nums = decodeNumbers(data.meta.facets), issue = 0;
+      for (var i = 0; i < nums.length; i += 3) {
+        var z = nums[i];
+        issue += z % 2 ? -(z + 1) / 2 : z / 2;
+        nums[i] = issue;
+      }
       data.facets = nums;
     }
     return [data.facets[id * 3], data.facets[id * 3 + 1], data.facets[id * 3 + 2]];
@@ -509,6 +540,7 @@
     setLoader: function (fn) { loader = fn; loads = {}; },
     // registration functions called by the index files
     meta: function (m) {
+      m.issues = m.issues.map(function (i) { return { year: i[0], number: i[1], title: i[0] + '年第' + i[1] + '期' }; });
       data.meta = m;
       data.facets = data.spans = data.chunkStarts = data.packStarts = data.alphabet = null;
     },
