@@ -86,12 +86,7 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
             })
         },
         || {
-            timed(&|| {
-                for file in search::build_index(&site, &texts) {
-                    staging.write(&file)?;
-                }
-                Ok(())
-            })
+            timed(&|| search::write_index(&site, &texts, &|file| staging.write(&file)))
         },
     );
     let (pages, index) = (pages?, index?);

@@ -60,7 +60,7 @@ pub const RICE_ESCAPE: u32 = 16;
 /// Bits, most significant first, packed thirteen to two characters.
 #[derive(Default)]
 pub struct BitWriter {
-    out: String,
+    out: Vec<u8>,
     acc: u64,
     bits: u32,
 }
@@ -81,8 +81,7 @@ impl BitWriter {
         while self.bits >= GROUP_BITS {
             self.bits -= GROUP_BITS;
             let group = ((self.acc >> self.bits) & ((1 << GROUP_BITS) - 1)) as usize;
-            self.out.push(ALPHABET[group / 92] as char);
-            self.out.push(ALPHABET[group % 92] as char);
+            self.out.extend([ALPHABET[group / 92], ALPHABET[group % 92]]);
         }
         self.acc &= (1u64 << self.bits) - 1;
     }
@@ -147,7 +146,7 @@ impl BitWriter {
             let pad = GROUP_BITS - self.bits;
             self.bits(0, pad);
         }
-        self.out
+        String::from_utf8(self.out).expect("the alphabet is ASCII")
     }
 }
 

@@ -88,13 +88,28 @@ pub mod lz;
 pub mod normalize;
 
 use crate::content::Site;
+use crate::error::Result;
 use crate::output::OutputFile;
 
 /// Builds the search index of `site`. `texts[i]` is the plain text of the i-th document of
-/// `site.documents()` (print order), as returned by the Markdown renderer. Returns files under
-/// `search/`, sorted by path.
+/// `site.documents()` (print order), as returned by the Markdown renderer. Each file under
+/// `search/` goes to `emit` as soon as it is made, from several threads: the index is never
+/// held whole in memory. The first error from `emit` stops the build and is returned.
+pub fn write_index<S: AsRef<str> + Sync>(site: &Site, texts: &[S], emit: &(dyn Fn(OutputFile) -> Result<()> + Sync)) -> Result<()> {
+    index::build(site, texts, emit)
+}
+
+/// [`write_index`] into memory, sorted by path (benchmarks and tests).
 pub fn build_index<S: AsRef<str> + Sync>(site: &Site, texts: &[S]) -> Vec<OutputFile> {
-    index::build(site, texts)
+    let files = std::sync::Mutex::new(Vec::new());
+    write_index(site, texts, &|file| {
+        files.lock().expect("no panic while holding the lock").push(file);
+        Ok(())
+    })
+    .expect("collecting into memory cannot fail");
+    let mut files = files.into_inner().expect("no panic while holding the lock");
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files
 }
 
 #[cfg(test)]
