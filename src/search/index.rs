@@ -21,23 +21,26 @@ pub const NUMBER_AT: u32 = 0;
 pub const TITLE_AT: u32 = 64;
 pub const ISSUER_AT: u32 = 512;
 pub const BODY_AT: u32 = 768;
-/// Body tokens per excerpt chunk: small enough that showing 10 results loads ~30 KB of text,
+/// Body tokens per excerpt chunk: small enough that showing 10 results loads little text,
 /// large enough that the corpus does not become tens of thousands of files.
 pub const CHUNK_TOKENS: usize = 2048;
+/// These four sizes trade files against bytes per query: a query loads whole files (meta, a
+/// shard per key, a heads file per result, a pack per deep match). Measured on the corpus with
+/// a 34 KB meta: 12 KB shards and 24 KB packs give 5,946 files and a median of 141 KB per query;
+/// 48 KB packs 5,410 files and 149 KB; 14 KB shards and 48 KB packs 4,842 files and 169 KB;
+/// 96 KB shards, 24-document heads and 224 KB packs (before this format) 590 files and 768 KB.
+///
 /// Aimed posting shard size; the shard count follows from the index size, up to MAX_SHARDS.
-/// These four sizes trade files against bytes per query (a query loads whole files). Measured on
-/// the corpus: 96 KB shards, 24-document heads and 224 KB packs gave 590 files but 768 KB per
-/// query (median); the values here give 3,543 files (written in about 1 s) and 235 KB.
 pub const SHARD_TARGET_BYTES: usize = 12 * 1024;
 pub const MAX_SHARDS: usize = 4096;
-/// Aimed size of a pack of excerpt chunks and display records.
 /// Body tokens of a document's head, and how far into it a match may lie for its excerpt
 /// (about 140 characters from 40 before the match) to come from the head alone.
 pub const HEAD_TOKENS: usize = 400;
 pub const HEAD_USE: usize = 256;
 /// Documents per heads file.
 pub const HEAD_DOCS: usize = 4;
-/// Measured before compression (rank codes), which takes this to about half.
+/// Aimed size of a pack of excerpt chunks, measured before compression (rank codes and
+/// back-references), which takes it to about two thirds.
 pub const PACK_TARGET_BYTES: usize = 24 * 1024;
 
 /// Digits of the numbers in meta and excerpt files: 88 printable ASCII characters, none of

@@ -62,25 +62,29 @@
 //!
 //! # Measured (`cargo bench --bench search`, benchmark corpus: 3,476 laws, 56.8 MB of text)
 //!
-//! | | before (18,442 files) | now | target |
-//! |---|---|---|---|
-//! | index on disk | 85.3 MB = 1.50× | 73.0 MB = 1.28× | ≤ 1.0× |
-//! | files | 18,442 | 3,543 (shards, heads of 4 documents, packs, meta) | |
-//! | build in memory (shared 2-core machine) | 12.1 s | 5.5 s | ≤ 5 s |
-//! | written to disk | — | 1.1 s | |
-//! | build peak memory | 324 MB | 338 MB | ≤ 500 MB |
-//! | bytes per query, median / p95 | 138 KB / 478 KB | 235 KB / 674 KB | ≤ 150 KB / ≤ 1 MB |
-//! | Chromium `file://` first query, median / p95 | 292 / 510 ms | 194 / 357 ms | ≤ 300 ms |
-//! | Chromium warm, median / p95 | 159 ms (page reload) | 19 / 53 ms (in page) | ≤ 50 ms |
-//! | exact result sets | 32/32 | 32/32 | 32/32 |
+//! | | first version | session 1 | now | target |
+//! |---|---|---|---|---|
+//! | index on disk | 85.3 MB = 1.50× | 73.0 MB = 1.28× | 70.5 MB = 1.24× | ≤ 1.0× |
+//! | files | 18,442 | 3,543 | 5,946 (3,976 shards, 869 heads, 1,100 packs, meta) | |
+//! | build in memory (shared 2-core machine) | 12.1 s | 5.5 s | 2.1–2.9 s | ≤ 5 s |
+//! | build peak memory | 324 MB | 338 MB | 175 MB | ≤ 500 MB |
+//! | bytes per query, median / p95 | 138 KB / 478 KB | 235 KB / 674 KB | 141 KB / 491 KB | ≤ 150 KB / ≤ 1 MB |
+//! | Chromium `file://` first query, median / p95 | 292 / 510 ms | 194 / 357 ms | 196 / 311 ms | ≤ 300 ms |
+//! | Chromium warm, median / p95 | 159 ms (page reload) | 19 / 53 ms | 23 / 55 ms | ≤ 50 ms |
+//! | exact result sets | 32/32 | 32/32 | 32/32 | 32/32 |
 //!
-//! The file budget and the bytes budget pull against each other: a query loads whole files
-//! (`meta.js`, one shard per key, one heads file per result, a pack per deep match), so its
-//! cost is about (index size ÷ file count) × files touched. With the same code and
-//! `SHARD_TARGET_BYTES` 64 KB, `MAX_SHARDS` 640, `HEAD_DOCS` 16, `PACK_TARGET_BYTES` 64 KB the
-//! bench gave 1,285 files, median 432 KB, p95 1,199 KB, first query 296 ms; with 590 files,
-//! 768 KB. The values now in `index.rs` (24 KB shards up to 4,096, heads of 4 documents, 48 KB
-//! packs) give 3,543 files and 235 KB. Shrinking the index helps both.
+//! Why the size is not at 1.0×: exact phrase results need every bigram position (or the text of
+//! every candidate, megabytes for 第十二条); the corpus has 18.8 million of them at 11.3 bits
+//! each after Rice coding, plus 5.5 bits of document gap and 2.2 of count per (key, document)
+//! entry: 266 Mbit, 41 MB as 6.5-bit characters, 49 MB with the keys. Excerpts need the text:
+//! 19.4 MB in 24 KB packs, about what deflate reaches on pieces that size (zlib -9 on 48 KB
+//! pieces: 16.3 MB binary, 20 MB in a JS-safe alphabet; xz gets 8 MB only with the whole corpus
+//! as its window). Positions alone are 0.58× the text. Dropping the bigrams that start
+//! with a pause mark (，。、；：) would save 3 MB and leave queries ending in "，X" unprovable.
+//!
+//! The file count and the bytes per query pull against each other (see the constants in
+//! [`index`]): a query loads whole files, so it costs about (index size ÷ file count) × files
+//! touched, and every file costs its creation when the site is built.
 //!
 pub mod codec;
 pub mod index;
