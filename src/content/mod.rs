@@ -22,6 +22,16 @@ pub fn number_key(number: &str) -> String {
         .collect()
 }
 
+/// Frees the Markdown bodies of every document once they have been rendered. What needs a
+/// line of a body afterwards (a broken link's message) reads the source file again.
+pub fn release_bodies(site: &mut Site) {
+    for section in site.issues.iter_mut().flat_map(|i| i.sections.iter_mut()) {
+        for doc in &mut section.documents {
+            doc.body = String::new();
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::number_key;

@@ -19,7 +19,10 @@ pub fn blame(broken: &[BrokenLink], site: &Site) -> Vec<Diagnostic> {
             let message = format!("链接 {link} 无效：{}（页面 {}）", b.reason, b.page);
             match site.documents().find(|d| d.url == b.page) {
                 Some(doc) => {
-                    let line = doc.body.lines().position(|l| l.contains(link.as_str())).map_or(0, |n| n + doc.body_line);
+                    // the body was freed after rendering (content::release_bodies): read the file
+                    let source = std::fs::read_to_string(&doc.source).unwrap_or_default();
+                    let mut body = source.lines().enumerate().skip(doc.body_line.saturating_sub(1));
+                    let line = body.find(|(_, l)| l.contains(link.as_str())).map_or(0, |(n, _)| n + 1);
                     Diagnostic::new(&doc.source, line, message)
                 }
                 None => Diagnostic::new(format!("（模板生成的页面）{}", b.page), 0, message),

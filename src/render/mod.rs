@@ -21,17 +21,13 @@ pub use theme::{escape_html, Theme};
 
 /// The rendered Markdown of the site: each document in `site.documents()` order, and about.md.
 pub struct Bodies {
-    pub documents: Vec<Rendered>,
+    /// Per document in print order: the body as HTML, for its page ...
+    pub html: Vec<String>,
+    /// ... and its visible text, for the search index and the page description.
+    pub texts: Vec<String>,
     pub about: Rendered,
-}
-
-impl Bodies {
     /// What the sanitiser removed, everywhere, sorted.
-    pub fn warnings(&self) -> Vec<crate::error::Diagnostic> {
-        let mut all: Vec<_> = self.documents.iter().chain([&self.about]).flat_map(|r| r.warnings.iter().cloned()).collect();
-        all.sort();
-        all
-    }
+    pub warnings: Vec<crate::error::Diagnostic>,
 }
 
 /// Renders every document body, linking the document numbers it cites that the archive holds
@@ -67,7 +63,10 @@ pub fn render_bodies(site: &Site, numbers: &HashMap<String, String>) -> Result<B
         None => Rendered::default(),
     };
     Error::check(errors)?;
-    Ok(Bodies { documents: rendered, about })
+    let mut warnings: Vec<_> = rendered.iter().chain([&about]).flat_map(|r| r.warnings.iter().cloned()).collect();
+    warnings.sort();
+    let (html, texts) = rendered.into_iter().map(|r| (r.html, r.text)).unzip();
+    Ok(Bodies { html, texts, about, warnings })
 }
 
 /// What every template gets.
@@ -141,10 +140,14 @@ struct YearGroup<'a> {
     issues: Vec<IssueSummary<'a>>,
 }
 
-/// Renders every page of the site and hands each file to `emit` as soon as it is made.
+/// Renders every page of the site and hands each file to `emit` as soon as it is made. `html`
+/// is taken whole so that each document's body is freed as soon as its page is written:
+/// rendered HTML is never held for the whole site beyond this point.
 pub fn render_pages(
     site: &Site,
-    bodies: &Bodies,
+    html: Vec<String>,
+    texts: &[String],
+    about_body: &Rendered,
     theme: &Theme,
     base_url: Option<&BaseUrl>,
     emit: &(dyn Fn(OutputFile) -> Result<()> + Sync),
@@ -166,15 +169,15 @@ pub fn render_pages(
     // Documents, in parallel; each knows its neighbours in print order.
     let docs: Vec<(&Issue, &Document)> =
         site.issues.iter().flat_map(|i| i.documents().map(move |d| (i, d))).collect();
-    docs.par_iter().enumerate().try_for_each(|(n, (issue, doc))| {
+    docs.par_iter().zip(html).enumerate().try_for_each(|(n, ((issue, doc), body))| {
         let neighbour = |m: Option<usize>| m.and_then(|m| docs.get(m)).filter(|(i, _)| std::ptr::eq(*i, *issue)).map(|(_, d)| *d);
         let mut ctx = Context::from_serialize(common("../../", &doc.url)).map_err(tera_error)?;
         ctx.insert("issue", &IssueSummary::new(issue));
         ctx.insert("doc", doc);
         ctx.insert("date_text", &doc.meta.date.chinese());
-        ctx.insert("body", &bodies.documents[n].html);
+        ctx.insert("body", &body);
         ctx.insert("page_title", &doc.meta.title);
-        ctx.insert("description", &excerpt(&bodies.documents[n].text, DESCRIPTION_CHARS).unwrap_or_else(|| doc.meta.title.clone()));
+        ctx.insert("description", &excerpt(&texts[n], DESCRIPTION_CHARS).unwrap_or_else(|| doc.meta.title.clone()));
         ctx.insert("og_type", "article");
         // The meta tags portal inspections read on an article page (政府网站发展指引).
         ctx.insert("pub_date", &publish::published(issue).iso());
@@ -247,7 +250,6 @@ pub fn render_pages(
         body: String::new(),
         body_line: 1,
     });
-    let about_body = &bodies.about;
     let mut ctx = Context::from_serialize(common("", "about.html")).map_err(tera_error)?;
     ctx.insert("page", &about);
     ctx.insert("body", &about_body.html);

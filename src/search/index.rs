@@ -328,7 +328,7 @@ fn js_string(s: &str) -> String {
 }
 
 /// Documents tokenised in parallel between two merges: bounds the memory of the token streams.
-const BATCH: usize = 512;
+const BATCH: usize = 128;
 /// Key partitions merged in parallel, each by one thread in document order.
 const PARTS: usize = 16;
 /// Marks a one-token key among the two-token keys `(a << 32) | b` (token ids are below 2³¹).
