@@ -2,7 +2,7 @@
 //! the constants and encoders here are mirrored in `search.js`.
 
 use std::cmp::Reverse;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
 
 use rayon::prelude::*;
@@ -85,8 +85,14 @@ pub fn decode_numbers(s: &str) -> Option<Vec<u64>> {
 /// FNV-1a over the UTF-16 code units of a key: what JavaScript's `charCodeAt` sees, so the
 /// client finds a key's shard without any table.
 pub fn key_hash(key: &str) -> u32 {
-    let mut h: u32 = 0x811c9dc5;
-    for unit in key.encode_utf16() {
+    key.encode_utf16().fold(FNV_OFFSET, |h, u| fnv_continue(h, &[u]))
+}
+
+const FNV_OFFSET: u32 = 0x811c9dc5;
+
+/// [`key_hash`] carried on over more UTF-16 units.
+fn fnv_continue(mut h: u32, units: &[u16]) -> u32 {
+    for &unit in units {
         h ^= unit as u32;
         h = h.wrapping_mul(0x01000193);
     }
@@ -287,14 +293,22 @@ fn tokenize_document(doc: &Document, body: &str) -> DocTokens {
     chunk_ends.push(body.len());
 
     // Keys are bucketed by partition here, in parallel, so that each partition's thread later
-    // touches only its own keys (a smaller map, fewer cache misses). The partition follows from
-    // the token text (a run's id is still local), so it is the same in every build.
-    let token_hash = |t: u32| if t < RUN_BASE { t as u64 } else { key_hash(&runs[(t - RUN_BASE) as usize]) as u64 | 1 << 32 };
+    // touches only its own keys (a smaller map, fewer cache misses). The partition is the key's
+    // shard hash (FNV-1a of its UTF-16 text, as the client computes it) modulo PARTS, and the
+    // shard count a multiple of PARTS: so every shard's keys lie in one partition, which can
+    // write its shards and be freed on its own.
+    let token_units = |t: u32, h: u32| -> u32 {
+        let mut buf = [0u16; 2];
+        match char::from_u32(t).filter(|_| t < RUN_BASE) {
+            Some(c) => fnv_continue(h, c.encode_utf16(&mut buf)),
+            None => runs[(t - RUN_BASE) as usize].encode_utf16().fold(h, |h, u| fnv_continue(h, &[u])),
+        }
+    };
     let mut bigrams: Vec<Vec<(u64, u32)>> = vec![Vec::new(); PARTS];
     for w in stream.windows(2) {
         if w[1].1 == w[0].1 + 1 {
-            let q = partition(token_hash(w[0].0).wrapping_mul(0x100_0000_01b3) ^ token_hash(w[1].0));
-            bigrams[q].push((((w[0].0 as u64) << 32) | w[1].0 as u64, w[0].1));
+            let h = token_units(w[1].0, fnv_continue(token_units(w[0].0, FNV_OFFSET), &[b' ' as u16]));
+            bigrams[h as usize % PARTS].push((((w[0].0 as u64) << 32) | w[1].0 as u64, w[0].1));
         }
     }
     let mut seen: IntMap<u32, (u32, u32, Option<u32>)> = IntMap::default();
@@ -307,7 +321,7 @@ fn tokenize_document(doc: &Document, body: &str) -> DocTokens {
     }
     let mut unigrams: Vec<Vec<(u32, u32, u32, Option<u32>)>> = vec![Vec::new(); PARTS];
     for (t, (c, f, b)) in seen {
-        unigrams[partition(token_hash(t))].push((t, c, f, b));
+        unigrams[token_units(t, FNV_OFFSET) as usize % PARTS].push((t, c, f, b));
     }
     for list in &mut unigrams {
         list.sort_unstable_by_key(|u| u.0);
@@ -334,9 +348,6 @@ const PARTS: usize = 16;
 /// Marks a one-token key among the two-token keys `(a << 32) | b` (token ids are below 2³¹).
 const UNIGRAM: u64 = 1 << 63;
 
-fn partition(hash: u64) -> usize {
-    (hash.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 60) as usize
-}
 
 fn push_varint(out: &mut Vec<u8>, mut v: u32) {
     while v >= 0x80 {
@@ -493,7 +504,7 @@ pub fn build<S: AsRef<str> + Sync>(site: &Site, texts: &[S], emit: &(dyn Fn(Outp
         }
     }
 
-    // Key strings and their coded lists, sorted by key.
+    // Key strings and their coded lists.
     let n_docs = docs.len() as u32;
     let name = |key: u64| -> String {
         if key & UNIGRAM != 0 {
@@ -502,29 +513,22 @@ pub fn build<S: AsRef<str> + Sync>(site: &Site, texts: &[S], emit: &(dyn Fn(Outp
             bigram_key(&interner.name((key >> 32) as u32), &interner.name(key as u32))
         }
     };
-    let mut entries: Vec<(String, String)> = parts
-        .into_par_iter()
-        .flat_map_iter(|part| {
-            let Partition { keys, postings, .. } = part;
-            keys.into_iter().zip(postings).map(|(key, p)| (name(key), encode_postings(key, &p, n_docs, &spans))).collect::<Vec<_>>()
-        })
-        .collect();
-    entries.par_sort_unstable_by(|x, y| x.0.cmp(&y.0));
-
-    // Into shards by key hash: as many as the aimed shard size asks for, never more than
-    // MAX_SHARDS (the file budget), never fewer than one.
-    let total: usize = entries.iter().map(|(k, v)| k.len() + v.len() + 6).sum();
-    let shards = total.div_ceil(SHARD_TARGET_BYTES).clamp(1, MAX_SHARDS);
-    let mut shard_entries: Vec<Vec<(String, String)>> = vec![Vec::new(); shards];
-    for (key, data) in entries {
-        let s = key_hash(&key) as usize % shards;
-        shard_entries[s].push((key, data));
-    }
-    shard_entries
-        .par_iter()
-        .enumerate()
-        .filter(|(_, list)| !list.is_empty())
-        .try_for_each(|(s, list)| {
+    // As many shards as the aimed shard size asks for (estimated from the streamed postings,
+    // which the bit code takes to about 17/16 of their size with the keys), never more than
+    // MAX_SHARDS, never fewer than PARTS, a multiple of PARTS (see tokenize_document).
+    let streamed: usize = parts.iter().flat_map(|p| &p.postings).map(|p| p.bytes.len() + 8).sum();
+    let shards = (streamed * 17 / 16).div_ceil(SHARD_TARGET_BYTES).clamp(PARTS, MAX_SHARDS).next_multiple_of(PARTS);
+    // Each partition codes its keys, sorts them and writes its shards, then frees them.
+    parts.into_par_iter().try_for_each(|part| {
+        let Partition { keys, postings, .. } = part;
+        let mut entries: Vec<(String, String)> =
+            keys.into_iter().zip(postings).map(|(key, p)| (name(key), encode_postings(key, &p, n_docs, &spans))).collect();
+        entries.sort_unstable_by(|x, y| x.0.cmp(&y.0));
+        let mut by_shard: BTreeMap<usize, Vec<(String, String)>> = BTreeMap::new();
+        for (key, data) in entries {
+            by_shard.entry(key_hash(&key) as usize % shards).or_default().push((key, data));
+        }
+        by_shard.into_iter().try_for_each(|(s, list)| {
             let mut js = format!("gongbaoSearch.shard({s},{{");
             for (j, (key, data)) in list.iter().enumerate() {
                 if j > 0 {
@@ -537,8 +541,8 @@ pub fn build<S: AsRef<str> + Sync>(site: &Site, texts: &[S], emit: &(dyn Fn(Outp
             }
             js.push_str("});\n");
             emit(OutputFile::new(shard_path(s), js))
-        })?;
-    drop(shard_entries);
+        })
+    })?;
 
     // Excerpt text is coded by character frequency rank (a dense table over all code points).
     // Counted per thread in a table of the Basic Multilingual Plane, with a map for the rest.

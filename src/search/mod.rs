@@ -28,7 +28,8 @@
 //! - `search/t/<hex>.js` — `gongbaoSearch.shard(n, {key: postings, ...})`. A key is a token
 //!   (one-token queries) or two tokens joined by a space (bigram); its shard is
 //!   `fnv1a32(UTF-16 of key) % shards`, so the client needs no key table. The shard count is
-//!   the index size over [`index::SHARD_TARGET_BYTES`], at most [`index::MAX_SHARDS`].
+//!   the index size over [`index::SHARD_TARGET_BYTES`], at most [`index::MAX_SHARDS`], and a
+//!   multiple of the build's 16 key partitions.
 //! - `search/h/<n>.js` — `gongbaoSearch.heads(n, first, [records], [texts])`: for documents
 //!   `first … first + HEAD_DOCS − 1`, what a result shows (title, 发文字号, date, URL; issue,
 //!   section and issuer come from the facets) and the body text up to token
@@ -55,10 +56,12 @@
 //! truncated-binary parameters follow from the list's document frequency and each document's
 //! span, so none is stored. Meta and facets use base-44 numbers ([`index::push_number`]).
 //!
-//! Documents are tokenised in parallel, a batch at a time, and streamed in id order into four
-//! key partitions, each filled by one thread (a key's postings are varints until the end, when
-//! its document frequency is known and it is bit-coded). Keys are sorted, files assembled in
-//! parallel from ordered data: same site, same bytes, whatever the number of threads.
+//! Documents are tokenised in parallel, a batch at a time, and streamed in id order into 16 key
+//! partitions (the key's shard hash modulo 16), each filled by one thread; a key's postings are
+//! varints until the end, when its document frequency is known and it is bit-coded. Every shard
+//! lies in one partition, so each partition codes, sorts and writes its shards and is freed on
+//! its own. Files are assembled from ordered data: same site, same bytes, whatever the number
+//! of threads.
 //!
 //! # Measured (`cargo bench --bench search`, benchmark corpus: 3,476 laws, 56.8 MB of text)
 //!
