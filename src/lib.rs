@@ -64,10 +64,10 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
     timer.lap("citations");
     let base_url = publish::BaseUrl::parse(options.base_url.as_deref().or(site.config.base_url.as_deref()))?;
     let theme = render::Theme::load(&options.content, site.config.theme.as_deref())?;
-    let render::Bodies { html, texts, about, warnings } = render::render_bodies(&site, &refs.urls)?;
-    // The Markdown sources are not needed any more (an error message that wants a line number
-    // reads its file again): freeing them before the biggest stage lowers the peak by their size.
-    content::release_bodies(&mut site);
+    // The renderer consumes the Markdown sources, freeing each once rendered (an error message
+    // that wants a line number reads its file again): they and the HTML are never all held.
+    let sources = content::take_bodies(&mut site);
+    let render::Bodies { html, texts, about, warnings } = render::render_bodies(&site, sources, &refs.urls)?;
     timer.lap("markdown");
     let staging = output::Staging::create(&options.output, !options.full)?;
     let links = links::LinkIndex::default();

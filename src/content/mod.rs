@@ -22,14 +22,11 @@ pub fn number_key(number: &str) -> String {
         .collect()
 }
 
-/// Frees the Markdown bodies of every document once they have been rendered. What needs a
-/// line of a body afterwards (a broken link's message) reads the source file again.
-pub fn release_bodies(site: &mut Site) {
-    for section in site.issues.iter_mut().flat_map(|i| i.sections.iter_mut()) {
-        for doc in &mut section.documents {
-            doc.body = String::new();
-        }
-    }
+/// Takes the Markdown bodies out of the site, in `site.documents()` order, for the renderer to
+/// consume (and free one by one). What needs a line of a body afterwards (a broken link's
+/// message) reads the source file again.
+pub fn take_bodies(site: &mut Site) -> Vec<String> {
+    site.issues.iter_mut().flat_map(|i| i.sections.iter_mut()).flat_map(|s| s.documents.iter_mut()).map(|d| std::mem::take(&mut d.body)).collect()
 }
 
 #[cfg(test)]

@@ -19,7 +19,7 @@ pub fn blame(broken: &[BrokenLink], site: &Site) -> Vec<Diagnostic> {
             let message = format!("链接 {link} 无效：{}（页面 {}）", b.reason, b.page);
             match site.documents().find(|d| d.url == b.page) {
                 Some(doc) => {
-                    // the body was freed after rendering (content::release_bodies): read the file
+                    // the renderer consumed the body (content::take_bodies): read the file again
                     let source = std::fs::read_to_string(&doc.source).unwrap_or_default();
                     let mut body = source.lines().enumerate().skip(doc.body_line.saturating_sub(1));
                     let line = body.find(|(_, l)| l.contains(link.as_str())).map_or(0, |(n, _)| n + 1);

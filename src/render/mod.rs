@@ -30,21 +30,23 @@ pub struct Bodies {
     pub warnings: Vec<crate::error::Diagnostic>,
 }
 
-/// Renders every document body, linking the document numbers it cites that the archive holds
-/// (`numbers`: comparison key → URL), and the about page; fails with every error at once.
-pub fn render_bodies(site: &Site, numbers: &HashMap<String, String>) -> Result<Bodies> {
+/// Renders every document body (`sources`, in `site.documents()` order, each freed once
+/// rendered), linking the document numbers it cites that the archive holds (`numbers`:
+/// comparison key → URL), and the about page; fails with every error at once.
+pub fn render_bodies(site: &Site, sources: Vec<String>, numbers: &HashMap<String, String>) -> Result<Bodies> {
     let docs: Vec<&Document> = site.documents().collect();
     let known = |key: &str| numbers.contains_key(key);
     let results: Vec<_> = docs
         .par_iter()
-        .map(|d| {
+        .zip(sources)
+        .map(|(d, source)| {
             let linker = |text: &str| {
                 citations::find(text, &known)
                     .into_iter()
                     .filter_map(|c| numbers.get(&number_key(&c.text)).filter(|url| **url != d.url).map(|url| (c.range, format!("../../{url}"))))
                     .collect()
             };
-            markdown::render(&d.body, &d.source, d.body_line, &linker)
+            markdown::render(&source, &d.source, d.body_line, &linker)
         })
         .collect();
     let mut rendered = Vec::with_capacity(results.len());
