@@ -19,11 +19,66 @@ pub struct BrokenLink {
     pub reason: String,
 }
 
-/// What a page offers and refers to.
+/// What a page offers and refers to, kept compact: a site has hundreds of thousands of ids and
+/// links (every paragraph of every document has both), and a `String` each cost about 45 MB of
+/// the corpus build's peak memory.
 #[derive(Debug, Default)]
 struct PageLinks {
-    ids: BTreeSet<String>,
-    links: Vec<String>,
+    /// Sorted, without duplicates.
+    ids: Strings,
+    /// Links to other files. Links to an anchor of the page itself (most of them: every
+    /// paragraph's ¶) are checked when the page is added and not kept.
+    links: Strings,
+    /// The page's links to its own anchors that point nowhere: (link, reason).
+    broken_here: Vec<(String, String)>,
+}
+
+/// A list of strings in one allocation.
+#[derive(Debug, Default)]
+struct Strings {
+    text: String,
+    /// Where each string ends in `text`.
+    ends: Vec<u32>,
+}
+
+impl Strings {
+    fn new(items: &[String]) -> Strings {
+        let mut out = Strings { text: String::with_capacity(items.iter().map(String::len).sum()), ends: Vec::with_capacity(items.len()) };
+        for item in items {
+            out.text.push_str(item);
+            out.ends.push(out.text.len() as u32);
+        }
+        out
+    }
+
+    fn get(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.text[start..self.ends[i] as usize]
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &str> {
+        (0..self.ends.len()).map(|i| self.get(i))
+    }
+
+    /// Whether `item` is in the list, which must be sorted.
+    fn contains_sorted(&self, item: &str) -> bool {
+        let (mut lo, mut hi) = (0, self.ends.len());
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            match self.get(mid).cmp(item) {
+                std::cmp::Ordering::Equal => return true,
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+            }
+        }
+        false
+    }
+}
+
+/// Why `target#fragment` points nowhere, if it does.
+fn missing_anchor(target: &str, fragment: &str, ids: &Strings) -> Option<String> {
+    let f = percent_decode(fragment);
+    (!f.is_empty() && !ids.contains_sorted(&f)).then(|| format!("{target} 中没有锚点 #{f}"))
 }
 
 /// Collects files as they are written (from many threads), then checks them all at once.
@@ -34,7 +89,7 @@ pub struct LinkIndex {
 
 impl LinkIndex {
     pub fn add(&self, file: &OutputFile) {
-        let links = file.path.ends_with(".html").then(|| scan(&String::from_utf8_lossy(&file.bytes)));
+        let links = file.path.ends_with(".html").then(|| scan(&file.path, &String::from_utf8_lossy(&file.bytes)));
         self.files.lock().expect("no panics while holding the lock").insert(file.path.clone(), links);
     }
 
@@ -65,9 +120,12 @@ impl LinkIndex {
         let sorted: BTreeMap<&String, &Option<PageLinks>> = files.iter().collect();
         for (page, links) in sorted {
             let Some(links) = links else { continue };
-            for link in &links.links {
+            for (link, reason) in &links.broken_here {
+                broken.insert(BrokenLink { page: page.clone(), link: link.clone(), reason: reason.clone() });
+            }
+            for link in links.links.iter() {
                 if let Some(reason) = check_link(page, link, &files) {
-                    broken.insert(BrokenLink { page: page.clone(), link: link.clone(), reason });
+                    broken.insert(BrokenLink { page: page.clone(), link: link.to_string(), reason });
                 }
             }
         }
@@ -105,10 +163,8 @@ fn check_link(page: &str, link: &str, files: &HashMap<String, Option<PageLinks>>
     let Some(entry) = files.get(&target) else {
         return Some(format!("文件 {target} 不存在"));
     };
-    match (fragment.map(percent_decode), entry) {
-        (Some(f), Some(target_page)) if !f.is_empty() && !target_page.ids.contains(&f) => {
-            Some(format!("{target} 中没有锚点 #{f}"))
-        }
+    match (fragment, entry) {
+        (Some(f), Some(target_page)) => missing_anchor(&target, f, &target_page.ids),
         _ => None,
     }
 }
@@ -149,10 +205,11 @@ pub fn percent_decode(text: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// Finds `id`, `href` and `src` attribute values in the tags of an HTML page, quoted either way
-/// or unquoted. Only inside tags: text that reads `src=x` (escaped markup shown as text) is text.
-fn scan(html: &str) -> PageLinks {
-    let mut page = PageLinks::default();
+/// Finds `id`, `href` and `src` attribute values in the tags of the HTML page `path`, quoted
+/// either way or unquoted. Only inside tags: text that reads `src=x` (escaped markup shown as
+/// text) is text. Links to the page's own anchors are checked here.
+fn scan(path: &str, html: &str) -> PageLinks {
+    let (mut ids, mut links) = (Vec::new(), Vec::new());
     let mut i = 0;
     while let Some(pos) = html[i..].find('<') {
         let rest = &html[i + pos..];
@@ -171,15 +228,24 @@ fn scan(html: &str) -> PageLinks {
         for (name, value) in tag.attrs {
             let Some(value) = value else { continue };
             match name.as_str() {
-                "id" => {
-                    page.ids.insert(decode_entities(&value));
-                }
-                "href" | "src" => page.links.push(decode_entities(&value)),
+                "id" => ids.push(decode_entities(&value)),
+                "href" | "src" => links.push(decode_entities(&value)),
                 _ => {}
             }
         }
     }
-    page
+    ids.sort_unstable();
+    ids.dedup();
+    let ids = Strings::new(&ids);
+    let mut broken_here = Vec::new();
+    links.retain(|link| match link.strip_prefix('#') {
+        Some(fragment) => {
+            broken_here.extend(missing_anchor(path, fragment, &ids).map(|reason| (link.clone(), reason)));
+            false
+        }
+        None => true,
+    });
+    PageLinks { ids, links: Strings::new(&links), broken_here }
 }
 
 fn decode_entities(text: &str) -> String {
@@ -223,9 +289,9 @@ mod tests {
 
     #[test]
     fn markup_shown_as_text_is_not_a_link() {
-        let page = scan("<p title=\"a>b\" id=x>&lt;img src=x onerror=alert(1)&gt; id=y href=z</p><!-- <a href=c> --><a\nhref='d.html'>");
-        assert_eq!(page.links, ["d.html"]);
-        assert_eq!(page.ids.len(), 1);
+        let page = scan("p.html", "<p title=\"a>b\" id=x>&lt;img src=x onerror=alert(1)&gt; id=y href=z</p><!-- <a href=c> --><a\nhref='d.html'>");
+        assert_eq!(page.links.iter().collect::<Vec<_>>(), ["d.html"]);
+        assert_eq!(page.ids.iter().collect::<Vec<_>>(), ["x"]);
     }
 
     #[test]
