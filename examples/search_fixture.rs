@@ -8,6 +8,8 @@
 //! `<out-dir>/tokens.json` holds the Rust tokens of sample strings, for parity with search.js.
 //! Without queries, the corpus' fixed list is used.
 
+// shared with benches/search.rs, which uses the corpus path this example takes as an argument
+#[allow(dead_code)]
 #[path = "../tests/support/corpus.rs"]
 mod corpus;
 
@@ -31,7 +33,7 @@ fn main() {
         if args.len() > 2 { args[2..].to_vec() } else { corpus::QUERIES.iter().map(|s| s.to_string()).collect() };
 
     let started = std::time::Instant::now();
-    let files = gongbao::search::build_index(&site, &texts);
+    let files = gongbao::search::build_index(&site, texts.clone());
     eprintln!("index: {} files in {:.2?}", files.len(), started.elapsed());
     let public = out.join("public");
     for f in &files {

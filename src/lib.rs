@@ -67,7 +67,7 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
     // The renderer consumes the Markdown sources, freeing each once rendered (an error message
     // that wants a line number reads its file again): they and the HTML are never all held.
     let sources = content::take_bodies(&mut site);
-    let render::Bodies { html, texts, about, warnings } = render::render_bodies(&site, sources, &refs.urls)?;
+    let render::Bodies { html, descriptions, texts, about, warnings } = render::render_bodies(&site, sources, &refs.urls)?;
     timer.lap("markdown");
     let staging = output::Staging::create(&options.output, !options.full)?;
     let links = links::LinkIndex::default();
@@ -76,13 +76,13 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
     let (pages, index) = rayon::join(
         || {
             timed(|| {
-                render::render_pages(&site, html, &texts, &about, &theme, base_url.as_ref(), &|file| {
+                render::render_pages(&site, html, &descriptions, &about, &theme, base_url.as_ref(), &|file| {
                     links.add(&file);
                     staging.write(&file)
                 })
             })
         },
-        || timed(|| search::write_index(&site, &texts, &|file| staging.write(&file))),
+        || timed(|| search::write_index(&site, texts, &|file| staging.write(&file))),
     );
     let (pages, index) = (pages?, index?);
     timer.lap("pages+search");
@@ -100,7 +100,7 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
     timer.lap("swap");
     Ok(Report {
         issues: site.issues.len(),
-        documents: texts.len(),
+        documents: descriptions.len(),
         files,
         reused,
         bytes,

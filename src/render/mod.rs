@@ -21,9 +21,10 @@ pub use theme::{escape_html, Theme};
 
 /// The rendered Markdown of the site: each document in `site.documents()` order, and about.md.
 pub struct Bodies {
-    /// Per document in print order: the body as HTML, for its page ...
+    /// Per document in print order: the body as HTML and the page description, for its page ...
     pub html: Vec<String>,
-    /// ... and its visible text, for the search index and the page description.
+    pub descriptions: Vec<String>,
+    /// ... and its visible text, for the search index.
     pub texts: Vec<String>,
     pub about: Rendered,
     /// What the sanitiser removed, everywhere, sorted.
@@ -67,8 +68,9 @@ pub fn render_bodies(site: &Site, sources: Vec<String>, numbers: &HashMap<String
     Error::check(errors)?;
     let mut warnings: Vec<_> = rendered.iter().chain([&about]).flat_map(|r| r.warnings.iter().cloned()).collect();
     warnings.sort();
+    let descriptions = docs.iter().zip(&rendered).map(|(d, r)| excerpt(&r.text, DESCRIPTION_CHARS).unwrap_or_else(|| d.meta.title.clone())).collect();
     let (html, texts) = rendered.into_iter().map(|r| (r.html, r.text)).unzip();
-    Ok(Bodies { html, texts, about, warnings })
+    Ok(Bodies { html, descriptions, texts, about, warnings })
 }
 
 /// What every template gets.
@@ -148,7 +150,7 @@ struct YearGroup<'a> {
 pub fn render_pages(
     site: &Site,
     html: Vec<String>,
-    texts: &[String],
+    descriptions: &[String],
     about_body: &Rendered,
     theme: &Theme,
     base_url: Option<&BaseUrl>,
@@ -179,7 +181,7 @@ pub fn render_pages(
         ctx.insert("date_text", &doc.meta.date.chinese());
         ctx.insert("body", &body);
         ctx.insert("page_title", &doc.meta.title);
-        ctx.insert("description", &excerpt(&texts[n], DESCRIPTION_CHARS).unwrap_or_else(|| doc.meta.title.clone()));
+        ctx.insert("description", &descriptions[n]);
         ctx.insert("og_type", "article");
         // The meta tags portal inspections read on an article page (政府网站发展指引).
         ctx.insert("pub_date", &publish::published(issue).iso());

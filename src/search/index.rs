@@ -467,26 +467,85 @@ fn encode_postings(key: u64, p: &Postings, n_docs: u32, spans: &[u32]) -> String
 }
 
 /// See [`crate::search::build_index`].
-pub fn build<S: AsRef<str> + Sync>(site: &Site, texts: &[S], emit: &(dyn Fn(OutputFile) -> Result<()> + Sync)) -> Result<()> {
+pub fn build(site: &Site, mut texts: Vec<String>, emit: &(dyn Fn(OutputFile) -> Result<()> + Sync)) -> Result<()> {
     let docs: Vec<&Document> = site.documents().collect();
     assert_eq!(docs.len(), texts.len(), "build_index: one text per document, in print order");
     let order = document_order(&docs);
-    let body = |id: usize| texts[order[id]].as_ref();
+
+    // Excerpt text is coded by character frequency rank (a dense table over all code points),
+    // counted first so that each document's excerpt files can be written, and its text freed,
+    // as soon as it has been indexed. Counted per thread in a table of the Basic Multilingual
+    // Plane, with a map for the rest.
+    type Counts = (Vec<u64>, HashMap<char, u64>);
+    let (bmp, astral): Counts = texts
+        .par_iter()
+        .fold(
+            || (vec![0u64; 0x1_0000], HashMap::new()),
+            |(mut bmp, mut astral): Counts, text| {
+                for c in text.chars() {
+                    match bmp.get_mut(c as usize) {
+                        Some(n) => *n += 1,
+                        None => *astral.entry(c).or_insert(0) += 1,
+                    }
+                }
+                (bmp, astral)
+            },
+        )
+        .reduce(
+            || (vec![0u64; 0x1_0000], HashMap::new()),
+            |(mut a, mut x): Counts, (b, y): Counts| {
+                a.iter_mut().zip(b).for_each(|(p, q)| *p += q);
+                for (c, n) in y {
+                    *x.entry(c).or_insert(0) += n;
+                }
+                (a, x)
+            },
+        );
+    let counts = bmp.iter().enumerate().filter_map(|(c, &n)| char::from_u32(c as u32).map(|c| (c, n))).chain(astral);
+    let mut ranked: Vec<(u64, char)> = counts.filter(|&(_, n)| n > 0).map(|(c, n)| (n, c)).collect();
+    ranked.sort_by_key(|&(n, c)| (Reverse(n), c));
+    let mut rank = vec![0u32; 0x11_0000];
+    for (r, &(_, c)) in ranked.iter().enumerate() {
+        rank[c as usize] = r as u32;
+    }
+    let alphabet: String = ranked.iter().map(|&(_, c)| c).collect();
+    let ranks_of = |text: &str| -> Vec<u32> { text.chars().map(|c| rank[c as usize]).collect() };
+
+    // Heads: per HEAD_DOCS documents in id order, their display records and the beginning of
+    // their text, which is all the results page needs for a match near the start of the body
+    // (or none in it). Packs: every excerpt chunk in (document id, chunk) order, cut into files
+    // of about PACK_TARGET_BYTES, for matches further in.
+    let record = |id: usize| -> String {
+        let d = docs[order[id]];
+        let json = serde_json::json!({ "t": d.meta.title, "n": d.meta.number, "d": d.meta.date.chinese(), "u": d.url }).to_string();
+        crate::output::script_safe_json(&json)
+    };
+    let write_pack = |p: usize, start: usize, chunks: &[Vec<u32>]| -> Result<()> {
+        let mut js = format!("gongbaoSearch.pack({p},{start},");
+        push_string_array(&mut js, &lz::encode(chunks));
+        js.push_str(");\n");
+        emit(OutputFile::new(pack_path(p), js))
+    };
+    const { assert!(BATCH % HEAD_DOCS == 0, "a heads file never spans two batches") };
+    let mut pack_starts: Vec<usize> = Vec::new(); // global chunk index of each pack's first chunk
+    let mut open_pack: Vec<Vec<u32>> = Vec::new(); // the chunks of the last pack, not yet full
+    let (mut global, mut size) = (0usize, usize::MAX);
 
     // Documents are tokenised in parallel and streamed into the key partitions in id order,
     // each partition by one thread: the result does not depend on the number of threads.
     let mut interner = Interner::default();
     let mut parts: Vec<Partition> = (0..PARTS).map(|_| Partition::default()).collect();
     let mut spans: Vec<u32> = Vec::with_capacity(docs.len());
-    let mut chunk_ends: Vec<Vec<usize>> = Vec::with_capacity(docs.len());
-    let mut head_ends: Vec<usize> = Vec::with_capacity(docs.len());
+    let mut chunk_counts: Vec<usize> = Vec::with_capacity(docs.len());
     for (b, batch) in order.chunks(BATCH).enumerate() {
+        let first = b * BATCH;
+        let batch_texts: Vec<String> = batch.iter().map(|&i| std::mem::take(&mut texts[i])).collect();
         let tokens: Vec<DocTokens> =
-            batch.par_iter().enumerate().map(|(j, &i)| tokenize_document(docs[i], body(b * BATCH + j))).collect();
+            batch.par_iter().zip(&batch_texts).map(|(&i, text)| tokenize_document(docs[i], text)).collect();
         let globals: Vec<Vec<u32>> = tokens.iter().map(|d| d.runs.iter().map(|r| interner.id(r)).collect()).collect();
         parts.par_iter_mut().enumerate().for_each(|(q, part)| {
             for (j, d) in tokens.iter().enumerate() {
-                let id = (b * BATCH + j) as u32;
+                let id = (first + j) as u32;
                 let map = |t: u32| if t < RUN_BASE { t } else { globals[j][(t - RUN_BASE) as usize] };
                 for &(t, count, field, body) in &d.unigrams[q] {
                     part.add_unigram(UNIGRAM | map(t) as u64, id, count, field, body);
@@ -496,14 +555,57 @@ pub fn build<S: AsRef<str> + Sync>(site: &Site, texts: &[S], emit: &(dyn Fn(Outp
                 }
             }
         });
+        // This batch's heads files and the packs it completes; then its texts are dropped.
+        (0..batch.len().div_ceil(HEAD_DOCS)).into_par_iter().try_for_each(|g| {
+            let h = first / HEAD_DOCS + g;
+            let members = g * HEAD_DOCS..((g + 1) * HEAD_DOCS).min(batch.len());
+            let mut js = format!("gongbaoSearch.heads({h},{},[", first + members.start);
+            for j in members.clone() {
+                if j > members.start {
+                    js.push(',');
+                }
+                js.push_str(&record(first + j));
+            }
+            js.push_str("],");
+            let heads: Vec<Vec<u32>> = members.map(|j| ranks_of(&batch_texts[j][..tokens[j].head_end])).collect();
+            push_string_array(&mut js, &lz::encode(&heads));
+            js.push_str(");\n");
+            emit(OutputFile::new(head_path(h), js))
+        })?;
+        let chunk_ranks: Vec<Vec<Vec<u32>>> = tokens
+            .par_iter()
+            .zip(&batch_texts)
+            .map(|(d, text)| {
+                let mut start = 0;
+                d.chunk_ends.iter().map(|&end| ranks_of(&text[std::mem::replace(&mut start, end)..end])).collect()
+            })
+            .collect();
+        let mut full: Vec<(usize, Vec<Vec<u32>>)> = Vec::new();
+        for chunk in chunk_ranks.into_iter().flatten() {
+            if size >= PACK_TARGET_BYTES {
+                if !open_pack.is_empty() {
+                    full.push((pack_starts.len() - 1, std::mem::take(&mut open_pack)));
+                }
+                pack_starts.push(global);
+                size = 0;
+            }
+            // what the chunk costs before compression, in UTF-8 bytes
+            size += chunk.iter().map(|&r| rank_len(r as usize + 1)).sum::<usize>() + 3;
+            open_pack.push(chunk);
+            global += 1;
+        }
+        full.par_iter().try_for_each(|(p, chunks)| write_pack(*p, pack_starts[*p], chunks))?;
         for d in tokens {
             // rounded up to a power of two: the meta file then holds one digit per document
             // (its bit length), at the cost of under one bit per lone position
             spans.push(d.span.next_power_of_two());
-            chunk_ends.push(d.chunk_ends);
-            head_ends.push(d.head_end);
+            chunk_counts.push(d.chunk_ends.len());
         }
     }
+    if !open_pack.is_empty() {
+        write_pack(pack_starts.len() - 1, pack_starts[pack_starts.len() - 1], &open_pack)?;
+    }
+    drop(texts);
 
     // Key strings and their coded lists.
     let n_docs = docs.len() as u32;
@@ -545,45 +647,6 @@ pub fn build<S: AsRef<str> + Sync>(site: &Site, texts: &[S], emit: &(dyn Fn(Outp
         })
     })?;
 
-    // Excerpt text is coded by character frequency rank (a dense table over all code points).
-    // Counted per thread in a table of the Basic Multilingual Plane, with a map for the rest.
-    type Counts = (Vec<u64>, HashMap<char, u64>);
-    let (bmp, astral): Counts = (0..docs.len())
-        .into_par_iter()
-        .fold(
-            || (vec![0u64; 0x1_0000], HashMap::new()),
-            |(mut bmp, mut astral): Counts, id| {
-                for c in body(id).chars() {
-                    match bmp.get_mut(c as usize) {
-                        Some(n) => *n += 1,
-                        None => *astral.entry(c).or_insert(0) += 1,
-                    }
-                }
-                (bmp, astral)
-            },
-        )
-        .reduce(
-            || (vec![0u64; 0x1_0000], HashMap::new()),
-            |(mut a, mut x): Counts, (b, y): Counts| {
-                a.iter_mut().zip(b).for_each(|(p, q)| *p += q);
-                for (c, n) in y {
-                    *x.entry(c).or_insert(0) += n;
-                }
-                (a, x)
-            },
-        );
-    let counts = bmp.iter().enumerate().filter_map(|(c, &n)| char::from_u32(c as u32).map(|c| (c, n))).chain(astral);
-    let mut ranked: Vec<(u64, char)> = counts.filter(|&(_, n)| n > 0).map(|(c, n)| (n, c)).collect();
-    ranked.sort_by_key(|&(n, c)| (Reverse(n), c));
-    let mut rank = vec![0u32; 0x11_0000];
-    for (r, &(_, c)) in ranked.iter().enumerate() {
-        rank[c as usize] = r as u32;
-    }
-    let alphabet: String = ranked.iter().map(|&(_, c)| c).collect();
-    let ranks_of = |text: &str| -> Vec<u32> { text.chars().map(|c| rank[c as usize]).collect() };
-    // (start, end) byte range of chunk k of document id
-    let chunk_range = |id: usize, k: usize| (if k == 0 { 0 } else { chunk_ends[id][k - 1] }, chunk_ends[id][k]);
-
     // Facets: issues newest first, sections and issuers in print order, for the filter menus.
     let mut issues: Vec<(u16, u16)> = Vec::new();
     let mut sections: Vec<String> = Vec::new();
@@ -618,78 +681,13 @@ pub fn build<S: AsRef<str> + Sync>(site: &Site, texts: &[S], emit: &(dyn Fn(Outp
         push_number(&mut facets, index_of(&mut issuers, d.meta.issuer.clone()) as u64);
     }
 
-    // Heads: per HEAD_DOCS documents in id order, their display records and the beginning of
-    // their text, which is all the results page needs for a match near the start of the body
-    // (or none in it). Packs: every excerpt chunk in (document id, chunk) order, cut into files
-    // of about PACK_TARGET_BYTES, for matches further in.
-    let record = |id: usize| -> String {
-        let d = docs[order[id]];
-        let json = serde_json::json!({ "t": d.meta.title, "n": d.meta.number, "d": d.meta.date.chinese(), "u": d.url }).to_string();
-        crate::output::script_safe_json(&json)
-    };
-    let chunk_sizes: Vec<Vec<usize>> = (0..docs.len())
-        .into_par_iter()
-        .map(|id| {
-            (0..chunk_ends[id].len())
-                .map(|k| {
-                    let (a, b) = chunk_range(id, k);
-                    body(id)[a..b].chars().map(|c| rank_len(rank[c as usize] as usize + 1)).sum::<usize>()
-                })
-                .collect()
-        })
-        .collect();
-    let mut pack_starts: Vec<usize> = Vec::new(); // global chunk index of each pack's first chunk
-    let mut members: Vec<Vec<(usize, usize)>> = Vec::new(); // (doc id, chunk) per pack
-    let (mut global, mut size) = (0usize, usize::MAX);
-    for (id, sizes) in chunk_sizes.iter().enumerate() {
-        for (k, &chunk_size) in sizes.iter().enumerate() {
-            if size >= PACK_TARGET_BYTES {
-                pack_starts.push(global);
-                members.push(Vec::new());
-                size = 0;
-            }
-            members.last_mut().unwrap().push((id, k));
-            size += chunk_size + 3;
-            global += 1;
-        }
-    }
-    (0..docs.len().div_ceil(HEAD_DOCS)).into_par_iter().try_for_each(|h| {
-        let first = h * HEAD_DOCS;
-        let ids = first..(first + HEAD_DOCS).min(docs.len());
-        let mut js = format!("gongbaoSearch.heads({h},{first},[");
-        for id in ids.clone() {
-            if id > first {
-                js.push(',');
-            }
-            js.push_str(&record(id));
-        }
-        js.push_str("],");
-        let texts: Vec<Vec<u32>> = ids.map(|id| ranks_of(&body(id)[..head_ends[id]])).collect();
-        push_string_array(&mut js, &lz::encode(&texts));
-        js.push_str(");\n");
-        emit(OutputFile::new(head_path(h), js))
-    })?;
-    members.par_iter().enumerate().try_for_each(|(p, list)| {
-        let mut js = format!("gongbaoSearch.pack({p},{},", pack_starts[p]);
-        let texts: Vec<Vec<u32>> = list
-            .iter()
-            .map(|&(id, k)| {
-                let (a, b) = chunk_range(id, k);
-                ranks_of(&body(id)[a..b])
-            })
-            .collect();
-        push_string_array(&mut js, &lz::encode(&texts));
-        js.push_str(");\n");
-        emit(OutputFile::new(pack_path(p), js))
-    })?;
-
     let mut span_codes = String::new();
     for &span in &spans {
         push_number(&mut span_codes, span.trailing_zeros() as u64);
     }
-    let mut chunk_counts = String::new();
-    for ends in &chunk_ends {
-        push_number(&mut chunk_counts, ends.len() as u64);
+    let mut chunk_codes = String::new();
+    for &n in &chunk_counts {
+        push_number(&mut chunk_codes, n as u64);
     }
     let mut pack_codes = String::new();
     let mut prev = 0;
@@ -708,7 +706,7 @@ pub fn build<S: AsRef<str> + Sync>(site: &Site, texts: &[S], emit: &(dyn Fn(Outp
         "issuers": issuers,
         "facets": facets,
         "spans": span_codes,
-        "chunks": chunk_counts,
+        "chunks": chunk_codes,
         "packs": pack_codes,
         "head": { "docs": HEAD_DOCS, "tokens": HEAD_TOKENS, "use": HEAD_USE },
         "chars": alphabet,

@@ -99,15 +99,16 @@ use crate::error::Result;
 use crate::output::OutputFile;
 
 /// Builds the search index of `site`. `texts[i]` is the plain text of the i-th document of
-/// `site.documents()` (print order), as returned by the Markdown renderer. Each file under
-/// `search/` goes to `emit` as soon as it is made, from several threads: the index is never
-/// held whole in memory. The first error from `emit` stops the build and is returned.
-pub fn write_index<S: AsRef<str> + Sync>(site: &Site, texts: &[S], emit: &(dyn Fn(OutputFile) -> Result<()> + Sync)) -> Result<()> {
+/// `site.documents()` (print order), as returned by the Markdown renderer; each is freed once
+/// indexed. Each file under `search/` goes to `emit` as soon as it is made, from several
+/// threads: the index is never held whole in memory. The first error from `emit` stops the
+/// build and is returned.
+pub fn write_index(site: &Site, texts: Vec<String>, emit: &(dyn Fn(OutputFile) -> Result<()> + Sync)) -> Result<()> {
     index::build(site, texts, emit)
 }
 
 /// [`write_index`] into memory, sorted by path (benchmarks and tests).
-pub fn build_index<S: AsRef<str> + Sync>(site: &Site, texts: &[S]) -> Vec<OutputFile> {
+pub fn build_index(site: &Site, texts: Vec<String>) -> Vec<OutputFile> {
     let files = std::sync::Mutex::new(Vec::new());
     write_index(site, texts, &|file| {
         files.lock().expect("no panic while holding the lock").push(file);
@@ -130,7 +131,7 @@ mod tests {
             .map(|d| crate::render::markdown::render(&d.body, &d.source, d.body_line, &|_| Vec::new()).expect("renders").text)
             .collect();
         let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
-        pool.install(|| super::build_index(&site, &texts)).into_iter().map(|f| (f.path.to_string(), f.bytes.to_vec())).collect()
+        pool.install(|| super::build_index(&site, texts)).into_iter().map(|f| (f.path.to_string(), f.bytes.to_vec())).collect()
     }
 
     #[test]
