@@ -26,12 +26,13 @@ pub const BODY_AT: u32 = 768;
 pub const CHUNK_TOKENS: usize = 2048;
 /// These four sizes trade files against bytes per query: a query loads whole files (meta, a
 /// shard per key, a heads file per result, a pack per deep match). Measured on the corpus with
-/// a 34 KB meta: 12 KB shards and 24 KB packs give 5,946 files and a median of 141 KB per query;
-/// 48 KB packs 5,410 files and 149 KB; 14 KB shards and 48 KB packs 4,842 files and 169 KB;
-/// 96 KB shards, 24-document heads and 224 KB packs (before this format) 590 files and 768 KB.
+/// a 34 KB meta: 4,096 shards (11 KB aimed, capped) and 24 KB packs give 6,066 files and a
+/// median of 139 KB per query; 3,984 shards 146 KB; 48 KB packs 5,410 files and 149 KB; 14 KB
+/// shards and 48 KB packs 4,842 files and 169 KB; 96 KB shards, 24-document heads and 224 KB
+/// packs (before this format) 590 files and 768 KB.
 ///
 /// Aimed posting shard size; the shard count follows from the index size, up to MAX_SHARDS.
-pub const SHARD_TARGET_BYTES: usize = 12 * 1024;
+pub const SHARD_TARGET_BYTES: usize = 11 * 1024;
 pub const MAX_SHARDS: usize = 4096;
 /// Body tokens of a document's head, and how far into it a match may lie for its excerpt
 /// (about 140 characters from 40 before the match) to come from the head alone.
