@@ -239,41 +239,26 @@ pub struct Unigram {
 /// For a single occurrence the position is uniform in the document's span: truncated binary;
 /// for more, Rice-coded gaps.
 pub fn encode_bigram<'a>(total_docs: u32, spans: &[u32], df: u32, entries: impl Iterator<Item = (u32, &'a [u32])>) -> String {
-    let mut w = BitWriter::new();
-    w.gamma(df);
-    let dk = doc_k(total_docs, df);
-    let mut prev: i64 = -1;
-    for (doc, positions) in entries {
-        w.rice((doc as i64 - prev - 1) as u32, dk);
-        prev = doc as i64;
-        let count = positions.len() as u32;
-        w.gamma(count);
+    let entries = entries.map(|(doc, positions)| (doc, positions.len() as u32, positions));
+    encode_list(total_docs, df, entries, |w, doc, positions| {
         let span = spans[doc as usize];
-        if count == 1 {
-            w.truncated(positions[0], span);
-        } else {
-            let k = pos_k(span, count);
-            let mut last: i64 = -1;
-            for &p in positions {
-                w.rice((p as i64 - last - 1) as u32, k);
-                last = p as i64;
-            }
+        if let [p] = positions {
+            w.truncated(*p, span);
+            return;
         }
-    }
-    w.finish()
+        let k = pos_k(span, positions.len() as u32);
+        let mut last: i64 = -1;
+        for &p in positions {
+            w.rice((p as i64 - last - 1) as u32, k);
+            last = p as i64;
+        }
+    })
 }
 
 /// Encodes a one-token key's postings: per document its count and [`Unigram`] location in
 /// two to a few bits, not its positions (a one-token query needs no phrase check).
 pub fn encode_unigram(total_docs: u32, df: u32, entries: impl Iterator<Item = Unigram>) -> String {
-    let mut w = BitWriter::new();
-    w.gamma(df);
-    let dk = doc_k(total_docs, df);
-    let mut prev: i64 = -1;
-    for e in entries {
-        w.rice((e.doc as i64 - prev - 1) as u32, dk);
-        prev = e.doc as i64;
-        w.gamma(e.count);
+    encode_list(total_docs, df, entries.map(|e| (e.doc, e.count, e)), |w, _, e| {
         w.bits(e.field, 2);
         if e.field != 3 {
             w.bits(e.body.is_some() as u32, 1);
@@ -281,12 +266,27 @@ pub fn encode_unigram(total_docs: u32, df: u32, entries: impl Iterator<Item = Un
         if let Some(b) = e.body {
             w.gamma(b + 1);
         }
+    })
+}
+
+/// Writes a list's header and, per document (ascending), its number and count; `entry`
+/// writes the rest.
+fn encode_list<T>(total_docs: u32, df: u32, entries: impl Iterator<Item = (u32, u32, T)>, mut entry: impl FnMut(&mut BitWriter, u32, T)) -> String {
+    let mut w = BitWriter::new();
+    w.gamma(df);
+    let dk = doc_k(total_docs, df);
+    let mut prev: i64 = -1;
+    for (doc, count, rest) in entries {
+        w.rice((doc as i64 - prev - 1) as u32, dk);
+        prev = doc as i64;
+        w.gamma(count);
+        entry(&mut w, doc, rest);
     }
     w.finish()
 }
 
-/// Inverse of [`encode_bigram`] (tests): (doc, positions) per document.
-pub fn decode_bigram(total_docs: u32, spans: &[u32], s: &str) -> Option<Vec<(u32, Vec<u32>)>> {
+/// Reads a list's header and, per document, its number and count; `entry` reads the rest.
+fn decode_list<T>(total_docs: u32, s: &str, mut entry: impl FnMut(&mut BitReader, u32, u32) -> Option<T>) -> Option<Vec<T>> {
     let mut r = BitReader::new(s);
     let df = r.gamma()?;
     let dk = doc_k(total_docs, df);
@@ -296,41 +296,38 @@ pub fn decode_bigram(total_docs: u32, spans: &[u32], s: &str) -> Option<Vec<(u32
         let doc = (prev + 1 + r.rice(dk)? as i64) as u32;
         prev = doc as i64;
         let count = r.gamma()?;
-        let span = *spans.get(doc as usize)?;
-        let mut positions = Vec::new();
-        if count == 1 {
-            positions.push(r.truncated(span)?);
-        } else {
-            let k = pos_k(span, count);
-            let mut last: i64 = -1;
-            for _ in 0..count {
-                let p = (last + 1 + r.rice(k)? as i64) as u32;
-                positions.push(p);
-                last = p as i64;
-            }
-        }
-        out.push((doc, positions));
+        out.push(entry(&mut r, doc, count)?);
     }
     Some(out)
 }
 
+/// Inverse of [`encode_bigram`] (tests): (doc, positions) per document.
+pub fn decode_bigram(total_docs: u32, spans: &[u32], s: &str) -> Option<Vec<(u32, Vec<u32>)>> {
+    decode_list(total_docs, s, |r, doc, count| {
+        let span = *spans.get(doc as usize)?;
+        if count == 1 {
+            return Some((doc, vec![r.truncated(span)?]));
+        }
+        let k = pos_k(span, count);
+        let mut positions = Vec::new();
+        let mut last: i64 = -1;
+        for _ in 0..count {
+            let p = (last + 1 + r.rice(k)? as i64) as u32;
+            positions.push(p);
+            last = p as i64;
+        }
+        Some((doc, positions))
+    })
+}
+
 /// Inverse of [`encode_unigram`] (tests).
 pub fn decode_unigram(total_docs: u32, s: &str) -> Option<Vec<Unigram>> {
-    let mut r = BitReader::new(s);
-    let df = r.gamma()?;
-    let dk = doc_k(total_docs, df);
-    let mut out = Vec::new();
-    let mut prev: i64 = -1;
-    for _ in 0..df {
-        let doc = (prev + 1 + r.rice(dk)? as i64) as u32;
-        prev = doc as i64;
-        let count = r.gamma()?;
+    decode_list(total_docs, s, |r, doc, count| {
         let field = r.bits(2)?;
         let in_body = field == 3 || r.bit()? == 1;
         let body = if in_body { Some(r.gamma()? - 1) } else { None };
-        out.push(Unigram { doc, count, field, body });
-    }
-    Some(out)
+        Some(Unigram { doc, count, field, body })
+    })
 }
 
 #[cfg(test)]
