@@ -299,10 +299,11 @@ fn tokenize_document(doc: &Document, body: &str) -> DocTokens {
     // shard count a multiple of PARTS: so every shard's keys lie in one partition, which can
     // write its shards and be freed on its own.
     let token_units = |t: u32, h: u32| -> u32 {
-        let mut buf = [0u16; 2];
-        match char::from_u32(t).filter(|_| t < RUN_BASE) {
-            Some(c) => fnv_continue(h, c.encode_utf16(&mut buf)),
-            None => runs[(t - RUN_BASE) as usize].encode_utf16().fold(h, |h, u| fnv_continue(h, &[u])),
+        if t < RUN_BASE {
+            let c = char::from_u32(t).expect("ids below RUN_BASE are characters");
+            fnv_continue(h, c.encode_utf16(&mut [0u16; 2]))
+        } else {
+            runs[(t - RUN_BASE) as usize].encode_utf16().fold(h, |h, u| fnv_continue(h, &[u]))
         }
     };
     let mut bigrams: Vec<Vec<(u64, u32)>> = vec![Vec::new(); PARTS];
@@ -348,7 +349,6 @@ const BATCH: usize = 128;
 const PARTS: usize = 16;
 /// Marks a one-token key among the two-token keys `(a << 32) | b` (token ids are below 2³¹).
 const UNIGRAM: u64 = 1 << 63;
-
 
 fn push_varint(out: &mut Vec<u8>, mut v: u32) {
     while v >= 0x80 {
