@@ -5,6 +5,7 @@
 //! [`publish`] (open data, sitemap, feeds, PDFs) → [`output`] (write, swap in). [`import`] turns a
 //! printed issue's text into `content/`.
 
+pub mod cache;
 pub mod content;
 pub mod error;
 pub mod import;
@@ -15,6 +16,8 @@ pub mod publish;
 pub mod render;
 
 use std::path::PathBuf;
+
+use output::OutputFile;
 use std::time::Instant;
 
 pub use error::{Error, Result};
@@ -64,39 +67,106 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
     timer.lap("citations");
     let base_url = publish::BaseUrl::parse(options.base_url.as_deref().or(site.config.base_url.as_deref()))?;
     let theme = render::Theme::load(&options.content, site.config.theme.as_deref())?;
+
+    // What the previous build left beside its output: a page whose inputs hash the same is
+    // linked from it, a body whose text it kept is not rendered again (see `cache`).
+    let version = cache::binary_version();
+    let mut previous = if options.full { cache::Previous::default() } else { cache::Previous::load(&options.output, &version) };
+    let body_keys = render::body_keys(&site);
+    let site_key = render::site_key(&version, &theme, base_url.as_ref(), &site.config, &refs.urls);
+    let doc_keys = render::Pages { site: &site, theme: &theme, base_url: base_url.as_ref(), key: site_key }.document_keys(&body_keys);
+    let reusable: Vec<bool> =
+        site.documents().zip(&doc_keys).map(|(d, key)| previous.page(&d.url, key).is_some() && options.output.join(&d.url).is_file()).collect();
+    let mut kept: Vec<Option<cache::Text>> = body_keys.iter().map(|key| previous.take_text(key)).collect();
     // The renderer consumes the Markdown sources, freeing each once rendered (an error message
     // that wants a line number reads its file again): they and the HTML are never all held.
-    let sources = content::take_bodies(&mut site);
-    let render::Bodies { html, descriptions, texts, about, warnings } = render::render_bodies(&site, sources, &refs.urls)?;
+    let sources = content::take_bodies(&mut site).into_iter().enumerate().map(|(i, source)| (!reusable[i] || kept[i].is_none()).then_some(source)).collect();
+    let render::Bodies { html, descriptions, texts, mut warnings, about } = render::render_bodies(&site, sources, &refs.urls)?;
+    let texts: Vec<String> = texts
+        .into_iter()
+        .zip(&mut kept)
+        .zip(&mut warnings)
+        .map(|((text, kept), warnings)| match (text, kept.take()) {
+            (Some(text), _) => text,
+            (None, Some(k)) => {
+                *warnings = k.warnings;
+                k.text
+            }
+            (None, None) => unreachable!("a body is rendered unless its text was kept"),
+        })
+        .collect();
     timer.lap("markdown");
     let staging = output::Staging::create(&options.output, !options.full)?;
+    let next = cache::Next::new(&options.output, staging.dir(), &version);
+    // The cache only ever saves work: when it cannot be written the build goes on, and the
+    // next one is full.
+    let mut cache_error = next.write_texts(body_keys.iter().zip(&texts).zip(&warnings).map(|((key, text), w)| (key, text.as_str(), w.as_slice()))).err();
+    let mut warnings: Vec<_> = warnings.into_iter().flatten().chain(about.warnings.iter().cloned()).collect();
+    warnings.sort();
     let links = links::LinkIndex::default();
+    let keyed = std::sync::Mutex::new(Vec::new());
+    let reuse = |path: &str, key: &cache::Key| -> Result<bool> {
+        keyed.lock().expect("no panic while holding the lock").push((path.to_string(), *key));
+        match previous.page(path, key) {
+            Some(page_links) if staging.link_previous(path)? => {
+                links.add_known(path, page_links.clone());
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
+    };
+    let search_key = search::inputs_key(&site, &body_keys, &version);
+    let search_files = std::sync::Mutex::new(Vec::new());
+    let write_search = |file: OutputFile| {
+        search_files.lock().expect("no panic while holding the lock").push(file.path.clone());
+        staging.write(&file)
+    };
+    let pages = render::Pages { site: &site, theme: &theme, base_url: base_url.as_ref(), key: site_key };
     // The search index needs only the plain texts: it is built while the pages render. Each
     // half is timed on its own too: they overlap, so their sum exceeds the stage.
-    let (pages, index) = rayon::join(
+    let (page_time, index_time) = rayon::join(
         || {
             timed(|| {
-                render::render_pages(&site, html, &descriptions, &about, &theme, base_url.as_ref(), &|file| {
+                pages.render(html, &descriptions, &about, &doc_keys, &reuse, &|file| {
                     links.add(&file);
                     staging.write(&file)
                 })
             })
         },
-        || timed(|| search::write_index(&site, texts, &|file| staging.write(&file))),
+        || {
+            timed(|| match previous.search_files(&search_key).filter(|files| files.iter().all(|f| options.output.join(f).is_file())) {
+                // the same inputs: the same index
+                Some(files) => files.iter().try_for_each(|f| {
+                    search_files.lock().expect("no panic while holding the lock").push(f.clone());
+                    staging.link_previous(f).map(drop)
+                }),
+                None => search::write_index(&site, texts, &write_search),
+            })
+        },
     );
-    let (pages, index) = (pages?, index?);
+    let (page_time, index_time) = (page_time?, index_time?);
     timer.lap("pages+search");
-    timer.stages.extend([("  pages alone", pages), ("  search alone", index)]);
+    timer.stages.extend([("  pages alone", page_time), ("  search alone", index_time)]);
     // Open data, feeds and PDFs go through the link index too, so pages may link them.
-    let notes = publish::publish(&site, base_url.as_ref(), &|file| {
+    let mut notes = publish::publish(&site, base_url.as_ref(), &|file| {
         links.add(&file);
         staging.write(&file)
     })?;
     timer.lap("publish");
     Error::check(links::blame(&links.broken(), &site))?;
     timer.lap("links");
+    let mut keyed = keyed.into_inner().expect("no panic while holding the lock");
+    keyed.sort();
+    let mut search_files = search_files.into_inner().expect("no panic while holding the lock");
+    search_files.sort();
+    let keyed: Vec<_> = keyed.iter().filter_map(|(path, key)| links.links_of(path).map(|l| (path.as_str(), key, l))).collect();
+    cache_error = cache_error.or(next.write_pages(&search_key, &search_files, keyed.into_iter()).err());
     let (files, reused, bytes) = (staging.files_written(), staging.files_reused(), staging.bytes_written());
     staging.commit()?;
+    match cache_error {
+        None => next.commit(),
+        Some(e) => notes.push(format!("未能写入生成缓存（{e}），下次生成将完整进行")),
+    }
     timer.lap("swap");
     Ok(Report {
         issues: site.issues.len(),

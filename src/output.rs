@@ -182,6 +182,34 @@ impl Staging {
         fs::write(&path, &file.bytes).map_err(|e| Error::io(&path, e))
     }
 
+    /// Takes the previous output's file at `path` as it is, unread: the caller knows it was
+    /// made from the same inputs. Linked where the file system allows, else copied. `false`
+    /// when there is no previous output or no such file in it.
+    pub fn link_previous(&self, path: &str) -> Result<bool> {
+        let Some(previous) = &self.previous else { return Ok(false) };
+        let old = previous.join(path);
+        let Ok(meta) = fs::symlink_metadata(&old) else { return Ok(false) };
+        if !meta.is_file() {
+            return Ok(false);
+        }
+        let new = self.dir.join(path);
+        if let Some(parent) = new.parent() {
+            fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        }
+        if fs::hard_link(&old, &new).is_err() {
+            fs::copy(&old, &new).map_err(|e| Error::io(&new, e))?;
+        }
+        self.files.fetch_add(1, Ordering::Relaxed);
+        self.reused.fetch_add(1, Ordering::Relaxed);
+        self.bytes.fetch_add(meta.len(), Ordering::Relaxed);
+        Ok(true)
+    }
+
+    /// The folder being written, which becomes the output on [`Staging::commit`].
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
     /// Links the previous output's copy of `file` into place if it holds the same bytes.
     fn link_unchanged(&self, file: &OutputFile, path: &Path) -> bool {
         let Some(previous) = &self.previous else { return false };

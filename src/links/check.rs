@@ -22,8 +22,8 @@ pub struct BrokenLink {
 /// What a page offers and refers to, kept compact: a site has hundreds of thousands of ids and
 /// links (every paragraph of every document has both), and a `String` each cost about 45 MB of
 /// the corpus build's peak memory.
-#[derive(Debug, Default)]
-struct PageLinks {
+#[derive(Debug, Default, Clone)]
+pub struct PageLinks {
     /// Sorted, without duplicates.
     ids: Strings,
     /// Links to other files. Links to an anchor of the page itself (most of them: every
@@ -33,8 +33,22 @@ struct PageLinks {
     broken_here: Vec<(String, String)>,
 }
 
+impl PageLinks {
+    /// A page's ids and links as the build cache keeps them: each list as one text and where
+    /// each item ends. `None` if the ends do not fit the text.
+    pub fn from_parts(ids: String, id_ends: Vec<u32>, links: String, link_ends: Vec<u32>) -> Option<PageLinks> {
+        let ids = Strings::from_parts(ids, id_ends)?;
+        let links = Strings::from_parts(links, link_ends)?;
+        Some(PageLinks { ids, links, broken_here: Vec::new() })
+    }
+
+    pub fn parts(&self) -> (&str, &[u32], &str, &[u32]) {
+        (&self.ids.text, &self.ids.ends, &self.links.text, &self.links.ends)
+    }
+}
+
 /// A list of strings in one allocation.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 struct Strings {
     text: String,
     /// Where each string ends in `text`.
@@ -49,6 +63,18 @@ impl Strings {
             out.ends.push(out.text.len() as u32);
         }
         out
+    }
+
+    fn from_parts(text: String, ends: Vec<u32>) -> Option<Strings> {
+        let mut start = 0;
+        for &end in &ends {
+            let end = end as usize;
+            if end < start || !text.is_char_boundary(end) {
+                return None;
+            }
+            start = end;
+        }
+        (start == text.len()).then_some(Strings { text, ends })
     }
 
     fn get(&self, i: usize) -> &str {
@@ -91,6 +117,16 @@ impl LinkIndex {
     pub fn add(&self, file: &OutputFile) {
         let links = file.path.ends_with(".html").then(|| scan(&file.path, &String::from_utf8_lossy(&file.bytes)));
         self.files.lock().expect("no panics while holding the lock").insert(file.path.clone(), links);
+    }
+
+    /// A page of the previous output, reused unchanged: its links as they were when it was made.
+    pub fn add_known(&self, path: &str, links: PageLinks) {
+        self.files.lock().expect("no panics while holding the lock").insert(path.to_string(), Some(links));
+    }
+
+    /// The ids and links found on `path`, for the build cache.
+    pub fn links_of(&self, path: &str) -> Option<PageLinks> {
+        self.files.lock().expect("no panics while holding the lock").get(path).cloned().flatten()
     }
 
     /// Reads a built site from disk.

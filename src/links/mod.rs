@@ -4,7 +4,7 @@ mod check;
 pub mod citations;
 pub mod qr;
 
-pub use check::{percent_decode, BrokenLink, LinkIndex};
+pub use check::{percent_decode, BrokenLink, LinkIndex, PageLinks};
 
 use crate::content::Site;
 use crate::error::Diagnostic;

@@ -11,6 +11,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::Context;
 
+use crate::cache::{Hasher, Key};
 use crate::content::{number_key, Document, Issue, Site, SiteConfig};
 use crate::links::citations;
 use crate::error::{Error, Result};
@@ -19,22 +20,32 @@ use crate::publish::{self, BaseUrl};
 pub use markdown::Rendered;
 pub use theme::{escape_html, Theme};
 
-/// The rendered Markdown of the site: each document in `site.documents()` order, and about.md.
+/// The rendered Markdown of the site: each document in `site.documents()` order (`None` where
+/// it was not asked for), and about.md.
 pub struct Bodies {
     /// Per document in print order: the body as HTML and the page description, for its page ...
-    pub html: Vec<String>,
+    pub html: Vec<Option<String>>,
     pub descriptions: Vec<String>,
-    /// ... and its visible text, for the search index.
-    pub texts: Vec<String>,
+    /// ... and its visible text, for the search index, and what the sanitiser removed.
+    pub texts: Vec<Option<String>>,
+    pub warnings: Vec<Vec<crate::error::Diagnostic>>,
     pub about: Rendered,
-    /// What the sanitiser removed, everywhere, sorted.
-    pub warnings: Vec<crate::error::Diagnostic>,
 }
 
-/// Renders every document body (`sources`, in `site.documents()` order, each freed once
-/// rendered), linking the document numbers it cites that the archive holds (`numbers`:
+/// What a document body renders from: its Markdown and where it stands in its file (for
+/// messages). With the site's key ([`site_key`]), which covers the citations it may link,
+/// equal keys render equal.
+pub fn body_keys(site: &Site) -> Vec<Key> {
+    let docs: Vec<&Document> = site.documents().collect();
+    docs.par_iter()
+        .map(|d| Hasher::new(b"body").bytes(d.source.to_string_lossy().as_bytes()).bytes(&d.body_line.to_le_bytes()).bytes(d.body.as_bytes()).key())
+        .collect()
+}
+
+/// Renders the document bodies given (`sources`, in `site.documents()` order, each freed once
+/// rendered), linking the document numbers they cite that the archive holds (`numbers`:
 /// comparison key → URL), and the about page; fails with every error at once.
-pub fn render_bodies(site: &Site, sources: Vec<String>, numbers: &HashMap<String, String>) -> Result<Bodies> {
+pub fn render_bodies(site: &Site, sources: Vec<Option<String>>, numbers: &HashMap<String, String>) -> Result<Bodies> {
     let docs: Vec<&Document> = site.documents().collect();
     let known = |key: &str| numbers.contains_key(key);
     let results: Vec<_> = docs
@@ -47,7 +58,7 @@ pub fn render_bodies(site: &Site, sources: Vec<String>, numbers: &HashMap<String
                     .filter_map(|c| numbers.get(&number_key(&c.text)).filter(|url| **url != d.url).map(|url| (c.range, format!("../../{url}"))))
                     .collect()
             };
-            markdown::render(&source, &d.source, d.body_line, &linker)
+            source.map(|source| markdown::render(&source, &d.source, d.body_line, &linker)).transpose()
         })
         .collect();
     let mut rendered = Vec::with_capacity(results.len());
@@ -66,11 +77,29 @@ pub fn render_bodies(site: &Site, sources: Vec<String>, numbers: &HashMap<String
         None => Rendered::default(),
     };
     Error::check(errors)?;
-    let mut warnings: Vec<_> = rendered.iter().chain([&about]).flat_map(|r| r.warnings.iter().cloned()).collect();
-    warnings.sort();
-    let descriptions = docs.iter().zip(&rendered).map(|(d, r)| excerpt(&r.text, DESCRIPTION_CHARS).unwrap_or_else(|| d.meta.title.clone())).collect();
-    let (html, texts) = rendered.into_iter().map(|r| (r.html, r.text)).unzip();
-    Ok(Bodies { html, descriptions, texts, about, warnings })
+    let descriptions = docs
+        .iter()
+        .zip(&rendered)
+        .map(|(d, r)| r.as_ref().map_or_else(String::new, |r| excerpt(&r.text, DESCRIPTION_CHARS).unwrap_or_else(|| d.meta.title.clone())))
+        .collect();
+    let mut bodies = Bodies { html: Vec::new(), descriptions, texts: Vec::new(), warnings: Vec::new(), about };
+    for r in rendered {
+        let (html, text, warnings) = r.map_or((None, None, Vec::new()), |r| (Some(r.html), Some(r.text), r.warnings));
+        bodies.html.push(html);
+        bodies.texts.push(text);
+        bodies.warnings.push(warnings);
+    }
+    Ok(bodies)
+}
+
+/// What every page is made with besides its own data: the binary, the theme, the base URL, the
+/// site's settings, and which document numbers the archive holds (a body links those it cites).
+pub fn site_key(version: &str, theme: &Theme, base_url: Option<&BaseUrl>, config: &SiteConfig, numbers: &HashMap<String, String>) -> Key {
+    let mut h = Hasher::new(version.as_bytes());
+    h.bytes(&theme.key).bytes(base_url.map_or("", BaseUrl::as_str).as_bytes()).json(config);
+    let sorted: BTreeMap<&String, &String> = numbers.iter().collect();
+    h.json(&sorted);
+    h.key()
 }
 
 /// What every template gets.
@@ -144,131 +173,202 @@ struct YearGroup<'a> {
     issues: Vec<IssueSummary<'a>>,
 }
 
-/// Renders every page of the site and hands each file to `emit` as soon as it is made. `html`
-/// is taken whole so that each document's body is freed as soon as its page is written:
-/// rendered HTML is never held for the whole site beyond this point.
-pub fn render_pages(
-    site: &Site,
-    html: Vec<String>,
-    descriptions: &[String],
-    about_body: &Rendered,
-    theme: &Theme,
-    base_url: Option<&BaseUrl>,
-    emit: &(dyn Fn(OutputFile) -> Result<()> + Sync),
-) -> Result<()> {
-    let site_domain = base_url.map(BaseUrl::host).or_else(|| site.config.website.as_deref().map(publish::host_of));
-    let common = |root: &'static str, url: &str| Common {
-        site: &site.config,
-        root,
-        assets: &theme.assets,
-        canonical: base_url.map(|b| b.join(url)),
-        site_domain,
-        feeds: base_url.is_some(),
-    };
+/// A document page's data, as its template sees it but for the body (see [`Pages::document_keys`]).
+#[derive(Serialize)]
+struct DocPage<'a> {
+    #[serde(flatten)]
+    common: Common<'a>,
+    issue: IssueSummary<'a>,
+    doc: &'a Document,
+    date_text: String,
+    page_title: &'a str,
+    og_type: &'static str,
+    /// The meta tags portal inspections read on an article page (政府网站发展指引).
+    pub_date: String,
+    keywords: String,
+    prev: Option<&'a Document>,
+    next: Option<&'a Document>,
+}
 
-    for file in &theme.static_files {
-        emit(file.clone())?;
+#[derive(Serialize)]
+struct IssuePage<'a> {
+    #[serde(flatten)]
+    common: Common<'a>,
+    issue: IssueView<'a>,
+    page_title: String,
+    description: String,
+}
+
+/// Makes the pages of a site with a theme.
+pub struct Pages<'a> {
+    pub site: &'a Site,
+    pub theme: &'a Theme,
+    pub base_url: Option<&'a BaseUrl>,
+    /// See [`site_key`].
+    pub key: Key,
+}
+
+/// Asked before a keyed page (a document's or an issue's) is made: `true` when the previous
+/// output's file, made from inputs with the same key, was taken instead.
+pub type Reuse<'a> = &'a (dyn Fn(&str, &Key) -> Result<bool> + Sync);
+
+impl<'a> Pages<'a> {
+    fn common<'b>(&self, root: &'b str, url: &str) -> Common<'b>
+    where
+        'a: 'b,
+    {
+        let site_domain = self.base_url.map(BaseUrl::host).or_else(|| self.site.config.website.as_deref().map(publish::host_of));
+        Common {
+            site: &self.site.config,
+            root,
+            assets: &self.theme.assets,
+            canonical: self.base_url.map(|b| b.join(url)),
+            site_domain,
+            feeds: self.base_url.is_some(),
+        }
     }
 
-    // Documents, in parallel; each knows its neighbours in print order.
-    let docs: Vec<(&Issue, &Document)> =
-        site.issues.iter().flat_map(|i| i.documents().map(move |d| (i, d))).collect();
-    docs.par_iter().zip(html).enumerate().try_for_each(|(n, ((issue, doc), body))| {
-        let neighbour = |m: Option<usize>| m.and_then(|m| docs.get(m)).filter(|(i, _)| std::ptr::eq(*i, *issue)).map(|(_, d)| *d);
-        let mut ctx = Context::from_serialize(common("../../", &doc.url)).map_err(tera_error)?;
-        ctx.insert("issue", &IssueSummary::new(issue));
-        ctx.insert("doc", doc);
-        ctx.insert("date_text", &doc.meta.date.chinese());
-        ctx.insert("body", &body);
-        ctx.insert("page_title", &doc.meta.title);
-        ctx.insert("description", &descriptions[n]);
-        ctx.insert("og_type", "article");
-        // The meta tags portal inspections read on an article page (政府网站发展指引).
-        ctx.insert("pub_date", &publish::published(issue).iso());
+    /// Every document with its issue, in print order.
+    fn documents(&self) -> Vec<(&'a Issue, &'a Document)> {
+        self.site.issues.iter().flat_map(|i| i.documents().map(move |d| (i, d))).collect()
+    }
+
+    /// The page of the n-th document; it knows its neighbours in print order within its issue.
+    fn document_page(&self, docs: &[(&'a Issue, &'a Document)], n: usize) -> DocPage<'a> {
+        let (issue, doc) = docs[n];
+        let neighbour = |m: Option<usize>| m.and_then(|m| docs.get(m)).filter(|(i, _)| std::ptr::eq(*i, issue)).map(|(_, d)| *d);
         let keywords: Vec<&str> = [doc.meta.number.as_deref(), Some(&doc.meta.issuer), Some(&doc.meta.section), doc.meta.topic.as_deref()]
             .into_iter()
             .flatten()
             .collect();
-        ctx.insert("keywords", &keywords.join(","));
-        ctx.insert("prev", &neighbour(n.checked_sub(1)));
-        ctx.insert("next", &neighbour(Some(n + 1)));
-        ctx.insert("qr", &base_url.map(|b| b.join(&doc.url)).and_then(|url| crate::links::qr::svg_for(&url)));
-        emit(OutputFile::new(doc.url.clone(), theme.render("document.html", &ctx)?))
-    })?;
-
-    // Old paths of documents: a page that sends the reader on (meta refresh works on file://).
-    for (_, doc) in &docs {
-        for alias in &doc.meta.aliases {
-            let root = "../".repeat(alias.matches('/').count());
-            let mut ctx = Context::from_serialize(Common { root: &root, ..common("", &doc.url) }).map_err(tera_error)?;
-            ctx.insert("doc", doc);
-            emit(OutputFile::new(alias.clone(), theme.render("redirect.html", &ctx)?))?;
+        DocPage {
+            common: self.common("../../", &doc.url),
+            issue: IssueSummary::new(issue),
+            doc,
+            date_text: doc.meta.date.chinese(),
+            page_title: &doc.meta.title,
+            og_type: "article",
+            pub_date: publish::published(issue).iso(),
+            keywords: keywords.join(","),
+            prev: neighbour(n.checked_sub(1)),
+            next: neighbour(Some(n + 1)),
         }
     }
 
-    site.issues.par_iter().try_for_each(|issue| {
-        let mut ctx = Context::from_serialize(common("../../", &issue.url)).map_err(tera_error)?;
-        ctx.insert("issue", &IssueView::new(issue));
-        ctx.insert("page_title", &format!("{} {}", site.config.name, issue.title));
+    /// The key of each document's page, in print order: everything its template sees but the
+    /// body, and the key of its body ([`body_keys`]).
+    pub fn document_keys(&self, body_keys: &[Key]) -> Vec<Key> {
+        let docs = self.documents();
+        (0..docs.len()).into_par_iter().map(|n| Hasher::new(&self.key).json(&self.document_page(&docs, n)).bytes(&body_keys[n]).key()).collect()
+    }
+
+    fn issue_page(&self, issue: &'a Issue) -> IssuePage<'a> {
+        let config = &self.site.config;
         let sections: Vec<&str> = issue.sections.iter().filter(|s| !s.documents.is_empty()).map(|s| s.name.as_str()).collect();
+        let count = issue.documents().count();
+        IssuePage {
+            common: self.common("../../", &issue.url),
+            issue: IssueView::new(issue),
+            page_title: format!("{} {}", config.name, issue.title),
+            description: format!("{}{}（{}出版）目录：{}，共 {} 篇文件。", config.name, issue.title, issue.meta.date.chinese(), sections.join("、"), count),
+        }
+    }
+
+    /// Renders every page of the site and hands each file to `emit` as soon as it is made.
+    /// `html` (per document, from [`render_bodies`]) is taken whole so that each body is freed
+    /// as soon as its page is written: rendered HTML is never held for the whole site beyond
+    /// this point. A document or issue page that `reuse` takes from the previous output is not
+    /// made; its body need not have been rendered.
+    pub fn render(&self, html: Vec<Option<String>>, descriptions: &[String], about_body: &Rendered, doc_keys: &[Key], reuse: Reuse, emit: &(dyn Fn(OutputFile) -> Result<()> + Sync)) -> Result<()> {
+        let (site, theme, base_url) = (self.site, self.theme, self.base_url);
+        for file in &theme.static_files {
+            emit(file.clone())?;
+        }
+
+        let docs = self.documents();
+        docs.par_iter().zip(html).enumerate().try_for_each(|(n, ((_, doc), body))| {
+            if reuse(&doc.url, &doc_keys[n])? {
+                return Ok(());
+            }
+            let body = body.ok_or_else(|| Error::Other(format!("内部错误：{} 的正文未渲染，上次生成的页面也不可用；请加 --full 重新生成", doc.url)))?;
+            let mut ctx = Context::from_serialize(self.document_page(&docs, n)).map_err(tera_error)?;
+            ctx.insert("body", &body);
+            ctx.insert("description", &descriptions[n]);
+            ctx.insert("qr", &base_url.map(|b| b.join(&doc.url)).and_then(|url| crate::links::qr::svg_for(&url)));
+            emit(OutputFile::new(doc.url.clone(), theme.render("document.html", &ctx)?))
+        })?;
+
+        // Old paths of documents: a page that sends the reader on (meta refresh works on file://).
+        for (_, doc) in &docs {
+            for alias in &doc.meta.aliases {
+                let root = "../".repeat(alias.matches('/').count());
+                let mut ctx = Context::from_serialize(Common { root: &root, ..self.common("", &doc.url) }).map_err(tera_error)?;
+                ctx.insert("doc", doc);
+                emit(OutputFile::new(alias.clone(), theme.render("redirect.html", &ctx)?))?;
+            }
+        }
+
+        site.issues.par_iter().try_for_each(|issue| {
+            let page = self.issue_page(issue);
+            if reuse(&issue.url, &Hasher::new(&self.key).json(&page).key())? {
+                return Ok(());
+            }
+            let ctx = Context::from_serialize(page).map_err(tera_error)?;
+            emit(OutputFile::new(issue.url.clone(), theme.render("issue.html", &ctx)?))
+        })?;
+
+        // Home: newest issue first, grouped by year.
+        let mut years: Vec<YearGroup> = Vec::new();
+        for issue in site.issues.iter().rev() {
+            match years.last_mut() {
+                Some(group) if group.year == issue.meta.year => group.issues.push(IssueSummary::new(issue)),
+                _ => years.push(YearGroup { year: issue.meta.year, issues: vec![IssueSummary::new(issue)] }),
+            }
+        }
+        let mut ctx = Context::from_serialize(self.common("", "index.html")).map_err(tera_error)?;
+        ctx.insert("latest", &site.issues.last().map(IssueView::new));
+        ctx.insert("years", &years);
+        ctx.insert("issue_count", &site.issues.len());
+        ctx.insert("document_count", &docs.len());
         ctx.insert(
             "description",
-            &format!("{}{}（{}出版）目录：{}，共 {} 篇文件。", site.config.name, issue.title, issue.meta.date.chinese(), sections.join("、"), issue.documents().count()),
+            &format!("{}电子版：收录 {} 期、{} 篇文件，各期目录与印刷版一致，可全文检索。", site.config.name, site.issues.len(), docs.len()),
         );
-        emit(OutputFile::new(issue.url.clone(), theme.render("issue.html", &ctx)?))
-    })?;
+        emit(OutputFile::new("index.html", theme.render("index.html", &ctx)?))?;
 
-    // Home: newest issue first, grouped by year.
-    let mut years: Vec<YearGroup> = Vec::new();
-    for issue in site.issues.iter().rev() {
-        match years.last_mut() {
-            Some(group) if group.year == issue.meta.year => group.issues.push(IssueSummary::new(issue)),
-            _ => years.push(YearGroup { year: issue.meta.year, issues: vec![IssueSummary::new(issue)] }),
-        }
+        let mut ctx = Context::from_serialize(self.common("", "search.html")).map_err(tera_error)?;
+        ctx.insert("description", &format!("在{}的全部文件中检索标题、发文字号和正文。", site.config.name));
+        emit(OutputFile::new("search.html", theme.render("search.html", &ctx)?))?;
+
+        let mut ctx = Context::from_serialize(self.common("", "wenhao.html")).map_err(tera_error)?;
+        let groups = number_index(&docs);
+        ctx.insert("count", &groups.iter().flat_map(|g| &g.years).map(|y| y.entries.len()).sum::<usize>());
+        ctx.insert("groups", &groups);
+        ctx.insert("description", &format!("{}全部文件按发文字号排列的索引，可按任意括号写法的文号找到文件。", site.config.name));
+        emit(OutputFile::new("wenhao.html", theme.render("wenhao.html", &ctx)?))?;
+
+        let about = site.about.clone().unwrap_or_else(|| crate::content::Page {
+            title: "本刊简介".into(),
+            source: Default::default(),
+            body: String::new(),
+            body_line: 1,
+        });
+        let mut ctx = Context::from_serialize(self.common("", "about.html")).map_err(tera_error)?;
+        ctx.insert("page", &about);
+        ctx.insert("body", &about_body.html);
+        ctx.insert("page_title", &about.title);
+        ctx.insert("description", &excerpt(&about_body.text, DESCRIPTION_CHARS).unwrap_or_else(|| format!("{}{}", site.config.name, about.title)));
+        ctx.insert("issues", &site.issues.iter().rev().map(IssueView::new).collect::<Vec<_>>());
+        emit(OutputFile::new("about.html", theme.render("about.html", &ctx)?))?;
+
+        // A web server shows 404.html at any depth, where relative links would break; with a
+        // base_url its links are absolute, without one they assume the site root.
+        let root404 = base_url.map(BaseUrl::as_str).unwrap_or_default();
+        let common404 = Common { root: root404, canonical: None, ..self.common("", "404.html") };
+        let mut ctx = Context::from_serialize(common404).map_err(tera_error)?;
+        ctx.insert("noindex", &true);
+        emit(OutputFile::new("404.html", theme.render("404.html", &ctx)?))
     }
-    let mut ctx = Context::from_serialize(common("", "index.html")).map_err(tera_error)?;
-    ctx.insert("latest", &site.issues.last().map(IssueView::new));
-    ctx.insert("years", &years);
-    ctx.insert("issue_count", &site.issues.len());
-    ctx.insert("document_count", &docs.len());
-    ctx.insert(
-        "description",
-        &format!("{}电子版：收录 {} 期、{} 篇文件，各期目录与印刷版一致，可全文检索。", site.config.name, site.issues.len(), docs.len()),
-    );
-    emit(OutputFile::new("index.html", theme.render("index.html", &ctx)?))?;
-
-    let mut ctx = Context::from_serialize(common("", "search.html")).map_err(tera_error)?;
-    ctx.insert("description", &format!("在{}的全部文件中检索标题、发文字号和正文。", site.config.name));
-    emit(OutputFile::new("search.html", theme.render("search.html", &ctx)?))?;
-
-    let mut ctx = Context::from_serialize(common("", "wenhao.html")).map_err(tera_error)?;
-    let groups = number_index(&docs);
-    ctx.insert("count", &groups.iter().flat_map(|g| &g.years).map(|y| y.entries.len()).sum::<usize>());
-    ctx.insert("groups", &groups);
-    ctx.insert("description", &format!("{}全部文件按发文字号排列的索引，可按任意括号写法的文号找到文件。", site.config.name));
-    emit(OutputFile::new("wenhao.html", theme.render("wenhao.html", &ctx)?))?;
-
-    let about = site.about.clone().unwrap_or_else(|| crate::content::Page {
-        title: "本刊简介".into(),
-        source: Default::default(),
-        body: String::new(),
-        body_line: 1,
-    });
-    let mut ctx = Context::from_serialize(common("", "about.html")).map_err(tera_error)?;
-    ctx.insert("page", &about);
-    ctx.insert("body", &about_body.html);
-    ctx.insert("page_title", &about.title);
-    ctx.insert("description", &excerpt(&about_body.text, DESCRIPTION_CHARS).unwrap_or_else(|| format!("{}{}", site.config.name, about.title)));
-    ctx.insert("issues", &site.issues.iter().rev().map(IssueView::new).collect::<Vec<_>>());
-    emit(OutputFile::new("about.html", theme.render("about.html", &ctx)?))?;
-
-    // A web server shows 404.html at any depth, where relative links would break; with a
-    // base_url its links are absolute, without one they assume the site root.
-    let root404 = base_url.map(BaseUrl::as_str).unwrap_or_default();
-    let common404 = Common { root: root404, canonical: None, ..common("", "404.html") };
-    let mut ctx = Context::from_serialize(common404).map_err(tera_error)?;
-    ctx.insert("noindex", &true);
-    emit(OutputFile::new("404.html", theme.render("404.html", &ctx)?))
 }
 
 /// How long a page description may be: search engines show about 120 Chinese characters.

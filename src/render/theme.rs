@@ -19,6 +19,8 @@ pub struct Theme {
     /// so web servers may cache assets forever and a new build is never served stale CSS.
     pub assets: BTreeMap<String, String>,
     pub static_files: Vec<OutputFile>,
+    /// Hash of every file of the theme: a page made with another theme is made anew.
+    pub key: crate::cache::Key,
 }
 
 impl Theme {
@@ -51,7 +53,9 @@ impl Theme {
         let mut templates = Vec::new();
         let mut assets = BTreeMap::new();
         let mut static_files = Vec::new();
+        let mut key = crate::cache::Hasher::new(b"theme");
         for (path, bytes) in files {
+            key.bytes(path.as_bytes()).bytes(&bytes);
             if let Some(name) = path.strip_prefix("templates/") {
                 let text = String::from_utf8(bytes)
                     .map_err(|_| Error::Template(format!("模板 {path} 不是 UTF-8 编码")))?;
@@ -65,7 +69,7 @@ impl Theme {
         let mut tera = Tera::default();
         tera.set_escape_fn(escape_html);
         tera.add_raw_templates(templates).map_err(|e| Error::Template(describe(&e)))?;
-        Ok(Theme { tera, assets, static_files })
+        Ok(Theme { tera, assets, static_files, key: key.key() })
     }
 
     pub fn render(&self, template: &str, context: &tera::Context) -> Result<String> {

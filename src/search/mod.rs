@@ -94,6 +94,7 @@ pub mod index;
 pub mod lz;
 pub mod normalize;
 
+use crate::cache::{Hasher, Key};
 use crate::content::Site;
 use crate::error::Result;
 use crate::output::OutputFile;
@@ -105,6 +106,19 @@ use crate::output::OutputFile;
 /// build and is returned.
 pub fn write_index(site: &Site, texts: Vec<String>, emit: &(dyn Fn(OutputFile) -> Result<()> + Sync)) -> Result<()> {
     index::build(site, texts, emit)
+}
+
+/// What the index is made from: per document its body (`body_keys`, see
+/// [`crate::render::body_keys`]) and the fields it indexes and shows, and the issues. The same
+/// binary makes the same index from inputs with the same key.
+pub fn inputs_key(site: &Site, body_keys: &[Key], version: &str) -> Key {
+    let mut h = Hasher::new(version.as_bytes());
+    h.bytes(b"search");
+    for (d, key) in site.documents().zip(body_keys) {
+        h.bytes(key).json(&(&d.meta, &d.url, d.year, d.issue));
+    }
+    h.json(&site.issues.iter().map(|i| (i.meta.year, i.meta.number)).collect::<Vec<_>>());
+    h.key()
 }
 
 /// [`write_index`] into memory, sorted by path (benchmarks and tests).
