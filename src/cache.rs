@@ -5,7 +5,7 @@
 //!   instead of rendered;
 //! - per document body, its plain text and what the sanitiser reported: a body that is
 //!   unchanged is not rendered again for the search index;
-//! - the key of the search index's inputs and its files: an unchanged index is linked whole.
+//! - what the search index needs to be updated in place (`search::State`, as JSON).
 //!
 //! Every key starts from the binary's identity ([`binary_version`]): a new gongbao never trusts
 //! an old cache. The cache names the output folder it describes (device and inode of the
@@ -90,7 +90,7 @@ pub struct Text {
 pub struct Previous {
     pages: HashMap<String, (Key, PageLinks)>,
     texts: HashMap<Key, Text>,
-    search: Option<(Key, Vec<String>)>,
+    search: Option<String>,
 }
 
 impl Previous {
@@ -116,8 +116,7 @@ impl Previous {
 
     fn read_pages(&mut self, bytes: &[u8]) -> Option<()> {
         let mut r = Reader { bytes, at: 0 };
-        let search_key = r.key()?;
-        let files = (0..r.u32()?).map(|_| r.str().map(str::to_string)).collect::<Option<Vec<_>>>()?;
+        let search = r.str()?.to_string();
         let mut pages = HashMap::new();
         for _ in 0..r.u32()? {
             let path = r.str()?.to_string();
@@ -125,7 +124,7 @@ impl Previous {
             let links = PageLinks::from_parts(r.str()?.to_string(), r.u32s()?, r.str()?.to_string(), r.u32s()?)?;
             pages.insert(path, (key, links));
         }
-        (self.pages, self.search) = (pages, Some((search_key, files)));
+        (self.pages, self.search) = (pages, Some(search));
         Some(())
     }
 
@@ -154,9 +153,14 @@ impl Previous {
         self.texts.remove(key)
     }
 
-    /// The files of the previous search index, if it was built from inputs with this key.
-    pub fn search_files(&self, key: &Key) -> Option<&[String]> {
-        self.search.as_ref().filter(|(k, _)| k == key).map(|(_, files)| files.as_slice())
+    /// The text of a body with this key that was not taken.
+    pub fn text(&self, key: &Key) -> Option<&str> {
+        self.texts.get(key).map(|t| t.text.as_str())
+    }
+
+    /// What the previous build's search index left for updating it.
+    pub fn search_state(&self) -> Option<&str> {
+        self.search.as_deref()
     }
 }
 
@@ -194,14 +198,10 @@ impl Next {
         self.stage(TEXTS, &w.0)
     }
 
-    /// The pages made from keyed inputs, with their links, and the search index's key and files.
-    pub fn write_pages<'a>(&self, search_key: &Key, search_files: &[String], pages: impl ExactSizeIterator<Item = (&'a str, &'a Key, PageLinks)>) -> Result<()> {
+    /// The pages made from keyed inputs, with their links, and the search index's state.
+    pub fn write_pages<'a>(&self, search_state: &str, pages: impl ExactSizeIterator<Item = (&'a str, &'a Key, PageLinks)>) -> Result<()> {
         let mut w = Writer(self.header.clone());
-        w.key(search_key).u32(search_files.len() as u32);
-        for file in search_files {
-            w.str(file);
-        }
-        w.u32(pages.len() as u32);
+        w.str(search_state).u32(pages.len() as u32);
         for (path, key, links) in pages {
             let (ids, id_ends, hrefs, href_ends) = links.parts();
             w.str(path).key(key).str(ids).u32s(id_ends).str(hrefs).u32s(href_ends);
@@ -340,7 +340,7 @@ mod tests {
         std::fs::create_dir(&output).unwrap();
         let next = Next::new(&output, &output, "v1");
         let links = PageLinks::from_parts("ab".into(), vec![1, 2], "x.html".into(), vec![6]).unwrap();
-        next.write_pages(&[7; 16], &["search/meta.js".into()], [("a.html", &[1u8; 16], links)].into_iter()).unwrap();
+        next.write_pages("{\"shards\":16}", [("a.html", &[1u8; 16], links)].into_iter()).unwrap();
         let warning = Diagnostic::new("a.md", 3, "去掉了 HTML");
         next.write_texts([(&[2u8; 16], "正文", std::slice::from_ref(&warning))].into_iter()).unwrap();
         next.commit();
@@ -348,7 +348,8 @@ mod tests {
         let mut previous = Previous::load(&output, "v1");
         assert!(previous.page("a.html", &[1; 16]).is_some());
         assert!(previous.page("a.html", &[0; 16]).is_none(), "another key");
-        assert_eq!(previous.search_files(&[7; 16]), Some(&["search/meta.js".to_string()][..]));
+        assert_eq!(previous.search_state(), Some("{\"shards\":16}"));
+        assert_eq!(previous.text(&[2; 16]), Some("正文"));
         let text = previous.take_text(&[2; 16]).unwrap();
         assert_eq!((text.text.as_str(), text.warnings), ("正文", vec![warning]));
 

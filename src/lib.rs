@@ -115,12 +115,9 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
             _ => Ok(false),
         }
     };
-    let search_key = search::inputs_key(&site, &body_keys, &version);
-    let search_files = std::sync::Mutex::new(Vec::new());
-    let write_search = |file: OutputFile| {
-        search_files.lock().expect("no panic while holding the lock").push(file.path.clone());
-        staging.write(&file)
-    };
+    let search_keys = search::doc_keys(&site, &body_keys);
+    let old_index: Option<search::State> = previous.search_state().and_then(|json| serde_json::from_str(json).ok());
+    let index_state = std::sync::Mutex::new(None);
     let pages = render::Pages { site: &site, theme: &theme, base_url: base_url.as_ref(), key: site_key };
     // The search index needs only the plain texts: it is built while the pages render. Each
     // half is timed on its own too: they overlap, so their sum exceeds the stage.
@@ -134,13 +131,23 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
             })
         },
         || {
-            timed(|| match previous.search_files(&search_key).filter(|files| files.iter().all(|f| options.output.join(f).is_file())) {
-                // the same inputs: the same index
-                Some(files) => files.iter().try_for_each(|f| {
-                    search_files.lock().expect("no panic while holding the lock").push(f.clone());
-                    staging.link_previous(f).map(drop)
-                }),
-                None => search::write_index(&site, texts, &write_search),
+            timed(|| {
+                let write = |file: OutputFile| staging.write(&file);
+                // Updated in place where the change allows (bodies edited), else built anew.
+                let updated = match &old_index {
+                    Some(old) => {
+                        let old_text = |key: &cache::Key| previous.text(key).map(str::to_string);
+                        let link = |path: &str| staging.link_previous(path);
+                        search::update_index(&site, &search_keys, &texts, old, &old_text, &options.output, &write, &link)?
+                    }
+                    None => None,
+                };
+                let state = match updated {
+                    Some(state) => state,
+                    None => search::write_index(&site, &search_keys, texts, &write)?,
+                };
+                *index_state.lock().expect("no panic while holding the lock") = Some(state);
+                Ok(())
             })
         },
     );
@@ -157,10 +164,9 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
     timer.lap("links");
     let mut keyed = keyed.into_inner().expect("no panic while holding the lock");
     keyed.sort();
-    let mut search_files = search_files.into_inner().expect("no panic while holding the lock");
-    search_files.sort();
+    let index_state = serde_json::to_string(&index_state.into_inner().expect("no panic while holding the lock")).expect("plain data serialises");
     let keyed: Vec<_> = keyed.iter().filter_map(|(path, key)| links.links_of(path).map(|l| (path.as_str(), key, l))).collect();
-    cache_error = cache_error.or(next.write_pages(&search_key, &search_files, keyed.into_iter()).err());
+    cache_error = cache_error.or(next.write_pages(&index_state, keyed.into_iter()).err());
     let (files, reused, bytes) = (staging.files_written(), staging.files_reused(), staging.bytes_written());
     staging.commit()?;
     match cache_error {

@@ -7,6 +7,9 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 use rayon::prelude::*;
 
+use serde::{Deserialize, Serialize};
+
+use crate::cache::Key;
 use crate::content::{Document, Site};
 use crate::error::Result;
 use crate::output::OutputFile;
@@ -467,19 +470,88 @@ fn encode_postings(key: u64, p: &Postings, n_docs: u32, spans: &[u32]) -> String
     codec::encode_bigram(n_docs, spans, p.df, docs.iter().map(|&(d, a, b)| (d, &positions[a..b])))
 }
 
-/// See [`crate::search::build_index`].
-pub fn build(site: &Site, mut texts: Vec<String>, emit: &(dyn Fn(OutputFile) -> Result<()> + Sync)) -> Result<()> {
-    let docs: Vec<&Document> = site.documents().collect();
-    assert_eq!(docs.len(), texts.len(), "build_index: one text per document, in print order");
-    let order = document_order(&docs);
+/// Per document (print order): the keys of its body and of its indexed and shown fields.
+pub type DocKeys = (Key, Key);
 
-    // Excerpt text is coded by character frequency rank (a dense table over all code points),
-    // counted first so that each document's excerpt files can be written, and its text freed,
-    // as soon as it has been indexed. Counted per thread in a table of the Basic Multilingual
-    // Plane, with a map for the rest.
+/// What the next build needs to update the index in place (see [`update`]).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct State {
+    pub shards: usize,
+    /// The characters of the excerpt code in code order, and how often each occurs.
+    pub alphabet: String,
+    pub counts: Vec<(char, u64)>,
+    /// Per document id.
+    pub docs: Vec<DocState>,
+    /// The first chunk of each pack: (document id, chunk).
+    pub packs: Vec<(u32, u32)>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct DocState {
+    pub url: String,
+    pub body: Key,
+    pub fields: Key,
+    /// Its position space, exact.
+    pub span: u32,
+    /// Where its head ends in its text (bytes).
+    pub head_end: u32,
+    /// Per excerpt chunk: where it ends in the text (bytes), its size in the pack before
+    /// compression, and a hash of its text (which picks pack boundaries).
+    pub chunks: Vec<(u32, u32, u32)>,
+    /// Postings it adds (positions of two-token keys, one-token keys): the index size, which
+    /// sets the number of shards, is their sum.
+    pub units: u64,
+}
+
+/// Shard bytes per posting unit ([`DocState::units`]), in tenths: 49.1 MB of shards for 20.5
+/// million units on the corpus.
+const UNIT_TENTH_BYTES: u64 = 24;
+
+/// As many shards as the aimed shard size asks for, never more than MAX_SHARDS, never fewer
+/// than PARTS, a multiple of PARTS (see tokenize_document): from a sum over documents, so that
+/// an updated index counts the same as a new one.
+fn shard_count(units: u64) -> usize {
+    ((units * UNIT_TENTH_BYTES / 10) as usize).div_ceil(SHARD_TARGET_BYTES).clamp(PARTS, MAX_SHARDS).next_multiple_of(PARTS)
+}
+
+/// Packs end where a chunk's hash says, once they hold PACK_MIN_BYTES (one chunk in
+/// PACK_CUT_ODDS), or before a chunk that would take them past PACK_MAX_BYTES. A cut depends
+/// only on the chunks since the last one, so after an edit the cuts fall where they were within
+/// a pack or two, and the packs beyond are the same files.
+const PACK_MIN_BYTES: usize = PACK_TARGET_BYTES * 7 / 8;
+const PACK_MAX_BYTES: usize = PACK_TARGET_BYTES * 5 / 3;
+const PACK_CUT_ODDS: u32 = 2;
+
+#[derive(Default)]
+struct PackCutter {
+    size: usize,
+    started: bool,
+}
+
+impl PackCutter {
+    /// Whether a new pack starts with a chunk of `size` bytes and text hash `hash`.
+    fn starts(&mut self, size: usize, hash: u32) -> bool {
+        let cut = !self.started
+            || (self.size >= PACK_MIN_BYTES && hash.wrapping_mul(0x9e37_79b1) >> 16 & 0xffff < 0x1_0000 / PACK_CUT_ODDS)
+            || self.size + size > PACK_MAX_BYTES;
+        if cut {
+            (self.size, self.started) = (0, true);
+        }
+        self.size += size;
+        cut
+    }
+}
+
+/// FNV-1a of a chunk's text.
+fn text_hash(text: &str) -> u32 {
+    text.bytes().fold(FNV_OFFSET, |h, b| (h ^ b as u32).wrapping_mul(0x01000193))
+}
+
+/// How often each character occurs in `texts`, by character. Counted per thread in a table of
+/// the Basic Multilingual Plane, with a map for the rest.
+fn count_chars<'a>(texts: impl IndexedParallelIterator<Item = &'a String>) -> Vec<(char, u64)> {
     type Counts = (Vec<u64>, HashMap<char, u64>);
     let (bmp, astral): Counts = texts
-        .par_iter()
         .fold(
             || (vec![0u64; 0x1_0000], HashMap::new()),
             |(mut bmp, mut astral): Counts, text| {
@@ -502,42 +574,124 @@ pub fn build(site: &Site, mut texts: Vec<String>, emit: &(dyn Fn(OutputFile) -> 
                 (a, x)
             },
         );
-    let counts = bmp.iter().enumerate().filter_map(|(c, &n)| char::from_u32(c as u32).map(|c| (c, n))).chain(astral);
-    let mut ranked: Vec<(u64, char)> = counts.filter(|&(_, n)| n > 0).map(|(c, n)| (n, c)).collect();
-    ranked.sort_by_key(|&(n, c)| (Reverse(n), c));
+    let mut counts: Vec<(char, u64)> =
+        bmp.iter().enumerate().filter_map(|(c, &n)| char::from_u32(c as u32).map(|c| (c, n))).chain(astral).filter(|&(_, n)| n > 0).collect();
+    counts.sort_unstable();
+    counts
+}
+
+/// The characters of the excerpt code, in code order: the most frequent first, in the classes
+/// of [`rank_len`] (93 one-byte codes, 1,920 two-byte, the rest three), each class in code
+/// point order. Frequency is counted in quarter octaves: a correction moves no character's
+/// code unless it moves a character from one class to another.
+fn alphabet(counts: &[(char, u64)]) -> Vec<char> {
+    // ⌊4 log₂ n⌋ = ⌊log₂ n⁴⌋
+    let band = |n: u64| 127 - (n as u128).pow(4).leading_zeros();
+    let mut ranked: Vec<(u32, char)> = counts.iter().map(|&(c, n)| (band(n), c)).collect();
+    ranked.sort_unstable_by_key(|&(b, c)| (Reverse(b), c));
+    let mut chars: Vec<char> = ranked.into_iter().map(|(_, c)| c).collect();
+    let (one, two) = (93.min(chars.len()), (93 + 1920).min(chars.len()));
+    chars[..one].sort_unstable();
+    chars[one..two].sort_unstable();
+    chars[two..].sort_unstable();
+    chars
+}
+
+/// Each character's rank in `alphabet`, by code point.
+fn rank_table(alphabet: &[char]) -> Vec<u32> {
     let mut rank = vec![0u32; 0x11_0000];
-    for (r, &(_, c)) in ranked.iter().enumerate() {
+    for (r, &c) in alphabet.iter().enumerate() {
         rank[c as usize] = r as u32;
     }
-    let alphabet: String = ranked.iter().map(|&(_, c)| c).collect();
+    rank
+}
+
+/// Everything a document adds besides its postings.
+fn doc_state(doc: &Document, keys: &DocKeys, tokens: &DocTokens, text: &str, rank: &[u32]) -> DocState {
+    let mut start = 0;
+    let chunks = tokens
+        .chunk_ends
+        .iter()
+        .map(|&end| {
+            let chunk = &text[std::mem::replace(&mut start, end)..end];
+            // what the chunk costs before compression, in UTF-8 bytes
+            let size = chunk.chars().map(|c| rank_len(rank[c as usize] as usize + 1)).sum::<usize>() + 3;
+            (end as u32, size as u32, text_hash(chunk))
+        })
+        .collect();
+    let units = tokens.bigrams.iter().map(|b| b.len() as u64).sum::<u64>() + tokens.unigrams.iter().map(|u| u.len() as u64).sum::<u64>();
+    DocState { url: doc.url.clone(), body: keys.0, fields: keys.1, span: tokens.span, head_end: tokens.head_end as u32, chunks, units }
+}
+
+/// The display record of a document, as its heads file holds it.
+fn record(d: &Document) -> String {
+    let json = serde_json::json!({ "t": d.meta.title, "n": d.meta.number, "d": d.meta.date.chinese(), "u": d.url }).to_string();
+    crate::output::script_safe_json(&json)
+}
+
+/// Heads file `h`: documents `first …` with their records and the rank codes of their heads.
+fn heads_file(h: usize, first: usize, records: &[String], heads: &[Vec<u32>]) -> OutputFile {
+    let mut js = format!("gongbaoSearch.heads({h},{first},[{}],", records.join(","));
+    push_string_array(&mut js, &lz::encode(heads));
+    js.push_str(");\n");
+    OutputFile::new(head_path(h), js)
+}
+
+/// The pack starting with chunk `c` of document `id`.
+fn pack_file(id: u32, c: u32, chunks: &[Vec<u32>]) -> OutputFile {
+    let mut js = format!("gongbaoSearch.pack({id},{c},");
+    push_string_array(&mut js, &lz::encode(chunks));
+    js.push_str(");\n");
+    OutputFile::new(pack_path(id, c), js)
+}
+
+fn shard_file(s: usize, entries: &[(String, String)]) -> OutputFile {
+    let mut js = format!("gongbaoSearch.shard({s},{{");
+    for (j, (key, data)) in entries.iter().enumerate() {
+        if j > 0 {
+            js.push(',');
+        }
+        js.push_str(&js_string(key));
+        js.push_str(":\"");
+        js.push_str(data);
+        js.push('"');
+    }
+    js.push_str("});\n");
+    OutputFile::new(shard_path(s), js)
+}
+
+/// The keys and coded lists of a shard file written by [`shard_file`].
+fn read_shard(js: &str, s: usize) -> Option<BTreeMap<String, String>> {
+    let body = js.strip_prefix(&format!("gongbaoSearch.shard({s},"))?.strip_suffix(");\n")?;
+    serde_json::from_str(body).ok()
+}
+
+/// See [`crate::search::build_index`].
+pub fn build(site: &Site, keys: &[DocKeys], mut texts: Vec<String>, emit: &(dyn Fn(OutputFile) -> Result<()> + Sync)) -> Result<State> {
+    let docs: Vec<&Document> = site.documents().collect();
+    assert_eq!(docs.len(), texts.len(), "build_index: one text per document, in print order");
+    let order = document_order(&docs);
+
+    // Excerpt text is coded by character (see `alphabet`), counted first so that each
+    // document's excerpt files can be written, and its text freed, as soon as it is indexed.
+    let counts = count_chars(texts.par_iter());
+    let chars = alphabet(&counts);
+    let rank = rank_table(&chars);
     let ranks_of = |text: &str| -> Vec<u32> { text.chars().map(|c| rank[c as usize]).collect() };
+    let mut state = State { shards: 0, alphabet: chars.iter().collect(), counts, docs: Vec::with_capacity(docs.len()), packs: Vec::new() };
 
     // Heads: per HEAD_DOCS documents in id order, their display records and the beginning of
     // their text, which is all the results page needs for a match near the start of the body
     // (or none in it). Packs: every excerpt chunk in (document id, chunk) order, cut into files
-    // of about PACK_TARGET_BYTES, for matches further in.
-    let record = |id: usize| -> String {
-        let d = docs[order[id]];
-        let json = serde_json::json!({ "t": d.meta.title, "n": d.meta.number, "d": d.meta.date.chinese(), "u": d.url }).to_string();
-        crate::output::script_safe_json(&json)
-    };
-    let write_pack = |p: usize, start: usize, chunks: &[Vec<u32>]| -> Result<()> {
-        let mut js = format!("gongbaoSearch.pack({p},{start},");
-        push_string_array(&mut js, &lz::encode(chunks));
-        js.push_str(");\n");
-        emit(OutputFile::new(pack_path(p), js))
-    };
+    // (see PackCutter), for matches further in.
     const { assert!(BATCH % HEAD_DOCS == 0, "a heads file never spans two batches") };
-    let mut pack_starts: Vec<usize> = Vec::new(); // global chunk index of each pack's first chunk
+    let mut cutter = PackCutter::default();
     let mut open_pack: Vec<Vec<u32>> = Vec::new(); // the chunks of the last pack, not yet full
-    let (mut global, mut size) = (0usize, usize::MAX);
 
     // Documents are tokenised in parallel and streamed into the key partitions in id order,
     // each partition by one thread: the result does not depend on the number of threads.
     let mut interner = Interner::default();
     let mut parts: Vec<Partition> = (0..PARTS).map(|_| Partition::default()).collect();
-    let mut spans: Vec<u32> = Vec::with_capacity(docs.len());
-    let mut chunk_counts: Vec<usize> = Vec::with_capacity(docs.len());
     for (b, batch) in order.chunks(BATCH).enumerate() {
         let first = b * BATCH;
         let batch_texts: Vec<String> = batch.iter().map(|&i| std::mem::take(&mut texts[i])).collect();
@@ -556,60 +710,40 @@ pub fn build(site: &Site, mut texts: Vec<String>, emit: &(dyn Fn(OutputFile) -> 
                 }
             }
         });
+        let states: Vec<DocState> =
+            batch.par_iter().zip(&tokens).zip(&batch_texts).map(|((&i, t), text)| doc_state(docs[i], &keys[i], t, text, &rank)).collect();
         // This batch's heads files and the packs it completes; then its texts are dropped.
         (0..batch.len().div_ceil(HEAD_DOCS)).into_par_iter().try_for_each(|g| {
-            let h = first / HEAD_DOCS + g;
             let members = g * HEAD_DOCS..((g + 1) * HEAD_DOCS).min(batch.len());
-            let mut js = format!("gongbaoSearch.heads({h},{},[", first + members.start);
-            for j in members.clone() {
-                if j > members.start {
-                    js.push(',');
-                }
-                js.push_str(&record(first + j));
-            }
-            js.push_str("],");
-            let heads: Vec<Vec<u32>> = members.map(|j| ranks_of(&batch_texts[j][..tokens[j].head_end])).collect();
-            push_string_array(&mut js, &lz::encode(&heads));
-            js.push_str(");\n");
-            emit(OutputFile::new(head_path(h), js))
+            let records: Vec<String> = members.clone().map(|j| record(docs[batch[j]])).collect();
+            let heads: Vec<Vec<u32>> = members.clone().map(|j| ranks_of(&batch_texts[j][..tokens[j].head_end])).collect();
+            emit(heads_file(first / HEAD_DOCS + g, first + members.start, &records, &heads))
         })?;
-        let chunk_ranks: Vec<Vec<Vec<u32>>> = tokens
-            .par_iter()
-            .zip(&batch_texts)
-            .map(|(d, text)| {
-                let mut start = 0;
-                d.chunk_ends.iter().map(|&end| ranks_of(&text[std::mem::replace(&mut start, end)..end])).collect()
-            })
-            .collect();
-        let mut full: Vec<(usize, Vec<Vec<u32>>)> = Vec::new();
-        for chunk in chunk_ranks.into_iter().flatten() {
-            if size >= PACK_TARGET_BYTES {
-                if !open_pack.is_empty() {
-                    full.push((pack_starts.len() - 1, std::mem::take(&mut open_pack)));
+        let mut full: Vec<((u32, u32), Vec<Vec<u32>>)> = Vec::new();
+        for (j, doc) in states.iter().enumerate() {
+            let id = (first + j) as u32;
+            let mut start = 0;
+            for (c, &(end, size, hash)) in doc.chunks.iter().enumerate() {
+                if cutter.starts(size as usize, hash) {
+                    if let Some(&at) = state.packs.last() {
+                        full.push((at, std::mem::take(&mut open_pack)));
+                    }
+                    state.packs.push((id, c as u32));
                 }
-                pack_starts.push(global);
-                size = 0;
+                open_pack.push(ranks_of(&batch_texts[j][std::mem::replace(&mut start, end as usize)..end as usize]));
             }
-            // what the chunk costs before compression, in UTF-8 bytes
-            size += chunk.iter().map(|&r| rank_len(r as usize + 1)).sum::<usize>() + 3;
-            open_pack.push(chunk);
-            global += 1;
         }
-        full.par_iter().try_for_each(|(p, chunks)| write_pack(*p, pack_starts[*p], chunks))?;
-        for d in tokens {
-            // rounded up to a power of two: the meta file then holds one digit per document
-            // (its bit length), at the cost of under one bit per lone position
-            spans.push(d.span.next_power_of_two());
-            chunk_counts.push(d.chunk_ends.len());
-        }
+        full.par_iter().try_for_each(|((id, c), chunks)| emit(pack_file(*id, *c, chunks)))?;
+        state.docs.extend(states);
     }
-    if !open_pack.is_empty() {
-        write_pack(pack_starts.len() - 1, pack_starts[pack_starts.len() - 1], &open_pack)?;
+    if let Some(&(id, c)) = state.packs.last() {
+        emit(pack_file(id, c, &open_pack))?;
     }
     drop(texts);
 
     // Key strings and their coded lists.
     let n_docs = docs.len() as u32;
+    let spans: Vec<u32> = state.docs.iter().map(|d| coded_span(d.span)).collect();
     let name = |key: u64| -> String {
         if key & UNIGRAM != 0 {
             unigram_key(&interner.name(key as u32))
@@ -617,11 +751,8 @@ pub fn build(site: &Site, mut texts: Vec<String>, emit: &(dyn Fn(OutputFile) -> 
             bigram_key(&interner.name((key >> 32) as u32), &interner.name(key as u32))
         }
     };
-    // As many shards as the aimed shard size asks for (estimated from the streamed postings:
-    // on the corpus the shard files are 0.95 of their size), never more than
-    // MAX_SHARDS, never fewer than PARTS, a multiple of PARTS (see tokenize_document).
-    let streamed: usize = parts.iter().flat_map(|p| &p.postings).map(|p| p.bytes.len() + 8).sum();
-    let shards = (streamed * 19 / 20).div_ceil(SHARD_TARGET_BYTES).clamp(PARTS, MAX_SHARDS).next_multiple_of(PARTS);
+    state.shards = shard_count(state.docs.iter().map(|d| d.units).sum());
+    let shards = state.shards;
     // Each partition codes its keys, sorts them and writes its shards, then frees them.
     parts.into_par_iter().try_for_each(|part| {
         let Partition { keys, postings, .. } = part;
@@ -632,22 +763,20 @@ pub fn build(site: &Site, mut texts: Vec<String>, emit: &(dyn Fn(OutputFile) -> 
         for (key, data) in entries {
             by_shard.entry(key_hash(&key) as usize % shards).or_default().push((key, data));
         }
-        by_shard.into_iter().try_for_each(|(s, list)| {
-            let mut js = format!("gongbaoSearch.shard({s},{{");
-            for (j, (key, data)) in list.iter().enumerate() {
-                if j > 0 {
-                    js.push(',');
-                }
-                js.push_str(&js_string(key));
-                js.push_str(":\"");
-                js.push_str(data);
-                js.push('"');
-            }
-            js.push_str("});\n");
-            emit(OutputFile::new(shard_path(s), js))
-        })
+        by_shard.into_iter().try_for_each(|(s, list)| emit(shard_file(s, &list)))
     })?;
+    emit(meta_file(site, &docs, &order, &state))?;
+    Ok(state)
+}
 
+/// A document's span as lists code it: rounded up to a power of two, so that the meta file
+/// holds one digit per document (its bit length), at the cost of under one bit per lone
+/// position.
+fn coded_span(span: u32) -> u32 {
+    span.next_power_of_two()
+}
+
+fn meta_file(site: &Site, docs: &[&Document], order: &[usize], state: &State) -> OutputFile {
     // Facets: issues newest first, sections and issuers in print order, for the filter menus.
     let mut issues: Vec<(u16, u16)> = Vec::new();
     let mut sections: Vec<String> = Vec::new();
@@ -664,7 +793,7 @@ pub fn build(site: &Site, mut texts: Vec<String>, emit: &(dyn Fn(OutputFile) -> 
     for issue in site.issues.iter().rev() {
         index_of(&mut issues, (issue.meta.year, issue.meta.number));
     }
-    for d in &docs {
+    for d in docs {
         index_of(&mut sections, d.meta.section.clone());
         index_of(&mut issuers, d.meta.issuer.clone());
     }
@@ -672,7 +801,7 @@ pub fn build(site: &Site, mut texts: Vec<String>, emit: &(dyn Fn(OutputFile) -> 
     // it is mostly 0, one digit.
     let mut facets = String::new();
     let mut last_issue = 0i64;
-    for &i in &order {
+    for &i in order {
         let d = docs[i];
         let issue = index_of(&mut issues, (d.year, d.issue)) as i64;
         let delta = issue - last_issue;
@@ -681,25 +810,25 @@ pub fn build(site: &Site, mut texts: Vec<String>, emit: &(dyn Fn(OutputFile) -> 
         push_number(&mut facets, index_of(&mut sections, d.meta.section.clone()) as u64);
         push_number(&mut facets, index_of(&mut issuers, d.meta.issuer.clone()) as u64);
     }
-
-    let mut span_codes = String::new();
-    for &span in &spans {
-        push_number(&mut span_codes, span.trailing_zeros() as u64);
+    let (mut span_codes, mut chunk_codes, mut pack_codes) = (String::new(), String::new(), String::new());
+    let mut first_chunk = Vec::with_capacity(state.docs.len());
+    let mut global = 0;
+    for d in &state.docs {
+        push_number(&mut span_codes, coded_span(d.span).trailing_zeros() as u64);
+        push_number(&mut chunk_codes, d.chunks.len() as u64);
+        first_chunk.push(global);
+        global += d.chunks.len() as u64;
     }
-    let mut chunk_codes = String::new();
-    for &n in &chunk_counts {
-        push_number(&mut chunk_codes, n as u64);
-    }
-    let mut pack_codes = String::new();
     let mut prev = 0;
-    for &start in &pack_starts {
-        push_number(&mut pack_codes, (start - prev) as u64);
+    for &(id, c) in &state.packs {
+        let start = first_chunk[id as usize] + c as u64;
+        push_number(&mut pack_codes, start - prev);
         prev = start;
     }
     let meta = serde_json::json!({
-        "version": 4,
+        "version": 5,
         "docs": docs.len(),
-        "shards": shards,
+        "shards": state.shards,
         "chunk": CHUNK_TOKENS,
         "at": { "number": NUMBER_AT, "title": TITLE_AT, "issuer": ISSUER_AT, "body": BODY_AT },
         "issues": issues,
@@ -710,9 +839,211 @@ pub fn build(site: &Site, mut texts: Vec<String>, emit: &(dyn Fn(OutputFile) -> 
         "chunks": chunk_codes,
         "packs": pack_codes,
         "head": { "docs": HEAD_DOCS, "tokens": HEAD_TOKENS, "use": HEAD_USE },
-        "chars": alphabet,
+        "chars": state.alphabet,
     });
-    emit(OutputFile::new("search/meta.js", format!("gongbaoSearch.meta({});\n", crate::output::script_safe_json(&meta.to_string()))))
+    OutputFile::new("search/meta.js", format!("gongbaoSearch.meta({});\n", crate::output::script_safe_json(&meta.to_string())))
+}
+
+/// One document's part of one key's list.
+#[derive(Debug, Clone, PartialEq)]
+enum Entry {
+    Positions(Vec<u32>),
+    Where { count: u32, field: u32, body: Option<u32> },
+}
+
+/// A document's entries by key.
+fn doc_entries(tokens: &DocTokens) -> HashMap<String, Entry> {
+    let name = |t: u32| -> String {
+        if t < RUN_BASE {
+            char::from_u32(t).expect("ids below RUN_BASE are characters").to_string()
+        } else {
+            tokens.runs[(t - RUN_BASE) as usize].clone()
+        }
+    };
+    let mut entries = HashMap::new();
+    for &(t, count, field, body) in tokens.unigrams.iter().flatten() {
+        entries.insert(unigram_key(&name(t)), Entry::Where { count, field, body });
+    }
+    for &(key, pos) in tokens.bigrams.iter().flatten() {
+        let key = bigram_key(&name((key >> 32) as u32), &name(key as u32));
+        match entries.entry(key).or_insert_with(|| Entry::Positions(Vec::new())) {
+            Entry::Positions(list) => list.push(pos),
+            Entry::Where { .. } => unreachable!("bigram keys hold a space, token keys never do"),
+        }
+    }
+    entries
+}
+
+/// One key's list with the entries of some documents replaced (`None`: removed); `None` when
+/// the old list cannot be read, `Some(None)` when nothing is left.
+fn edit_list(key: &str, old: Option<&str>, edits: &[(u32, Option<Entry>)], n_docs: u32, old_spans: &[u32], spans: &[u32]) -> Option<Option<String>> {
+    let edited = |doc: &u32| edits.iter().any(|(id, _)| id == doc);
+    if key.contains(' ') {
+        let mut list = old.map_or(Some(Vec::new()), |data| codec::decode_bigram(n_docs, old_spans, data))?;
+        list.retain(|(doc, _)| !edited(doc));
+        list.extend(edits.iter().filter_map(|(id, e)| match e {
+            Some(Entry::Positions(p)) => Some((*id, p.clone())),
+            _ => None,
+        }));
+        list.sort_unstable_by_key(|(doc, _)| *doc);
+        Some((!list.is_empty()).then(|| codec::encode_bigram(n_docs, spans, list.len() as u32, list.iter().map(|(d, p)| (*d, p.as_slice())))))
+    } else {
+        let mut list = old.map_or(Some(Vec::new()), |data| codec::decode_unigram(n_docs, data))?;
+        list.retain(|u| !edited(&u.doc));
+        list.extend(edits.iter().filter_map(|(id, e)| match e {
+            Some(Entry::Where { count, field, body }) => Some(codec::Unigram { doc: *id, count: *count, field: *field, body: *body }),
+            _ => None,
+        }));
+        list.sort_unstable_by_key(|u| u.doc);
+        Some((!list.is_empty()).then(|| codec::encode_unigram(n_docs, list.len() as u32, list.into_iter())))
+    }
+}
+
+/// Brings the index of a previous build (`old`, its files under `previous`) up to date with
+/// the site, writing only the files that change and taking the others with `link`, when the
+/// change allows: the same documents in the same order with the same fields, only bodies
+/// edited, and their previous texts at hand (`old_text`, by body key). The files are the
+/// same bytes as [`build`] would write. `None` (having written nothing) when the change is
+/// of another kind, or the previous files cannot be read: then build anew.
+#[allow(clippy::too_many_arguments)]
+pub fn update(
+    site: &Site,
+    keys: &[DocKeys],
+    texts: &[String],
+    old: &State,
+    old_text: &(dyn Fn(&Key) -> Option<String> + Sync),
+    previous: &std::path::Path,
+    emit: &(dyn Fn(OutputFile) -> Result<()> + Sync),
+    link: &(dyn Fn(&str) -> Result<bool> + Sync),
+) -> Result<Option<State>> {
+    let docs: Vec<&Document> = site.documents().collect();
+    let order = document_order(&docs);
+    let same_documents = order.len() == old.docs.len() && order.iter().zip(&old.docs).all(|(&i, o)| docs[i].url == o.url && keys[i].1 == o.fields);
+    if !same_documents {
+        return Ok(None);
+    }
+    let changed: Vec<usize> = (0..order.len()).filter(|&id| keys[order[id]].0 != old.docs[id].body).collect();
+    let Some(old_texts) = changed.iter().map(|&id| old_text(&old.docs[id].body)).collect::<Option<Vec<String>>>() else {
+        return Ok(None);
+    };
+    let new_text = |id: usize| texts[order[id]].as_str();
+
+    // The excerpt code must stay the same, or every excerpt file changes.
+    let mut counts: BTreeMap<char, i64> = old.counts.iter().map(|&(c, n)| (c, n as i64)).collect();
+    for (k, &id) in changed.iter().enumerate() {
+        old_texts[k].chars().for_each(|c| *counts.entry(c).or_default() -= 1);
+        new_text(id).chars().for_each(|c| *counts.entry(c).or_default() += 1);
+    }
+    let counts: Vec<(char, u64)> = counts.into_iter().filter(|&(_, n)| n > 0).map(|(c, n)| (c, n as u64)).collect();
+    let chars = alphabet(&counts);
+    if chars.iter().collect::<String>() != old.alphabet {
+        return Ok(None);
+    }
+    let rank = rank_table(&chars);
+    let ranks_of = |text: &str| -> Vec<u32> { text.chars().map(|c| rank[c as usize]).collect() };
+
+    let before: Vec<DocTokens> = changed.par_iter().zip(&old_texts).map(|(&id, text)| tokenize_document(docs[order[id]], text)).collect();
+    let after: Vec<DocTokens> = changed.par_iter().map(|&id| tokenize_document(docs[order[id]], new_text(id))).collect();
+    let mut state = State { counts, ..old.clone() };
+    for (k, &id) in changed.iter().enumerate() {
+        state.docs[id] = doc_state(docs[order[id]], &keys[order[id]], &after[k], new_text(id), &rank);
+    }
+    if shard_count(state.docs.iter().map(|d| d.units).sum()) != old.shards {
+        return Ok(None);
+    }
+
+    // Shards: the lists of the keys whose entries changed, edited in the previous files.
+    let n_docs = order.len() as u32;
+    let old_spans: Vec<u32> = old.docs.iter().map(|d| coded_span(d.span)).collect();
+    let spans: Vec<u32> = state.docs.iter().map(|d| coded_span(d.span)).collect();
+    let mut edits: BTreeMap<String, Vec<(u32, Option<Entry>)>> = BTreeMap::new();
+    for (k, &id) in changed.iter().enumerate() {
+        let (was, is) = (doc_entries(&before[k]), doc_entries(&after[k]));
+        // a list codes a lone position against the document's span
+        let respan = old_spans[id] != spans[id];
+        for key in was.keys().chain(is.keys().filter(|key| !was.contains_key(*key))) {
+            let (x, y) = (was.get(key), is.get(key));
+            if x != y || (respan && key.contains(' ')) {
+                edits.entry(key.clone()).or_default().push((id as u32, y.cloned()));
+            }
+        }
+    }
+    let mut by_shard: BTreeMap<usize, Vec<(String, Vec<(u32, Option<Entry>)>)>> = BTreeMap::new();
+    for (key, list) in edits {
+        by_shard.entry(key_hash(&key) as usize % old.shards).or_default().push((key, list));
+    }
+    let edited: Option<Vec<(usize, Vec<(String, String)>)>> = by_shard
+        .into_par_iter()
+        .map(|(s, edits)| {
+            let mut lists = match std::fs::read_to_string(previous.join(shard_path(s))) {
+                Ok(js) => read_shard(&js, s)?,
+                Err(_) => BTreeMap::new(), // no keys before
+            };
+            for (key, edits) in edits {
+                match edit_list(&key, lists.get(&key).map(String::as_str), &edits, n_docs, &old_spans, &spans)? {
+                    Some(data) => lists.insert(key, data),
+                    None => lists.remove(&key),
+                };
+            }
+            Some((s, lists.into_iter().collect()))
+        })
+        .collect();
+    let Some(edited) = edited else { return Ok(None) };
+
+    // Packs: the cuts over all chunks; a pack is taken as it was when it has the same chunks
+    // as before and none of them changed.
+    let mut first_chunk = Vec::with_capacity(state.docs.len() + 1);
+    let mut chunk_at: Vec<(u32, u32)> = Vec::new(); // global chunk → (id, chunk)
+    let mut cutter = PackCutter::default();
+    let mut packs: Vec<usize> = Vec::new(); // global index of each pack's first chunk
+    for (id, d) in state.docs.iter().enumerate() {
+        first_chunk.push(chunk_at.len());
+        for (c, &(_, size, hash)) in d.chunks.iter().enumerate() {
+            if cutter.starts(size as usize, hash) {
+                packs.push(chunk_at.len());
+            }
+            chunk_at.push((id as u32, c as u32));
+        }
+    }
+    packs.push(chunk_at.len());
+    chunk_at.push((state.docs.len() as u32, 0)); // the end
+    let old_ranges: std::collections::HashSet<((u32, u32), (u32, u32))> =
+        old.packs.iter().zip(old.packs.iter().skip(1).copied().chain([(old.docs.len() as u32, 0)])).map(|(&a, b)| (a, b)).collect();
+    let is_changed = |id: u32| changed.binary_search(&(id as usize)).is_ok();
+
+    // Nothing is written before this point.
+    state.packs = packs[..packs.len() - 1].iter().map(|&g| chunk_at[g]).collect();
+    packs.par_windows(2).try_for_each(|w| {
+        let (a, b) = (chunk_at[w[0]], chunk_at[w[1]]);
+        let touched = (w[0]..w[1]).any(|g| is_changed(chunk_at[g].0));
+        if !touched && old_ranges.contains(&(a, b)) && link(&pack_path(a.0, a.1))? {
+            return Ok(());
+        }
+        let chunks: Vec<Vec<u32>> = (w[0]..w[1])
+            .map(|g| {
+                let (id, c) = chunk_at[g];
+                let d = &state.docs[id as usize];
+                let start = if c == 0 { 0 } else { d.chunks[c as usize - 1].0 as usize };
+                ranks_of(&new_text(id as usize)[start..d.chunks[c as usize].0 as usize])
+            })
+            .collect();
+        emit(pack_file(a.0, a.1, &chunks))
+    })?;
+    let heads = order.len().div_ceil(HEAD_DOCS);
+    (0..heads).into_par_iter().try_for_each(|h| {
+        let members = h * HEAD_DOCS..((h + 1) * HEAD_DOCS).min(order.len());
+        if !members.clone().any(|id| is_changed(id as u32)) && link(&head_path(h))? {
+            return Ok(());
+        }
+        let records: Vec<String> = members.clone().map(|id| record(docs[order[id]])).collect();
+        let texts: Vec<Vec<u32>> = members.clone().map(|id| ranks_of(&new_text(id)[..state.docs[id].head_end as usize])).collect();
+        emit(heads_file(h, members.start, &records, &texts))
+    })?;
+    let rewritten: std::collections::HashSet<usize> = edited.iter().map(|(s, _)| *s).collect();
+    (0..old.shards).into_par_iter().filter(|s| !rewritten.contains(s)).try_for_each(|s| link(&shard_path(s)).map(drop))?;
+    edited.par_iter().filter(|(_, lists)| !lists.is_empty()).try_for_each(|(s, lists)| emit(shard_file(*s, lists)))?;
+    emit(meta_file(site, &docs, &order, &state))?;
+    Ok(Some(state))
 }
 
 pub fn shard_path(s: usize) -> String {
@@ -721,8 +1052,8 @@ pub fn shard_path(s: usize) -> String {
 pub fn head_path(h: usize) -> String {
     format!("search/h/{h}.js")
 }
-pub fn pack_path(p: usize) -> String {
-    format!("search/p/{p}.js")
+pub fn pack_path(id: u32, c: u32) -> String {
+    format!("search/p/{id}-{c}.js")
 }
 
 #[cfg(test)]

@@ -99,32 +99,47 @@ use crate::content::Site;
 use crate::error::Result;
 use crate::output::OutputFile;
 
+pub use index::State;
+
+/// What each document's part of the index is made from (print order): the key of its body
+/// (see [`crate::render::body_keys`]) and of the fields the index holds and shows.
+pub fn doc_keys(site: &Site, body_keys: &[Key]) -> Vec<index::DocKeys> {
+    site.documents().zip(body_keys).map(|(d, body)| (*body, Hasher::new(b"fields").json(&(&d.meta, &d.url, d.year, d.issue)).key())).collect()
+}
+
 /// Builds the search index of `site`. `texts[i]` is the plain text of the i-th document of
 /// `site.documents()` (print order), as returned by the Markdown renderer; each is freed once
 /// indexed. Each file under `search/` goes to `emit` as soon as it is made, from several
 /// threads: the index is never held whole in memory. The first error from `emit` stops the
-/// build and is returned.
-pub fn write_index(site: &Site, texts: Vec<String>, emit: &(dyn Fn(OutputFile) -> Result<()> + Sync)) -> Result<()> {
-    index::build(site, texts, emit)
+/// build and is returned. Returns what [`update_index`] needs to bring it up to date later.
+pub fn write_index(site: &Site, keys: &[index::DocKeys], texts: Vec<String>, emit: &(dyn Fn(OutputFile) -> Result<()> + Sync)) -> Result<State> {
+    index::build(site, keys, texts, emit)
 }
 
-/// What the index is made from: per document its body (`body_keys`, see
-/// [`crate::render::body_keys`]) and the fields it indexes and shows, and the issues. The same
-/// binary makes the same index from inputs with the same key.
-pub fn inputs_key(site: &Site, body_keys: &[Key], version: &str) -> Key {
-    let mut h = Hasher::new(version.as_bytes());
-    h.bytes(b"search");
-    for (d, key) in site.documents().zip(body_keys) {
-        h.bytes(key).json(&(&d.meta, &d.url, d.year, d.issue));
-    }
-    h.json(&site.issues.iter().map(|i| (i.meta.year, i.meta.number)).collect::<Vec<_>>());
-    h.key()
+/// Brings the index a previous build wrote (under `previous`, described by `old`) up to date,
+/// writing only the files that change and taking the rest with `link`: the same files as
+/// [`write_index`] would write. `None`, having written nothing, when the change is not one it
+/// can follow (documents added, removed, reordered or retitled, a character changing class);
+/// see [`index::update`].
+#[allow(clippy::too_many_arguments)]
+pub fn update_index(
+    site: &Site,
+    keys: &[index::DocKeys],
+    texts: &[String],
+    old: &State,
+    old_text: &(dyn Fn(&Key) -> Option<String> + Sync),
+    previous: &std::path::Path,
+    emit: &(dyn Fn(OutputFile) -> Result<()> + Sync),
+    link: &(dyn Fn(&str) -> Result<bool> + Sync),
+) -> Result<Option<State>> {
+    index::update(site, keys, texts, old, old_text, previous, emit, link)
 }
 
 /// [`write_index`] into memory, sorted by path (benchmarks and tests).
 pub fn build_index(site: &Site, texts: Vec<String>) -> Vec<OutputFile> {
+    let keys = doc_keys(site, &vec![Key::default(); texts.len()]);
     let files = std::sync::Mutex::new(Vec::new());
-    write_index(site, texts, &|file| {
+    write_index(site, &keys, texts, &|file| {
         files.lock().expect("no panic while holding the lock").push(file);
         Ok(())
     })
@@ -136,16 +151,127 @@ pub fn build_index(site: &Site, texts: Vec<String>) -> Vec<OutputFile> {
 
 #[cfg(test)]
 mod tests {
-    /// The index of the search fixture site, built in a pool of `threads` threads.
-    fn build_with(threads: usize) -> Vec<(String, Vec<u8>)> {
+    /// The search fixture site and its documents' texts.
+    fn build_with_texts() -> (crate::content::Site, Vec<String>) {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/search-site");
         let site = crate::content::load(&dir).expect("fixture loads");
         let texts: Vec<String> = site
             .documents()
             .map(|d| crate::render::markdown::render(&d.body, &d.source, d.body_line, &|_| Vec::new()).expect("renders").text)
             .collect();
+        (site, texts)
+    }
+
+    /// The index of the search fixture site, built in a pool of `threads` threads.
+    fn build_with(threads: usize) -> Vec<(String, Vec<u8>)> {
+        let (site, texts) = build_with_texts();
         let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
         pool.install(|| super::build_index(&site, texts)).into_iter().map(|f| (f.path.to_string(), f.bytes.to_vec())).collect()
+    }
+
+    /// The fixture site grown to 60 documents (copies of its own, each text with its number),
+    /// and their texts.
+    fn grown() -> (crate::content::Site, Vec<String>) {
+        let (mut site, texts) = build_with_texts();
+        let mut by_url: std::collections::HashMap<String, String> = site.documents().map(|d| d.url.clone()).zip(texts).collect();
+        let originals: Vec<crate::content::Document> = site.documents().cloned().collect();
+        for n in 0..60 - originals.len() {
+            let mut copy = originals[n % originals.len()].clone();
+            let text = format!("{}\n第{n}份。", by_url[&copy.url]);
+            copy.url = format!("{}/c{n}.html", copy.url.rsplit_once('/').unwrap().0);
+            copy.meta.title = format!("{}（之{n}）", copy.meta.title);
+            copy.meta.number = None;
+            by_url.insert(copy.url.clone(), text);
+            site.issues[0].sections[0].documents.push(copy);
+        }
+        let texts = site.documents().map(|d| by_url[&d.url].clone()).collect();
+        (site, texts)
+    }
+
+    /// The index of `site` written into a folder, and the state for updating it.
+    fn written(dir: &std::path::Path, site: &crate::content::Site, texts: &[String]) -> super::State {
+        super::write_index(site, &keys(site, texts), texts.to_vec(), &|f| {
+            let path = dir.join(&f.path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, &f.bytes).unwrap();
+            Ok(())
+        })
+        .unwrap()
+    }
+
+    /// Body keys from the texts themselves.
+    fn keys(site: &crate::content::Site, texts: &[String]) -> Vec<super::index::DocKeys> {
+        let bodies: Vec<_> = texts.iter().map(|t| crate::cache::Hasher::new(b"t").bytes(t.as_bytes()).key()).collect();
+        super::doc_keys(site, &bodies)
+    }
+
+    #[test]
+    fn an_index_updated_after_body_edits_is_the_index_built_anew() {
+        let (site, texts) = grown();
+        let dir = tempfile::tempdir().unwrap();
+        let old = written(dir.path(), &site, &texts);
+        // Two bodies edited without changing which characters the texts hold (the excerpt code
+        // stays): one rotated, one reversed; every position in them moves.
+        let mut edited = texts.clone();
+        let k = edited[1].char_indices().nth(edited[1].chars().count() / 3).unwrap().0;
+        edited[1] = format!("{}{}", &texts[1][k..], &texts[1][..k]);
+        edited[3] = texts[3].chars().rev().collect();
+        let emitted = std::sync::Mutex::new(Vec::new());
+        let linked = std::sync::Mutex::new(Vec::new());
+        let state = super::update_index(
+            &site,
+            &keys(&site, &edited),
+            &edited,
+            &old,
+            &|key| keys(&site, &texts).iter().zip(&texts).find(|((body, _), _)| body == key).map(|(_, t)| t.clone()),
+            dir.path(),
+            &|f| {
+                emitted.lock().unwrap().push((f.path, f.bytes));
+                Ok(())
+            },
+            &|path| {
+                let exists = dir.path().join(path).is_file();
+                if exists {
+                    linked.lock().unwrap().push(path.to_string());
+                }
+                Ok(exists)
+            },
+        )
+        .unwrap()
+        .expect("a body edit is updated in place");
+        let linked: Vec<String> = linked.into_inner().unwrap();
+        let mut files: Vec<(String, Vec<u8>)> = emitted.into_inner().unwrap();
+        let written = files.len();
+        files.extend(linked.iter().map(|p| (p.clone(), std::fs::read(dir.path().join(p)).unwrap())));
+        files.sort();
+        let anew: Vec<(String, Vec<u8>)> = super::build_index(&site, edited.clone()).into_iter().map(|f| (f.path, f.bytes)).collect();
+        // build_index keys bodies with zeros: compare the files, and the states' other parts
+        assert_eq!(files.iter().map(|f| &f.0).collect::<Vec<_>>(), anew.iter().map(|f| &f.0).collect::<Vec<_>>());
+        for ((path, a), (_, b)) in files.iter().zip(&anew) {
+            assert!(a == b, "{path} differs from the index built anew");
+        }
+        // the heads and packs of the other documents are taken as they were
+        for kind in ["search/h/", "search/p/"] {
+            assert!(linked.iter().any(|p| p.starts_with(kind)), "{written} of {} files written, none of {kind} taken", files.len());
+        }
+        assert_eq!(state.docs.len(), old.docs.len());
+
+        // A character the texts never held changes the excerpt code: nothing is written, and the
+        // caller builds anew.
+        edited[3].push('龘');
+        let wrote = std::sync::atomic::AtomicBool::new(false);
+        let none = super::update_index(
+            &site,
+            &keys(&site, &edited),
+            &edited,
+            &old,
+            &|key| keys(&site, &texts).iter().zip(&texts).find(|((body, _), _)| body == key).map(|(_, t)| t.clone()),
+            dir.path(),
+            &|_| Ok(wrote.store(true, std::sync::atomic::Ordering::Relaxed)),
+            &|_| Ok(wrote.swap(true, std::sync::atomic::Ordering::Relaxed)),
+        )
+        .unwrap();
+        assert!(none.is_none() && !wrote.into_inner());
     }
 
     #[test]

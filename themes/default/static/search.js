@@ -386,14 +386,21 @@
     return Math.max(0, Math.min(k, n - 1));
   }
 
-  /* The pack file holding global chunk `g`: the last pack starting at or before it. */
-  function packOf(g) {
-    var starts = packStarts(), lo = 0, hi = starts.length - 1;
+  /* The last element of the ascending `list` that is at most `g` (its index). */
+  function lastAtMost(list, g) {
+    var lo = 0, hi = list.length - 1;
     while (lo < hi) {
       var mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= g) lo = mid; else hi = mid - 1;
+      if (list[mid] <= g) lo = mid; else hi = mid - 1;
     }
     return lo;
+  }
+
+  /* The pack file holding global chunk `g`, named by the document and chunk it starts with
+   * (so that an edit elsewhere renames no pack). */
+  function packOf(g) {
+    var first = packStarts()[lastAtMost(packStarts(), g)], id = lastAtMost(chunkStarts(), first);
+    return id + '-' + (first - chunkStarts()[id]); // every document has a chunk: starts ascend
   }
 
   /* Loads what the results id[from..to) show: for each, the heads file with its display record
@@ -557,9 +564,9 @@
         data.heads[id] = decoded[j];
       });
     },
-    /* A pack: excerpt chunks from global chunk index `start` on. */
-    pack: function (n, start, texts) {
-      var decoded = unpackTexts(texts);
+    /* A pack: excerpt chunks from chunk `c` of document `id` on. */
+    pack: function (id, c, texts) {
+      var decoded = unpackTexts(texts), start = chunkStarts()[id] + c;
       for (var j = 0; j < decoded.length; j++) data.texts[start + j] = decoded[j];
     }
   };
