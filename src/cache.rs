@@ -4,7 +4,10 @@
 //!   (for the link check): a page whose key is unchanged is linked from the previous output
 //!   instead of rendered;
 //! - per document body, its plain text and what the sanitiser reported: a body that is
-//!   unchanged is not rendered again for the search index;
+//!   unchanged is not rendered again. The texts lie back to back in `texts.data`, which a
+//!   build appends the texts it rendered to (a full build, or one finding it twice the size of
+//!   the live texts, writes it anew), and are read only where needed, through the index in
+//!   `texts`, each checked against its hash;
 //! - what the search index needs to be updated in place (`search::State`, as JSON).
 //!
 //! Every key starts from the binary's identity ([`binary_version`]): a new gongbao never trusts
@@ -78,18 +81,23 @@ pub fn binary_version() -> String {
     format!("gongbao {} {}", env!("CARGO_PKG_VERSION"), stamp.unwrap_or_default())
 }
 
-/// A document body's rendering as the search index and the build report need it.
-#[derive(Debug, Clone, Default)]
-pub struct Text {
-    pub text: String,
-    pub warnings: Vec<Diagnostic>,
+/// Where a body's text lies in `texts.data`, a hash to check it by, and what the sanitiser
+/// reported when the body was rendered.
+#[derive(Debug, Clone)]
+struct TextRef {
+    offset: u64,
+    len: u32,
+    check: Key,
+    warnings: Vec<Diagnostic>,
 }
 
 /// The previous build's cache, when it describes the current output.
 #[derive(Default)]
 pub struct Previous {
     pages: HashMap<String, (Key, PageLinks)>,
-    texts: HashMap<Key, Text>,
+    texts: HashMap<Key, TextRef>,
+    /// `texts.data`, its identity (its first 16 bytes) and length.
+    data: Option<(PathBuf, Key, u64)>,
     search: Option<String>,
 }
 
@@ -109,7 +117,7 @@ impl Previous {
             previous.read_pages(&bytes);
         }
         if let Some(bytes) = read(TEXTS) {
-            previous.read_texts(&bytes);
+            previous.read_texts(&bytes, &dir.join(DATA));
         }
         previous
     }
@@ -128,18 +136,28 @@ impl Previous {
         Some(())
     }
 
-    fn read_texts(&mut self, bytes: &[u8]) -> Option<()> {
+    fn read_texts(&mut self, bytes: &[u8], data: &Path) -> Option<()> {
         let mut r = Reader { bytes, at: 0 };
+        let id = r.key()?;
+        let mut file = std::fs::File::open(data).ok()?;
+        let mut head = [0u8; 16];
+        std::io::Read::read_exact(&mut file, &mut head).ok()?;
+        let len = file.metadata().ok()?.len();
+        if head != id {
+            return None; // the index of another data file
+        }
         let mut texts = HashMap::new();
         for _ in 0..r.u32()? {
             let key = r.key()?;
-            let text = r.str()?.to_string();
+            let (offset, text_len, check) = (r.u64()?, r.u32()?, r.key()?);
             let warnings = (0..r.u32()?)
                 .map(|_| Some(Diagnostic { file: PathBuf::from(r.str()?), line: r.u32()? as usize, message: r.str()?.to_string() }))
                 .collect::<Option<Vec<_>>>()?;
-            texts.insert(key, Text { text, warnings });
+            if offset + text_len as u64 <= len {
+                texts.insert(key, TextRef { offset, len: text_len, check, warnings });
+            }
         }
-        self.texts = texts;
+        (self.texts, self.data) = (texts, Some((data.to_path_buf(), id, len)));
         Some(())
     }
 
@@ -148,14 +166,24 @@ impl Previous {
         self.pages.get(path).filter(|(k, _)| k == key).map(|(_, links)| links)
     }
 
-    /// Takes the text of a body with this key, if the previous build rendered it.
-    pub fn take_text(&mut self, key: &Key) -> Option<Text> {
-        self.texts.remove(key)
+    /// What the sanitiser reported on a body with this key; `Some` if its text is kept.
+    pub fn warnings(&self, key: &Key) -> Option<&[Diagnostic]> {
+        self.texts.get(key).map(|t| t.warnings.as_slice())
     }
 
-    /// The text of a body with this key that was not taken.
-    pub fn text(&self, key: &Key) -> Option<&str> {
-        self.texts.get(key).map(|t| t.text.as_str())
+    /// The kept text of a body with this key, read and checked.
+    pub fn text(&self, key: &Key) -> Result<String> {
+        let (Some(t), Some((path, _, _))) = (self.texts.get(key), &self.data) else {
+            return Err(Error::Other("内部错误：生成缓存中没有所需的正文".into()));
+        };
+        let mut file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+        std::io::Seek::seek(&mut file, std::io::SeekFrom::Start(t.offset)).map_err(|e| Error::io(path, e))?;
+        let mut bytes = vec![0; t.len as usize];
+        std::io::Read::read_exact(&mut file, &mut bytes).map_err(|e| Error::io(path, e))?;
+        match String::from_utf8(bytes) {
+            Ok(text) if text_check(&text) == t.check => Ok(text),
+            _ => Err(Error::Other(format!("生成缓存 {} 已损坏，本次未生成；请加 --full 完整生成（会重写缓存）", path.display()))),
+        }
     }
 
     /// What the previous build's search index left for updating it.
@@ -169,6 +197,8 @@ impl Previous {
 pub struct Next {
     dir: PathBuf,
     header: Vec<u8>,
+    /// The data file appended to and its length before, to cut it back to if the build fails.
+    appended: std::sync::Mutex<Option<(PathBuf, u64)>>,
 }
 
 impl Next {
@@ -178,24 +208,59 @@ impl Next {
         header.str(MAGIC).str(version);
         let (dev, ino) = folder_identity(staging).unwrap_or((0, 0));
         header.u64(dev).u64(ino);
-        Next { dir: cache_dir(output), header: header.0 }
+        Next { dir: cache_dir(output), header: header.0, appended: Default::default() }
     }
 
-    /// The texts of this build's bodies, by body key.
-    pub fn write_texts<'a>(&self, texts: impl Iterator<Item = (&'a Key, &'a str, &'a [Diagnostic])>) -> Result<()> {
-        let mut w = Writer(self.header.clone());
-        let at = w.0.len();
-        w.u32(0);
-        let mut n = 0u32;
-        for (key, text, warnings) in texts {
-            w.key(key).str(text).u32(warnings.len() as u32);
-            for d in warnings {
-                w.str(&d.file.to_string_lossy()).u32(d.line as u32).str(&d.message);
+    /// The texts of this build's bodies (by body key): those it rendered (`rendered`), the
+    /// others kept by `previous`; and what the sanitiser reported on each.
+    pub fn write_texts(&self, previous: &Previous, keys: &[Key], rendered: &[Option<String>], warnings: &[Vec<Diagnostic>]) -> Result<()> {
+        let live: u64 = keys.iter().zip(rendered).map(|(k, r)| r.as_ref().map_or_else(|| previous.texts.get(k).map_or(0, |t| t.len as u64), |r| r.len() as u64)).sum();
+        let (mut data, path, id, mut offset) = match &previous.data {
+            // append what is new to the data file the previous index reads (that index stays
+            // valid whatever happens to this build)
+            Some((path, id, len)) if *len <= 2 * live + (1 << 20) => {
+                let file = std::fs::OpenOptions::new().append(true).open(path).map_err(|e| Error::io(path, e))?;
+                let len = file.metadata().map_err(|e| Error::io(path, e))?.len();
+                (file, path.clone(), *id, len)
             }
-            n += 1;
+            _ => {
+                std::fs::create_dir_all(&self.dir).map_err(|e| Error::io(&self.dir, e))?;
+                let path = self.dir.join(format!("{DATA}.new"));
+                let mut file = std::fs::File::create(&path).map_err(|e| Error::io(&path, e))?;
+                let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+                let id = Hasher::new(b"data").bytes(&now.to_le_bytes()).bytes(&std::process::id().to_le_bytes()).key();
+                file.write_all(&id).map_err(|e| Error::io(&path, e))?;
+                (file, path, id, 16)
+            }
+        };
+        let appending = offset > 16;
+        if appending {
+            *self.appended.lock().expect("no panic while holding the lock") = Some((path.clone(), offset));
         }
-        w.0[at..at + 4].copy_from_slice(&n.to_le_bytes());
-        self.stage(TEXTS, &w.0)
+        let mut buffer = std::io::BufWriter::with_capacity(1 << 20, &mut data);
+        let mut index = Writer(self.header.clone());
+        index.key(&id).u32(keys.len() as u32);
+        for ((key, text), warnings) in keys.iter().zip(rendered).zip(warnings) {
+            let kept = previous.texts.get(key).filter(|_| appending);
+            let (at, len, check) = match (kept, text) {
+                (Some(t), _) => (t.offset, t.len, t.check),
+                (None, text) => {
+                    let text = match text {
+                        Some(text) => std::borrow::Cow::Borrowed(text.as_str()),
+                        None => std::borrow::Cow::Owned(previous.text(key)?),
+                    };
+                    buffer.write_all(text.as_bytes()).map_err(|e| Error::io(&path, e))?;
+                    offset += text.len() as u64;
+                    (offset - text.len() as u64, text.len() as u32, text_check(&text))
+                }
+            };
+            index.key(key).u64(at).u32(len).key(&check).u32(warnings.len() as u32);
+            for d in warnings {
+                index.str(&d.file.to_string_lossy()).u32(d.line as u32).str(&d.message);
+            }
+        }
+        buffer.flush().map_err(|e| Error::io(&path, e))?;
+        self.stage(TEXTS, &index.0)
     }
 
     /// The pages made from keyed inputs, with their links, and the search index's state.
@@ -217,7 +282,8 @@ impl Next {
 
     /// Puts the staged files in place: call once the output they describe is.
     pub fn commit(self) {
-        for name in [PAGES, TEXTS] {
+        self.appended.lock().expect("no panic while holding the lock").take();
+        for name in [DATA, PAGES, TEXTS] {
             // a file left behind is harmless: it names another folder and is ignored
             let _ = std::fs::rename(self.dir.join(format!("{name}.new")), self.dir.join(name));
         }
@@ -227,7 +293,10 @@ impl Next {
 impl Drop for Next {
     /// A failed build leaves the previous cache as it was.
     fn drop(&mut self) {
-        for name in [PAGES, TEXTS] {
+        if let Some((path, len)) = self.appended.lock().map_or(None, |mut a| a.take()) {
+            let _ = std::fs::OpenOptions::new().write(true).open(path).and_then(|f| f.set_len(len));
+        }
+        for name in [DATA, PAGES, TEXTS] {
             let _ = std::fs::remove_file(self.dir.join(format!("{name}.new")));
         }
     }
@@ -236,6 +305,11 @@ impl Drop for Next {
 const MAGIC: &str = "gongbao build cache 1";
 const PAGES: &str = "pages";
 const TEXTS: &str = "texts";
+const DATA: &str = "texts.data";
+
+fn text_check(text: &str) -> Key {
+    Hasher::new(b"text").bytes(text.as_bytes()).key()
+}
 
 /// `.public.cache` beside `public`.
 fn cache_dir(output: &Path) -> PathBuf {
@@ -342,16 +416,30 @@ mod tests {
         let links = PageLinks::from_parts("ab".into(), vec![1, 2], "x.html".into(), vec![6]).unwrap();
         next.write_pages("{\"shards\":16}", [("a.html", &[1u8; 16], links)].into_iter()).unwrap();
         let warning = Diagnostic::new("a.md", 3, "去掉了 HTML");
-        next.write_texts([(&[2u8; 16], "正文", std::slice::from_ref(&warning))].into_iter()).unwrap();
+        next.write_texts(&Previous::default(), &[[2; 16]], &[Some("正文".into())], std::slice::from_ref(&vec![warning.clone()])).unwrap();
         next.commit();
 
-        let mut previous = Previous::load(&output, "v1");
+        let previous = Previous::load(&output, "v1");
         assert!(previous.page("a.html", &[1; 16]).is_some());
         assert!(previous.page("a.html", &[0; 16]).is_none(), "another key");
         assert_eq!(previous.search_state(), Some("{\"shards\":16}"));
-        assert_eq!(previous.text(&[2; 16]), Some("正文"));
-        let text = previous.take_text(&[2; 16]).unwrap();
-        assert_eq!((text.text.as_str(), text.warnings), ("正文", vec![warning]));
+        assert_eq!(previous.text(&[2; 16]).unwrap(), "正文");
+        assert_eq!(previous.warnings(&[2; 16]), Some(&[warning][..]));
+
+        // The next build appends the text it rendered and keeps the other where it was.
+        let data = cache_dir(&output).join(DATA);
+        let before = std::fs::read(&data).unwrap();
+        let next = Next::new(&output, &output, "v1");
+        next.write_texts(&previous, &[[2; 16], [3; 16]], &[None, Some("新的正文".into())], &[vec![], vec![]]).unwrap();
+        next.commit();
+        let previous = Previous::load(&output, "v1");
+        assert_eq!((previous.text(&[2; 16]).unwrap().as_str(), previous.text(&[3; 16]).unwrap().as_str()), ("正文", "新的正文"));
+        assert!(std::fs::read(&data).unwrap().starts_with(&before), "appended, not rewritten");
+        // A damaged text is an error that says what to do, never a wrong text.
+        let mut bytes = std::fs::read(&data).unwrap();
+        *bytes.last_mut().unwrap() ^= 1;
+        std::fs::write(&data, bytes).unwrap();
+        assert!(previous.text(&[3; 16]).unwrap_err().to_string().contains("--full"));
 
         assert!(Previous::load(&output, "v2").page("a.html", &[1; 16]).is_none(), "another binary");
         let pages = cache_dir(&output).join(PAGES);
@@ -361,6 +449,6 @@ mod tests {
         // the same name, another folder (made while the first still exists: another inode)
         std::fs::rename(&output, dir.path().join("old")).unwrap();
         std::fs::create_dir(&output).unwrap();
-        assert!(Previous::load(&output, "v1").take_text(&[2; 16]).is_none(), "another folder");
+        assert!(Previous::load(&output, "v1").warnings(&[2; 16]).is_none(), "another folder");
     }
 }

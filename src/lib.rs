@@ -71,36 +71,28 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
     // What the previous build left beside its output: a page whose inputs hash the same is
     // linked from it, a body whose text it kept is not rendered again (see `cache`).
     let version = cache::binary_version();
-    let mut previous = if options.full { cache::Previous::default() } else { cache::Previous::load(&options.output, &version) };
+    let previous = if options.full { cache::Previous::default() } else { cache::Previous::load(&options.output, &version) };
     let body_keys = render::body_keys(&site);
     let site_key = render::site_key(&version, &theme, base_url.as_ref(), &site.config, &refs.urls);
     let doc_keys = render::Pages { site: &site, theme: &theme, base_url: base_url.as_ref(), key: site_key }.document_keys(&body_keys);
     let reusable: Vec<bool> =
         site.documents().zip(&doc_keys).map(|(d, key)| previous.page(&d.url, key).is_some() && options.output.join(&d.url).is_file()).collect();
-    let mut kept: Vec<Option<cache::Text>> = body_keys.iter().map(|key| previous.take_text(key)).collect();
+    let kept: Vec<bool> = body_keys.iter().map(|key| previous.warnings(key).is_some()).collect();
     // The renderer consumes the Markdown sources, freeing each once rendered (an error message
     // that wants a line number reads its file again): they and the HTML are never all held.
-    let sources = content::take_bodies(&mut site).into_iter().enumerate().map(|(i, source)| (!reusable[i] || kept[i].is_none()).then_some(source)).collect();
+    let sources = content::take_bodies(&mut site).into_iter().enumerate().map(|(i, source)| (!reusable[i] || !kept[i]).then_some(source)).collect();
     let render::Bodies { html, descriptions, texts, mut warnings, about } = render::render_bodies(&site, sources, &refs.urls)?;
-    let texts: Vec<String> = texts
-        .into_iter()
-        .zip(&mut kept)
-        .zip(&mut warnings)
-        .map(|((text, kept), warnings)| match (text, kept.take()) {
-            (Some(text), _) => text,
-            (None, Some(k)) => {
-                *warnings = k.warnings;
-                k.text
-            }
-            (None, None) => unreachable!("a body is rendered unless its text was kept"),
-        })
-        .collect();
+    for ((w, text), key) in warnings.iter_mut().zip(&texts).zip(&body_keys) {
+        if text.is_none() {
+            *w = previous.warnings(key).unwrap_or_default().to_vec();
+        }
+    }
     timer.lap("markdown");
     let staging = output::Staging::create(&options.output, !options.full)?;
     let next = cache::Next::new(&options.output, staging.dir(), &version);
     // The cache only ever saves work: when it cannot be written the build goes on, and the
     // next one is full.
-    let mut cache_error = next.write_texts(body_keys.iter().zip(&texts).zip(&warnings).map(|((key, text), w)| (key, text.as_str(), w.as_slice()))).err();
+    let mut cache_error = next.write_texts(&previous, &body_keys, &texts, &warnings).err();
     let mut warnings: Vec<_> = warnings.into_iter().flatten().chain(about.warnings.iter().cloned()).collect();
     warnings.sort();
     let links = links::LinkIndex::default();
@@ -136,15 +128,19 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
                 // Updated in place where the change allows (bodies edited), else built anew.
                 let updated = match &old_index {
                     Some(old) => {
-                        let old_text = |key: &cache::Key| previous.text(key).map(str::to_string);
+                        let text = |i: usize| texts[i].clone().map_or_else(|| previous.text(&body_keys[i]), Ok);
+                        let old_text = |key: &cache::Key| previous.text(key).ok();
                         let link = |path: &str| staging.link_previous(path);
-                        search::update_index(&site, &search_keys, &texts, old, &old_text, &options.output, &write, &link)?
+                        search::update_index(&site, &search_keys, &text, old, &old_text, &options.output, &write, &link)?
                     }
                     None => None,
                 };
                 let state = match updated {
                     Some(state) => state,
-                    None => search::write_index(&site, &search_keys, texts, &write)?,
+                    None => {
+                        let texts = texts.into_iter().zip(&body_keys).map(|(t, key)| t.map_or_else(|| previous.text(key), Ok)).collect::<Result<_>>()?;
+                        search::write_index(&site, &search_keys, texts, &write)?
+                    }
                 };
                 *index_state.lock().expect("no panic while holding the lock") = Some(state);
                 Ok(())

@@ -359,7 +359,8 @@ fn a_full_disk_or_a_read_only_output_leaves_the_previous_output_and_the_next_bui
     assert_eq!(names.len(), 2, "staging left on the full disk: {names:?}");
     fs::remove_file(ws.content().join("2022/02/p090.md")).unwrap();
     ws.edit("2022/02/p060.md", "大事记", "大事记（改）");
-    assert!(build().status.success(), "next build after the disk has room");
+    let out = build();
+    assert!(out.status.success(), "next build after the disk has room: {}", String::from_utf8_lossy(&out.stderr));
     assert_ne!(tree(&public), before);
     let before = tree(&public);
 

@@ -909,7 +909,7 @@ fn edit_list(key: &str, old: Option<&str>, edits: &[(u32, Option<Entry>)], n_doc
 pub fn update(
     site: &Site,
     keys: &[DocKeys],
-    texts: &[String],
+    text: &(dyn Fn(usize) -> Result<String> + Sync),
     old: &State,
     old_text: &(dyn Fn(&Key) -> Option<String> + Sync),
     previous: &std::path::Path,
@@ -926,13 +926,20 @@ pub fn update(
     let Some(old_texts) = changed.iter().map(|&id| old_text(&old.docs[id].body)).collect::<Option<Vec<String>>>() else {
         return Ok(None);
     };
-    let new_text = |id: usize| texts[order[id]].as_str();
+    // The texts of the edited documents; the others' are read where a file needs them.
+    let edited_texts: Vec<String> = changed.iter().map(|&id| text(order[id])).collect::<Result<_>>()?;
+    let new_text = |id: usize| -> Result<std::borrow::Cow<str>> {
+        Ok(match changed.binary_search(&id) {
+            Ok(k) => std::borrow::Cow::Borrowed(edited_texts[k].as_str()),
+            Err(_) => std::borrow::Cow::Owned(text(order[id])?),
+        })
+    };
 
     // The excerpt code must stay the same, or every excerpt file changes.
     let mut counts: BTreeMap<char, i64> = old.counts.iter().map(|&(c, n)| (c, n as i64)).collect();
-    for (k, &id) in changed.iter().enumerate() {
-        old_texts[k].chars().for_each(|c| *counts.entry(c).or_default() -= 1);
-        new_text(id).chars().for_each(|c| *counts.entry(c).or_default() += 1);
+    for (was, is) in old_texts.iter().zip(&edited_texts) {
+        was.chars().for_each(|c| *counts.entry(c).or_default() -= 1);
+        is.chars().for_each(|c| *counts.entry(c).or_default() += 1);
     }
     let counts: Vec<(char, u64)> = counts.into_iter().filter(|&(_, n)| n > 0).map(|(c, n)| (c, n as u64)).collect();
     let chars = alphabet(&counts);
@@ -943,10 +950,10 @@ pub fn update(
     let ranks_of = |text: &str| -> Vec<u32> { text.chars().map(|c| rank[c as usize]).collect() };
 
     let before: Vec<DocTokens> = changed.par_iter().zip(&old_texts).map(|(&id, text)| tokenize_document(docs[order[id]], text)).collect();
-    let after: Vec<DocTokens> = changed.par_iter().map(|&id| tokenize_document(docs[order[id]], new_text(id))).collect();
+    let after: Vec<DocTokens> = changed.par_iter().zip(&edited_texts).map(|(&id, text)| tokenize_document(docs[order[id]], text)).collect();
     let mut state = State { counts, ..old.clone() };
     for (k, &id) in changed.iter().enumerate() {
-        state.docs[id] = doc_state(docs[order[id]], &keys[order[id]], &after[k], new_text(id), &rank);
+        state.docs[id] = doc_state(docs[order[id]], &keys[order[id]], &after[k], &edited_texts[k], &rank);
     }
     if shard_count(state.docs.iter().map(|d| d.units).sum()) != old.shards {
         return Ok(None);
@@ -1019,14 +1026,17 @@ pub fn update(
         if !touched && old_ranges.contains(&(a, b)) && link(&pack_path(a.0, a.1))? {
             return Ok(());
         }
-        let chunks: Vec<Vec<u32>> = (w[0]..w[1])
-            .map(|g| {
-                let (id, c) = chunk_at[g];
-                let d = &state.docs[id as usize];
-                let start = if c == 0 { 0 } else { d.chunks[c as usize - 1].0 as usize };
-                ranks_of(&new_text(id as usize)[start..d.chunks[c as usize].0 as usize])
-            })
-            .collect();
+        let mut chunks: Vec<Vec<u32>> = Vec::with_capacity(w[1] - w[0]);
+        let mut doc: Option<(u32, std::borrow::Cow<str>)> = None; // read once for its chunks
+        for &(id, c) in &chunk_at[w[0]..w[1]] {
+            if doc.as_ref().is_none_or(|(d, _)| *d != id) {
+                doc = Some((id, new_text(id as usize)?));
+            }
+            let text = &doc.as_ref().expect("just set").1;
+            let d = &state.docs[id as usize];
+            let start = if c == 0 { 0 } else { d.chunks[c as usize - 1].0 as usize };
+            chunks.push(ranks_of(&text[start..d.chunks[c as usize].0 as usize]));
+        }
         emit(pack_file(a.0, a.1, &chunks))
     })?;
     let heads = order.len().div_ceil(HEAD_DOCS);
@@ -1036,7 +1046,7 @@ pub fn update(
             return Ok(());
         }
         let records: Vec<String> = members.clone().map(|id| record(docs[order[id]])).collect();
-        let texts: Vec<Vec<u32>> = members.clone().map(|id| ranks_of(&new_text(id)[..state.docs[id].head_end as usize])).collect();
+        let texts: Vec<Vec<u32>> = members.clone().map(|id| Ok(ranks_of(&new_text(id)?[..state.docs[id].head_end as usize]))).collect::<Result<_>>()?;
         emit(heads_file(h, members.start, &records, &texts))
     })?;
     let rewritten: std::collections::HashSet<usize> = edited.iter().map(|(s, _)| *s).collect();

@@ -117,7 +117,8 @@ pub fn write_index(site: &Site, keys: &[index::DocKeys], texts: Vec<String>, emi
 }
 
 /// Brings the index a previous build wrote (under `previous`, described by `old`) up to date,
-/// writing only the files that change and taking the rest with `link`: the same files as
+/// reading the texts it needs with `text` (by print index), writing only the files that
+/// change and taking the rest with `link`: the same files as
 /// [`write_index`] would write. `None`, having written nothing, when the change is not one it
 /// can follow (documents added, removed, reordered or retitled, a character changing class);
 /// see [`index::update`].
@@ -125,14 +126,14 @@ pub fn write_index(site: &Site, keys: &[index::DocKeys], texts: Vec<String>, emi
 pub fn update_index(
     site: &Site,
     keys: &[index::DocKeys],
-    texts: &[String],
+    text: &(dyn Fn(usize) -> Result<String> + Sync),
     old: &State,
     old_text: &(dyn Fn(&Key) -> Option<String> + Sync),
     previous: &std::path::Path,
     emit: &(dyn Fn(OutputFile) -> Result<()> + Sync),
     link: &(dyn Fn(&str) -> Result<bool> + Sync),
 ) -> Result<Option<State>> {
-    index::update(site, keys, texts, old, old_text, previous, emit, link)
+    index::update(site, keys, text, old, old_text, previous, emit, link)
 }
 
 /// [`write_index`] into memory, sorted by path (benchmarks and tests).
@@ -221,7 +222,7 @@ mod tests {
         let state = super::update_index(
             &site,
             &keys(&site, &edited),
-            &edited,
+            &|i| Ok(edited[i].clone()),
             &old,
             &|key| keys(&site, &texts).iter().zip(&texts).find(|((body, _), _)| body == key).map(|(_, t)| t.clone()),
             dir.path(),
@@ -263,7 +264,7 @@ mod tests {
         let none = super::update_index(
             &site,
             &keys(&site, &edited),
-            &edited,
+            &|i| Ok(edited[i].clone()),
             &old,
             &|key| keys(&site, &texts).iter().zip(&texts).find(|((body, _), _)| body == key).map(|(_, t)| t.clone()),
             dir.path(),
