@@ -8,7 +8,8 @@
 //!   build appends the texts it rendered to (a full build, or one finding it twice the size of
 //!   the live texts, writes it anew), and are read only where needed, through the index in
 //!   `texts`, each checked against its hash;
-//! - what the search index needs to be updated in place (`search::State`, as JSON).
+//! - what the search index needs to be updated in place (`search::State`, as JSON);
+//! - the output's files and where the generation before it differs ([`Generation`]).
 //!
 //! Every key starts from the binary's identity ([`binary_version`]): a new gongbao never trusts
 //! an old cache. The cache names the output folder it describes (device and inode of the
@@ -25,6 +26,7 @@ use sha2::{Digest, Sha256};
 
 use crate::error::{Diagnostic, Error, Result};
 use crate::links::PageLinks;
+use crate::output::{folder_identity, Generation};
 
 /// A content hash: the first 128 bits of SHA-256.
 pub type Key = [u8; 16];
@@ -99,6 +101,7 @@ pub struct Previous {
     /// `texts.data`, its identity (its first 16 bytes) and length.
     data: Option<(PathBuf, Key, u64)>,
     search: Option<String>,
+    generation: Option<Generation>,
 }
 
 impl Previous {
@@ -125,6 +128,9 @@ impl Previous {
     fn read_pages(&mut self, bytes: &[u8]) -> Option<()> {
         let mut r = Reader { bytes, at: 0 };
         let search = r.str()?.to_string();
+        let identity = (r.u64()?, r.u64()?);
+        let files = (0..r.u32()?).map(|_| Some((r.str()?.to_string(), r.u64()?))).collect::<Option<Vec<_>>>()?;
+        let differs = (0..r.u32()?).map(|_| r.str().map(str::to_string)).collect::<Option<Vec<_>>>()?;
         let mut pages = HashMap::new();
         for _ in 0..r.u32()? {
             let path = r.str()?.to_string();
@@ -132,7 +138,7 @@ impl Previous {
             let links = PageLinks::from_parts(r.str()?.to_string(), r.u32s()?, r.str()?.to_string(), r.u32s()?)?;
             pages.insert(path, (key, links));
         }
-        (self.pages, self.search) = (pages, Some(search));
+        (self.pages, self.search, self.generation) = (pages, Some(search), Some(Generation { identity, files, differs }));
         Some(())
     }
 
@@ -184,6 +190,11 @@ impl Previous {
             Ok(text) if text_check(&text) == t.check => Ok(text),
             _ => Err(Error::Other(format!("生成缓存 {} 已损坏，本次未生成；请加 --full 完整生成（会重写缓存）", path.display()))),
         }
+    }
+
+    /// The current output's files, and the generation kept before it.
+    pub fn generation(&self) -> Option<&Generation> {
+        self.generation.as_ref()
     }
 
     /// What the previous build's search index left for updating it.
@@ -264,9 +275,17 @@ impl Next {
     }
 
     /// The pages made from keyed inputs, with their links, and the search index's state.
-    pub fn write_pages<'a>(&self, search_state: &str, pages: impl ExactSizeIterator<Item = (&'a str, &'a Key, PageLinks)>) -> Result<()> {
+    pub fn write_pages<'a>(&self, search_state: &str, generation: &Generation, pages: impl ExactSizeIterator<Item = (&'a str, &'a Key, PageLinks)>) -> Result<()> {
         let mut w = Writer(self.header.clone());
-        w.str(search_state).u32(pages.len() as u32);
+        w.str(search_state).u64(generation.identity.0).u64(generation.identity.1).u32(generation.files.len() as u32);
+        for (path, size) in &generation.files {
+            w.str(path).u64(*size);
+        }
+        w.u32(generation.differs.len() as u32);
+        for path in &generation.differs {
+            w.str(path);
+        }
+        w.u32(pages.len() as u32);
         for (path, key, links) in pages {
             let (ids, id_ends, hrefs, href_ends) = links.parts();
             w.str(path).key(key).str(ids).u32s(id_ends).str(hrefs).u32s(href_ends);
@@ -315,17 +334,6 @@ fn text_check(text: &str) -> Key {
 fn cache_dir(output: &Path) -> PathBuf {
     let name = output.file_name().and_then(|n| n.to_str()).unwrap_or("public");
     output.with_file_name(format!(".{name}.cache"))
-}
-
-#[cfg(unix)]
-fn folder_identity(dir: &Path) -> Option<(u64, u64)> {
-    use std::os::unix::fs::MetadataExt;
-    std::fs::metadata(dir).ok().filter(|m| m.is_dir()).map(|m| (m.dev(), m.ino()))
-}
-
-#[cfg(not(unix))]
-fn folder_identity(_: &Path) -> Option<(u64, u64)> {
-    None // no cheap folder identity: every build is full
 }
 
 #[derive(Default)]
@@ -414,7 +422,8 @@ mod tests {
         std::fs::create_dir(&output).unwrap();
         let next = Next::new(&output, &output, "v1");
         let links = PageLinks::from_parts("ab".into(), vec![1, 2], "x.html".into(), vec![6]).unwrap();
-        next.write_pages("{\"shards\":16}", [("a.html", &[1u8; 16], links)].into_iter()).unwrap();
+        let generation = Generation { identity: (1, 2), files: vec![("a.html".into(), 9)], differs: vec!["b.html".into()] };
+        next.write_pages("{\"shards\":16}", &generation, [("a.html", &[1u8; 16], links)].into_iter()).unwrap();
         let warning = Diagnostic::new("a.md", 3, "去掉了 HTML");
         next.write_texts(&Previous::default(), &[[2; 16]], &[Some("正文".into())], std::slice::from_ref(&vec![warning.clone()])).unwrap();
         next.commit();
@@ -423,6 +432,8 @@ mod tests {
         assert!(previous.page("a.html", &[1; 16]).is_some());
         assert!(previous.page("a.html", &[0; 16]).is_none(), "another key");
         assert_eq!(previous.search_state(), Some("{\"shards\":16}"));
+        let kept = previous.generation().unwrap();
+        assert_eq!((kept.identity, &kept.files, &kept.differs), (generation.identity, &generation.files, &generation.differs));
         assert_eq!(previous.text(&[2; 16]).unwrap(), "正文");
         assert_eq!(previous.warnings(&[2; 16]), Some(&[warning][..]));
 

@@ -88,7 +88,7 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
         }
     }
     timer.lap("markdown");
-    let staging = output::Staging::create(&options.output, !options.full)?;
+    let staging = output::Staging::create(&options.output, !options.full, previous.generation())?;
     let next = cache::Next::new(&options.output, staging.dir(), &version);
     // The cache only ever saves work: when it cannot be written the build goes on, and the
     // next one is full.
@@ -162,7 +162,7 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
     keyed.sort();
     let index_state = serde_json::to_string(&index_state.into_inner().expect("no panic while holding the lock")).expect("plain data serialises");
     let keyed: Vec<_> = keyed.iter().filter_map(|(path, key)| links.links_of(path).map(|l| (path.as_str(), key, l))).collect();
-    cache_error = cache_error.or(next.write_pages(&index_state, keyed.into_iter()).err());
+    cache_error = cache_error.or(next.write_pages(&index_state, &staging.generation(previous.generation()), keyed.into_iter()).err());
     let (files, reused, bytes) = (staging.files_written(), staging.files_reused(), staging.bytes_written());
     staging.commit()?;
     match cache_error {

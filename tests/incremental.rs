@@ -90,6 +90,7 @@ fn the_build_cache_remakes_what_each_kind_of_change_reaches() {
     assert!(ws.read("2022/02/p007.html").contains("href=\"../../2022/03/p001.html\""), "the citing page links the new document");
     std::fs::remove_dir_all(ws.content().join("2022/03")).unwrap();
     same_as_full("the cited number removed again");
+    assert!(!ws.public().join("2022/03").exists(), "the removed issue's folder is gone too");
 
     ws.edit("2022/02/issue.toml", "宋文祥", "宋文祥（代）");
     same_as_full("an issue's masthead edited");

@@ -250,6 +250,11 @@ fn parse_entry(root: &Path, path: &Path, entry: &Entry) -> std::result::Result<P
             if meta.date.day.is_none() {
                 return Err(Diagnostic::new(path, key_line("date"), "成文日期（date）须写到日，如 2022-04-01"));
             }
+            let (section_line, number_line) = (key_line("section"), key_line("number"));
+            // the body keeps the file's buffer, without its front matter
+            let body_start = body.as_ptr() as usize - text.as_ptr() as usize;
+            let mut body = text;
+            body.drain(..body_start);
             let doc = Document {
                 url: format!("{dir}/{slug}.html"),
                 slug,
@@ -257,14 +262,14 @@ fn parse_entry(root: &Path, path: &Path, entry: &Entry) -> std::result::Result<P
                 issue: 0,
                 issue_title: String::new(),
                 source: path.to_path_buf(),
-                body: body.to_string(),
+                body,
                 body_line,
                 meta,
                 cites: Vec::new(),
                 cited_by: Vec::new(),
                 repealed_by: None,
             };
-            Ok(Parsed::Doc { dir: dir.clone(), doc, section_line: key_line("section"), number_line: key_line("number") })
+            Ok(Parsed::Doc { dir: dir.clone(), doc, section_line, number_line })
         }
     }
 }
@@ -302,8 +307,12 @@ pub fn read_text(path: &Path) -> std::result::Result<String, Diagnostic> {
             ));
         }
     };
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    Ok(if text.contains('\r') { text.replace("\r\n", "\n").replace('\r', "\n") } else { text.to_string() })
+    // in place: bodies are most of the content's bytes, and most need neither change
+    let mut text = text;
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
+    Ok(if text.contains('\r') { text.replace("\r\n", "\n").replace('\r', "\n") } else { text })
 }
 
 /// Splits `+++\n<toml>\n+++\n<body>`; returns the TOML, its first line, the body, its first line.
