@@ -25,6 +25,7 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 use crate::error::{Diagnostic, Error, Result};
+use crate::links::citations::{Citation, CrossRefs};
 use crate::links::PageLinks;
 use crate::output::{folder_identity, Generation};
 
@@ -91,6 +92,8 @@ struct TextRef {
     len: u32,
     check: Key,
     warnings: Vec<Diagnostic>,
+    /// The document numbers found in the body (with the archive's numbers as they were).
+    citations: Vec<Citation>,
 }
 
 /// The previous build's cache, when it describes the current output.
@@ -100,6 +103,8 @@ pub struct Previous {
     texts: HashMap<Key, TextRef>,
     /// `texts.data`, its identity (its first 16 bytes) and length.
     data: Option<(PathBuf, Key, u64)>,
+    /// The key of the document numbers the archive held (see `citations::cross_reference`).
+    known: Key,
     search: Option<String>,
     generation: Option<Generation>,
 }
@@ -144,7 +149,7 @@ impl Previous {
 
     fn read_texts(&mut self, bytes: &[u8], data: &Path) -> Option<()> {
         let mut r = Reader { bytes, at: 0 };
-        let id = r.key()?;
+        let (id, known) = (r.key()?, r.key()?);
         let mut file = std::fs::File::open(data).ok()?;
         let mut head = [0u8; 16];
         std::io::Read::read_exact(&mut file, &mut head).ok()?;
@@ -159,11 +164,14 @@ impl Previous {
             let warnings = (0..r.u32()?)
                 .map(|_| Some(Diagnostic { file: PathBuf::from(r.str()?), line: r.u32()? as usize, message: r.str()?.to_string() }))
                 .collect::<Option<Vec<_>>>()?;
+            let citations = (0..r.u32()?)
+                .map(|_| Some(Citation { range: r.u32()? as usize..r.u32()? as usize, text: r.str()?.to_string(), repeals: r.u32()? == 1 }))
+                .collect::<Option<Vec<_>>>()?;
             if offset + text_len as u64 <= len {
-                texts.insert(key, TextRef { offset, len: text_len, check, warnings });
+                texts.insert(key, TextRef { offset, len: text_len, check, warnings, citations });
             }
         }
-        (self.texts, self.data) = (texts, Some((data.to_path_buf(), id, len)));
+        (self.texts, self.data, self.known) = (texts, Some((data.to_path_buf(), id, len)), known);
         Some(())
     }
 
@@ -175,6 +183,11 @@ impl Previous {
     /// What the sanitiser reported on a body with this key; `Some` if its text is kept.
     pub fn warnings(&self, key: &Key) -> Option<&[Diagnostic]> {
         self.texts.get(key).map(|t| t.warnings.as_slice())
+    }
+
+    /// The citations found in a body with this key, if the archive held the same numbers then.
+    pub fn citations(&self, key: &Key, known: &Key) -> Option<Vec<Citation>> {
+        self.texts.get(key).filter(|_| self.known == *known).map(|t| t.citations.clone())
     }
 
     /// The kept text of a body with this key, read and checked.
@@ -223,8 +236,9 @@ impl Next {
     }
 
     /// The texts of this build's bodies (by body key): those it rendered (`rendered`), the
-    /// others kept by `previous`; and what the sanitiser reported on each.
-    pub fn write_texts(&self, previous: &Previous, keys: &[Key], rendered: &[Option<String>], warnings: &[Vec<Diagnostic>]) -> Result<()> {
+    /// others kept by `previous`; what the sanitiser reported on each, and the citations
+    /// found in it (`refs`).
+    pub fn write_texts(&self, previous: &Previous, keys: &[Key], rendered: &[Option<String>], warnings: &[Vec<Diagnostic>], refs: &CrossRefs) -> Result<()> {
         let live: u64 = keys.iter().zip(rendered).map(|(k, r)| r.as_ref().map_or_else(|| previous.texts.get(k).map_or(0, |t| t.len as u64), |r| r.len() as u64)).sum();
         let (mut data, path, id, mut offset) = match &previous.data {
             // append what is new to the data file the previous index reads (that index stays
@@ -250,8 +264,8 @@ impl Next {
         }
         let mut buffer = std::io::BufWriter::with_capacity(1 << 20, &mut data);
         let mut index = Writer(self.header.clone());
-        index.key(&id).u32(keys.len() as u32);
-        for ((key, text), warnings) in keys.iter().zip(rendered).zip(warnings) {
+        index.key(&id).key(&refs.known).u32(keys.len() as u32);
+        for (((key, text), warnings), citations) in keys.iter().zip(rendered).zip(warnings).zip(&refs.found) {
             let kept = previous.texts.get(key).filter(|_| appending);
             let (at, len, check) = match (kept, text) {
                 (Some(t), _) => (t.offset, t.len, t.check),
@@ -268,6 +282,10 @@ impl Next {
             index.key(key).u64(at).u32(len).key(&check).u32(warnings.len() as u32);
             for d in warnings {
                 index.str(&d.file.to_string_lossy()).u32(d.line as u32).str(&d.message);
+            }
+            index.u32(citations.len() as u32);
+            for c in citations {
+                index.u32(c.range.start as u32).u32(c.range.end as u32).str(&c.text).u32(c.repeals as u32);
             }
         }
         buffer.flush().map_err(|e| Error::io(&path, e))?;
@@ -425,7 +443,9 @@ mod tests {
         let generation = Generation { identity: (1, 2), files: vec![("a.html".into(), 9)], differs: vec!["b.html".into()] };
         next.write_pages("{\"shards\":16}", &generation, [("a.html", &[1u8; 16], links)].into_iter()).unwrap();
         let warning = Diagnostic::new("a.md", 3, "去掉了 HTML");
-        next.write_texts(&Previous::default(), &[[2; 16]], &[Some("正文".into())], std::slice::from_ref(&vec![warning.clone()])).unwrap();
+        let cites = Citation { range: 0..6, text: "惠政发〔2022〕1号".into(), repeals: true };
+        let refs = CrossRefs { found: vec![vec![cites.clone()]], known: [5; 16], ..Default::default() };
+        next.write_texts(&Previous::default(), &[[2; 16]], &[Some("正文".into())], std::slice::from_ref(&vec![warning.clone()]), &refs).unwrap();
         next.commit();
 
         let previous = Previous::load(&output, "v1");
@@ -436,12 +456,15 @@ mod tests {
         assert_eq!((kept.identity, &kept.files, &kept.differs), (generation.identity, &generation.files, &generation.differs));
         assert_eq!(previous.text(&[2; 16]).unwrap(), "正文");
         assert_eq!(previous.warnings(&[2; 16]), Some(&[warning][..]));
+        assert_eq!(previous.citations(&[2; 16], &[5; 16]), Some(vec![cites]));
+        assert_eq!(previous.citations(&[2; 16], &[6; 16]), None, "the archive held other numbers");
 
         // The next build appends the text it rendered and keeps the other where it was.
         let data = cache_dir(&output).join(DATA);
         let before = std::fs::read(&data).unwrap();
         let next = Next::new(&output, &output, "v1");
-        next.write_texts(&previous, &[[2; 16], [3; 16]], &[None, Some("新的正文".into())], &[vec![], vec![]]).unwrap();
+        let refs = CrossRefs { found: vec![vec![], vec![]], ..Default::default() };
+        next.write_texts(&previous, &[[2; 16], [3; 16]], &[None, Some("新的正文".into())], &[vec![], vec![]], &refs).unwrap();
         next.commit();
         let previous = Previous::load(&output, "v1");
         assert_eq!((previous.text(&[2; 16]).unwrap().as_str(), previous.text(&[3; 16]).unwrap().as_str()), ("正文", "新的正文"));

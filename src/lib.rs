@@ -63,16 +63,17 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
     let _lock = output::OutputLock::acquire(&options.output)?;
     let mut site = content::load(&options.content)?;
     timer.lap("load");
-    let refs = links::citations::cross_reference(&mut site);
-    timer.lap("citations");
-    let base_url = publish::BaseUrl::parse(options.base_url.as_deref().or(site.config.base_url.as_deref()))?;
-    let theme = render::Theme::load(&options.content, site.config.theme.as_deref())?;
-
     // What the previous build left beside its output: a page whose inputs hash the same is
-    // linked from it, a body whose text it kept is not rendered again (see `cache`).
+    // linked from it, a body it scanned or rendered is not scanned or rendered again (see
+    // `cache`).
     let version = cache::binary_version();
     let previous = if options.full { cache::Previous::default() } else { cache::Previous::load(&options.output, &version) };
     let body_keys = render::body_keys(&site);
+    timer.lap("cache");
+    let refs = links::citations::cross_reference(&mut site, &|i, known| previous.citations(&body_keys[i], known));
+    timer.lap("citations");
+    let base_url = publish::BaseUrl::parse(options.base_url.as_deref().or(site.config.base_url.as_deref()))?;
+    let theme = render::Theme::load(&options.content, site.config.theme.as_deref())?;
     let site_key = render::site_key(&version, &theme, base_url.as_ref(), &site.config, &refs.urls);
     let doc_keys = render::Pages { site: &site, theme: &theme, base_url: base_url.as_ref(), key: site_key }.document_keys(&body_keys);
     let reusable: Vec<bool> =
@@ -92,7 +93,7 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
     let next = cache::Next::new(&options.output, staging.dir(), &version);
     // The cache only ever saves work: when it cannot be written the build goes on, and the
     // next one is full.
-    let mut cache_error = next.write_texts(&previous, &body_keys, &texts, &warnings).err();
+    let mut cache_error = next.write_texts(&previous, &body_keys, &texts, &warnings, &refs).err();
     let mut warnings: Vec<_> = warnings.into_iter().flatten().chain(about.warnings.iter().cloned()).collect();
     warnings.sort();
     let links = links::LinkIndex::default();
@@ -161,7 +162,7 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
     let mut keyed = keyed.into_inner().expect("no panic while holding the lock");
     keyed.sort();
     let index_state = serde_json::to_string(&index_state.into_inner().expect("no panic while holding the lock")).expect("plain data serialises");
-    let keyed: Vec<_> = keyed.iter().filter_map(|(path, key)| links.links_of(path).map(|l| (path.as_str(), key, l))).collect();
+    let keyed: Vec<_> = keyed.iter().filter_map(|(path, key)| links.take_links(path).map(|l| (path.as_str(), key, l))).collect();
     cache_error = cache_error.or(next.write_pages(&index_state, &staging.generation(previous.generation()), keyed.into_iter()).err());
     let (files, reused, bytes) = (staging.files_written(), staging.files_reused(), staging.bytes_written());
     staging.commit()?;

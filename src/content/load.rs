@@ -295,11 +295,14 @@ fn parse_page(path: &Path) -> std::result::Result<Page, Diagnostic> {
 /// Reads a content file as UTF-8 text with `\n` line ends and no BOM.
 pub fn read_text(path: &Path) -> std::result::Result<String, Diagnostic> {
     let bytes = std::fs::read(path).map_err(|e| Diagnostic::new(path, 0, format!("无法读取：{e}")))?;
-    let text = match String::from_utf8(bytes) {
-        Ok(text) => text,
-        Err(e) => {
-            let valid = e.utf8_error().valid_up_to();
-            let line = e.as_bytes()[..valid].iter().filter(|&&b| b == b'\n').count() + 1;
+    // Every byte of the content passes here: checked with SIMD, several times faster on CJK
+    // text than the standard library (which was a tenth of a rebuild).
+    let mut text = match simdutf8::basic::from_utf8(&bytes) {
+        // SAFETY: the bytes were just checked to be UTF-8.
+        Ok(_) => unsafe { String::from_utf8_unchecked(bytes) },
+        Err(_) => {
+            let valid = simdutf8::compat::from_utf8(&bytes).err().map_or(bytes.len(), |e| e.valid_up_to());
+            let line = bytes[..valid].iter().filter(|&&b| b == b'\n').count() + 1;
             return Err(Diagnostic::new(
                 path,
                 line,
@@ -308,7 +311,6 @@ pub fn read_text(path: &Path) -> std::result::Result<String, Diagnostic> {
         }
     };
     // in place: bodies are most of the content's bytes, and most need neither change
-    let mut text = text;
     if text.starts_with('\u{feff}') {
         text.drain(..'\u{feff}'.len_utf8());
     }

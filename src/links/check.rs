@@ -124,9 +124,9 @@ impl LinkIndex {
         self.files.lock().expect("no panics while holding the lock").insert(path.to_string(), Some(links));
     }
 
-    /// The ids and links found on `path`, for the build cache.
-    pub fn links_of(&self, path: &str) -> Option<PageLinks> {
-        self.files.lock().expect("no panics while holding the lock").get(path).cloned().flatten()
+    /// Takes the ids and links found on `path`, for the build cache, once the check is done.
+    pub fn take_links(&self, path: &str) -> Option<PageLinks> {
+        self.files.lock().expect("no panics while holding the lock").get_mut(path).and_then(Option::take)
     }
 
     /// Reads a built site from disk.

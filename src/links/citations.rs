@@ -101,6 +101,10 @@ fn is_han(c: char) -> bool {
 /// The citation graph's loose ends: what the archive does not hold.
 #[derive(Debug, Default, Clone)]
 pub struct CrossRefs {
+    /// Per document (print order), the citations found in its body, and a key of the numbers
+    /// the archive holds, which decide what is found: for the build cache.
+    pub found: Vec<Vec<Citation>>,
+    pub known: crate::cache::Key,
     /// 发文字号 comparison key → URL of the document, for linking citations in text.
     pub urls: HashMap<String, String>,
     /// Numbers cited but not in the archive, with the URLs of the documents citing them.
@@ -108,14 +112,16 @@ pub struct CrossRefs {
 }
 
 /// Scans every document body for citations and records them on the documents: `cites`,
-/// `cited_by` and `repealed_by`.
-pub fn cross_reference(site: &mut Site) -> CrossRefs {
+/// `cited_by` and `repealed_by`. `kept` gives what an earlier scan found in the i-th body,
+/// if it was the same body and the archive held the same numbers (the key given).
+pub fn cross_reference(site: &mut Site, kept: &(dyn Fn(usize, &crate::cache::Key) -> Option<Vec<Citation>> + Sync)) -> CrossRefs {
     use rayon::prelude::*;
     let docs: Vec<_> = site.documents().collect();
     let index: HashMap<String, usize> =
         docs.iter().enumerate().filter_map(|(i, d)| d.meta.number.as_deref().map(|n| (number_key(n), i))).collect();
     let known = |key: &str| index.contains_key(key);
-    let found: Vec<Vec<Citation>> = docs.par_iter().map(|d| find(&d.body, &known)).collect();
+    let known_key = crate::cache::Hasher::new(b"numbers").json(&index.keys().collect::<std::collections::BTreeSet<_>>()).key();
+    let found: Vec<Vec<Citation>> = docs.par_iter().enumerate().map(|(i, d)| kept(i, &known_key).unwrap_or_else(|| find(&d.body, &known))).collect();
 
     let doc_ref = |i: usize| DocRef { url: docs[i].url.clone(), title: docs[i].meta.title.clone(), number: docs[i].meta.number.clone() };
     let mut cites: Vec<Vec<DocRef>> = vec![Vec::new(); docs.len()];
@@ -151,7 +157,7 @@ pub fn cross_reference(site: &mut Site) -> CrossRefs {
         doc.cited_by = cited_by;
         doc.repealed_by = repealed_by;
     }
-    CrossRefs { urls, external }
+    CrossRefs { found, known: known_key, urls, external }
 }
 
 #[cfg(test)]

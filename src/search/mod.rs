@@ -35,14 +35,27 @@
 //!   section and issuer come from the facets) and the body text up to token
 //!   [`index::HEAD_TOKENS`]. A result whose first body match lies within [`index::HEAD_USE`]
 //!   tokens (or that matches only in its title or number) needs nothing else.
-//! - `search/p/<n>.js` — `gongbaoSearch.pack(n, start, [texts])`: excerpt chunks of
+//! - `search/p/<id>-<c>.js` — `gongbaoSearch.pack(id, c, [texts])`: excerpt chunks of
 //!   [`index::CHUNK_TOKENS`] body tokens, all documents' chunks in (id, chunk) order, cut
-//!   into packs of about [`index::PACK_TARGET_BYTES`] (before compression); `start` is the
-//!   global index of the pack's first chunk.
+//!   into packs of about [`index::PACK_TARGET_BYTES`] (before compression), from chunk `c` of
+//!   document `id` on. A pack ends where a chunk's hash picks, once it holds 7/8 of the aim
+//!   (or before it would pass 5/3 of it), so cuts depend only on nearby text.
 //!
-//! Excerpt text (heads and packs) is coded per file by [`lz`]: characters by frequency rank
-//! (one to three UTF-8 bytes, [`index::rank_code`]) and repeats as back-references within the
-//! file, decoded by `unpackTexts` in `search.js`.
+//! Excerpt text (heads and packs) is coded per file by [`lz`]: characters by rank (one to three
+//! UTF-8 bytes, [`index::rank_code`]; ranks go by frequency class, and within a class by code
+//! point) and repeats as back-references within the file, decoded by `unpackTexts` in
+//! `search.js`.
+//!
+//! # Updated in place
+//!
+//! No file depends on text far from it: a shard on its keys' lists, a heads file on its four
+//! documents, a pack on its chunks, and the shard count on a sum over documents. So after body
+//! edits the previous index is brought up to date ([`update_index`], from the state the build
+//! cache keeps): the lists of the keys whose entries changed are decoded from the previous
+//! shards, edited and coded again, the heads and packs holding changed text written, and the
+//! rest linked; the result is the same bytes as a new index (tested). Changes of another kind
+//! (documents added, removed, reordered or retitled, a character moving to another code class)
+//! build it anew.
 //!
 //! Document ids run newest first (成文日期, then issue, then print order), so ties in ranking
 //! are broken by ascending id. Each document's tokens live in one position space: 发文字号 from
@@ -68,7 +81,7 @@
 //! | | first version | session 1 | now | target |
 //! |---|---|---|---|---|
 //! | index on disk | 85.3 MB = 1.50× | 73.0 MB = 1.28× | 70.5 MB = 1.24× | ≤ 1.0× |
-//! | files | 18,442 | 3,543 | 6,066 (4,096 shards, 869 heads, 1,100 packs, meta) | |
+//! | files | 18,442 | 3,543 | 6,092 (4,096 shards, 869 heads, 1,126 packs, meta) | |
 //! | build in memory (shared 2-core machine) | 12.1 s | 5.5 s | 2.4 s (2.1–2.9 over runs) | ≤ 5 s |
 //! | build peak memory | 324 MB | 338 MB | 146 MB | ≤ 500 MB |
 //! | bytes per query, median / p95 | 138 KB / 478 KB | 235 KB / 674 KB | 139 KB / 500 KB | ≤ 150 KB / ≤ 1 MB |
