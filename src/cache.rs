@@ -1,8 +1,9 @@
 //! What a build leaves beside its output for the next one (`.public.cache/`, ignored by git), so
 //! that a rebuild after a correction does only the work the correction calls for:
-//! - per page (documents and issues), the [`Key`] of everything it was made from and its links
-//!   (for the link check): a page whose key is unchanged is linked from the previous output
-//!   instead of rendered;
+//! - per page (documents and issues), the [`Key`] of everything it was made from, the document
+//!   numbers its body's citations were looked up by with what they resolved to, and its links
+//!   (for the link check): a page whose key is unchanged and whose numbers resolve the same is
+//!   linked from the previous output instead of rendered;
 //! - per document body, its plain text and what the sanitiser reported: a body that is
 //!   unchanged is not rendered again. The texts lie back to back in `texts.data`, which a
 //!   build appends the texts it rendered to (a full build, or one finding it twice the size of
@@ -97,9 +98,12 @@ struct TextRef {
 }
 
 /// The previous build's cache, when it describes the current output.
+/// The numbers a page's citations were looked up by, and the URL each resolved to.
+pub type Asked = Vec<(String, Option<String>)>;
+
 #[derive(Default)]
 pub struct Previous {
-    pages: HashMap<String, (Key, PageLinks)>,
+    pages: HashMap<String, (Key, PageLinks, Asked)>,
     texts: HashMap<Key, TextRef>,
     /// `texts.data`, its identity (its first 16 bytes) and length.
     data: Option<(PathBuf, Key, u64)>,
@@ -141,7 +145,8 @@ impl Previous {
             let path = r.str()?.to_string();
             let key = r.key()?;
             let links = PageLinks::from_parts(r.str()?.to_string(), r.u32s()?, r.str()?.to_string(), r.u32s()?)?;
-            pages.insert(path, (key, links));
+            let asked = (0..r.u32()?).map(|_| Some((r.str()?.to_string(), (r.u32()? == 1).then(|| r.str().map(str::to_string)).flatten()))).collect::<Option<Asked>>()?;
+            pages.insert(path, (key, links, asked));
         }
         (self.pages, self.search, self.generation) = (pages, Some(search), Some(Generation { identity, files, differs }));
         Some(())
@@ -175,9 +180,16 @@ impl Previous {
         Some(())
     }
 
-    /// The links of `path` as the previous build made it from inputs with this key.
-    pub fn page(&self, path: &str, key: &Key) -> Option<&PageLinks> {
-        self.pages.get(path).filter(|(k, _)| k == key).map(|(_, links)| links)
+    /// The links of `path` as the previous build made it from inputs with this key, if the
+    /// numbers it looked up still resolve as they did (`numbers`: comparison key → URL).
+    pub fn page(&self, path: &str, key: &Key, numbers: &HashMap<String, String>) -> Option<&PageLinks> {
+        let (k, links, asked) = self.pages.get(path)?;
+        (k == key && asked.iter().all(|(number, url)| numbers.get(number) == url.as_ref())).then_some(links)
+    }
+
+    /// The numbers `path` looked up, as the previous build recorded them.
+    pub fn asked(&self, path: &str) -> Option<&Asked> {
+        self.pages.get(path).map(|(_, _, asked)| asked)
     }
 
     /// What the sanitiser reported on a body with this key; `Some` if its text is kept.
@@ -293,7 +305,7 @@ impl Next {
     }
 
     /// The pages made from keyed inputs, with their links, and the search index's state.
-    pub fn write_pages<'a>(&self, search_state: &str, generation: &Generation, pages: impl ExactSizeIterator<Item = (&'a str, &'a Key, PageLinks)>) -> Result<()> {
+    pub fn write_pages<'a>(&self, search_state: &str, generation: &Generation, pages: impl ExactSizeIterator<Item = (&'a str, &'a Key, PageLinks, &'a Asked)>) -> Result<()> {
         let mut w = Writer(self.header.clone());
         w.str(search_state).u64(generation.identity.0).u64(generation.identity.1).u32(generation.files.len() as u32);
         for (path, size) in &generation.files {
@@ -304,9 +316,15 @@ impl Next {
             w.str(path);
         }
         w.u32(pages.len() as u32);
-        for (path, key, links) in pages {
+        for (path, key, links, asked) in pages {
             let (ids, id_ends, hrefs, href_ends) = links.parts();
-            w.str(path).key(key).str(ids).u32s(id_ends).str(hrefs).u32s(href_ends);
+            w.str(path).key(key).str(ids).u32s(id_ends).str(hrefs).u32s(href_ends).u32(asked.len() as u32);
+            for (number, url) in asked {
+                w.str(number).u32(url.is_some() as u32);
+                if let Some(url) = url {
+                    w.str(url);
+                }
+            }
         }
         self.stage(PAGES, &w.0)
     }
@@ -441,7 +459,8 @@ mod tests {
         let next = Next::new(&output, &output, "v1");
         let links = PageLinks::from_parts("ab".into(), vec![1, 2], "x.html".into(), vec![6]).unwrap();
         let generation = Generation { identity: (1, 2), files: vec![("a.html".into(), 9)], differs: vec!["b.html".into()] };
-        next.write_pages("{\"shards\":16}", &generation, [("a.html", &[1u8; 16], links)].into_iter()).unwrap();
+        let asked: Asked = vec![("惠政发〔2022〕1号".into(), Some("2022/02/p001.html".into())), ("惠政发〔2022〕2号".into(), None)];
+        next.write_pages("{\"shards\":16}", &generation, [("a.html", &[1u8; 16], links, &asked)].into_iter()).unwrap();
         let warning = Diagnostic::new("a.md", 3, "去掉了 HTML");
         let cites = Citation { range: 0..6, text: "惠政发〔2022〕1号".into(), repeals: true };
         let refs = CrossRefs { found: vec![vec![cites.clone()]], known: [5; 16], ..Default::default() };
@@ -449,8 +468,14 @@ mod tests {
         next.commit();
 
         let previous = Previous::load(&output, "v1");
-        assert!(previous.page("a.html", &[1; 16]).is_some());
-        assert!(previous.page("a.html", &[0; 16]).is_none(), "another key");
+        let mut held = HashMap::from([("惠政发〔2022〕1号".to_string(), "2022/02/p001.html".to_string())]);
+        assert!(previous.page("a.html", &[1; 16], &held).is_some());
+        assert!(previous.page("a.html", &[0; 16], &held).is_none(), "another key");
+        assert!(previous.page("a.html", &[1; 16], &HashMap::new()).is_none(), "a number it cites is gone");
+        held.insert("惠政发〔2022〕2号".into(), "2022/03/p001.html".into());
+        assert!(previous.page("a.html", &[1; 16], &held).is_none(), "a number it cites came");
+        held.remove("惠政发〔2022〕2号");
+        assert_eq!(previous.asked("a.html"), Some(&asked));
         assert_eq!(previous.search_state(), Some("{\"shards\":16}"));
         let kept = previous.generation().unwrap();
         assert_eq!((kept.identity, &kept.files, &kept.differs), (generation.identity, &generation.files, &generation.differs));
@@ -475,11 +500,11 @@ mod tests {
         std::fs::write(&data, bytes).unwrap();
         assert!(previous.text(&[3; 16]).unwrap_err().to_string().contains("--full"));
 
-        assert!(Previous::load(&output, "v2").page("a.html", &[1; 16]).is_none(), "another binary");
+        assert!(Previous::load(&output, "v2").page("a.html", &[1; 16], &held).is_none(), "another binary");
         let pages = cache_dir(&output).join(PAGES);
         let bytes = std::fs::read(&pages).unwrap();
         std::fs::write(&pages, &bytes[..bytes.len() - 3]).unwrap();
-        assert!(Previous::load(&output, "v1").page("a.html", &[1; 16]).is_none(), "truncated");
+        assert!(Previous::load(&output, "v1").page("a.html", &[1; 16], &held).is_none(), "truncated");
         // the same name, another folder (made while the first still exists: another inode)
         std::fs::rename(&output, dir.path().join("old")).unwrap();
         std::fs::create_dir(&output).unwrap();

@@ -74,15 +74,29 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
     timer.lap("citations");
     let base_url = publish::BaseUrl::parse(options.base_url.as_deref().or(site.config.base_url.as_deref()))?;
     let theme = render::Theme::load(&options.content, site.config.theme.as_deref())?;
-    let site_key = render::site_key(&version, &theme, base_url.as_ref(), &site.config, &refs.urls);
+    let site_key = render::site_key(&version, &theme, base_url.as_ref(), &site.config);
     let doc_keys = render::Pages { site: &site, theme: &theme, base_url: base_url.as_ref(), key: site_key }.document_keys(&body_keys);
     let reusable: Vec<bool> =
-        site.documents().zip(&doc_keys).map(|(d, key)| previous.page(&d.url, key).is_some() && options.output.join(&d.url).is_file()).collect();
+        site.documents().zip(&doc_keys).map(|(d, key)| previous.page(&d.url, key, &refs.urls).is_some() && options.output.join(&d.url).is_file()).collect();
     let kept: Vec<bool> = body_keys.iter().map(|key| previous.warnings(key).is_some()).collect();
     // The renderer consumes the Markdown sources, freeing each once rendered (an error message
     // that wants a line number reads its file again): they and the HTML are never all held.
     let sources = content::take_bodies(&mut site).into_iter().enumerate().map(|(i, source)| (!reusable[i] || !kept[i]).then_some(source)).collect();
-    let render::Bodies { html, descriptions, texts, mut warnings, about } = render::render_bodies(&site, sources, &refs.urls)?;
+    let render::Bodies { html, descriptions, texts, mut warnings, asked, about } = render::render_bodies(&site, sources, &refs.urls)?;
+    // What each document page looked up, for the next build: as asked now if its body was
+    // rendered, else as it was (it is reused only if those still resolve the same).
+    let asked: std::collections::HashMap<&str, cache::Asked> = site
+        .documents()
+        .zip(asked)
+        .zip(&texts)
+        .map(|((d, asked), text)| {
+            let now = asked.into_iter().map(|number| {
+                let url = refs.urls.get(&number).cloned();
+                (number, url)
+            });
+            (d.url.as_str(), if text.is_some() { now.collect() } else { previous.asked(&d.url).cloned().unwrap_or_default() })
+        })
+        .collect();
     for ((w, text), key) in warnings.iter_mut().zip(&texts).zip(&body_keys) {
         if text.is_none() {
             *w = previous.warnings(key).unwrap_or_default().to_vec();
@@ -100,7 +114,7 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
     let keyed = std::sync::Mutex::new(Vec::new());
     let reuse = |path: &str, key: &cache::Key| -> Result<bool> {
         keyed.lock().expect("no panic while holding the lock").push((path.to_string(), *key));
-        match previous.page(path, key) {
+        match previous.page(path, key, &refs.urls) {
             Some(page_links) if staging.link_previous(path)? => {
                 links.add_known(path, page_links.clone());
                 Ok(true)
@@ -162,7 +176,9 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
     let mut keyed = keyed.into_inner().expect("no panic while holding the lock");
     keyed.sort();
     let index_state = serde_json::to_string(&index_state.into_inner().expect("no panic while holding the lock")).expect("plain data serialises");
-    let keyed: Vec<_> = keyed.iter().filter_map(|(path, key)| links.take_links(path).map(|l| (path.as_str(), key, l))).collect();
+    let none = cache::Asked::new();
+    let keyed: Vec<_> =
+        keyed.iter().filter_map(|(path, key)| links.take_links(path).map(|l| (path.as_str(), key, l, asked.get(path.as_str()).unwrap_or(&none)))).collect();
     cache_error = cache_error.or(next.write_pages(&index_state, &staging.generation(previous.generation()), keyed.into_iter()).err());
     let (files, reused, bytes) = (staging.files_written(), staging.files_reused(), staging.bytes_written());
     staging.commit()?;

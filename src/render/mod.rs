@@ -29,12 +29,15 @@ pub struct Bodies {
     /// ... and its visible text, for the search index, and what the sanitiser removed.
     pub texts: Vec<Option<String>>,
     pub warnings: Vec<Vec<crate::error::Diagnostic>>,
+    /// The document numbers (comparison keys) its citations were looked up by: its HTML
+    /// depends on which of them the archive holds, and on nothing else of the archive.
+    pub asked: Vec<Vec<String>>,
     pub about: Rendered,
 }
 
 /// What a document body renders from: its Markdown and where it stands in its file (for
-/// messages). With the site's key ([`site_key`]), which covers the citations it may link,
-/// equal keys render equal.
+/// messages). Equal keys render equal, as long as the numbers it asked for
+/// ([`Bodies::asked`]) resolve the same.
 pub fn body_keys(site: &Site) -> Vec<Key> {
     let docs: Vec<&Document> = site.documents().collect();
     docs.par_iter()
@@ -52,13 +55,25 @@ pub fn render_bodies(site: &Site, sources: Vec<Option<String>>, numbers: &HashMa
         .par_iter()
         .zip(sources)
         .map(|(d, source)| {
+            let asked = std::sync::Mutex::new(std::collections::BTreeSet::new());
+            let ask = |key: String| asked.lock().expect("no panic while holding the lock").insert(key);
+            let known = |key: &str| {
+                ask(key.to_string());
+                known(key)
+            };
             let linker = |text: &str| {
                 citations::find(text, &known)
                     .into_iter()
-                    .filter_map(|c| numbers.get(&number_key(&c.text)).filter(|url| **url != d.url).map(|url| (c.range, format!("../../{url}"))))
+                    .filter_map(|c| {
+                        let key = number_key(&c.text);
+                        let url = numbers.get(&key).filter(|url| **url != d.url);
+                        ask(key);
+                        url.map(|url| (c.range, format!("../../{url}")))
+                    })
                     .collect()
             };
-            source.map(|source| markdown::render(&source, &d.source, d.body_line, &linker)).transpose()
+            let rendered = source.map(|source| markdown::render(&source, &d.source, d.body_line, &linker)).transpose();
+            rendered.map(|r| r.map(|r| (r, asked.into_inner().expect("no panic while holding the lock").into_iter().collect::<Vec<_>>())))
         })
         .collect();
     let mut rendered = Vec::with_capacity(results.len());
@@ -80,26 +95,24 @@ pub fn render_bodies(site: &Site, sources: Vec<Option<String>>, numbers: &HashMa
     let descriptions = docs
         .iter()
         .zip(&rendered)
-        .map(|(d, r)| r.as_ref().map_or_else(String::new, |r| excerpt(&r.text, DESCRIPTION_CHARS).unwrap_or_else(|| d.meta.title.clone())))
+        .map(|(d, r)| r.as_ref().map_or_else(String::new, |(r, _)| excerpt(&r.text, DESCRIPTION_CHARS).unwrap_or_else(|| d.meta.title.clone())))
         .collect();
-    let mut bodies = Bodies { html: Vec::new(), descriptions, texts: Vec::new(), warnings: Vec::new(), about };
+    let mut bodies = Bodies { html: Vec::new(), descriptions, texts: Vec::new(), warnings: Vec::new(), asked: Vec::new(), about };
     for r in rendered {
-        let (html, text, warnings) = r.map_or((None, None, Vec::new()), |r| (Some(r.html), Some(r.text), r.warnings));
+        let (html, text, warnings, asked) = r.map_or((None, None, Vec::new(), Vec::new()), |(r, asked)| (Some(r.html), Some(r.text), r.warnings, asked));
         bodies.html.push(html);
         bodies.texts.push(text);
         bodies.warnings.push(warnings);
+        bodies.asked.push(asked);
     }
     Ok(bodies)
 }
 
-/// What every page is made with besides its own data: the binary, the theme, the base URL, the
-/// site's settings, and which document numbers the archive holds (a body links those it cites).
-pub fn site_key(version: &str, theme: &Theme, base_url: Option<&BaseUrl>, config: &SiteConfig, numbers: &HashMap<String, String>) -> Key {
-    let mut h = Hasher::new(version.as_bytes());
-    h.bytes(&theme.key).bytes(base_url.map_or("", BaseUrl::as_str).as_bytes()).json(config);
-    let sorted: BTreeMap<&String, &String> = numbers.iter().collect();
-    h.json(&sorted);
-    h.key()
+/// What every page is made with besides its own data: the binary, the theme, the base URL and
+/// the site's settings. (Which document numbers the archive holds matters to a document page
+/// only through those its body asked for: see [`Bodies::asked`].)
+pub fn site_key(version: &str, theme: &Theme, base_url: Option<&BaseUrl>, config: &SiteConfig) -> Key {
+    Hasher::new(version.as_bytes()).bytes(&theme.key).bytes(base_url.map_or("", BaseUrl::as_str).as_bytes()).json(config).key()
 }
 
 /// What every template gets.
