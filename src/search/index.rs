@@ -900,8 +900,8 @@ fn edit_list(key: &str, old: Option<&str>, edits: &[(u32, Option<Entry>)], n_doc
 }
 
 /// Brings the index of a previous build (`old`, its files under `previous`) up to date with
-/// the site, writing only the files that change and taking the others with `link`, when the
-/// change allows: the same documents in the same order with the same fields, only bodies
+/// the site, reading the texts it needs with `text` (by print index), writing only the files
+/// that change and taking the others with `link`, when the change allows: the same documents in the same order with the same fields, only bodies
 /// edited, and their previous texts at hand (`old_text`, by body key). The files are the
 /// same bytes as [`build`] would write. `None` (having written nothing) when the change is
 /// of another kind, or the previous files cannot be read: then build anew.

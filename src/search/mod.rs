@@ -112,7 +112,7 @@ use crate::content::Site;
 use crate::error::Result;
 use crate::output::OutputFile;
 
-pub use index::State;
+pub use index::{update as update_index, State};
 
 /// What each document's part of the index is made from (print order): the key of its body
 /// (see [`crate::render::body_keys`]) and of the fields the index holds and shows.
@@ -124,29 +124,11 @@ pub fn doc_keys(site: &Site, body_keys: &[Key]) -> Vec<index::DocKeys> {
 /// `site.documents()` (print order), as returned by the Markdown renderer; each is freed once
 /// indexed. Each file under `search/` goes to `emit` as soon as it is made, from several
 /// threads: the index is never held whole in memory. The first error from `emit` stops the
-/// build and is returned. Returns what [`update_index`] needs to bring it up to date later.
+/// build and is returned. Returns what [`update_index`] needs to bring it up to date later:
+/// after body edits, it writes only the files that change (the same files as this would
+/// write) and links the rest.
 pub fn write_index(site: &Site, keys: &[index::DocKeys], texts: Vec<String>, emit: &(dyn Fn(OutputFile) -> Result<()> + Sync)) -> Result<State> {
     index::build(site, keys, texts, emit)
-}
-
-/// Brings the index a previous build wrote (under `previous`, described by `old`) up to date,
-/// reading the texts it needs with `text` (by print index), writing only the files that
-/// change and taking the rest with `link`: the same files as
-/// [`write_index`] would write. `None`, having written nothing, when the change is not one it
-/// can follow (documents added, removed, reordered or retitled, a character changing class);
-/// see [`index::update`].
-#[allow(clippy::too_many_arguments)]
-pub fn update_index(
-    site: &Site,
-    keys: &[index::DocKeys],
-    text: &(dyn Fn(usize) -> Result<String> + Sync),
-    old: &State,
-    old_text: &(dyn Fn(&Key) -> Option<String> + Sync),
-    previous: &std::path::Path,
-    emit: &(dyn Fn(OutputFile) -> Result<()> + Sync),
-    link: &(dyn Fn(&str) -> Result<bool> + Sync),
-) -> Result<Option<State>> {
-    index::update(site, keys, text, old, old_text, previous, emit, link)
 }
 
 /// [`write_index`] into memory, sorted by path (benchmarks and tests).
@@ -230,15 +212,17 @@ mod tests {
         let k = edited[1].char_indices().nth(edited[1].chars().count() / 3).unwrap().0;
         edited[1] = format!("{}{}", &texts[1][k..], &texts[1][..k]);
         edited[3] = texts[3].chars().rev().collect();
+        let old_keys = keys(&site, &texts);
+        let old_text = |key: &crate::cache::Key| old_keys.iter().zip(&texts).find(|((body, _), _)| body == key).map(|(_, t)| t.clone());
+        type Emit<'a> = &'a (dyn Fn(crate::output::OutputFile) -> crate::Result<()> + Sync);
+        type Link<'a> = &'a (dyn Fn(&str) -> crate::Result<bool> + Sync);
+        let update = |edited: &[String], emit: Emit, link: Link| {
+            super::update_index(&site, &keys(&site, edited), &|i| Ok(edited[i].clone()), &old, &old_text, dir.path(), emit, link).unwrap()
+        };
         let emitted = std::sync::Mutex::new(Vec::new());
         let linked = std::sync::Mutex::new(Vec::new());
-        let state = super::update_index(
-            &site,
-            &keys(&site, &edited),
-            &|i| Ok(edited[i].clone()),
-            &old,
-            &|key| keys(&site, &texts).iter().zip(&texts).find(|((body, _), _)| body == key).map(|(_, t)| t.clone()),
-            dir.path(),
+        let state = update(
+            &edited,
             &|f| {
                 emitted.lock().unwrap().push((f.path, f.bytes));
                 Ok(())
@@ -251,7 +235,6 @@ mod tests {
                 Ok(exists)
             },
         )
-        .unwrap()
         .expect("a body edit is updated in place");
         let linked: Vec<String> = linked.into_inner().unwrap();
         let mut files: Vec<(String, Vec<u8>)> = emitted.into_inner().unwrap();
@@ -274,17 +257,7 @@ mod tests {
         // caller builds anew.
         edited[3].push('龘');
         let wrote = std::sync::atomic::AtomicBool::new(false);
-        let none = super::update_index(
-            &site,
-            &keys(&site, &edited),
-            &|i| Ok(edited[i].clone()),
-            &old,
-            &|key| keys(&site, &texts).iter().zip(&texts).find(|((body, _), _)| body == key).map(|(_, t)| t.clone()),
-            dir.path(),
-            &|_| Ok(wrote.store(true, std::sync::atomic::Ordering::Relaxed)),
-            &|_| Ok(wrote.swap(true, std::sync::atomic::Ordering::Relaxed)),
-        )
-        .unwrap();
+        let none = update(&edited, &|_| Ok(wrote.store(true, std::sync::atomic::Ordering::Relaxed)), &|_| Ok(wrote.swap(true, std::sync::atomic::Ordering::Relaxed)));
         assert!(none.is_none() && !wrote.into_inner());
     }
 
