@@ -334,11 +334,12 @@ fn tokenize_document(doc: &Document, body: &str) -> DocTokens {
     DocTokens { runs, bigrams, unigrams, chunk_ends, head_end, span: BODY_AT + n as u32 }
 }
 
-/// Document ids: newest 成文日期 first, then newer issue, then print order, so that "ties by
-/// date, newest first" is simply ascending id on the client.
+/// Document ids: oldest 成文日期 first, then older issue, then later in print, so that "ties by
+/// date, newest first" is descending id on the client, and the documents of a new issue take
+/// the last ids and leave the others' in place (see [`update`]).
 pub fn document_order(docs: &[&Document]) -> Vec<usize> {
     let mut order: Vec<usize> = (0..docs.len()).collect();
-    order.sort_by_key(|&i| (Reverse(docs[i].meta.date), Reverse((docs[i].year, docs[i].issue)), i));
+    order.sort_by_key(|&i| (docs[i].meta.date, (docs[i].year, docs[i].issue), Reverse(i)));
     order
 }
 
@@ -901,9 +902,11 @@ fn edit_list(key: &str, old: Option<&str>, edits: &[(u32, Option<Entry>)], n_doc
 
 /// Brings the index of a previous build (`old`, its files under `previous`) up to date with
 /// the site, reading the texts it needs with `text` (by print index), writing only the files
-/// that change and taking the others with `link`, when the change allows: the same documents in the same order with the same fields, only bodies
-/// edited, and their previous texts at hand (`old_text`, by body key). The files are the
-/// same bytes as [`build`] would write. `None` (having written nothing) when the change is
+/// that change and taking the others with `link`, when the change allows: the documents
+/// indexed before keep their ids and fields (bodies may be edited, their previous texts at
+/// hand in `old_text`, by body key), new ones come after them (a new issue, the newest), and
+/// the excerpt code, the shard count and the list code's document count stay. The files are
+/// the same bytes as [`build`] would write. `None` (having written nothing) when the change is
 /// of another kind, or the previous files cannot be read: then build anew.
 #[allow(clippy::too_many_arguments)]
 pub fn update(
@@ -918,12 +921,17 @@ pub fn update(
 ) -> Result<Option<State>> {
     let docs: Vec<&Document> = site.documents().collect();
     let order = document_order(&docs);
-    let same_documents = order.len() == old.docs.len() && order.iter().zip(&old.docs).all(|(&i, o)| docs[i].url == o.url && keys[i].1 == o.fields);
-    if !same_documents {
+    // The documents indexed before keep their ids, with the same fields; new ones (a new
+    // issue) come after them; the list code's document count stays in the same power of two.
+    let old_n = old.docs.len();
+    let kept = order.len() >= old_n && order.iter().zip(&old.docs).all(|(&i, o)| docs[i].url == o.url && keys[i].1 == o.fields);
+    if !kept || codec::doc_count(order.len() as u32) != codec::doc_count(old_n as u32) {
         return Ok(None);
     }
-    let changed: Vec<usize> = (0..order.len()).filter(|&id| keys[order[id]].0 != old.docs[id].body).collect();
-    let Some(old_texts) = changed.iter().map(|&id| old_text(&old.docs[id].body)).collect::<Option<Vec<String>>>() else {
+    let changed: Vec<usize> = (0..order.len()).filter(|&id| id >= old_n || keys[order[id]].0 != old.docs[id].body).collect();
+    let old_texts: Option<Vec<Option<String>>> =
+        changed.iter().map(|&id| if id < old_n { old_text(&old.docs[id].body).map(Some) } else { Some(None) }).collect();
+    let Some(old_texts) = old_texts else {
         return Ok(None);
     };
     // The texts of the edited documents; the others' are read where a file needs them.
@@ -938,7 +946,7 @@ pub fn update(
     // The excerpt code must stay the same, or every excerpt file changes.
     let mut counts: BTreeMap<char, i64> = old.counts.iter().map(|&(c, n)| (c, n as i64)).collect();
     for (was, is) in old_texts.iter().zip(&edited_texts) {
-        was.chars().for_each(|c| *counts.entry(c).or_default() -= 1);
+        was.iter().flat_map(|t| t.chars()).for_each(|c| *counts.entry(c).or_default() -= 1);
         is.chars().for_each(|c| *counts.entry(c).or_default() += 1);
     }
     let counts: Vec<(char, u64)> = counts.into_iter().filter(|&(_, n)| n > 0).map(|(c, n)| (c, n as u64)).collect();
@@ -949,11 +957,16 @@ pub fn update(
     let rank = rank_table(&chars);
     let ranks_of = |text: &str| -> Vec<u32> { text.chars().map(|c| rank[c as usize]).collect() };
 
-    let before: Vec<DocTokens> = changed.par_iter().zip(&old_texts).map(|(&id, text)| tokenize_document(docs[order[id]], text)).collect();
+    let before: Vec<Option<DocTokens>> =
+        changed.par_iter().zip(&old_texts).map(|(&id, text)| text.as_ref().map(|text| tokenize_document(docs[order[id]], text))).collect();
     let after: Vec<DocTokens> = changed.par_iter().zip(&edited_texts).map(|(&id, text)| tokenize_document(docs[order[id]], text)).collect();
     let mut state = State { counts, ..old.clone() };
     for (k, &id) in changed.iter().enumerate() {
-        state.docs[id] = doc_state(docs[order[id]], &keys[order[id]], &after[k], &edited_texts[k], &rank);
+        let doc = doc_state(docs[order[id]], &keys[order[id]], &after[k], &edited_texts[k], &rank);
+        match state.docs.get_mut(id) {
+            Some(d) => *d = doc,
+            None => state.docs.push(doc), // new ids come in order, after the others
+        }
     }
     if shard_count(state.docs.iter().map(|d| d.units).sum()) != old.shards {
         return Ok(None);
@@ -965,9 +978,9 @@ pub fn update(
     let spans: Vec<u32> = state.docs.iter().map(|d| coded_span(d.span)).collect();
     let mut edits: BTreeMap<String, Vec<(u32, Option<Entry>)>> = BTreeMap::new();
     for (k, &id) in changed.iter().enumerate() {
-        let (was, is) = (doc_entries(&before[k]), doc_entries(&after[k]));
+        let (was, is) = (before[k].as_ref().map(doc_entries).unwrap_or_default(), doc_entries(&after[k]));
         // a list codes a lone position against the document's span
-        let respan = old_spans[id] != spans[id];
+        let respan = old_spans.get(id).is_some_and(|&old| old != spans[id]);
         for key in was.keys().chain(is.keys().filter(|key| !was.contains_key(*key))) {
             let (x, y) = (was.get(key), is.get(key));
             if x != y || (respan && key.contains(' ')) {

@@ -49,16 +49,18 @@
 //! # Updated in place
 //!
 //! No file depends on text far from it: a shard on its keys' lists, a heads file on its four
-//! documents, a pack on its chunks, and the shard count on a sum over documents. So after body
-//! edits the previous index is brought up to date ([`update_index`], from the state the build
-//! cache keeps): the lists of the keys whose entries changed are decoded from the previous
-//! shards, edited and coded again, the heads and packs holding changed text written, and the
-//! rest linked; the result is the same bytes as a new index (tested). Changes of another kind
-//! (documents added, removed, reordered or retitled, a character moving to another code class)
-//! build it anew.
+//! documents, a pack on its chunks, the shard count on a sum over documents, and the list
+//! code on the document count rounded up to a power of two. Document ids run oldest first, so
+//! a new issue's documents take the last ids. So after body edits and new issues the previous
+//! index is brought up to date ([`update_index`], from the state the build cache keeps): the
+//! lists of the keys whose entries changed are decoded from the previous shards, edited and
+//! coded again, the heads and packs holding changed or new text written, and the rest linked;
+//! the result is the same bytes as a new index (tested). Changes of another kind (documents
+//! removed, back-filled, reordered or retitled, a character moving to another code class, the
+//! document count passing a power of two) build it anew.
 //!
-//! Document ids run newest first (成文日期, then issue, then print order), so ties in ranking
-//! are broken by ascending id. Each document's tokens live in one position space: 发文字号 from
+//! Document ids run oldest first (成文日期, then issue, then later in print first), so ties in
+//! ranking ("newest first") are broken by descending id. Each document's tokens live in one position space: 发文字号 from
 //! [`index::NUMBER_AT`], title from [`index::TITLE_AT`], 发文机关 from [`index::ISSUER_AT`], body
 //! from [`index::BODY_AT`]; the field of a match is read off its position.
 //!
@@ -259,6 +261,40 @@ mod tests {
         let wrote = std::sync::atomic::AtomicBool::new(false);
         let none = update(&edited, &|_| Ok(wrote.store(true, std::sync::atomic::Ordering::Relaxed)), &|_| Ok(wrote.swap(true, std::sync::atomic::Ordering::Relaxed)));
         assert!(none.is_none() && !wrote.into_inner());
+
+        // A new issue: its documents are the newest and take the last ids.
+        let mut later = site.clone();
+        for n in 0..2 {
+            let mut doc = later.documents().next().unwrap().clone();
+            doc.url = format!("2099/01/n{n}.html");
+            doc.meta.title = format!("新一期的第{n}份文件");
+            doc.meta.number = None;
+            doc.meta.date.year = 2099;
+            later.issues[0].sections[0].documents.push(doc);
+        }
+        let by_url: std::collections::HashMap<String, String> = site.documents().map(|d| d.url.clone()).zip(texts.iter().cloned()).collect();
+        let texts_later: Vec<String> = later.documents().map(|d| by_url.get(&d.url).cloned().unwrap_or_default()).collect();
+        let appended = std::sync::Mutex::new(Vec::new());
+        let state = super::update_index(
+            &later,
+            &keys(&later, &texts_later),
+            &|i| Ok(texts_later[i].clone()),
+            &old,
+            &old_text,
+            dir.path(),
+            &|f| Ok(appended.lock().unwrap().push((f.path, f.bytes))),
+            &|path| Ok(dir.path().join(path).is_file().then(|| appended.lock().unwrap().push((path.to_string(), std::fs::read(dir.path().join(path)).unwrap()))).is_some()),
+        )
+        .unwrap()
+        .expect("a new issue is added in place");
+        assert_eq!(state.docs.len(), old.docs.len() + 2);
+        let mut files = appended.into_inner().unwrap();
+        files.sort();
+        let anew: Vec<(String, Vec<u8>)> = super::build_index(&later, texts_later.clone()).into_iter().map(|f| (f.path, f.bytes)).collect();
+        assert_eq!(files.iter().map(|f| &f.0).collect::<Vec<_>>(), anew.iter().map(|f| &f.0).collect::<Vec<_>>());
+        for ((path, a), (_, b)) in files.iter().zip(&anew) {
+            assert!(a == b, "{path} differs from the index built anew after an issue was added");
+        }
     }
 
     #[test]

@@ -150,6 +150,13 @@
     return n <= 1 ? 0 : 31 - Math.clz32(n);
   }
 
+  /* The document count the list code goes by: the next power of two (codec.rs doc_count). */
+  function docCount() {
+    var n = 1;
+    while (n < data.meta.docs) n *= 2;
+    return n;
+  }
+
   /* One key's postings (codec.rs): for a two-token key [{doc, count, pos: [positions]}], for a
    * one-token key [{doc, count, field, body}] with the field of its first occurrence (0 发文字号,
    * 1 title, 2 发文机关, 3 body) and where it first occurs in the body: -1 nowhere, 0 within
@@ -158,7 +165,7 @@
     var out = [];
     if (!s) return out;
     var r = new BitReader(s), spans = spansOf();
-    var df = r.gamma(), dk = ilog2(Math.floor(Math.floor(data.meta.docs * 11 / 16) / df)), doc = -1;
+    var df = r.gamma(), dk = ilog2(Math.floor(Math.floor(docCount() * 11 / 16) / df)), doc = -1;
     for (var d = 0; d < df; d++) {
       doc += r.rice(dk) + 1;
       var count = r.gamma();
@@ -352,9 +359,9 @@
         hits[id] = { body: body };
         scored.push([numberHits, titleHits, count, latestFirst, id]);
       });
-      // 发文字号 hits, then title hits, then frequency, then earliness; ids run newest first.
+      // 发文字号 hits, then title hits, then frequency, then earliness; ids run oldest first.
       scored.sort(function (a, b) {
-        return (b[0] - a[0]) || (b[1] - a[1]) || (b[2] - a[2]) || (a[3] - b[3]) || (a[4] - b[4]);
+        return (b[0] - a[0]) || (b[1] - a[1]) || (b[2] - a[2]) || (a[3] - b[3]) || (b[4] - a[4]);
       });
       return { terms: terms, ids: scored.map(function (s) { return s[4]; }), hits: hits };
     });
