@@ -83,10 +83,10 @@
 //! | | first version | session 1 | now | target |
 //! |---|---|---|---|---|
 //! | index on disk | 85.3 MB = 1.50× | 73.0 MB = 1.28× | 70.5 MB = 1.24× | ≤ 1.0× |
-//! | files | 18,442 | 3,543 | 6,092 (4,096 shards, 869 heads, 1,126 packs, meta) | |
+//! | files | 18,442 | 3,543 | 6,097 (4,096 shards, 869 heads, 1,131 packs, meta) | |
 //! | build in memory (shared 2-core machine) | 12.1 s | 5.5 s | 2.4 s (2.1–2.9 over runs) | ≤ 5 s |
 //! | build peak memory | 324 MB | 338 MB | 146 MB | ≤ 500 MB |
-//! | bytes per query, median / p95 | 138 KB / 478 KB | 235 KB / 674 KB | 139 KB / 500 KB | ≤ 150 KB / ≤ 1 MB |
+//! | bytes per query, median / p95 | 138 KB / 478 KB | 235 KB / 674 KB | 139 KB / 506 KB | ≤ 150 KB / ≤ 1 MB |
 //! | Chromium `file://` first query, median / p95 | 292 / 510 ms | 194 / 357 ms | 158 / 262 ms | ≤ 300 ms |
 //! | Chromium warm, median / p95 | 159 ms (page reload) | 19 / 53 ms | 20 / 38 ms | ≤ 50 ms |
 //! | exact result sets | 32/32 | 32/32 | 32/32 | 32/32 |
