@@ -97,10 +97,10 @@ struct TextRef {
     citations: Vec<Citation>,
 }
 
-/// The previous build's cache, when it describes the current output.
 /// The numbers a page's citations were looked up by, and the URL each resolved to.
 pub type Asked = Vec<(String, Option<String>)>;
 
+/// The previous build's cache, when it describes the current output.
 #[derive(Default)]
 pub struct Previous {
     pages: HashMap<String, (Key, PageLinks, Asked)>,
@@ -119,17 +119,20 @@ impl Previous {
     pub fn load(output: &Path, version: &str) -> Previous {
         let Some(identity) = folder_identity(output) else { return Previous::default() };
         let dir = cache_dir(output);
-        let read = |name: &str| -> Option<Vec<u8>> {
+        // the file and where its body starts, after a header naming this binary and this folder
+        let read = |name: &str| -> Option<(Vec<u8>, usize)> {
             let bytes = std::fs::read(dir.join(name)).ok()?;
             let mut r = Reader { bytes: &bytes, at: 0 };
-            (r.str()? == MAGIC && r.str()? == version && r.u64()? == identity.0 && r.u64()? == identity.1).then(|| bytes[r.at..].to_vec())
+            let ours = r.str()? == MAGIC && r.str()? == version && r.u64()? == identity.0 && r.u64()? == identity.1;
+            let at = r.at;
+            ours.then_some((bytes, at))
         };
         let mut previous = Previous::default();
-        if let Some(bytes) = read(PAGES) {
-            previous.read_pages(&bytes);
+        if let Some((bytes, at)) = read(PAGES) {
+            previous.read_pages(&bytes[at..]);
         }
-        if let Some(bytes) = read(TEXTS) {
-            previous.read_texts(&bytes, &dir.join(DATA));
+        if let Some((bytes, at)) = read(TEXTS) {
+            previous.read_texts(&bytes[at..], &dir.join(DATA));
         }
         previous
     }
@@ -252,13 +255,14 @@ impl Next {
     /// found in it (`refs`).
     pub fn write_texts(&self, previous: &Previous, keys: &[Key], rendered: &[Option<String>], warnings: &[Vec<Diagnostic>], refs: &CrossRefs) -> Result<()> {
         let live: u64 = keys.iter().zip(rendered).map(|(k, r)| r.as_ref().map_or_else(|| previous.texts.get(k).map_or(0, |t| t.len as u64), |r| r.len() as u64)).sum();
-        let (mut data, path, id, mut offset) = match &previous.data {
+        let (mut data, path, id, mut offset, appending) = match &previous.data {
             // append what is new to the data file the previous index reads (that index stays
             // valid whatever happens to this build)
             Some((path, id, len)) if *len <= 2 * live + (1 << 20) => {
                 let file = std::fs::OpenOptions::new().append(true).open(path).map_err(|e| Error::io(path, e))?;
                 let len = file.metadata().map_err(|e| Error::io(path, e))?.len();
-                (file, path.clone(), *id, len)
+                *self.appended.lock().expect("no panic while holding the lock") = Some((path.clone(), len));
+                (file, path.clone(), *id, len, true)
             }
             _ => {
                 std::fs::create_dir_all(&self.dir).map_err(|e| Error::io(&self.dir, e))?;
@@ -267,13 +271,9 @@ impl Next {
                 let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
                 let id = Hasher::new(b"data").bytes(&now.to_le_bytes()).bytes(&std::process::id().to_le_bytes()).key();
                 file.write_all(&id).map_err(|e| Error::io(&path, e))?;
-                (file, path, id, 16)
+                (file, path, id, 16, false)
             }
         };
-        let appending = offset > 16;
-        if appending {
-            *self.appended.lock().expect("no panic while holding the lock") = Some((path.clone(), offset));
-        }
         let mut buffer = std::io::BufWriter::with_capacity(1 << 20, &mut data);
         let mut index = Writer(self.header.clone());
         index.key(&id).key(&refs.known).u32(keys.len() as u32);

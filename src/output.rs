@@ -21,7 +21,6 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::collections::{HashMap, HashSet};
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use fs2::FileExt;
@@ -165,9 +164,6 @@ pub struct Staging {
     target: PathBuf,
     /// The current output, to reuse unchanged files from; `None` for a full build.
     previous: Option<PathBuf>,
-    files: AtomicUsize,
-    reused: AtomicUsize,
-    bytes: AtomicU64,
     /// Folders made so far: each is made once, not tried again for every file (a failing
     /// `mkdir` per file cost a tenth of a rebuild).
     folders: Mutex<HashSet<PathBuf>>,
@@ -177,7 +173,7 @@ pub struct Staging {
     made: Mutex<HashMap<String, u64>>,
     written: Mutex<Vec<String>>,
     /// A previous generation that could not be taken up, being removed meanwhile.
-    trash: Mutex<Option<std::thread::JoinHandle<()>>>,
+    trash: Option<std::thread::JoinHandle<()>>,
     committed: bool,
 }
 
@@ -197,14 +193,15 @@ impl Staging {
         }
         let previous = (reuse && target.is_dir()).then(|| target.clone());
         let prev = prev_path(&target);
-        let taken_up = generation
-            .filter(|g| previous.is_some() && folder_identity(&prev) == Some(g.identity) && g.differs.len() * 4 <= g.files.len())
-            .filter(|_| fs::rename(&prev, &dir).is_ok())
-            .map(|g| TakenUp {
+        let fit = generation.filter(|g| previous.is_some() && folder_identity(&prev) == Some(g.identity) && g.differs.len() * 4 <= g.files.len());
+        let taken_up = match fit {
+            Some(g) if fs::rename(&prev, &dir).is_ok() => Some(TakenUp {
                 stale: g.differs.iter().cloned().collect(),
                 sizes: g.files.iter().cloned().collect(),
                 paths: g.files.iter().map(|(p, _)| p.clone()).chain(g.differs.iter().cloned()).collect(),
-            });
+            }),
+            _ => None,
+        };
         let mut trash = None;
         if taken_up.is_none() {
             if fs::symlink_metadata(&prev).is_ok() {
@@ -220,27 +217,20 @@ impl Staging {
             dir,
             target,
             previous,
-            files: AtomicUsize::new(0),
-            reused: AtomicUsize::new(0),
-            bytes: AtomicU64::new(0),
             folders: Default::default(),
             taken_up,
             made: Default::default(),
             written: Default::default(),
-            trash: Mutex::new(trash),
+            trash,
             committed: false,
         })
     }
 
     /// Records a file this build made.
     fn made(&self, path: &str, size: u64, written: bool) {
-        self.files.fetch_add(1, Ordering::Relaxed);
-        self.bytes.fetch_add(size, Ordering::Relaxed);
         self.made.lock().expect("no panic while holding the lock").insert(path.to_string(), size);
         if written {
             self.written.lock().expect("no panic while holding the lock").push(path.to_string());
-        } else {
-            self.reused.fetch_add(1, Ordering::Relaxed);
         }
     }
 
@@ -361,22 +351,22 @@ impl Staging {
 
     /// How many files were linked unchanged from the previous output.
     pub fn files_reused(&self) -> usize {
-        self.reused.load(Ordering::Relaxed)
+        self.files_written() - self.written.lock().expect("no panic while holding the lock").len()
     }
 
     pub fn files_written(&self) -> usize {
-        self.files.load(Ordering::Relaxed)
+        self.made.lock().expect("no panic while holding the lock").len()
     }
 
     pub fn bytes_written(&self) -> u64 {
-        self.bytes.load(Ordering::Relaxed)
+        self.made.lock().expect("no panic while holding the lock").values().sum()
     }
 
     /// Replaces the target folder with the staged one: flushed to disk, then swapped in one
     /// atomic step where the system allows, else by two renames (see the module documentation).
     pub fn commit(mut self) -> Result<()> {
         self.remove_unmade();
-        if let Some(trash) = self.trash.lock().expect("no panic while holding the lock").take() {
+        if let Some(trash) = self.trash.take() {
             let _ = trash.join();
         }
         sync_filesystem(&self.dir);

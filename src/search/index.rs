@@ -504,6 +504,14 @@ pub struct DocState {
     pub units: u64,
 }
 
+impl DocState {
+    /// Where excerpt chunk `c` lies in the document's text (bytes).
+    fn chunk(&self, c: usize) -> std::ops::Range<usize> {
+        let start = if c == 0 { 0 } else { self.chunks[c - 1].0 as usize };
+        start..self.chunks[c].0 as usize
+    }
+}
+
 /// Shard bytes per posting unit ([`DocState::units`]), in tenths: 49.1 MB of shards for 20.5
 /// million units on the corpus.
 const UNIT_TENTH_BYTES: u64 = 24;
@@ -533,7 +541,7 @@ impl PackCutter {
     /// Whether a new pack starts with a chunk of `size` bytes and text hash `hash`.
     fn starts(&mut self, size: usize, hash: u32) -> bool {
         let cut = !self.started
-            || (self.size >= PACK_MIN_BYTES && hash.wrapping_mul(0x9e37_79b1) >> 16 & 0xffff < 0x1_0000 / PACK_CUT_ODDS)
+            || (self.size >= PACK_MIN_BYTES && (hash.wrapping_mul(0x9e37_79b1) >> 16) < 0x1_0000 / PACK_CUT_ODDS)
             || self.size + size > PACK_MAX_BYTES;
         if cut {
             (self.size, self.started) = (0, true);
@@ -723,15 +731,14 @@ pub fn build(site: &Site, keys: &[DocKeys], mut texts: Vec<String>, emit: &(dyn 
         let mut full: Vec<((u32, u32), Vec<Vec<u32>>)> = Vec::new();
         for (j, doc) in states.iter().enumerate() {
             let id = (first + j) as u32;
-            let mut start = 0;
-            for (c, &(end, size, hash)) in doc.chunks.iter().enumerate() {
+            for (c, &(_, size, hash)) in doc.chunks.iter().enumerate() {
                 if cutter.starts(size as usize, hash) {
                     if let Some(&at) = state.packs.last() {
                         full.push((at, std::mem::take(&mut open_pack)));
                     }
                     state.packs.push((id, c as u32));
                 }
-                open_pack.push(ranks_of(&batch_texts[j][std::mem::replace(&mut start, end as usize)..end as usize]));
+                open_pack.push(ranks_of(&batch_texts[j][doc.chunk(c)]));
             }
         }
         full.par_iter().try_for_each(|((id, c), chunks)| emit(pack_file(*id, *c, chunks)))?;
@@ -1046,9 +1053,7 @@ pub fn update(
                 doc = Some((id, new_text(id as usize)?));
             }
             let text = &doc.as_ref().expect("just set").1;
-            let d = &state.docs[id as usize];
-            let start = if c == 0 { 0 } else { d.chunks[c as usize - 1].0 as usize };
-            chunks.push(ranks_of(&text[start..d.chunks[c as usize].0 as usize]));
+            chunks.push(ranks_of(&text[state.docs[id as usize].chunk(c as usize)]));
         }
         emit(pack_file(a.0, a.1, &chunks))
     })?;
