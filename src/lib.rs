@@ -10,6 +10,7 @@ pub mod content;
 pub mod error;
 pub mod import;
 pub mod links;
+pub mod memory;
 pub mod search;
 pub mod output;
 pub mod publish;
@@ -102,6 +103,8 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
             *w = previous.warnings(key).unwrap_or_default().to_vec();
         }
     }
+    // What the parser used is freed now: hand it back before the pages and the index grow.
+    memory::release_freed();
     timer.lap("markdown");
     let staging = output::Staging::create(&options.output, !options.full, previous.generation())?;
     let next = cache::Next::new(&options.output, staging.dir(), &version);

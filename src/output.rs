@@ -241,9 +241,14 @@ impl Staging {
 
     /// Clears `path` in a taken-up generation, so that nothing is written through a link it
     /// shares with the output.
+    /// A fresh staging folder holds nothing to clear: no unlink is tried, as a failed one
+    /// still takes the folder's lock, which the threads writing beside it wait on.
     fn clear(&self, path: &Path) -> Result<()> {
+        if self.taken_up.is_none() {
+            return Ok(());
+        }
         match fs::remove_file(path) {
-            Err(e) if self.taken_up.is_some() && e.kind() != std::io::ErrorKind::NotFound => Err(Error::io(path, e)),
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::io(path, e)),
             _ => Ok(()),
         }
     }

@@ -45,37 +45,45 @@ pub fn body_keys(site: &Site) -> Vec<Key> {
         .collect()
 }
 
+/// Documents rendered between two hand-backs of freed memory (see [`render_bodies`]).
+const RENDER_SLICE: usize = 512;
+
 /// Renders the document bodies given (`sources`, in `site.documents()` order, each freed once
 /// rendered), linking the document numbers they cite that the archive holds (`numbers`:
 /// comparison key → URL), and the about page; fails with every error at once.
 pub fn render_bodies(site: &Site, sources: Vec<Option<String>>, numbers: &HashMap<String, String>) -> Result<Bodies> {
     let docs: Vec<&Document> = site.documents().collect();
     let known = |key: &str| numbers.contains_key(key);
-    let results: Vec<_> = docs
-        .par_iter()
-        .zip(sources)
-        .map(|(d, source)| {
-            let asked = std::sync::Mutex::new(std::collections::BTreeSet::new());
-            let ask = |key: String| asked.lock().expect("no panic while holding the lock").insert(key);
-            let known = |key: &str| {
-                ask(key.to_string());
-                known(key)
-            };
-            let linker = |text: &str| {
-                citations::find(text, &known)
-                    .into_iter()
-                    .filter_map(|c| {
-                        let key = number_key(&c.text);
-                        let url = numbers.get(&key).filter(|url| **url != d.url);
-                        ask(key);
-                        url.map(|url| (c.range, format!("../../{url}")))
-                    })
-                    .collect()
-            };
-            let rendered = source.map(|source| markdown::render(&source, &d.source, d.body_line, &linker)).transpose();
-            rendered.map(|r| r.map(|r| (r, asked.into_inner().expect("no panic while holding the lock").into_iter().collect::<Vec<_>>())))
-        })
-        .collect();
+    let render = |(d, source): (&&Document, Option<String>)| {
+        let asked = std::sync::Mutex::new(std::collections::BTreeSet::new());
+        let ask = |key: String| asked.lock().expect("no panic while holding the lock").insert(key);
+        let known = |key: &str| {
+            ask(key.to_string());
+            known(key)
+        };
+        let linker = |text: &str| {
+            citations::find(text, &known)
+                .into_iter()
+                .filter_map(|c| {
+                    let key = number_key(&c.text);
+                    let url = numbers.get(&key).filter(|url| **url != d.url);
+                    ask(key);
+                    url.map(|url| (c.range, format!("../../{url}")))
+                })
+                .collect()
+        };
+        let rendered = source.map(|source| markdown::render(&source, &d.source, d.body_line, &linker)).transpose();
+        rendered.map(|r| r.map(|r| (r, asked.into_inner().expect("no panic while holding the lock").into_iter().collect::<Vec<_>>())))
+    };
+    // A slice at a time, handing back what the parser and the sources freed: the results pile
+    // up meanwhile, and the holes they leave would otherwise add to the build's peak.
+    let mut results = Vec::with_capacity(docs.len());
+    let mut sources = sources.into_iter();
+    for slice in docs.chunks(RENDER_SLICE) {
+        let slice_sources: Vec<Option<String>> = sources.by_ref().take(slice.len()).collect();
+        results.par_extend(slice.par_iter().zip(slice_sources).map(render));
+        crate::memory::release_freed();
+    }
     let mut rendered = Vec::with_capacity(results.len());
     let mut errors = Vec::new();
     for result in results {

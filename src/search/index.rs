@@ -14,7 +14,7 @@ use crate::content::{Document, Site};
 use crate::error::Result;
 use crate::output::OutputFile;
 
-use super::{codec, lz};
+use super::{codec, lz, slices};
 use super::normalize::for_each_token;
 
 /// Where each field's tokens start in a document's position space. Gaps between the regions
@@ -354,14 +354,6 @@ const PARTS: usize = 16;
 /// Marks a one-token key among the two-token keys `(a << 32) | b` (token ids are below 2³¹).
 const UNIGRAM: u64 = 1 << 63;
 
-fn push_varint(out: &mut Vec<u8>, mut v: u32) {
-    while v >= 0x80 {
-        out.push(v as u8 | 0x80);
-        v >>= 7;
-    }
-    out.push(v as u8);
-}
-
 fn read_varint(bytes: &[u8], i: &mut usize) -> u32 {
     let (mut v, mut shift) = (0u32, 0);
     loop {
@@ -384,7 +376,7 @@ struct Postings {
     df: u32,
     last_doc: u32,
     last_pos: u32,
-    bytes: Vec<u8>,
+    bytes: slices::List,
 }
 
 /// The keys of one partition and their postings, in order of first appearance.
@@ -393,48 +385,51 @@ struct Partition {
     slots: IntMap<u64, u32>,
     keys: Vec<u64>,
     postings: Vec<Postings>,
+    pool: slices::Pool,
 }
 
 impl Partition {
-    fn slot(&mut self, key: u64) -> &mut Postings {
+    fn slot(&mut self, key: u64) -> usize {
         let next = self.keys.len() as u32;
         let slot = *self.slots.entry(key).or_insert(next) as usize;
         if slot == self.keys.len() {
             self.keys.push(key);
             self.postings.push(Postings::default());
         }
-        &mut self.postings[slot]
+        slot
     }
 
     fn add_position(&mut self, key: u64, doc: u32, pos: u32) {
-        let p = self.slot(key);
+        let slot = self.slot(key);
+        let p = &mut self.postings[slot];
         // the low bit tells a new document (its delta, then the position) from a next position
         // in the same document (its gap): one varint for most occurrences
         if p.df == 0 || p.last_doc != doc {
-            push_varint(&mut p.bytes, (doc - if p.df == 0 { 0 } else { p.last_doc }) << 1);
-            push_varint(&mut p.bytes, pos);
+            self.pool.push_varint(&mut p.bytes, (doc - if p.df == 0 { 0 } else { p.last_doc }) << 1);
+            self.pool.push_varint(&mut p.bytes, pos);
             p.df += 1;
             p.last_doc = doc;
         } else {
-            push_varint(&mut p.bytes, (pos - p.last_pos - 1) << 1 | 1);
+            self.pool.push_varint(&mut p.bytes, (pos - p.last_pos - 1) << 1 | 1);
         }
         p.last_pos = pos;
     }
 
     fn add_unigram(&mut self, key: u64, doc: u32, count: u32, field: u32, body: Option<u32>) {
-        let p = self.slot(key);
-        push_varint(&mut p.bytes, doc - if p.df == 0 { 0 } else { p.last_doc });
+        let slot = self.slot(key);
+        let p = &mut self.postings[slot];
+        self.pool.push_varint(&mut p.bytes, doc - if p.df == 0 { 0 } else { p.last_doc });
         p.df += 1;
         p.last_doc = doc;
         for v in [count, field, body.map_or(0, |b| b + 1)] {
-            push_varint(&mut p.bytes, v);
+            self.pool.push_varint(&mut p.bytes, v);
         }
     }
 }
 
-/// The bit-coded list of one key from its streamed postings.
-fn encode_postings(key: u64, p: &Postings, n_docs: u32, spans: &[u32]) -> String {
-    let bytes = &p.bytes;
+/// The bit-coded list of one key from its streamed postings (`bytes`: room to read them into).
+fn encode_postings(key: u64, p: &Postings, pool: &slices::Pool, bytes: &mut Vec<u8>, n_docs: u32, spans: &[u32]) -> String {
+    pool.read(&p.bytes, bytes);
     let mut i = 0;
     if key & UNIGRAM != 0 {
         let mut doc = 0u32;
@@ -743,6 +738,9 @@ pub fn build(site: &Site, keys: &[DocKeys], mut texts: Vec<String>, emit: &(dyn 
         }
         full.par_iter().try_for_each(|((id, c), chunks)| emit(pack_file(*id, *c, chunks)))?;
         state.docs.extend(states);
+        // This batch's texts and the pages written meanwhile leave holes that growing lists
+        // rarely fit: given back, they do not add up to a peak (30–50 MB on the 1× corpus).
+        crate::memory::release_freed();
     }
     if let Some(&(id, c)) = state.packs.last() {
         emit(pack_file(id, c, &open_pack))?;
@@ -763,15 +761,20 @@ pub fn build(site: &Site, keys: &[DocKeys], mut texts: Vec<String>, emit: &(dyn 
     let shards = state.shards;
     // Each partition codes its keys, sorts them and writes its shards, then frees them.
     parts.into_par_iter().try_for_each(|part| {
-        let Partition { keys, postings, .. } = part;
+        let Partition { keys, postings, pool, .. } = part;
+        let mut bytes = Vec::new();
         let mut entries: Vec<(String, String)> =
-            keys.into_iter().zip(postings).map(|(key, p)| (name(key), encode_postings(key, &p, n_docs, &spans))).collect();
+            keys.into_iter().zip(postings).map(|(key, p)| (name(key), encode_postings(key, &p, &pool, &mut bytes, n_docs, &spans))).collect();
+        drop(pool);
         entries.sort_unstable_by(|x, y| x.0.cmp(&y.0));
         let mut by_shard: BTreeMap<usize, Vec<(String, String)>> = BTreeMap::new();
         for (key, data) in entries {
             by_shard.entry(key_hash(&key) as usize % shards).or_default().push((key, data));
         }
-        by_shard.into_iter().try_for_each(|(s, list)| emit(shard_file(s, &list)))
+        by_shard.into_iter().try_for_each(|(s, list)| emit(shard_file(s, &list)))?;
+        // its blocks and lists are freed: see the batch loop
+        crate::memory::release_freed();
+        Ok(())
     })?;
     emit(meta_file(site, &docs, &order, &state))?;
     Ok(state)

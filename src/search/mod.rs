@@ -108,6 +108,7 @@ pub mod codec;
 pub mod index;
 pub mod lz;
 pub mod normalize;
+pub mod slices;
 
 use crate::cache::{Hasher, Key};
 use crate::content::Site;
