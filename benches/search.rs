@@ -42,7 +42,7 @@ fn main() {
         .sum();
     let rss_before = vm_kb("VmRSS:");
     let started = Instant::now();
-    let files = gongbao::search::build_index(&site, texts.clone());
+    let files = gongbao::search::build_index(&site, &texts);
     let build = started.elapsed();
     let hwm = vm_kb("VmHWM:");
     let index_bytes: usize = files.iter().map(|f| f.bytes.len()).sum();

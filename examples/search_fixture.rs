@@ -33,7 +33,7 @@ fn main() {
         if args.len() > 2 { args[2..].to_vec() } else { corpus::QUERIES.iter().map(|s| s.to_string()).collect() };
 
     let started = std::time::Instant::now();
-    let files = gongbao::search::build_index(&site, texts.clone());
+    let files = gongbao::search::build_index(&site, &texts);
     eprintln!("index: {} files in {:.2?}", files.len(), started.elapsed());
     let public = out.join("public");
     for f in &files {

@@ -210,14 +210,7 @@ impl Previous {
         let (Some(t), Some((path, _, _))) = (self.texts.get(key), &self.data) else {
             return Err(Error::Other("内部错误：生成缓存中没有所需的正文".into()));
         };
-        let mut file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-        std::io::Seek::seek(&mut file, std::io::SeekFrom::Start(t.offset)).map_err(|e| Error::io(path, e))?;
-        let mut bytes = vec![0; t.len as usize];
-        std::io::Read::read_exact(&mut file, &mut bytes).map_err(|e| Error::io(path, e))?;
-        match String::from_utf8(bytes) {
-            Ok(text) if text_check(&text) == t.check => Ok(text),
-            _ => Err(Error::Other(format!("生成缓存 {} 已损坏，本次未生成；请加 --full 完整生成（会重写缓存）", path.display()))),
-        }
+        read_text(path, t.offset, t.len, &t.check)
     }
 
     /// The current output's files, and the generation kept before it.
@@ -235,63 +228,69 @@ impl Previous {
 /// once the build's output is.
 pub struct Next {
     dir: PathBuf,
-    header: Vec<u8>,
+    version: String,
     /// The data file appended to and its length before, to cut it back to if the build fails.
     appended: std::sync::Mutex<Option<(PathBuf, u64)>>,
 }
 
 impl Next {
-    /// `staging` is the folder that will become the output.
-    pub fn new(output: &Path, staging: &Path, version: &str) -> Next {
-        let mut header = Writer::default();
-        header.str(MAGIC).str(version);
-        let (dev, ino) = folder_identity(staging).unwrap_or((0, 0));
-        header.u64(dev).u64(ino);
-        Next { dir: cache_dir(output), header: header.0, appended: Default::default() }
+    pub fn new(output: &Path, version: &str) -> Next {
+        Next { dir: cache_dir(output), version: version.to_string(), appended: Default::default() }
     }
 
-    /// The texts of this build's bodies (by body key): those it rendered (`rendered`), the
-    /// others kept by `previous`; what the sanitiser reported on each, and the citations
-    /// found in it (`refs`).
-    pub fn write_texts(&self, previous: &Previous, keys: &[Key], rendered: &[Option<String>], warnings: &[Vec<Diagnostic>], refs: &CrossRefs) -> Result<()> {
-        let live: u64 = keys.iter().zip(rendered).map(|(k, r)| r.as_ref().map_or_else(|| previous.texts.get(k).map_or(0, |t| t.len as u64), |r| r.len() as u64)).sum();
-        let (mut data, path, id, mut offset, appending) = match &previous.data {
+    /// What each file of the cache starts with: this binary, and the folder it describes
+    /// (`staging`, which will become the output).
+    fn header(&self, staging: &Path) -> Writer {
+        let mut header = Writer::default();
+        header.str(MAGIC).str(&self.version);
+        let (dev, ino) = folder_identity(staging).unwrap_or((0, 0));
+        header.u64(dev).u64(ino);
+        header
+    }
+
+    /// Where this build's texts go as the bodies are rendered (in `keys` order; `sources`: the
+    /// Markdown of the bodies to render, `None` for those kept by `previous`). The texts are
+    /// appended to the previous data file, or written to a new one when there is none or it
+    /// would be over twice the live texts (judged from the sources' sizes).
+    pub fn texts<'a>(&self, previous: &'a Previous, keys: &'a [Key], sources: &[Option<String>]) -> TextStore<'a> {
+        let live: u64 = keys.iter().zip(sources).map(|(k, s)| s.as_ref().map_or_else(|| previous.texts.get(k).map_or(0, |t| t.len as u64), |s| s.len() as u64)).sum();
+        let mut store = TextStore { previous, keys, data: None, appending: false, len: 0, at: Vec::new(), held: Vec::new(), error: None };
+        let opened = match &previous.data {
             // append what is new to the data file the previous index reads (that index stays
             // valid whatever happens to this build)
             Some((path, id, len)) if *len <= 2 * live + (1 << 20) => {
-                let file = std::fs::OpenOptions::new().append(true).open(path).map_err(|e| Error::io(path, e))?;
-                let len = file.metadata().map_err(|e| Error::io(path, e))?.len();
-                *self.appended.lock().expect("no panic while holding the lock") = Some((path.clone(), len));
-                (file, path.clone(), *id, len, true)
+                std::fs::OpenOptions::new().append(true).open(path).and_then(|file| Ok((file.metadata()?.len(), file))).map(|(len, file)| {
+                    *self.appended.lock().expect("no panic while holding the lock") = Some((path.clone(), len));
+                    store.appending = true;
+                    (file, path.clone(), *id, len)
+                })
             }
             _ => {
-                std::fs::create_dir_all(&self.dir).map_err(|e| Error::io(&self.dir, e))?;
                 let path = self.dir.join(format!("{DATA}.new"));
-                let mut file = std::fs::File::create(&path).map_err(|e| Error::io(&path, e))?;
                 let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
                 let id = Hasher::new(b"data").bytes(&now.to_le_bytes()).bytes(&std::process::id().to_le_bytes()).key();
-                file.write_all(&id).map_err(|e| Error::io(&path, e))?;
-                (file, path, id, 16, false)
+                std::fs::create_dir_all(&self.dir).and_then(|()| std::fs::File::create(&path)).and_then(|mut file| file.write_all(&id).map(|()| (file, path, id, 16)))
             }
         };
-        let mut buffer = std::io::BufWriter::with_capacity(1 << 20, &mut data);
-        let mut index = Writer(self.header.clone());
-        index.key(&id).key(&refs.known).u32(keys.len() as u32);
-        for (((key, text), warnings), citations) in keys.iter().zip(rendered).zip(warnings).zip(&refs.found) {
-            let kept = previous.texts.get(key).filter(|_| appending);
-            let (at, len, check) = match (kept, text) {
-                (Some(t), _) => (t.offset, t.len, t.check),
-                (None, text) => {
-                    let text = match text {
-                        Some(text) => std::borrow::Cow::Borrowed(text.as_str()),
-                        None => std::borrow::Cow::Owned(previous.text(key)?),
-                    };
-                    buffer.write_all(text.as_bytes()).map_err(|e| Error::io(&path, e))?;
-                    offset += text.len() as u64;
-                    (offset - text.len() as u64, text.len() as u32, text_check(&text))
-                }
-            };
-            index.key(key).u64(at).u32(len).key(&check).u32(warnings.len() as u32);
+        match opened {
+            Ok((file, path, id, len)) => (store.data, store.len) = (Some((file, path, id)), len),
+            Err(e) => store.error = Some(Error::io(&self.dir, e)),
+        }
+        store
+    }
+
+    /// The index of the texts in `store` (see [`Next::texts`]): what the sanitiser reported on
+    /// each body, and the citations found in it (`refs`). Fails if writing a text failed.
+    pub fn write_texts(&self, staging: &Path, store: &mut TextStore, warnings: &[Vec<Diagnostic>], refs: &CrossRefs) -> Result<()> {
+        if let Some(e) = store.error.take() {
+            return Err(e);
+        }
+        let Some((_, _, id)) = &store.data else { return Err(Error::Other("内部错误：正文未写入生成缓存".into())) };
+        let mut index = self.header(staging);
+        index.key(id).key(&refs.known).u32(store.keys.len() as u32);
+        for (((key, at), warnings), citations) in store.keys.iter().zip(&store.at).zip(warnings).zip(&refs.found) {
+            let Some((offset, len, check)) = at else { return Err(Error::Other("内部错误：正文未写入生成缓存".into())) };
+            index.key(key).u64(*offset).u32(*len).key(check).u32(warnings.len() as u32);
             for d in warnings {
                 index.str(&d.file.to_string_lossy()).u32(d.line as u32).str(&d.message);
             }
@@ -300,13 +299,12 @@ impl Next {
                 index.u32(c.range.start as u32).u32(c.range.end as u32).str(&c.text).u32(c.repeals as u32);
             }
         }
-        buffer.flush().map_err(|e| Error::io(&path, e))?;
         self.stage(TEXTS, &index.0)
     }
 
     /// The pages made from keyed inputs, with their links, and the search index's state.
-    pub fn write_pages<'a>(&self, search_state: &str, generation: &Generation, pages: impl ExactSizeIterator<Item = (&'a str, &'a Key, PageLinks, &'a Asked)>) -> Result<()> {
-        let mut w = Writer(self.header.clone());
+    pub fn write_pages<'a>(&self, staging: &Path, search_state: &str, generation: &Generation, pages: impl ExactSizeIterator<Item = (&'a str, &'a Key, PageLinks, &'a Asked)>) -> Result<()> {
+        let mut w = self.header(staging);
         w.str(search_state).u64(generation.identity.0).u64(generation.identity.1).u32(generation.files.len() as u32);
         for (path, size) in &generation.files {
             w.str(path).u64(*size);
@@ -357,10 +355,96 @@ impl Drop for Next {
     }
 }
 
+/// This build's texts, written to the cache's data file as the bodies are rendered and read
+/// back one at a time by the search index: they are never all held (160 MB on the 3× corpus).
+/// If the file cannot be written, the texts from then on are held instead, and the cache is
+/// not kept.
+pub struct TextStore<'a> {
+    previous: &'a Previous,
+    keys: &'a [Key],
+    /// The data file, its path and identity.
+    data: Option<(std::fs::File, PathBuf, Key)>,
+    /// Whether the data file is the previous build's, whose texts can stay where they are.
+    appending: bool,
+    len: u64,
+    /// Per text given so far: where it lies in the data file, its length and check ...
+    at: Vec<Option<(u64, u32, Key)>>,
+    /// ... or the text itself, when it could not be written.
+    held: Vec<Option<String>>,
+    error: Option<Error>,
+}
+
+impl TextStore<'_> {
+    /// The next texts, in order: `None` for a body not rendered, whose text the previous
+    /// build kept.
+    pub fn add(&mut self, texts: Vec<Option<String>>) {
+        let first = self.at.len();
+        if self.error.is_none() {
+            match self.write(first, &texts) {
+                Ok(at) => {
+                    self.at.extend(at.into_iter().map(Some));
+                    self.held.resize(self.at.len(), None);
+                    return;
+                }
+                Err(e) => self.error = Some(e),
+            }
+        }
+        self.at.resize(first + texts.len(), None);
+        self.held.extend(texts);
+    }
+
+    fn write(&mut self, first: usize, texts: &[Option<String>]) -> Result<Vec<(u64, u32, Key)>> {
+        let Some((file, path, _)) = &mut self.data else { return Err(Error::Other("内部错误：生成缓存的正文文件未打开".into())) };
+        let path = &*path;
+        let mut buffer = std::io::BufWriter::with_capacity(1 << 20, file);
+        let mut at = Vec::with_capacity(texts.len());
+        let mut len = self.len;
+        for (key, text) in self.keys[first..].iter().zip(texts) {
+            let kept = self.previous.texts.get(key).filter(|_| self.appending);
+            at.push(match (kept, text) {
+                (Some(t), _) => (t.offset, t.len, t.check),
+                (None, text) => {
+                    let text = match text {
+                        Some(text) => std::borrow::Cow::Borrowed(text.as_str()),
+                        None => std::borrow::Cow::Owned(self.previous.text(key)?),
+                    };
+                    buffer.write_all(text.as_bytes()).map_err(|e| Error::io(path, e))?;
+                    len += text.len() as u64;
+                    (len - text.len() as u64, text.len() as u32, text_check(&text))
+                }
+            });
+        }
+        buffer.flush().map_err(|e| Error::io(path, e))?;
+        self.len = len;
+        Ok(at)
+    }
+
+    /// The text of the i-th body given.
+    pub fn text(&self, i: usize) -> Result<String> {
+        match (&self.at[i], &self.held[i], &self.data) {
+            (Some((offset, len, check)), _, Some((_, path, _))) => read_text(path, *offset, *len, check),
+            (_, Some(text), _) => Ok(text.clone()),
+            _ => self.previous.text(&self.keys[i]),
+        }
+    }
+}
+
 const MAGIC: &str = "gongbao build cache 1";
 const PAGES: &str = "pages";
 const TEXTS: &str = "texts";
 const DATA: &str = "texts.data";
+
+/// The text at `offset` in a data file, checked against its hash.
+fn read_text(path: &Path, offset: u64, len: u32, check: &Key) -> Result<String> {
+    let mut file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    std::io::Seek::seek(&mut file, std::io::SeekFrom::Start(offset)).map_err(|e| Error::io(path, e))?;
+    let mut bytes = vec![0; len as usize];
+    std::io::Read::read_exact(&mut file, &mut bytes).map_err(|e| Error::io(path, e))?;
+    match String::from_utf8(bytes) {
+        Ok(text) if text_check(&text) == *check => Ok(text),
+        _ => Err(Error::Other(format!("生成缓存 {} 已损坏，本次未生成；请加 --full 完整生成（会重写缓存）", path.display()))),
+    }
+}
 
 fn text_check(text: &str) -> Key {
     Hasher::new(b"text").bytes(text.as_bytes()).key()
@@ -456,15 +540,19 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let output = dir.path().join("public");
         std::fs::create_dir(&output).unwrap();
-        let next = Next::new(&output, &output, "v1");
+        let next = Next::new(&output, "v1");
         let links = PageLinks::from_parts("ab".into(), vec![1, 2], "x.html".into(), vec![6]).unwrap();
         let generation = Generation { identity: (1, 2), files: vec![("a.html".into(), 9)], differs: vec!["b.html".into()] };
         let asked: Asked = vec![("惠政发〔2022〕1号".into(), Some("2022/02/p001.html".into())), ("惠政发〔2022〕2号".into(), None)];
-        next.write_pages("{\"shards\":16}", &generation, [("a.html", &[1u8; 16], links, &asked)].into_iter()).unwrap();
+        next.write_pages(&output, "{\"shards\":16}", &generation, [("a.html", &[1u8; 16], links, &asked)].into_iter()).unwrap();
         let warning = Diagnostic::new("a.md", 3, "去掉了 HTML");
         let cites = Citation { range: 0..6, text: "惠政发〔2022〕1号".into(), repeals: true };
         let refs = CrossRefs { found: vec![vec![cites.clone()]], known: [5; 16], ..Default::default() };
-        next.write_texts(&Previous::default(), &[[2; 16]], &[Some("正文".into())], std::slice::from_ref(&vec![warning.clone()]), &refs).unwrap();
+        let none = Previous::default();
+        let mut texts = next.texts(&none, &[[2; 16]], &[Some("正文".into())]);
+        texts.add(vec![Some("正文".into())]);
+        assert_eq!(texts.text(0).unwrap(), "正文", "read back from the file");
+        next.write_texts(&output, &mut texts, std::slice::from_ref(&vec![warning.clone()]), &refs).unwrap();
         next.commit();
 
         let previous = Previous::load(&output, "v1");
@@ -487,9 +575,14 @@ mod tests {
         // The next build appends the text it rendered and keeps the other where it was.
         let data = cache_dir(&output).join(DATA);
         let before = std::fs::read(&data).unwrap();
-        let next = Next::new(&output, &output, "v1");
+        let next = Next::new(&output, "v1");
         let refs = CrossRefs { found: vec![vec![], vec![]], ..Default::default() };
-        next.write_texts(&previous, &[[2; 16], [3; 16]], &[None, Some("新的正文".into())], &[vec![], vec![]], &refs).unwrap();
+        let keys = [[2; 16], [3; 16]];
+        let mut texts = next.texts(&previous, &keys, &[None, Some("新的正文".into())]);
+        texts.add(vec![None]);
+        texts.add(vec![Some("新的正文".into())]);
+        assert_eq!((texts.text(0).unwrap().as_str(), texts.text(1).unwrap().as_str()), ("正文", "新的正文"));
+        next.write_texts(&output, &mut texts, &[vec![], vec![]], &refs).unwrap();
         next.commit();
         let previous = Previous::load(&output, "v1");
         assert_eq!((previous.text(&[2; 16]).unwrap().as_str(), previous.text(&[3; 16]).unwrap().as_str()), ("正文", "新的正文"));

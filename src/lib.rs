@@ -82,35 +82,38 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
     let kept: Vec<bool> = body_keys.iter().map(|key| previous.warnings(key).is_some()).collect();
     // The renderer consumes the Markdown sources, freeing each once rendered (an error message
     // that wants a line number reads its file again): they and the HTML are never all held.
-    let sources = content::take_bodies(&mut site).into_iter().enumerate().map(|(i, source)| (!reusable[i] || !kept[i]).then_some(source)).collect();
-    let render::Bodies { html, descriptions, texts, mut warnings, asked, about } = render::render_bodies(&site, sources, &refs.urls)?;
+    let sources: Vec<Option<String>> =
+        content::take_bodies(&mut site).into_iter().enumerate().map(|(i, source)| (!reusable[i] || !kept[i]).then_some(source)).collect();
+    // The plain texts go to the cache as they are rendered, and the search index reads them
+    // back from there: the HTML waiting for its pages is all the rendered output held.
+    let next = cache::Next::new(&options.output, &version);
+    let mut texts = next.texts(&previous, &body_keys, &sources);
+    let render::Bodies { html, descriptions, rendered, mut warnings, asked, about } = render::render_bodies(&site, sources, &refs.urls, &mut |t| texts.add(t))?;
     // What each document page looked up, for the next build: as asked now if its body was
     // rendered, else as it was (it is reused only if those still resolve the same).
     let asked: std::collections::HashMap<&str, cache::Asked> = site
         .documents()
         .zip(asked)
-        .zip(&texts)
-        .map(|((d, asked), text)| {
+        .zip(&rendered)
+        .map(|((d, asked), &rendered)| {
             let now = asked.into_iter().map(|number| {
                 let url = refs.urls.get(&number).cloned();
                 (number, url)
             });
-            (d.url.as_str(), if text.is_some() { now.collect() } else { previous.asked(&d.url).cloned().unwrap_or_default() })
+            (d.url.as_str(), if rendered { now.collect() } else { previous.asked(&d.url).cloned().unwrap_or_default() })
         })
         .collect();
-    for ((w, text), key) in warnings.iter_mut().zip(&texts).zip(&body_keys) {
-        if text.is_none() {
+    for ((w, &rendered), key) in warnings.iter_mut().zip(&rendered).zip(&body_keys) {
+        if !rendered {
             *w = previous.warnings(key).unwrap_or_default().to_vec();
         }
     }
-    // What the parser used is freed now: hand it back before the pages and the index grow.
-    memory::release_freed();
     timer.lap("markdown");
     let staging = output::Staging::create(&options.output, !options.full, previous.generation())?;
-    let next = cache::Next::new(&options.output, staging.dir(), &version);
     // The cache only ever saves work: when it cannot be written the build goes on, and the
     // next one is full.
-    let mut cache_error = next.write_texts(&previous, &body_keys, &texts, &warnings, &refs).err();
+    let mut cache_error = next.write_texts(staging.dir(), &mut texts, &warnings, &refs).err();
+    let texts = texts;
     let mut warnings: Vec<_> = warnings.into_iter().flatten().chain(about.warnings.iter().cloned()).collect();
     warnings.sort();
     let links = links::LinkIndex::default();
@@ -146,7 +149,7 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
                 // Updated in place where the change allows (bodies edited), else built anew.
                 let updated = match &old_index {
                     Some(old) => {
-                        let text = |i: usize| texts[i].clone().map_or_else(|| previous.text(&body_keys[i]), Ok);
+                        let text = |i: usize| texts.text(i);
                         let old_text = |key: &cache::Key| previous.text(key).ok();
                         let link = |path: &str| staging.link_previous(path);
                         search::update_index(&site, &search_keys, &text, old, &old_text, &options.output, &write, &link)?
@@ -155,10 +158,7 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
                 };
                 let state = match updated {
                     Some(state) => state,
-                    None => {
-                        let texts = texts.into_iter().zip(&body_keys).map(|(t, key)| t.map_or_else(|| previous.text(key), Ok)).collect::<Result<_>>()?;
-                        search::write_index(&site, &search_keys, texts, &write)?
-                    }
+                    None => search::write_index(&site, &search_keys, &|i| texts.text(i), &write)?,
                 };
                 *index_state.lock().expect("no panic while holding the lock") = Some(state);
                 Ok(())
@@ -182,7 +182,7 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
     let none = cache::Asked::new();
     let keyed: Vec<_> =
         keyed.iter().filter_map(|(path, key)| links.take_links(path).map(|l| (path.as_str(), key, l, asked.get(path.as_str()).unwrap_or(&none)))).collect();
-    cache_error = cache_error.or(next.write_pages(&index_state, &staging.generation(previous.generation()), keyed.into_iter()).err());
+    cache_error = cache_error.or(next.write_pages(staging.dir(), &index_state, &staging.generation(previous.generation()), keyed.into_iter()).err());
     let (files, reused, bytes) = (staging.files_written(), staging.files_reused(), staging.bytes_written());
     staging.commit()?;
     match cache_error {

@@ -117,3 +117,16 @@ fn the_build_cache_remakes_what_each_kind_of_change_reaches() {
     std::fs::remove_file(ws.content().join("2022/02/p061.md")).unwrap();
     same_as_full("a document deleted");
 }
+
+/// The cache only ever saves work: where it cannot be written, the texts the search index
+/// would read back from it are held instead, and the site is the same.
+#[test]
+fn a_cache_that_cannot_be_written_changes_nothing_but_the_next_builds_speed() {
+    let ws = Workspace::new(&repo().join("content"));
+    build(&ws, "full", true);
+    std::fs::write(ws.dir.path().join(".public.cache"), "a file where the cache folder goes").unwrap();
+    let summary = build(&ws, "public", false);
+    assert!(summary.contains("未能写入生成缓存"), "{summary}");
+    assert!(tree(&ws.public()) == tree(&ws.dir.path().join("full")), "the site differs when the cache cannot be written");
+    assert!(ws.read("search/meta.js").len() > 1000);
+}

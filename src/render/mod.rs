@@ -26,8 +26,9 @@ pub struct Bodies {
     /// Per document in print order: the body as HTML and the page description, for its page ...
     pub html: Vec<Option<String>>,
     pub descriptions: Vec<String>,
-    /// ... and its visible text, for the search index, and what the sanitiser removed.
-    pub texts: Vec<Option<String>>,
+    /// ... whether it was rendered (its text went to the `texts` of [`render_bodies`]), and
+    /// what the sanitiser removed.
+    pub rendered: Vec<bool>,
     pub warnings: Vec<Vec<crate::error::Diagnostic>>,
     /// The document numbers (comparison keys) its citations were looked up by: its HTML
     /// depends on which of them the archive holds, and on nothing else of the archive.
@@ -50,8 +51,10 @@ const RENDER_SLICE: usize = 512;
 
 /// Renders the document bodies given (`sources`, in `site.documents()` order, each freed once
 /// rendered), linking the document numbers they cite that the archive holds (`numbers`:
-/// comparison key → URL), and the about page; fails with every error at once.
-pub fn render_bodies(site: &Site, sources: Vec<Option<String>>, numbers: &HashMap<String, String>) -> Result<Bodies> {
+/// comparison key → URL), and the about page; fails with every error at once. The bodies'
+/// plain texts go to `texts` as they are made, a slice of documents at a time and in order
+/// (`None` where no source was given), so that they need not all be held.
+pub fn render_bodies(site: &Site, sources: Vec<Option<String>>, numbers: &HashMap<String, String>, texts: &mut dyn FnMut(Vec<Option<String>>)) -> Result<Bodies> {
     let docs: Vec<&Document> = site.documents().collect();
     let known = |key: &str| numbers.contains_key(key);
     let render = |(d, source): (&&Document, Option<String>)| {
@@ -75,24 +78,49 @@ pub fn render_bodies(site: &Site, sources: Vec<Option<String>>, numbers: &HashMa
         let rendered = source.map(|source| markdown::render(&source, &d.source, d.body_line, &linker)).transpose();
         rendered.map(|r| r.map(|r| (r, asked.into_inner().expect("no panic while holding the lock").into_iter().collect::<Vec<_>>())))
     };
-    // A slice at a time, handing back what the parser and the sources freed: the results pile
-    // up meanwhile, and the holes they leave would otherwise add to the build's peak.
-    let mut results = Vec::with_capacity(docs.len());
+    let mut bodies = Bodies {
+        html: Vec::with_capacity(docs.len()),
+        descriptions: Vec::with_capacity(docs.len()),
+        rendered: Vec::with_capacity(docs.len()),
+        warnings: Vec::with_capacity(docs.len()),
+        asked: Vec::with_capacity(docs.len()),
+        about: Rendered::default(),
+    };
+    let mut errors = Vec::new();
     let mut sources = sources.into_iter();
     for slice in docs.chunks(RENDER_SLICE) {
         let slice_sources: Vec<Option<String>> = sources.by_ref().take(slice.len()).collect();
-        results.par_extend(slice.par_iter().zip(slice_sources).map(render));
+        let results: Vec<_> = slice.par_iter().zip(slice_sources).map(render).collect();
+        let mut slice_texts = Vec::with_capacity(slice.len());
+        for (d, result) in slice.iter().zip(results) {
+            let (html, text, warnings, asked) = match result {
+                Ok(Some((r, asked))) => {
+                    bodies.descriptions.push(excerpt(&r.text, DESCRIPTION_CHARS).unwrap_or_else(|| d.meta.title.clone()));
+                    (Some(r.html), Some(r.text), r.warnings, asked)
+                }
+                Ok(None) => {
+                    bodies.descriptions.push(String::new());
+                    (None, None, Vec::new(), Vec::new())
+                }
+                Err(mut e) => {
+                    errors.append(&mut e);
+                    continue;
+                }
+            };
+            bodies.html.push(html);
+            bodies.rendered.push(text.is_some());
+            slice_texts.push(text);
+            bodies.warnings.push(warnings);
+            bodies.asked.push(asked);
+        }
+        if errors.is_empty() {
+            texts(slice_texts);
+        }
+        // What the parser and the sources freed is handed back: the results pile up meanwhile,
+        // and the holes they would leave add to the build's peak.
         crate::memory::release_freed();
     }
-    let mut rendered = Vec::with_capacity(results.len());
-    let mut errors = Vec::new();
-    for result in results {
-        match result {
-            Ok(r) => rendered.push(r),
-            Err(mut e) => errors.append(&mut e),
-        }
-    }
-    let about = match &site.about {
+    bodies.about = match &site.about {
         Some(page) => markdown::render(&page.body, &page.source, page.body_line, &markdown::no_links).unwrap_or_else(|e| {
             errors.extend(e);
             Rendered::default()
@@ -100,19 +128,6 @@ pub fn render_bodies(site: &Site, sources: Vec<Option<String>>, numbers: &HashMa
         None => Rendered::default(),
     };
     Error::check(errors)?;
-    let descriptions = docs
-        .iter()
-        .zip(&rendered)
-        .map(|(d, r)| r.as_ref().map_or_else(String::new, |(r, _)| excerpt(&r.text, DESCRIPTION_CHARS).unwrap_or_else(|| d.meta.title.clone())))
-        .collect();
-    let mut bodies = Bodies { html: Vec::new(), descriptions, texts: Vec::new(), warnings: Vec::new(), asked: Vec::new(), about };
-    for r in rendered {
-        let (html, text, warnings, asked) = r.map_or((None, None, Vec::new(), Vec::new()), |(r, asked)| (Some(r.html), Some(r.text), r.warnings, asked));
-        bodies.html.push(html);
-        bodies.texts.push(text);
-        bodies.warnings.push(warnings);
-        bodies.asked.push(asked);
-    }
     Ok(bodies)
 }
 

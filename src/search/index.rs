@@ -553,35 +553,30 @@ fn text_hash(text: &str) -> u32 {
 
 /// How often each character occurs in `texts`, by character. Counted per thread in a table of
 /// the Basic Multilingual Plane, with a map for the rest.
-fn count_chars<'a>(texts: impl IndexedParallelIterator<Item = &'a String>) -> Vec<(char, u64)> {
+fn count_chars(texts: impl ParallelIterator<Item = Result<String>>) -> Result<Vec<(char, u64)>> {
     type Counts = (Vec<u64>, HashMap<char, u64>);
+    let none = || (vec![0u64; 0x1_0000], HashMap::new());
     let (bmp, astral): Counts = texts
-        .fold(
-            || (vec![0u64; 0x1_0000], HashMap::new()),
-            |(mut bmp, mut astral): Counts, text| {
-                for c in text.chars() {
-                    match bmp.get_mut(c as usize) {
-                        Some(n) => *n += 1,
-                        None => *astral.entry(c).or_insert(0) += 1,
-                    }
+        .try_fold(none, |(mut bmp, mut astral): Counts, text| {
+            for c in text?.chars() {
+                match bmp.get_mut(c as usize) {
+                    Some(n) => *n += 1,
+                    None => *astral.entry(c).or_insert(0) += 1,
                 }
-                (bmp, astral)
-            },
-        )
-        .reduce(
-            || (vec![0u64; 0x1_0000], HashMap::new()),
-            |(mut a, mut x): Counts, (b, y): Counts| {
-                a.iter_mut().zip(b).for_each(|(p, q)| *p += q);
-                for (c, n) in y {
-                    *x.entry(c).or_insert(0) += n;
-                }
-                (a, x)
-            },
-        );
+            }
+            Ok((bmp, astral))
+        })
+        .try_reduce(none, |(mut a, mut x): Counts, (b, y): Counts| {
+            a.iter_mut().zip(b).for_each(|(p, q)| *p += q);
+            for (c, n) in y {
+                *x.entry(c).or_insert(0) += n;
+            }
+            Ok((a, x))
+        })?;
     let mut counts: Vec<(char, u64)> =
         bmp.iter().enumerate().filter_map(|(c, &n)| char::from_u32(c as u32).map(|c| (c, n))).chain(astral).filter(|&(_, n)| n > 0).collect();
     counts.sort_unstable();
-    counts
+    Ok(counts)
 }
 
 /// The characters of the excerpt code, in code order: the most frequent first, in the classes
@@ -671,14 +666,14 @@ fn read_shard(js: &str, s: usize) -> Option<BTreeMap<String, String>> {
 }
 
 /// See [`crate::search::build_index`].
-pub fn build(site: &Site, keys: &[DocKeys], mut texts: Vec<String>, emit: &(dyn Fn(OutputFile) -> Result<()> + Sync)) -> Result<State> {
+pub fn build(site: &Site, keys: &[DocKeys], text: &(dyn Fn(usize) -> Result<String> + Sync), emit: &(dyn Fn(OutputFile) -> Result<()> + Sync)) -> Result<State> {
     let docs: Vec<&Document> = site.documents().collect();
-    assert_eq!(docs.len(), texts.len(), "build_index: one text per document, in print order");
     let order = document_order(&docs);
 
     // Excerpt text is coded by character (see `alphabet`), counted first so that each
-    // document's excerpt files can be written, and its text freed, as soon as it is indexed.
-    let counts = count_chars(texts.par_iter());
+    // document's excerpt files can be written as soon as it is indexed: each text is asked
+    // for twice, and only a batch of them is held at a time.
+    let counts = count_chars((0..docs.len()).into_par_iter().map(text))?;
     let chars = alphabet(&counts);
     let rank = rank_table(&chars);
     let ranks_of = |text: &str| -> Vec<u32> { text.chars().map(|c| rank[c as usize]).collect() };
@@ -698,7 +693,7 @@ pub fn build(site: &Site, keys: &[DocKeys], mut texts: Vec<String>, emit: &(dyn 
     let mut parts: Vec<Partition> = (0..PARTS).map(|_| Partition::default()).collect();
     for (b, batch) in order.chunks(BATCH).enumerate() {
         let first = b * BATCH;
-        let batch_texts: Vec<String> = batch.iter().map(|&i| std::mem::take(&mut texts[i])).collect();
+        let batch_texts: Vec<String> = batch.par_iter().map(|&i| text(i)).collect::<Result<_>>()?;
         let tokens: Vec<DocTokens> =
             batch.par_iter().zip(&batch_texts).map(|(&i, text)| tokenize_document(docs[i], text)).collect();
         let globals: Vec<Vec<u32>> = tokens.iter().map(|d| d.runs.iter().map(|r| interner.id(r)).collect()).collect();
@@ -745,7 +740,6 @@ pub fn build(site: &Site, keys: &[DocKeys], mut texts: Vec<String>, emit: &(dyn 
     if let Some(&(id, c)) = state.packs.last() {
         emit(pack_file(id, c, &open_pack))?;
     }
-    drop(texts);
 
     // Key strings and their coded lists.
     let n_docs = docs.len() as u32;

@@ -123,22 +123,23 @@ pub fn doc_keys(site: &Site, body_keys: &[Key]) -> Vec<index::DocKeys> {
     site.documents().zip(body_keys).map(|(d, body)| (*body, Hasher::new(b"fields").json(&(&d.meta, &d.url, d.year, d.issue)).key())).collect()
 }
 
-/// Builds the search index of `site`. `texts[i]` is the plain text of the i-th document of
-/// `site.documents()` (print order), as returned by the Markdown renderer; each is freed once
-/// indexed. Each file under `search/` goes to `emit` as soon as it is made, from several
-/// threads: the index is never held whole in memory. The first error from `emit` stops the
-/// build and is returned. Returns what [`update_index`] needs to bring it up to date later:
-/// after body edits, it writes only the files that change (the same files as this would
-/// write) and links the rest.
-pub fn write_index(site: &Site, keys: &[index::DocKeys], texts: Vec<String>, emit: &(dyn Fn(OutputFile) -> Result<()> + Sync)) -> Result<State> {
-    index::build(site, keys, texts, emit)
+/// Builds the search index of `site`. `text(i)` is the plain text of the i-th document of
+/// `site.documents()` (print order), as returned by the Markdown renderer: it is asked for
+/// each text twice (to count its characters, then to index it), and only a batch of texts is
+/// held at a time. Each file under `search/` goes to `emit` as soon as it is made, from several
+/// threads: the index is never held whole in memory. The first error from `text` or `emit`
+/// stops the build and is returned. Returns what [`update_index`] needs to bring it up to date
+/// later: after body edits, it writes only the files that change (the same files as this
+/// would write) and links the rest.
+pub fn write_index(site: &Site, keys: &[index::DocKeys], text: &(dyn Fn(usize) -> Result<String> + Sync), emit: &(dyn Fn(OutputFile) -> Result<()> + Sync)) -> Result<State> {
+    index::build(site, keys, text, emit)
 }
 
 /// [`write_index`] into memory, sorted by path (benchmarks and tests).
-pub fn build_index(site: &Site, texts: Vec<String>) -> Vec<OutputFile> {
+pub fn build_index(site: &Site, texts: &[String]) -> Vec<OutputFile> {
     let keys = doc_keys(site, &vec![Key::default(); texts.len()]);
     let files = std::sync::Mutex::new(Vec::new());
-    write_index(site, &keys, texts, &|file| {
+    write_index(site, &keys, &|i| Ok(texts[i].clone()), &|file| {
         files.lock().expect("no panic while holding the lock").push(file);
         Ok(())
     })
@@ -165,7 +166,7 @@ mod tests {
     fn build_with(threads: usize) -> Vec<(String, Vec<u8>)> {
         let (site, texts) = build_with_texts();
         let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
-        pool.install(|| super::build_index(&site, texts)).into_iter().map(|f| (f.path.to_string(), f.bytes.to_vec())).collect()
+        pool.install(|| super::build_index(&site, &texts)).into_iter().map(|f| (f.path.to_string(), f.bytes.to_vec())).collect()
     }
 
     /// The fixture site grown to 60 documents (copies of its own, each text with its number),
@@ -189,7 +190,7 @@ mod tests {
 
     /// The index of `site` written into a folder, and the state for updating it.
     fn written(dir: &std::path::Path, site: &crate::content::Site, texts: &[String]) -> super::State {
-        super::write_index(site, &keys(site, texts), texts.to_vec(), &|f| {
+        super::write_index(site, &keys(site, texts), &|i| Ok(texts[i].clone()), &|f| {
             let path = dir.join(&f.path);
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(path, &f.bytes).unwrap();
@@ -244,7 +245,7 @@ mod tests {
         let written = files.len();
         files.extend(linked.iter().map(|p| (p.clone(), std::fs::read(dir.path().join(p)).unwrap())));
         files.sort();
-        let anew: Vec<(String, Vec<u8>)> = super::build_index(&site, edited.clone()).into_iter().map(|f| (f.path, f.bytes)).collect();
+        let anew: Vec<(String, Vec<u8>)> = super::build_index(&site, &edited).into_iter().map(|f| (f.path, f.bytes)).collect();
         // build_index keys bodies with zeros: compare the files, and the states' other parts
         assert_eq!(files.iter().map(|f| &f.0).collect::<Vec<_>>(), anew.iter().map(|f| &f.0).collect::<Vec<_>>());
         for ((path, a), (_, b)) in files.iter().zip(&anew) {
@@ -291,7 +292,7 @@ mod tests {
         assert_eq!(state.docs.len(), old.docs.len() + 2);
         let mut files = appended.into_inner().unwrap();
         files.sort();
-        let anew: Vec<(String, Vec<u8>)> = super::build_index(&later, texts_later.clone()).into_iter().map(|f| (f.path, f.bytes)).collect();
+        let anew: Vec<(String, Vec<u8>)> = super::build_index(&later, &texts_later).into_iter().map(|f| (f.path, f.bytes)).collect();
         assert_eq!(files.iter().map(|f| &f.0).collect::<Vec<_>>(), anew.iter().map(|f| &f.0).collect::<Vec<_>>());
         for ((path, a), (_, b)) in files.iter().zip(&anew) {
             assert!(a == b, "{path} differs from the index built anew after an issue was added");
