@@ -109,6 +109,16 @@ fn main() {
         let edited = rebuild();
         edit(&docs[docs.len() / 2]);
         let edited_again = rebuild();
+        // A correction inside the text moves every later position of the document, so every
+        // list it is in changes: the case an appended paragraph does not show.
+        let correct = |doc: &Path| {
+            let text = std::fs::read_to_string(doc).unwrap();
+            let body = text.find("\n+++\n").map_or(0, |end| end + 5);
+            let at = text[body..].find('。').map_or(text.len(), |p| body + p);
+            std::fs::write(doc, format!("{}（已更正）{}", &text[..at], &text[at..])).unwrap();
+        };
+        correct(&docs[docs.len() / 3]);
+        let corrected = rebuild();
         let added = content.join("2099/01");
         std::fs::create_dir_all(&added).unwrap();
         std::fs::write(added.join("issue.toml"), "year = 2099\nnumber = 1\ndate = \"2099-01\"\nsections = [\"增刊\"]\n").unwrap();
@@ -116,6 +126,7 @@ fn main() {
         let with_issue = rebuild();
         let share = |r: &Run| format!("{:.2} s ({:.1}% of full, peak {:.0} MB)", r.seconds, 100.0 * r.seconds / run.seconds, r.peak_mb);
         println!("         incremental: one body changed {}; another {}; one issue added {}", share(&edited), share(&edited_again), share(&with_issue));
+        println!("         incremental: a correction in the first sentence of a body {}", share(&corrected));
         for line in edited_again.stdout.lines().filter(|l| l.starts_with("  ") && l.ends_with(" ms")) {
             println!("          {line}");
         }

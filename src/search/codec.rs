@@ -157,11 +157,25 @@ impl BitWriter {
     }
 }
 
-/// Reads what [`BitWriter`] wrote (tests; the client has its own).
+/// The value of each alphabet character; 255 for any other byte.
+const DIGITS: [u8; 256] = {
+    let mut table = [255u8; 256];
+    let mut i = 0;
+    while i < ALPHABET.len() {
+        table[ALPHABET[i] as usize] = i as u8;
+        i += 1;
+    }
+    table
+};
+
+/// Reads what [`BitWriter`] wrote (the build, to edit lists in place; the client has its own).
+/// Bits are taken from a 64-bit window refilled a group at a time; a malformed group ends the
+/// input there, so reading past it is `None`, as reading past the end is.
 pub struct BitReader<'a> {
     s: &'a [u8],
     pos: usize,
-    acc: u32,
+    /// The low `bits` bits of `acc` are the next bits, most significant first.
+    acc: u64,
     bits: u32,
 }
 
@@ -170,46 +184,71 @@ impl<'a> BitReader<'a> {
         BitReader { s: s.as_bytes(), pos: 0, acc: 0, bits: 0 }
     }
 
-    fn bit(&mut self) -> Option<u32> {
-        if self.bits == 0 {
-            let digit = |c: u8| ALPHABET.iter().position(|&a| a == c).map(|d| d as u32);
-            let (hi, lo) = (digit(*self.s.get(self.pos)?)?, digit(*self.s.get(self.pos + 1)?)?);
-            self.pos += 2;
-            self.acc = hi * 92 + lo;
-            if self.acc >= 1 << GROUP_BITS {
-                return None;
+    fn refill(&mut self) {
+        while self.bits <= 64 - GROUP_BITS {
+            let (Some(&hi), Some(&lo)) = (self.s.get(self.pos), self.s.get(self.pos + 1)) else { return };
+            let group = DIGITS[hi as usize] as u64 * 92 + DIGITS[lo as usize] as u64;
+            if group >= 1 << GROUP_BITS {
+                self.pos = self.s.len(); // not written by BitWriter: the input ends here
+                return;
             }
-            self.bits = GROUP_BITS;
+            self.pos += 2;
+            self.acc = (self.acc << GROUP_BITS) | group;
+            self.bits += GROUP_BITS;
         }
-        self.bits -= 1;
-        Some((self.acc >> self.bits) & 1)
     }
 
+    /// The next `n` ≤ 32 bits.
     pub fn bits(&mut self, n: u32) -> Option<u32> {
-        let mut v = 0;
-        for _ in 0..n {
-            v = (v << 1) | self.bit()?;
+        if self.bits < n {
+            self.refill();
+            if self.bits < n {
+                return None;
+            }
         }
-        Some(v)
+        self.bits -= n;
+        Some(((self.acc >> self.bits) & ((1u64 << n) - 1)) as u32)
+    }
+
+    fn bit(&mut self) -> Option<u32> {
+        self.bits(1)
+    }
+
+    /// How many bits equal to `one` come next (at most `max`), consumed.
+    fn run(&mut self, one: bool, max: u32) -> Option<u32> {
+        let mut n = 0;
+        while n < max {
+            if self.bits == 0 {
+                self.refill();
+                if self.bits == 0 {
+                    return None;
+                }
+            }
+            let window = self.acc << (64 - self.bits); // the next bits, at the top
+            let same = if one { window.leading_ones() } else { window.leading_zeros() }.min(self.bits).min(max - n);
+            n += same;
+            self.bits -= same;
+            if self.bits > 0 && n < max {
+                return Some(n); // the next bit differs
+            }
+        }
+        Some(n)
     }
 
     pub fn gamma(&mut self) -> Option<u32> {
-        let mut n = 0;
-        while self.bit()? == 0 {
-            n += 1;
-            if n > 31 {
-                return None;
-            }
+        let n = self.run(false, 32)?;
+        if n > 31 {
+            return None;
         }
+        self.bit()?; // the leading one
         Some((1 << n) | self.bits(n)?)
     }
 
     pub fn rice(&mut self, k: u32) -> Option<u32> {
-        let mut q = 0;
-        while q < RICE_ESCAPE && self.bit()? == 1 {
-            q += 1;
-        }
-        if q == RICE_ESCAPE {
+        let mut q = self.run(true, RICE_ESCAPE)?;
+        if q < RICE_ESCAPE {
+            self.bit()?; // the zero that ends it
+        } else {
             q = self.gamma()? + RICE_ESCAPE - 1;
         }
         Some((q << k) | self.bits(k)?)
@@ -379,6 +418,20 @@ mod tests {
                 assert_eq!(r.truncated(n), Some(v), "v={v} n={n}");
             }
         }
+    }
+
+    #[test]
+    fn a_malformed_or_short_list_reads_as_none_not_a_panic() {
+        let mut w = BitWriter::new();
+        w.rice(1000, 3);
+        let s = w.finish();
+        assert_eq!(BitReader::new(&s[..s.len() - 2]).rice(3), None, "cut short");
+        let bad = format!("{}\"\"", &s[..2]); // a character outside the alphabet
+        let mut r = BitReader::new(&bad);
+        assert!(r.bits(13).is_some());
+        assert_eq!(r.bits(1), None);
+        assert_eq!(BitReader::new("").gamma(), None);
+        assert_eq!(BitReader::new("!!!!!!").gamma(), None, "no one bit: no gamma code");
     }
 
     #[test]
