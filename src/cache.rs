@@ -23,31 +23,34 @@ use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use sha2::{Digest, Sha256};
+use xxhash_rust::xxh3::Xxh3;
 
 use crate::error::{Diagnostic, Error, Result};
 use crate::links::citations::{Citation, CrossRefs};
 use crate::links::PageLinks;
 use crate::output::{folder_identity, Generation};
 
-/// A content hash: the first 128 bits of SHA-256.
+/// A content hash: XXH3's 128 bits. It tells inputs that differ apart, as a cache key must;
+/// nothing here needs to resist forged inputs (who can write the content can write anything).
+/// SHA-256 made hashing the 57 MB of bodies and the pages' data the largest user-space cost of
+/// a rebuild (the `cache` stage: 44–51 ms at 1×, now 29–37).
 pub type Key = [u8; 16];
 
 /// Hashes whatever is written or serialised into it.
-pub struct Hasher(Sha256);
+pub struct Hasher(Box<Xxh3>);
 
 impl Hasher {
     /// A hasher already fed with `seed` (e.g. the site's key), so keys of different builds or
     /// kinds of input never meet.
     pub fn new(seed: &[u8]) -> Hasher {
-        let mut h = Hasher(Sha256::new());
+        let mut h = Hasher(Box::new(Xxh3::new()));
         h.bytes(seed);
         h
     }
 
     /// Feeds a length-prefixed byte string: `("ab", "c")` and `("a", "bc")` differ.
     pub fn bytes(&mut self, bytes: &[u8]) -> &mut Self {
-        self.0.update((bytes.len() as u64).to_le_bytes());
+        self.0.update(&(bytes.len() as u64).to_le_bytes());
         self.0.update(bytes);
         self
     }
@@ -55,12 +58,12 @@ impl Hasher {
     /// Feeds the JSON of `value`: every field a template could see.
     pub fn json(&mut self, value: &impl serde::Serialize) -> &mut Self {
         serde_json::to_writer(&mut *self, value).expect("hashing cannot fail");
-        self.0.update([0xff]); // JSON never contains 0xff: ends the value
+        self.0.update(&[0xff]); // JSON never contains 0xff: ends the value
         self
     }
 
     pub fn key(&self) -> Key {
-        self.0.clone().finalize()[..16].try_into().expect("16 of 32 bytes")
+        self.0.digest128().to_le_bytes()
     }
 }
 
