@@ -6,9 +6,10 @@
 //!   linked from the previous output instead of rendered;
 //! - per document body, its plain text and what the sanitiser reported: a body that is
 //!   unchanged is not rendered again. The texts lie back to back in `texts.data`, which a
-//!   build appends the texts it rendered to (a full build, or one finding it twice the size of
-//!   the live texts, writes it anew), and are read only where needed, through the index in
-//!   `texts`, each checked against its hash;
+//!   build appends the texts it rendered to as it renders them (a full build, or one finding
+//!   the file twice the size of the live texts, writes it anew), and are read only where
+//!   needed, through the index in `texts`, each checked against its hash. The build's own
+//!   search index reads them from there too ([`TextStore`]), so they are never all held;
 //! - what the search index needs to be updated in place (`search::State`, as JSON);
 //! - the output's files and where the generation before it differs ([`Generation`]).
 //!
@@ -359,7 +360,8 @@ impl Drop for Next {
 }
 
 /// This build's texts, written to the cache's data file as the bodies are rendered and read
-/// back one at a time by the search index: they are never all held (160 MB on the 3× corpus).
+/// back one at a time by the search index: they are never all held (with them, the peak of a
+/// full build at 3× was 467 MB; without, 302–317 MB).
 /// If the file cannot be written, the texts from then on are held instead, and the cache is
 /// not kept.
 pub struct TextStore<'a> {
