@@ -6,10 +6,11 @@
 //!   linked from the previous output instead of rendered;
 //! - per document body, its plain text and what the sanitiser reported: a body that is
 //!   unchanged is not rendered again. The texts lie back to back in `texts.data`, which a
-//!   build appends the texts it rendered to as it renders them (a full build, or one finding
-//!   the file twice the size of the live texts, writes it anew), and are read only where
-//!   needed, through the index in `texts`, each checked against its hash. The build's own
-//!   search index reads them from there too ([`TextStore`]), so they are never all held;
+//!   build appends the texts it renders to as it renders them (a full build, or one finding
+//!   the file over twice the live texts' size, judged from the sources, writes it anew). They
+//!   are read only where needed, through the index in `texts`, each checked against its hash;
+//!   the build's own search index reads them from there too ([`TextStore`]), so they are
+//!   never all held;
 //! - what the search index needs to be updated in place (`search::State`, as JSON);
 //! - the output's files and where the generation before it differs ([`Generation`]).
 //!

@@ -77,9 +77,9 @@ impl BitWriter {
         Self::default()
     }
 
-    /// Appends the low `n` bits of `v` (n ≤ 25).
+    /// Appends the low `n` ≤ 32 bits of `v` (fewer than 13 bits wait in `acc`, so 45 at most).
     pub fn bits(&mut self, v: u32, n: u32) {
-        debug_assert!(n <= 25);
+        debug_assert!(n <= 32);
         if n == 0 {
             return;
         }
@@ -187,8 +187,9 @@ impl<'a> BitReader<'a> {
     fn refill(&mut self) {
         while self.bits <= 64 - GROUP_BITS {
             let (Some(&hi), Some(&lo)) = (self.s.get(self.pos), self.s.get(self.pos + 1)) else { return };
-            let group = DIGITS[hi as usize] as u64 * 92 + DIGITS[lo as usize] as u64;
-            if group >= 1 << GROUP_BITS {
+            let (hi, lo) = (DIGITS[hi as usize] as u64, DIGITS[lo as usize] as u64);
+            let group = hi * 92 + lo;
+            if hi >= 92 || lo >= 92 || group >= 1 << GROUP_BITS {
                 self.pos = self.s.len(); // not written by BitWriter: the input ends here
                 return;
             }
@@ -426,10 +427,12 @@ mod tests {
         w.rice(1000, 3);
         let s = w.finish();
         assert_eq!(BitReader::new(&s[..s.len() - 2]).rice(3), None, "cut short");
-        let bad = format!("{}\"\"", &s[..2]); // a character outside the alphabet
-        let mut r = BitReader::new(&bad);
-        assert!(r.bits(13).is_some());
-        assert_eq!(r.bits(1), None);
+        for bad in [format!("{}\"!", &s[..2]), format!("{}!\"", &s[..2])] {
+            // a character outside the alphabet, first or second of its pair
+            let mut r = BitReader::new(&bad);
+            assert!(r.bits(13).is_some());
+            assert_eq!(r.bits(1), None, "{bad}");
+        }
         assert_eq!(BitReader::new("").gamma(), None);
         assert_eq!(BitReader::new("!!!!!!").gamma(), None, "no one bit: no gamma code");
     }

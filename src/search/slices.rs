@@ -16,7 +16,7 @@ const POINTER: u32 = 4;
 const BLOCK_BITS: u32 = 18;
 const BLOCK: u32 = 1 << BLOCK_BITS;
 
-/// Where a list is and how far it has been written. 24 bytes, no allocation of its own.
+/// Where a list is and how far it has been written. 20 bytes, no allocation of its own.
 #[derive(Default, Clone, Copy)]
 pub struct List {
     head: u32,
@@ -67,6 +67,8 @@ impl Pool {
         let level = if first { 0 } else { (list.level + 1).min(SIZES.len() as u32 - 1) };
         let size = SIZES[level as usize];
         if self.blocks.is_empty() || self.used + size > BLOCK {
+            // addresses are 32 bits: 4 GiB of postings in one partition, 80 times the corpus's
+            assert!(self.blocks.len() < 1 << (32 - BLOCK_BITS), "search index partition over 4 GiB");
             self.blocks.push(vec![0; BLOCK as usize].into_boxed_slice());
             self.used = 0;
         }
