@@ -90,6 +90,7 @@ pub fn render_bodies(site: &Site, sources: Vec<Option<String>>, numbers: &HashMa
     let mut sources = sources.into_iter();
     for slice in docs.chunks(RENDER_SLICE) {
         let slice_sources: Vec<Option<String>> = sources.by_ref().take(slice.len()).collect();
+        let rendering = slice_sources.iter().any(Option::is_some);
         let results: Vec<_> = slice.par_iter().zip(slice_sources).map(render).collect();
         let mut slice_texts = Vec::with_capacity(slice.len());
         for (d, result) in slice.iter().zip(results) {
@@ -117,8 +118,11 @@ pub fn render_bodies(site: &Site, sources: Vec<Option<String>>, numbers: &HashMa
             texts(slice_texts);
         }
         // What the parser and the sources freed is handed back: the results pile up meanwhile,
-        // and the holes they would leave add to the build's peak.
-        crate::memory::release_freed();
+        // and the holes they would leave add to the build's peak. (A call walks every heap:
+        // a slice with nothing rendered, as in most of a rebuild, has nothing to hand back.)
+        if rendering {
+            crate::memory::release_freed();
+        }
     }
     bodies.about = match &site.about {
         Some(page) => markdown::render(&page.body, &page.source, page.body_line, &markdown::no_links).unwrap_or_else(|e| {
