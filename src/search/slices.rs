@@ -29,7 +29,7 @@ pub struct List {
 }
 
 impl List {
-    pub fn len(&self) -> usize {
+    fn len(&self) -> usize {
         self.len as usize
     }
 }
