@@ -416,7 +416,7 @@ impl TextStore<'_> {
                     };
                     buffer.write_all(text.as_bytes()).map_err(|e| Error::io(path, e))?;
                     len += text.len() as u64;
-                    (len - text.len() as u64, text.len() as u32, text_check(&text))
+                    (len - text.len() as u64, text.len() as u32, text_check(text.as_bytes()))
                 }
             });
         }
@@ -446,14 +446,16 @@ fn read_text(path: &Path, offset: u64, len: u32, check: &Key) -> Result<String> 
     std::io::Seek::seek(&mut file, std::io::SeekFrom::Start(offset)).map_err(|e| Error::io(path, e))?;
     let mut bytes = vec![0; len as usize];
     std::io::Read::read_exact(&mut file, &mut bytes).map_err(|e| Error::io(path, e))?;
-    match String::from_utf8(bytes) {
-        Ok(text) if text_check(&text) == *check => Ok(text),
+    // checked with SIMD: a full build reads every text back twice (see `TextStore`)
+    match simdutf8::basic::from_utf8(&bytes) {
+        // SAFETY: the bytes were just checked to be UTF-8.
+        Ok(_) if text_check(&bytes) == *check => Ok(unsafe { String::from_utf8_unchecked(bytes) }),
         _ => Err(Error::Other(format!("生成缓存 {} 已损坏，本次未生成；请加 --full 完整生成（会重写缓存）", path.display()))),
     }
 }
 
-fn text_check(text: &str) -> Key {
-    Hasher::new(b"text").bytes(text.as_bytes()).key()
+fn text_check(text: &[u8]) -> Key {
+    Hasher::new(b"text").bytes(text).key()
 }
 
 /// `.public.cache` beside `public`.

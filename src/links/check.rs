@@ -115,7 +115,9 @@ pub struct LinkIndex {
 
 impl LinkIndex {
     pub fn add(&self, file: &OutputFile) {
-        let links = file.path.ends_with(".html").then(|| scan(&file.path, &String::from_utf8_lossy(&file.bytes)));
+        // pages are this build's own UTF-8: checked with SIMD, lossy only if that ever fails
+        let text = |bytes| simdutf8::basic::from_utf8(bytes).map_or_else(|_| String::from_utf8_lossy(bytes), std::borrow::Cow::Borrowed);
+        let links = file.path.ends_with(".html").then(|| scan(&file.path, &text(&file.bytes)));
         self.files.lock().expect("no panics while holding the lock").insert(file.path.clone(), links);
     }
 
