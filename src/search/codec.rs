@@ -77,13 +77,18 @@ impl BitWriter {
         Self::default()
     }
 
-    /// Appends the low `n` ≤ 32 bits of `v` (fewer than 13 bits wait in `acc`, so 45 at most).
+    /// Appends the low `n` ≤ 32 bits of `v`.
     pub fn bits(&mut self, v: u32, n: u32) {
-        debug_assert!(n <= 32);
+        self.put(v as u64, n);
+    }
+
+    /// Appends the low `n` ≤ 51 bits of `v` (fewer than 13 bits wait in `acc`, so at most 63).
+    fn put(&mut self, v: u64, n: u32) {
+        debug_assert!(n <= 51);
         if n == 0 {
             return;
         }
-        self.acc = (self.acc << n) | (v as u64 & ((1u64 << n) - 1));
+        self.acc = (self.acc << n) | (v & ((1u64 << n) - 1));
         self.bits += n;
         while self.bits >= GROUP_BITS {
             self.bits -= GROUP_BITS;
@@ -93,27 +98,16 @@ impl BitWriter {
         self.acc &= (1u64 << self.bits) - 1;
     }
 
-    /// Elias-gamma of `v ≥ 1`: ⌊log₂ v⌋ zeros, then v in binary.
+    /// Elias-gamma of `v ≥ 1`: ⌊log₂ v⌋ zeros, then v in binary (the zeros are v's own
+    /// leading zeros in 2⌊log₂ v⌋ + 1 bits).
     pub fn gamma(&mut self, v: u32) {
         debug_assert!(v >= 1);
         let n = ilog2(v as u64);
-        self.bits(0, n);
-        // v has n + 1 significant bits; write them in two parts to stay under 25 bits a call
-        if n + 1 > 16 {
-            self.bits(v >> 16, n + 1 - 16);
-            self.bits(v & 0xffff, 16);
+        if 2 * n < 51 {
+            self.put(v as u64, 2 * n + 1);
         } else {
-            self.bits(v, n + 1);
-        }
-    }
-
-    /// `n` ≤ 32 bits of `v`, in two calls when wider than [`Self::bits`] takes.
-    pub fn wide(&mut self, v: u32, n: u32) {
-        if n > 16 {
-            self.bits(v >> 16, n - 16);
-            self.bits(v & 0xffff, 16);
-        } else {
-            self.bits(v, n);
+            self.put(0, n);
+            self.put(v as u64, n + 1);
         }
     }
 
@@ -122,14 +116,18 @@ impl BitWriter {
     /// the low k bits.
     pub fn rice(&mut self, v: u32, k: u32) {
         let q = v >> k;
-        if q < RICE_ESCAPE {
-            self.bits((1 << q) - 1, q);
-            self.bits(0, 1);
+        let low = v as u64 & ((1u64 << k) - 1);
+        if q < RICE_ESCAPE && q + 1 + k <= 51 {
+            // q ones, a zero, the low bits: one write
+            self.put((((1u64 << q) - 1) << (k + 1)) | low, q + 1 + k);
+        } else if q < RICE_ESCAPE {
+            self.put(((1u64 << q) - 1) << 1, q + 1);
+            self.put(low, k);
         } else {
-            self.bits((1 << RICE_ESCAPE) - 1, RICE_ESCAPE);
+            self.put((1 << RICE_ESCAPE) - 1, RICE_ESCAPE);
             self.gamma(q - RICE_ESCAPE + 1);
+            self.put(low, k);
         }
-        self.wide(v & ((1u64 << k) - 1) as u32, k);
     }
 
     /// `v` in `[0, n)` as a truncated binary number: ⌊log₂ n⌋ or ⌈log₂ n⌉ bits.
@@ -141,9 +139,9 @@ impl BitWriter {
         let b = 32 - (n - 1).leading_zeros(); // ⌈log₂ n⌉
         let short = ((1u64 << b) - n as u64) as u32;
         if v < short {
-            self.wide(v, b - 1);
+            self.bits(v, b - 1);
         } else {
-            self.wide(v + short, b);
+            self.bits(v + short, b);
         }
     }
 
