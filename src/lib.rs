@@ -88,7 +88,8 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
     // back from there: the HTML waiting for its pages is all the rendered output held.
     let next = cache::Next::new(&options.output, &version);
     let mut texts = next.texts(&previous, &body_keys, &sources);
-    let render::Bodies { html, descriptions, rendered, mut warnings, asked, about } = render::render_bodies(&site, sources, &refs.urls, &mut |t| texts.add(t))?;
+    let render::Bodies { html, descriptions, mut warnings, asked, about } = render::render_bodies(&site, sources, &refs.urls, &mut |t| texts.add(t))?;
+    let rendered: Vec<bool> = html.iter().map(Option::is_some).collect();
     // What each document page looked up, for the next build: as asked now if its body was
     // rendered, else as it was (it is reused only if those still resolve the same).
     let asked: std::collections::HashMap<&str, cache::Asked> = site
@@ -113,7 +114,7 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
     // The cache only ever saves work: when it cannot be written the build goes on, and the
     // next one is full.
     let mut cache_error = next.write_texts(staging.dir(), &mut texts, &warnings, &refs).err();
-    let texts = texts;
+    let text = |i: usize| texts.text(i);
     let mut warnings: Vec<_> = warnings.into_iter().flatten().chain(about.warnings.iter().cloned()).collect();
     warnings.sort();
     let links = links::LinkIndex::default();
@@ -149,7 +150,6 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
                 // Updated in place where the change allows (bodies edited), else built anew.
                 let updated = match &old_index {
                     Some(old) => {
-                        let text = |i: usize| texts.text(i);
                         let old_text = |key: &cache::Key| previous.text(key).ok();
                         let link = |path: &str| staging.link_previous(path);
                         search::update_index(&site, &search_keys, &text, old, &old_text, &options.output, &write, &link)?
@@ -158,7 +158,7 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
                 };
                 let state = match updated {
                     Some(state) => state,
-                    None => search::write_index(&site, &search_keys, &|i| texts.text(i), &write)?,
+                    None => search::write_index(&site, &search_keys, &text, &write)?,
                 };
                 *index_state.lock().expect("no panic while holding the lock") = Some(state);
                 Ok(())

@@ -23,12 +23,11 @@ pub use theme::{escape_html, Theme};
 /// The rendered Markdown of the site: each document in `site.documents()` order (`None` where
 /// it was not asked for), and about.md.
 pub struct Bodies {
-    /// Per document in print order: the body as HTML and the page description, for its page ...
+    /// Per document in print order: the body as HTML (`None` where it was not rendered, nor
+    /// its text given to the `texts` of [`render_bodies`]) and the page description, for its
+    /// page, and what the sanitiser removed.
     pub html: Vec<Option<String>>,
     pub descriptions: Vec<String>,
-    /// ... whether it was rendered (its text went to the `texts` of [`render_bodies`]), and
-    /// what the sanitiser removed.
-    pub rendered: Vec<bool>,
     pub warnings: Vec<Vec<crate::error::Diagnostic>>,
     /// The document numbers (comparison keys) its citations were looked up by: its HTML
     /// depends on which of them the archive holds, and on nothing else of the archive.
@@ -81,7 +80,6 @@ pub fn render_bodies(site: &Site, sources: Vec<Option<String>>, numbers: &HashMa
     let mut bodies = Bodies {
         html: Vec::with_capacity(docs.len()),
         descriptions: Vec::with_capacity(docs.len()),
-        rendered: Vec::with_capacity(docs.len()),
         warnings: Vec::with_capacity(docs.len()),
         asked: Vec::with_capacity(docs.len()),
         about: Rendered::default(),
@@ -109,7 +107,6 @@ pub fn render_bodies(site: &Site, sources: Vec<Option<String>>, numbers: &HashMa
                 }
             };
             bodies.html.push(html);
-            bodies.rendered.push(text.is_some());
             slice_texts.push(text);
             bodies.warnings.push(warnings);
             bodies.asked.push(asked);
