@@ -9,7 +9,7 @@ use std::fs;
 use std::path::Path;
 use std::process::Command;
 
-use gongbao::search::index::{bigram_key, key_hash, unigram_key};
+use gongbao::search::index::{bigram_key, key_hash, shard_path, unigram_key};
 use gongbao::search::normalize::token_strings;
 
 fn doc(title: &str, page: u32, body: &str) -> String {
@@ -135,7 +135,10 @@ fn hostile_markdown_builds_into_pages_without_any_executable_markup() {
     assert_eq!(docs[0]["title"], "关于<script>alert('XSS-title')</script>的通知", "JSON keeps the data");
     assert!(!json.contains('<') && !json.contains('\u{2028}'));
     for (path, bytes) in files.iter().filter(|(p, _)| p.starts_with("search/")) {
-        let js = String::from_utf8_lossy(bytes);
+        let js = match bytes.strip_prefix(&[0xff, 0xfe]) {
+            Some(utf16) => String::from_utf16(&utf16.chunks(2).map(|u| u16::from_le_bytes([u[0], u[1]])).collect::<Vec<_>>()).unwrap(),
+            None => String::from_utf8(bytes.clone()).unwrap(),
+        };
         if !path.starts_with("search/x/") {
             assert!(!js.contains("</") && !js.contains('\u{2028}'), "{path}: {js}");
         }
@@ -389,10 +392,9 @@ fn index_has(public: &Path, query: &str) -> bool {
     let tokens = token_strings(query);
     let keys: Vec<String> = if tokens.len() == 1 { vec![unigram_key(&tokens[0])] } else { tokens.windows(2).map(|w| bigram_key(&w[0], &w[1])).collect() };
     keys.iter().all(|key| {
-        let shard = public.join(format!("search/t/{:03x}.js", key_hash(key) % shards));
-        let js = fs::read_to_string(shard).unwrap_or_default();
-        let literal = gongbao::output::script_safe_json(&serde_json::to_string(key).unwrap());
-        js.contains(&format!("{literal}:"))
+        let s = (key_hash(key) % shards) as usize;
+        let bytes = fs::read(public.join(shard_path(s))).unwrap_or_default();
+        gongbao::search::shard::keys(&bytes, s).is_some_and(|keys| keys.contains(key))
     })
 }
 

@@ -1,12 +1,13 @@
 //! The bit code of posting lists, mirrored by `BitReader` and `readPostings` in `search.js`.
 //!
-//! A posting list is a stream of bits written into a JS string thirteen bits per two
-//! characters (a 13-bit group `v` is `ALPHABET[v / 92]`, `ALPHABET[v % 92]`; the alphabet is
-//! the 92 printable ASCII characters other than space, `"` and `\`, nothing to escape): 6.5
-//! bits per byte. Counts are Elias-gamma; gaps are Rice codes whose parameter is *derived from
-//! what the reader already knows* (number of documents, the list's document frequency, a
-//! document's length in positions, the count), so no parameter is stored, and a lone position
-//! is a truncated binary number over the document's span. Each costs about log₂ of its
+//! A posting list is a stream of bits written into a JS string fifteen bits per character: a
+//! 15-bit group `v` is the character U+3000 + `v` (U+3000–U+AFFF: no quote, backslash, line
+//! terminator or surrogate, nothing to escape). Shard files are UTF-16, so that is 7.5 bits per
+//! byte (the ASCII alphabet of format 5 carried 6.5). Counts are Elias-gamma; gaps are Rice
+//! codes whose parameter is *derived from what the reader already knows* (number of documents,
+//! the list's document frequency, a document's length in positions, the count), so no
+//! parameter is stored, and a lone position is a truncated binary number over the document's
+//! span. Each costs about log₂ of its
 //! expected size plus 1–1.5 bits (the exp-Golomb code used before cost 0.5–2 bits more).
 //!
 //! A list for key k:
@@ -27,10 +28,26 @@
 //! corpus (18.8 million positions in 6.9 million (key, document) entries): positions 11.3
 //! bits each, document gaps 5.5 and counts 2.2 bits per entry.
 
-pub const ALPHABET: &[u8; 92] =
-    b"!#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`abcdefghijklmnopqrstuvwxyz{|}~";
-/// Bits per pair of characters: 2^13 = 8,192 ≤ 92².
-pub const GROUP_BITS: u32 = 13;
+/// Bits per character, and the character of group 0.
+pub const GROUP_BITS: u32 = 15;
+pub const GROUP_BASE: u32 = 0x3000;
+
+/// The character that carries the 15-bit group `v`.
+pub fn unit_char(v: u32) -> char {
+    debug_assert!(v < 1 << GROUP_BITS);
+    char::from_u32(GROUP_BASE + v).expect("U+3000–U+AFFF are characters")
+}
+
+/// The group a character carries, if it is one.
+pub fn unit_value(c: char) -> Option<u32> {
+    (c as u32).checked_sub(GROUP_BASE).filter(|&v| v < 1 << GROUP_BITS)
+}
+
+/// The groups of a string of group characters, for [`BitReader`]; any other character becomes
+/// a value no group has, where reading stops.
+pub fn units_of(s: &str) -> Vec<u16> {
+    s.chars().map(|c| unit_value(c).map_or(u16::MAX, |v| v as u16)).collect()
+}
 
 /// ⌊log₂ n⌋, 0 for n ≤ 1.
 fn ilog2(n: u64) -> u32 {
@@ -64,12 +81,21 @@ pub fn pos_k(span: u32, count: u32) -> u32 {
 /// its expected size (occurrences bunched in one article of a long law) costs log₂, not linear.
 pub const RICE_ESCAPE: u32 = 16;
 
-/// Bits, most significant first, packed thirteen to two characters.
+/// A coded list: its 15-bit groups, the last one padded with zero bits, and its length in
+/// bits (lists follow one another in a shard without padding, see [`super::shard`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Bits {
+    pub units: Vec<u16>,
+    pub len: u64,
+}
+
+/// Bits, most significant first, packed fifteen to a group (a character of the file).
 #[derive(Default)]
 pub struct BitWriter {
-    out: Vec<u8>,
+    out: Vec<u16>,
     acc: u64,
     bits: u32,
+    len: u64,
 }
 
 impl BitWriter {
@@ -82,18 +108,18 @@ impl BitWriter {
         self.put(v as u64, n);
     }
 
-    /// Appends the low `n` ≤ 51 bits of `v` (fewer than 13 bits wait in `acc`, so at most 63).
+    /// Appends the low `n` ≤ 48 bits of `v` (fewer than 15 bits wait in `acc`, so at most 63).
     fn put(&mut self, v: u64, n: u32) {
-        debug_assert!(n <= 51);
+        debug_assert!(n <= MAX_PUT);
         if n == 0 {
             return;
         }
         self.acc = (self.acc << n) | (v & ((1u64 << n) - 1));
         self.bits += n;
+        self.len += n as u64;
         while self.bits >= GROUP_BITS {
             self.bits -= GROUP_BITS;
-            let group = ((self.acc >> self.bits) & ((1 << GROUP_BITS) - 1)) as usize;
-            self.out.extend([ALPHABET[group / 92], ALPHABET[group % 92]]);
+            self.out.push(((self.acc >> self.bits) & ((1 << GROUP_BITS) - 1)) as u16);
         }
         self.acc &= (1u64 << self.bits) - 1;
     }
@@ -103,7 +129,7 @@ impl BitWriter {
     pub fn gamma(&mut self, v: u32) {
         debug_assert!(v >= 1);
         let n = ilog2(v as u64);
-        if 2 * n < 51 {
+        if 2 * n < MAX_PUT {
             self.put(v as u64, 2 * n + 1);
         } else {
             self.put(0, n);
@@ -117,7 +143,7 @@ impl BitWriter {
     pub fn rice(&mut self, v: u32, k: u32) {
         let q = v >> k;
         let low = v as u64 & ((1u64 << k) - 1);
-        if q < RICE_ESCAPE && q + 1 + k <= 51 {
+        if q < RICE_ESCAPE && q + 1 + k <= MAX_PUT {
             // q ones, a zero, the low bits: one write
             self.put((((1u64 << q) - 1) << (k + 1)) | low, q + 1 + k);
         } else if q < RICE_ESCAPE {
@@ -145,32 +171,51 @@ impl BitWriter {
         }
     }
 
+    /// Appends the bits of `b`.
+    pub fn append(&mut self, b: &Bits) {
+        let full = (b.len / GROUP_BITS as u64) as usize;
+        if self.bits == 0 {
+            // on a group boundary: the groups as they are
+            self.out.extend_from_slice(&b.units[..full]);
+            self.len += full as u64 * GROUP_BITS as u64;
+        } else {
+            for pair in b.units[..full].chunks(2) {
+                match *pair {
+                    [x, y] => self.put(((x as u64) << GROUP_BITS) | y as u64, 2 * GROUP_BITS),
+                    [x] => self.put(x as u64, GROUP_BITS),
+                    _ => unreachable!("chunks of two"),
+                }
+            }
+        }
+        let rest = (b.len % GROUP_BITS as u64) as u32;
+        if rest > 0 {
+            self.put((b.units[full] >> (GROUP_BITS - rest)) as u64, rest);
+        }
+    }
+
     /// The characters, the last one padded with zero bits.
-    pub fn finish(mut self) -> String {
+    pub fn finish(self) -> String {
+        self.finish_bits().units.iter().map(|&u| unit_char(u as u32)).collect()
+    }
+
+    pub fn finish_bits(mut self) -> Bits {
+        let len = self.len;
         if self.bits > 0 {
             let pad = GROUP_BITS - self.bits;
             self.bits(0, pad);
         }
-        String::from_utf8(self.out).expect("the alphabet is ASCII")
+        Bits { units: self.out, len }
     }
 }
 
-/// The value of each alphabet character; 255 for any other byte.
-const DIGITS: [u8; 256] = {
-    let mut table = [255u8; 256];
-    let mut i = 0;
-    while i < ALPHABET.len() {
-        table[ALPHABET[i] as usize] = i as u8;
-        i += 1;
-    }
-    table
-};
+/// The most bits [`BitWriter::put`] takes at once.
+const MAX_PUT: u32 = 64 - GROUP_BITS - 1;
 
 /// Reads what [`BitWriter`] wrote (the build, to edit lists in place; the client has its own).
-/// Bits are taken from a 64-bit window refilled a group at a time; a malformed group ends the
-/// input there, so reading past it is `None`, as reading past the end is.
+/// Bits are taken from a 64-bit window refilled a group at a time; a value no group has ends
+/// the input there, so reading past it is `None`, as reading past the end is.
 pub struct BitReader<'a> {
-    s: &'a [u8],
+    s: &'a [u16],
     pos: usize,
     /// The low `bits` bits of `acc` are the next bits, most significant first.
     acc: u64,
@@ -178,20 +223,35 @@ pub struct BitReader<'a> {
 }
 
 impl<'a> BitReader<'a> {
-    pub fn new(s: &'a str) -> Self {
-        BitReader { s: s.as_bytes(), pos: 0, acc: 0, bits: 0 }
+    pub fn new(s: &'a [u16]) -> Self {
+        BitReader { s, pos: 0, acc: 0, bits: 0 }
+    }
+
+    /// Bits read so far.
+    pub fn consumed(&self) -> u64 {
+        self.pos as u64 * GROUP_BITS as u64 - self.bits as u64
+    }
+
+    /// The next `n` bits, as a list of their own.
+    pub fn take(&mut self, mut n: u64) -> Option<Bits> {
+        let mut w = BitWriter::new();
+        while n > 0 {
+            let k = n.min(2 * GROUP_BITS as u64) as u32;
+            w.put(self.bits(k)? as u64, k);
+            n -= k as u64;
+        }
+        Some(w.finish_bits())
     }
 
     fn refill(&mut self) {
         while self.bits <= 64 - GROUP_BITS {
-            let (Some(&hi), Some(&lo)) = (self.s.get(self.pos), self.s.get(self.pos + 1)) else { return };
-            let (hi, lo) = (DIGITS[hi as usize] as u64, DIGITS[lo as usize] as u64);
-            let group = hi * 92 + lo;
-            if hi >= 92 || lo >= 92 || group >= 1 << GROUP_BITS {
+            let Some(&group) = self.s.get(self.pos) else { return };
+            if group >= 1 << GROUP_BITS {
                 self.pos = self.s.len(); // not written by BitWriter: the input ends here
                 return;
             }
-            self.pos += 2;
+            let group = group as u64;
+            self.pos += 1;
             self.acc = (self.acc << GROUP_BITS) | group;
             self.bits += GROUP_BITS;
         }
@@ -209,7 +269,7 @@ impl<'a> BitReader<'a> {
         Some(((self.acc >> self.bits) & ((1u64 << n) - 1)) as u32)
     }
 
-    fn bit(&mut self) -> Option<u32> {
+    pub fn bit(&mut self) -> Option<u32> {
         self.bits(1)
     }
 
@@ -283,7 +343,7 @@ pub struct Unigram {
 /// Encodes a two-token key's postings: per document, ascending, its positions (ascending).
 /// For a single occurrence the position is uniform in the document's span: truncated binary;
 /// for more, Rice-coded gaps.
-pub fn encode_bigram<'a>(total_docs: u32, spans: &[u32], df: u32, entries: impl Iterator<Item = (u32, &'a [u32])>) -> String {
+pub fn encode_bigram<'a>(total_docs: u32, spans: &[u32], df: u32, entries: impl Iterator<Item = (u32, &'a [u32])>) -> Bits {
     let entries = entries.map(|(doc, positions)| (doc, positions.len() as u32, positions));
     encode_list(total_docs, df, entries, |w, doc, positions| {
         let span = spans[doc as usize];
@@ -302,7 +362,7 @@ pub fn encode_bigram<'a>(total_docs: u32, spans: &[u32], df: u32, entries: impl 
 
 /// Encodes a one-token key's postings: per document its count and [`Unigram`] location in
 /// two to a few bits, not its positions (a one-token query needs no phrase check).
-pub fn encode_unigram(total_docs: u32, df: u32, entries: impl Iterator<Item = Unigram>) -> String {
+pub fn encode_unigram(total_docs: u32, df: u32, entries: impl Iterator<Item = Unigram>) -> Bits {
     encode_list(total_docs, df, entries.map(|e| (e.doc, e.count, e)), |w, _, e| {
         w.bits(e.field, 2);
         if e.field != 3 {
@@ -316,7 +376,7 @@ pub fn encode_unigram(total_docs: u32, df: u32, entries: impl Iterator<Item = Un
 
 /// Writes a list's header and, per document (ascending), its number and count; `entry`
 /// writes the rest.
-fn encode_list<T>(total_docs: u32, df: u32, entries: impl Iterator<Item = (u32, u32, T)>, mut entry: impl FnMut(&mut BitWriter, u32, T)) -> String {
+fn encode_list<T>(total_docs: u32, df: u32, entries: impl Iterator<Item = (u32, u32, T)>, mut entry: impl FnMut(&mut BitWriter, u32, T)) -> Bits {
     let mut w = BitWriter::new();
     w.gamma(df);
     let dk = doc_k(total_docs, df);
@@ -327,12 +387,11 @@ fn encode_list<T>(total_docs: u32, df: u32, entries: impl Iterator<Item = (u32, 
         w.gamma(count);
         entry(&mut w, doc, rest);
     }
-    w.finish()
+    w.finish_bits()
 }
 
 /// Reads a list's header and, per document, its number and count; `entry` reads the rest.
-fn decode_list<T>(total_docs: u32, s: &str, mut entry: impl FnMut(&mut BitReader, u32, u32) -> Option<T>) -> Option<Vec<T>> {
-    let mut r = BitReader::new(s);
+fn read_list<T>(r: &mut BitReader, total_docs: u32, mut entry: impl FnMut(&mut BitReader, u32, u32) -> Option<T>) -> Option<Vec<T>> {
     let df = r.gamma()?;
     let dk = doc_k(total_docs, df);
     let mut out = Vec::new();
@@ -341,14 +400,41 @@ fn decode_list<T>(total_docs: u32, s: &str, mut entry: impl FnMut(&mut BitReader
         let doc = (prev + 1 + r.rice(dk)? as i64) as u32;
         prev = doc as i64;
         let count = r.gamma()?;
-        out.push(entry(&mut r, doc, count)?);
+        out.push(entry(r, doc, count)?);
     }
     Some(out)
 }
 
-/// Inverse of [`encode_bigram`] (tests): (doc, positions) per document.
-pub fn decode_bigram(total_docs: u32, spans: &[u32], s: &str) -> Option<Vec<(u32, Vec<u32>)>> {
-    decode_list(total_docs, s, |r, doc, count| {
+/// Inverse of [`encode_bigram`]: (doc, positions) per document.
+pub fn decode_bigram(total_docs: u32, spans: &[u32], s: &Bits) -> Option<Vec<(u32, Vec<u32>)>> {
+    read_bigram(&mut BitReader::new(&s.units), total_docs, spans)
+}
+
+/// Inverse of [`encode_unigram`].
+pub fn decode_unigram(total_docs: u32, s: &Bits) -> Option<Vec<Unigram>> {
+    read_unigram(&mut BitReader::new(&s.units), total_docs)
+}
+
+/// Reads past a two-token key's list, keeping nothing: where does it end?
+pub fn skip_bigram(r: &mut BitReader, total_docs: u32, spans: &[u32]) -> Option<()> {
+    read_list(r, total_docs, |r, doc, count| {
+        let span = *spans.get(doc as usize)?;
+        if count == 1 {
+            r.truncated(span)?;
+        } else {
+            let k = pos_k(span, count);
+            for _ in 0..count {
+                r.rice(k)?;
+            }
+        }
+        Some(())
+    })
+    .map(drop)
+}
+
+/// [`decode_bigram`] from where `r` is.
+pub fn read_bigram(r: &mut BitReader, total_docs: u32, spans: &[u32]) -> Option<Vec<(u32, Vec<u32>)>> {
+    read_list(r, total_docs, |r, doc, count| {
         let span = *spans.get(doc as usize)?;
         if count == 1 {
             return Some((doc, vec![r.truncated(span)?]));
@@ -365,9 +451,9 @@ pub fn decode_bigram(total_docs: u32, spans: &[u32], s: &str) -> Option<Vec<(u32
     })
 }
 
-/// Inverse of [`encode_unigram`] (tests).
-pub fn decode_unigram(total_docs: u32, s: &str) -> Option<Vec<Unigram>> {
-    decode_list(total_docs, s, |r, doc, count| {
+/// [`decode_unigram`] from where `r` is.
+pub fn read_unigram(r: &mut BitReader, total_docs: u32) -> Option<Vec<Unigram>> {
+    read_list(r, total_docs, |r, doc, count| {
         let field = r.bits(2)?;
         let in_body = field == 3 || r.bit()? == 1;
         let body = if in_body { Some(r.gamma()? - 1) } else { None };
@@ -387,8 +473,9 @@ mod tests {
             w.gamma(v);
         }
         let s = w.finish();
-        assert!(s.bytes().all(|b| ALPHABET.contains(&b)));
-        let mut r = BitReader::new(&s);
+        assert!(s.chars().all(|c| unit_value(c).is_some()));
+        let units = units_of(&s);
+        let mut r = BitReader::new(&units);
         for &v in &values {
             assert_eq!(r.gamma(), Some(v));
         }
@@ -408,7 +495,8 @@ mod tests {
             }
         }
         let s = w.finish();
-        let mut r = BitReader::new(&s);
+        let units = units_of(&s);
+        let mut r = BitReader::new(&units);
         for &(v, k) in &cases {
             assert_eq!(r.rice(k), Some(v), "v={v} k={k}");
         }
@@ -424,15 +512,19 @@ mod tests {
         let mut w = BitWriter::new();
         w.rice(1000, 3);
         let s = w.finish();
-        assert_eq!(BitReader::new(&s[..s.len() - 2]).rice(3), None, "cut short");
-        for bad in [format!("{}\"!", &s[..2]), format!("{}!\"", &s[..2])] {
-            // a character outside the alphabet, first or second of its pair
-            let mut r = BitReader::new(&bad);
-            assert!(r.bits(13).is_some());
+        let cut: String = s.chars().take(s.chars().count() - 1).collect();
+        assert_eq!(BitReader::new(&units_of(&cut)).rice(3), None, "cut short");
+        let first = s.chars().next().unwrap();
+        for bad in ['"', '!', '\u{2fff}', '\u{b000}', '\u{1f600}'] {
+            // a character that carries no group
+            let bad = format!("{first}{bad}{first}");
+            let units = units_of(&bad);
+            let mut r = BitReader::new(&units);
+            assert!(r.bits(15).is_some());
             assert_eq!(r.bits(1), None, "{bad}");
         }
-        assert_eq!(BitReader::new("").gamma(), None);
-        assert_eq!(BitReader::new("!!!!!!").gamma(), None, "no one bit: no gamma code");
+        assert_eq!(BitReader::new(&[]).gamma(), None);
+        assert_eq!(BitReader::new(&[0; 5]).gamma(), None, "no one bit: no gamma code");
     }
 
     #[test]
@@ -441,18 +533,19 @@ mod tests {
         let mut w = BitWriter::new();
         w.gamma(1);
         w.rice(100, pos_k(1000, 9)); // k = 6: 2 + 1 + 6 bits
-        assert_eq!(w.finish().len(), 2);
+        assert_eq!(w.finish().chars().count(), 1);
         let mut w = BitWriter::new();
         w.truncated(700, 1024);
         w.truncated(3, 768);
-        assert_eq!(w.finish().len(), 4); // 10 + 10 bits
-        // two characters hold 13 bits: 14 bits take four
+        assert_eq!(w.finish().chars().count(), 2); // 10 + 10 bits
+        // a character holds 15 bits: 16 bits take two
         let mut w = BitWriter::new();
-        w.bits(0x3fff, 14);
+        w.bits(0xffff, 16);
         let s = w.finish();
-        assert_eq!(s.len(), 4);
-        let mut r = BitReader::new(&s);
-        assert_eq!(r.bits(14), Some(0x3fff));
+        assert_eq!(s.chars().count(), 2);
+        let units = units_of(&s);
+        let mut r = BitReader::new(&units);
+        assert_eq!(r.bits(16), Some(0xffff));
     }
 
     #[test]
@@ -469,6 +562,25 @@ mod tests {
         let s = encode_unigram(4, 3, uni.iter().copied());
         assert_eq!(decode_unigram(4, &s).unwrap(), uni);
         // a truncated list is an error, not a shorter list
-        assert_eq!(decode_unigram(4, &s[..s.len() / 2]), None);
+        let half = Bits { units: s.units[..s.units.len() / 2].to_vec(), len: s.len / 2 };
+        assert_eq!(decode_unigram(4, &half), None);
+    }
+
+    #[test]
+    fn lists_follow_one_another_without_padding() {
+        let spans = [5000, 800];
+        let a = encode_bigram(2, &spans, 2, [(0u32, &[770u32, 900][..]), (1, &[5][..])].into_iter());
+        let b = encode_unigram(2, 1, [Unigram { doc: 1, count: 3, field: 3, body: Some(2) }].into_iter());
+        let mut w = BitWriter::new();
+        w.append(&a);
+        w.append(&b);
+        w.append(&a);
+        let all = w.finish_bits();
+        assert_eq!(all.len, 2 * a.len + b.len);
+        let mut r = BitReader::new(&all.units);
+        assert_eq!(read_bigram(&mut r, 2, &spans), decode_bigram(2, &spans, &a));
+        assert_eq!(r.consumed(), a.len);
+        assert_eq!(read_unigram(&mut r, 2), decode_unigram(2, &b));
+        assert_eq!(r.take(a.len).unwrap(), a);
     }
 }

@@ -14,7 +14,7 @@ use crate::content::{Document, Site};
 use crate::error::Result;
 use crate::output::OutputFile;
 
-use super::{codec, lz, slices};
+use super::{codec, lz, shard, slices};
 use super::normalize::for_each_token;
 
 /// Where each field's tokens start in a document's position space. Gaps between the regions
@@ -29,10 +29,12 @@ pub const BODY_AT: u32 = 768;
 pub const CHUNK_TOKENS: usize = 2048;
 /// These four sizes trade files against bytes per query: a query loads whole files (meta, a
 /// shard per key, a heads file per result, a pack per deep match). Measured on the corpus with
-/// a 34 KB meta: 4,096 shards (11 KB aimed, capped) and 24 KB packs give 6,066 files and a
-/// median of 139 KB per query; 3,984 shards 146 KB; 48 KB packs 5,410 files and 149 KB; 14 KB
+/// a 34 KB meta, format 6: 3,648 shards (11 KB aimed) and 32 KB packs give 5,246 files and a
+/// median of 129 KB per query (p95 475 KB); 24 KB packs 5,464 files and 126 KB, 0.3 MB more
+/// index. Format 5 (ASCII lists, rank-coded text): 4,096 shards (capped) and 24 KB packs
+/// 6,066 files and 139 KB; 3,984 shards 146 KB; 48 KB packs 5,410 files and 149 KB; 14 KB
 /// shards and 48 KB packs 4,842 files and 169 KB; 96 KB shards, 24-document heads and 224 KB
-/// packs (before this format) 590 files and 768 KB.
+/// packs (format 4) 590 files and 768 KB.
 ///
 /// Aimed posting shard size; the shard count follows from the index size, up to MAX_SHARDS.
 pub const SHARD_TARGET_BYTES: usize = 11 * 1024;
@@ -43,11 +45,11 @@ pub const HEAD_TOKENS: usize = 400;
 pub const HEAD_USE: usize = 256;
 /// Documents per heads file.
 pub const HEAD_DOCS: usize = 4;
-/// Aimed size of a pack of excerpt chunks, measured before compression (rank codes and
-/// back-references), which takes it to about two thirds.
-pub const PACK_TARGET_BYTES: usize = 24 * 1024;
+/// Aimed size of a pack of excerpt chunks, measured as literals ([`lz::Code::literal_len`],
+/// before copies), which copies take to about half.
+pub const PACK_TARGET_BYTES: usize = 32 * 1024;
 
-/// Digits of the numbers in meta and excerpt files: 88 printable ASCII characters, none of
+/// Digits of the numbers in the meta file: 88 printable ASCII characters, none of
 /// which needs escaping in a JS string literal (no `"`, no `\`) or in the JSON of an inline
 /// script (no `<`, `>`, `&`, which `script_safe_json` would turn into six bytes each). Digits
 /// 0–43 end a number, 44–87 continue it.
@@ -109,50 +111,6 @@ pub fn unigram_key(t: &str) -> String {
 }
 pub fn bigram_key(a: &str, b: &str) -> String {
     format!("{a} {b}")
-}
-
-/// Characters of the text chunks are stored by frequency rank: the most frequent 93 as one
-/// UTF-8 byte, the next 1,920 as two, the rest as three, roughly halving CJK text (3 bytes per
-/// character in UTF-8) with a decoder of a few lines. Code points that are not safe raw inside a
-/// JS string literal (`"`, `\`, controls, U+2028/2029, surrogates) are never used as codes.
-pub fn rank_code(rank: usize) -> char {
-    const ASCII: usize = 93;
-    const TWO: usize = 0x800 - 0x80;
-    if rank < ASCII {
-        // printable ASCII from the space on, skipping `"` (0x22) and `\` (0x5c)
-        let mut b = 0x20 + rank as u32;
-        if b >= 0x22 {
-            b += 1;
-        }
-        if b >= 0x5c {
-            b += 1;
-        }
-        return char::from_u32(b).unwrap();
-    }
-    let mut r = (rank - ASCII) as u32;
-    if (r as usize) < TWO {
-        return char::from_u32(0x80 + r).unwrap();
-    }
-    r -= TWO as u32;
-    let mut cp = 0x800 + r;
-    if cp >= 0x2028 {
-        cp += 2;
-    }
-    if cp >= 0xd800 {
-        cp += 0x800;
-    }
-    char::from_u32(cp).expect("more distinct characters than the text code can hold")
-}
-
-/// UTF-8 length of [`rank_code`]`(rank)`.
-pub fn rank_len(rank: usize) -> usize {
-    if rank < 93 {
-        1
-    } else if rank < 93 + 0x800 - 0x80 {
-        2
-    } else {
-        3
-    }
 }
 
 /// Interns multi-character tokens (digit and letter runs) above the Unicode range, so that a
@@ -343,10 +301,6 @@ pub fn document_order(docs: &[&Document]) -> Vec<usize> {
     order
 }
 
-fn js_string(s: &str) -> String {
-    crate::output::script_safe_json(&serde_json::to_string(s).expect("strings serialise"))
-}
-
 /// Documents tokenised in parallel between two merges: bounds the memory of the token streams.
 const BATCH: usize = 128;
 /// Key partitions merged in parallel, each by one thread in document order.
@@ -428,7 +382,7 @@ impl Partition {
 }
 
 /// The bit-coded list of one key from its streamed postings (`bytes`: room to read them into).
-fn encode_postings(key: u64, p: &Postings, pool: &slices::Pool, bytes: &mut Vec<u8>, n_docs: u32, spans: &[u32]) -> String {
+fn encode_postings(key: u64, p: &Postings, pool: &slices::Pool, bytes: &mut Vec<u8>, n_docs: u32, spans: &[u32]) -> codec::Bits {
     pool.read(&p.bytes, bytes);
     let mut i = 0;
     if key & UNIGRAM != 0 {
@@ -480,6 +434,8 @@ pub struct State {
     pub docs: Vec<DocState>,
     /// The first chunk of each pack: (document id, chunk).
     pub packs: Vec<(u32, u32)>,
+    /// Per shard, the bit lengths of its lists (see [`shard::file`]).
+    pub lists: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -507,9 +463,9 @@ impl DocState {
     }
 }
 
-/// Shard bytes per posting unit ([`DocState::units`]), in tenths: 49.1 MB of shards for 20.5
+/// Shard bytes per posting unit ([`DocState::units`]), in tenths: 40.1 MB of shards for 20.5
 /// million units on the corpus.
-const UNIT_TENTH_BYTES: u64 = 24;
+const UNIT_TENTH_BYTES: u64 = 20;
 
 /// As many shards as the aimed shard size asks for, never more than MAX_SHARDS, never fewer
 /// than PARTS, a multiple of PARTS (see tokenize_document): from a sum over documents, so that
@@ -580,19 +536,21 @@ fn count_chars(texts: impl ParallelIterator<Item = Result<String>>) -> Result<Ve
 }
 
 /// The characters of the excerpt code, in code order: the most frequent first, in the classes
-/// of [`rank_len`] (93 one-byte codes, 1,920 two-byte, the rest three), each class in code
-/// point order. Frequency is counted in quarter octaves: a correction moves no character's
-/// code unless it moves a character from one class to another.
+/// of [`lz::CLASS_ENDS`], each class in code point order. Frequency is counted in quarter
+/// octaves: a correction moves no character's code unless it moves a character from one class
+/// to another.
 fn alphabet(counts: &[(char, u64)]) -> Vec<char> {
     // ⌊4 log₂ n⌋ = ⌊log₂ n⁴⌋
     let band = |n: u64| 127 - (n as u128).pow(4).leading_zeros();
     let mut ranked: Vec<(u32, char)> = counts.iter().map(|&(c, n)| (band(n), c)).collect();
     ranked.sort_unstable_by_key(|&(b, c)| (Reverse(b), c));
     let mut chars: Vec<char> = ranked.into_iter().map(|(_, c)| c).collect();
-    let (one, two) = (93.min(chars.len()), (93 + 1920).min(chars.len()));
-    chars[..one].sort_unstable();
-    chars[one..two].sort_unstable();
-    chars[two..].sort_unstable();
+    let mut start = 0;
+    for end in lz::CLASS_ENDS.iter().map(|&e| e as usize).chain([chars.len()]) {
+        let end = end.clamp(start, chars.len());
+        chars[start..end].sort_unstable();
+        start = end;
+    }
     chars
 }
 
@@ -606,15 +564,15 @@ fn rank_table(alphabet: &[char]) -> Vec<u32> {
 }
 
 /// Everything a document adds besides its postings.
-fn doc_state(doc: &Document, keys: &DocKeys, tokens: &DocTokens, text: &str, rank: &[u32]) -> DocState {
+fn doc_state(doc: &Document, keys: &DocKeys, tokens: &DocTokens, text: &str, rank: &[u32], code: &lz::Code) -> DocState {
     let mut start = 0;
     let chunks = tokens
         .chunk_ends
         .iter()
         .map(|&end| {
             let chunk = &text[std::mem::replace(&mut start, end)..end];
-            // what the chunk costs before compression, in UTF-8 bytes
-            let size = chunk.chars().map(|c| rank_len(rank[c as usize] as usize + 1)).sum::<usize>() + 3;
+            // what the chunk costs as literals, before copies, in bytes
+            let size = chunk.chars().map(|c| code.literal_len(rank[c as usize]) as usize).sum::<usize>() / 8 + 3;
             (end as u32, size as u32, text_hash(chunk))
         })
         .collect();
@@ -622,47 +580,29 @@ fn doc_state(doc: &Document, keys: &DocKeys, tokens: &DocTokens, text: &str, ran
     DocState { url: doc.url.clone(), body: keys.0, fields: keys.1, span: tokens.span, head_end: tokens.head_end as u32, chunks, units }
 }
 
-/// The display record of a document, as its heads file holds it.
+/// The display record of a document, as its heads file holds it: `[date, number, title, url]`,
+/// the URL as its slug alone where it is `<year>/<issue, two digits>/<slug>.html`, which the
+/// client rebuilds from the issue facet (60 KB less on the corpus).
 fn record(d: &Document) -> String {
-    let json = serde_json::json!({ "t": d.meta.title, "n": d.meta.number, "d": d.meta.date.chinese(), "u": d.url }).to_string();
+    let url = if d.url == format!("{}/{:02}/{}.html", d.year, d.issue, d.slug) { &d.slug } else { &d.url };
+    let json = serde_json::json!([d.meta.date.chinese(), d.meta.number, d.meta.title, url]).to_string();
     crate::output::script_safe_json(&json)
 }
 
-/// Heads file `h`: documents `first …` with their records and the rank codes of their heads.
-fn heads_file(h: usize, first: usize, records: &[String], heads: &[Vec<u32>]) -> OutputFile {
+/// Heads file `h`: documents `first …` with their records and their heads' text.
+fn heads_file(h: usize, first: usize, records: &[String], heads: &[Vec<u32>], code: &lz::Code) -> OutputFile {
     let mut js = format!("gongbaoSearch.heads({h},{first},[{}],", records.join(","));
-    push_string_array(&mut js, &lz::encode(heads));
+    push_string_array(&mut js, &code.encode(heads));
     js.push_str(");\n");
-    OutputFile::new(head_path(h), js)
+    OutputFile::new(head_path(h), super::utf16_script(&js))
 }
 
 /// The pack starting with chunk `c` of document `id`.
-fn pack_file(id: u32, c: u32, chunks: &[Vec<u32>]) -> OutputFile {
+fn pack_file(id: u32, c: u32, chunks: &[Vec<u32>], code: &lz::Code) -> OutputFile {
     let mut js = format!("gongbaoSearch.pack({id},{c},");
-    push_string_array(&mut js, &lz::encode(chunks));
+    push_string_array(&mut js, &code.encode(chunks));
     js.push_str(");\n");
-    OutputFile::new(pack_path(id, c), js)
-}
-
-fn shard_file(s: usize, entries: &[(String, String)]) -> OutputFile {
-    let mut js = format!("gongbaoSearch.shard({s},{{");
-    for (j, (key, data)) in entries.iter().enumerate() {
-        if j > 0 {
-            js.push(',');
-        }
-        js.push_str(&js_string(key));
-        js.push_str(":\"");
-        js.push_str(data);
-        js.push('"');
-    }
-    js.push_str("});\n");
-    OutputFile::new(shard_path(s), js)
-}
-
-/// The keys and coded lists of a shard file written by [`shard_file`].
-fn read_shard(js: &str, s: usize) -> Option<BTreeMap<String, String>> {
-    let body = js.strip_prefix(&format!("gongbaoSearch.shard({s},"))?.strip_suffix(");\n")?;
-    serde_json::from_str(body).ok()
+    OutputFile::new(pack_path(id, c), super::utf16_script(&js))
 }
 
 /// See [`crate::search::build_index`].
@@ -676,8 +616,9 @@ pub fn build(site: &Site, keys: &[DocKeys], text: &(dyn Fn(usize) -> Result<Stri
     let counts = count_chars((0..docs.len()).into_par_iter().map(text))?;
     let chars = alphabet(&counts);
     let rank = rank_table(&chars);
+    let code = lz::Code::new(chars.len() as u32);
     let ranks_of = |text: &str| -> Vec<u32> { text.chars().map(|c| rank[c as usize]).collect() };
-    let mut state = State { shards: 0, alphabet: chars.iter().collect(), counts, docs: Vec::with_capacity(docs.len()), packs: Vec::new() };
+    let mut state = State { shards: 0, alphabet: chars.iter().collect(), counts, docs: Vec::with_capacity(docs.len()), packs: Vec::new(), lists: Vec::new() };
 
     // Heads: per HEAD_DOCS documents in id order, their display records and the beginning of
     // their text, which is all the results page needs for a match near the start of the body
@@ -710,13 +651,13 @@ pub fn build(site: &Site, keys: &[DocKeys], text: &(dyn Fn(usize) -> Result<Stri
             }
         });
         let states: Vec<DocState> =
-            batch.par_iter().zip(&tokens).zip(&batch_texts).map(|((&i, t), text)| doc_state(docs[i], &keys[i], t, text, &rank)).collect();
+            batch.par_iter().zip(&tokens).zip(&batch_texts).map(|((&i, t), text)| doc_state(docs[i], &keys[i], t, text, &rank, &code)).collect();
         // This batch's heads files and the packs it completes; then its texts are dropped.
         (0..batch.len().div_ceil(HEAD_DOCS)).into_par_iter().try_for_each(|g| {
             let members = g * HEAD_DOCS..((g + 1) * HEAD_DOCS).min(batch.len());
             let records: Vec<String> = members.clone().map(|j| record(docs[batch[j]])).collect();
             let heads: Vec<Vec<u32>> = members.clone().map(|j| ranks_of(&batch_texts[j][..tokens[j].head_end])).collect();
-            emit(heads_file(first / HEAD_DOCS + g, first + members.start, &records, &heads))
+            emit(heads_file(first / HEAD_DOCS + g, first + members.start, &records, &heads, &code))
         })?;
         let mut full: Vec<((u32, u32), Vec<Vec<u32>>)> = Vec::new();
         for (j, doc) in states.iter().enumerate() {
@@ -731,14 +672,14 @@ pub fn build(site: &Site, keys: &[DocKeys], text: &(dyn Fn(usize) -> Result<Stri
                 open_pack.push(ranks_of(&batch_texts[j][doc.chunk(c)]));
             }
         }
-        full.par_iter().try_for_each(|((id, c), chunks)| emit(pack_file(*id, *c, chunks)))?;
+        full.par_iter().try_for_each(|((id, c), chunks)| emit(pack_file(*id, *c, chunks, &code)))?;
         state.docs.extend(states);
         // This batch's texts and the pages written meanwhile leave holes that growing lists
         // rarely fit: given back, they do not add up to a peak (30–50 MB on the 1× corpus).
         crate::memory::release_freed();
     }
     if let Some(&(id, c)) = state.packs.last() {
-        emit(pack_file(id, c, &open_pack))?;
+        emit(pack_file(id, c, &open_pack, &code))?;
     }
 
     // Key strings and their coded lists.
@@ -754,22 +695,30 @@ pub fn build(site: &Site, keys: &[DocKeys], text: &(dyn Fn(usize) -> Result<Stri
     state.shards = shard_count(state.docs.iter().map(|d| d.units).sum());
     let shards = state.shards;
     // Each partition codes its keys, sorts them and writes its shards, then frees them.
-    parts.into_par_iter().try_for_each(|part| {
+    let lengths: Vec<Vec<(usize, String)>> = parts.into_par_iter().map(|part| {
         let Partition { keys, postings, pool, .. } = part;
         let mut bytes = Vec::new();
-        let mut entries: Vec<(String, String)> =
+        let mut entries: Vec<(String, codec::Bits)> =
             keys.into_iter().zip(postings).map(|(key, p)| (name(key), encode_postings(key, &p, &pool, &mut bytes, n_docs, &spans))).collect();
         drop(pool);
         entries.sort_unstable_by(|x, y| x.0.cmp(&y.0));
-        let mut by_shard: BTreeMap<usize, Vec<(String, String)>> = BTreeMap::new();
+        let mut by_shard: BTreeMap<usize, Vec<(String, codec::Bits)>> = BTreeMap::new();
         for (key, data) in entries {
             by_shard.entry(key_hash(&key) as usize % shards).or_default().push((key, data));
         }
-        by_shard.into_iter().try_for_each(|(s, list)| emit(shard_file(s, &list)))?;
+        let lengths = by_shard.into_iter().map(|(s, list)| {
+            let (file, lengths) = shard::file(s, &list);
+            emit(file).map(|()| (s, lengths))
+        });
+        let lengths = lengths.collect::<Result<Vec<_>>>()?;
         // its blocks and lists are freed: see the batch loop
         crate::memory::release_freed();
-        Ok(())
-    })?;
+        Ok(lengths)
+    }).collect::<Result<_>>()?;
+    state.lists = vec![String::new(); shards];
+    for (s, l) in lengths.into_iter().flatten() {
+        state.lists[s] = l;
+    }
     emit(meta_file(site, &docs, &order, &state))?;
     Ok(state)
 }
@@ -881,7 +830,7 @@ fn doc_entries(tokens: &DocTokens) -> HashMap<String, Entry> {
 
 /// One key's list with the entries of some documents replaced (`None`: removed); `None` when
 /// the old list cannot be read, `Some(None)` when nothing is left.
-fn edit_list(key: &str, old: Option<&str>, edits: &[(u32, Option<Entry>)], n_docs: u32, old_spans: &[u32], spans: &[u32]) -> Option<Option<String>> {
+fn edit_list(key: &str, old: Option<&codec::Bits>, edits: &[(u32, Option<Entry>)], n_docs: u32, old_spans: &[u32], spans: &[u32]) -> Option<Option<codec::Bits>> {
     let edited = |doc: &u32| edits.iter().any(|(id, _)| id == doc);
     if key.contains(' ') {
         let mut list = old.map_or(Some(Vec::new()), |data| codec::decode_bigram(n_docs, old_spans, data))?;
@@ -929,7 +878,7 @@ pub fn update(
     // issue) come after them; the list code's document count stays in the same power of two.
     let old_n = old.docs.len();
     let kept = order.len() >= old_n && order.iter().zip(&old.docs).all(|(&i, o)| docs[i].url == o.url && keys[i].1 == o.fields);
-    if !kept || codec::doc_count(order.len() as u32) != codec::doc_count(old_n as u32) {
+    if !kept || codec::doc_count(order.len() as u32) != codec::doc_count(old_n as u32) || old.lists.len() != old.shards {
         return Ok(None);
     }
     let changed: Vec<usize> = (0..order.len()).filter(|&id| id >= old_n || keys[order[id]].0 != old.docs[id].body).collect();
@@ -959,6 +908,7 @@ pub fn update(
         return Ok(None);
     }
     let rank = rank_table(&chars);
+    let code = lz::Code::new(chars.len() as u32);
     let ranks_of = |text: &str| -> Vec<u32> { text.chars().map(|c| rank[c as usize]).collect() };
 
     let before: Vec<Option<DocTokens>> =
@@ -966,7 +916,7 @@ pub fn update(
     let after: Vec<DocTokens> = changed.par_iter().zip(&edited_texts).map(|(&id, text)| tokenize_document(docs[order[id]], text)).collect();
     let mut state = State { counts, ..old.clone() };
     for (k, &id) in changed.iter().enumerate() {
-        let doc = doc_state(docs[order[id]], &keys[order[id]], &after[k], &edited_texts[k], &rank);
+        let doc = doc_state(docs[order[id]], &keys[order[id]], &after[k], &edited_texts[k], &rank, &code);
         match state.docs.get_mut(id) {
             Some(d) => *d = doc,
             None => state.docs.push(doc), // new ids come in order, after the others
@@ -996,15 +946,15 @@ pub fn update(
     for (key, list) in edits {
         by_shard.entry(key_hash(&key) as usize % old.shards).or_default().push((key, list));
     }
-    let edited: Option<Vec<(usize, Vec<(String, String)>)>> = by_shard
+    let edited: Option<Vec<(usize, Vec<(String, codec::Bits)>)>> = by_shard
         .into_par_iter()
         .map(|(s, edits)| {
-            let mut lists = match std::fs::read_to_string(previous.join(shard_path(s))) {
-                Ok(js) => read_shard(&js, s)?,
+            let mut lists = match std::fs::read(previous.join(shard_path(s))) {
+                Ok(bytes) => shard::read(&bytes, s, old.lists.get(s)?)?,
                 Err(_) => BTreeMap::new(), // no keys before
             };
             for (key, edits) in edits {
-                match edit_list(&key, lists.get(&key).map(String::as_str), &edits, n_docs, &old_spans, &spans)? {
+                match edit_list(&key, lists.get(&key), &edits, n_docs, &old_spans, &spans)? {
                     Some(data) => lists.insert(key, data),
                     None => lists.remove(&key),
                 };
@@ -1052,7 +1002,7 @@ pub fn update(
             let text = &doc.as_ref().expect("just set").1;
             chunks.push(ranks_of(&text[state.docs[id as usize].chunk(c as usize)]));
         }
-        emit(pack_file(a.0, a.1, &chunks))
+        emit(pack_file(a.0, a.1, &chunks, &code))
     })?;
     let heads = order.len().div_ceil(HEAD_DOCS);
     (0..heads).into_par_iter().try_for_each(|h| {
@@ -1062,11 +1012,23 @@ pub fn update(
         }
         let records: Vec<String> = members.clone().map(|id| record(docs[order[id]])).collect();
         let texts: Vec<Vec<u32>> = members.clone().map(|id| Ok(ranks_of(&new_text(id)?[..state.docs[id].head_end as usize]))).collect::<Result<_>>()?;
-        emit(heads_file(h, members.start, &records, &texts))
+        emit(heads_file(h, members.start, &records, &texts, &code))
     })?;
     let rewritten: std::collections::HashSet<usize> = edited.iter().map(|(s, _)| *s).collect();
     (0..old.shards).into_par_iter().filter(|s| !rewritten.contains(s)).try_for_each(|s| link(&shard_path(s)).map(drop))?;
-    edited.par_iter().filter(|(_, lists)| !lists.is_empty()).try_for_each(|(s, lists)| emit(shard_file(*s, lists)))?;
+    let lengths: Vec<(usize, String)> = edited
+        .par_iter()
+        .map(|(s, lists)| match lists.is_empty() {
+            true => Ok((*s, String::new())),
+            false => {
+                let (file, lengths) = shard::file(*s, lists);
+                emit(file).map(|()| (*s, lengths))
+            }
+        })
+        .collect::<Result<_>>()?;
+    for (s, l) in lengths {
+        state.lists[s] = l;
+    }
     emit(meta_file(site, &docs, &order, &state))?;
     Ok(Some(state))
 }
@@ -1119,21 +1081,23 @@ mod tests {
     }
 
     #[test]
-    fn rank_codes_are_distinct_and_safe_in_js_strings() {
-        let mut seen = std::collections::HashSet::new();
-        for r in 0..60_000 {
-            let c = rank_code(r);
-            assert!(seen.insert(c), "rank {r} reuses {c:?}");
-            assert!(c != '"' && c != '\\' && c >= ' ' && c != '\u{7f}', "rank {r}");
-            assert!(c != '\u{2028}' && c != '\u{2029}');
-            let expected_len = if r < 93 { 1 } else if r < 93 + 1920 { 2 } else { 3 };
-            assert_eq!(c.len_utf8(), expected_len, "rank {r}");
-        }
+    fn the_alphabet_goes_by_frequency_class_then_code_point() {
+        // 100 characters, the first 64 ranks one class: a small count change inside a class
+        // changes nothing, one across a class boundary does
+        let counts: Vec<(char, u64)> = (0..100u32).map(|i| (char::from_u32(0x4e00 + i).unwrap(), 100_000 / (i as u64 + 1))).collect();
+        let a = alphabet(&counts);
+        assert_eq!(a.len(), 100);
+        assert!(a[..64].windows(2).all(|w| w[0] < w[1]) && a[64..].windows(2).all(|w| w[0] < w[1]));
+        assert_eq!(a[..64], counts[..64].iter().map(|&(c, _)| c).collect::<Vec<_>>()[..]);
+        let mut nudged = counts.clone();
+        nudged[10].1 += 1;
+        assert_eq!(alphabet(&nudged), a);
+        nudged[99].1 = 1_000_000;
+        assert_ne!(alphabet(&nudged), a);
     }
 }
 
-/// `["…","…"]` from strings that need no escaping (the encoders write only printable ASCII
-/// other than `"` and `\\`).
+/// `["…","…"]` from strings that need no escaping (the encoders write only U+3000–U+AFFF).
 fn push_string_array(js: &mut String, items: &[String]) {
     js.push('[');
     for (j, item) in items.iter().enumerate() {

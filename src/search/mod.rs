@@ -25,26 +25,27 @@
 //!   excerpt chunks (`chunks`), the first chunk of each pack (`packs`), the head parameters and
 //!   the character table of the excerpt code (`chars`). About 34 KB for the 3,476-document
 //!   corpus: every query loads it.
-//! - `search/t/<hex>.js` — `gongbaoSearch.shard(n, {key: postings, ...})`. A key is a token
-//!   (one-token queries) or two tokens joined by a space (bigram); its shard is
+//! - `search/t/<hex>.js` — `gongbaoSearch.shard(n, "keys", "lists")` ([`shard`]). A key is a
+//!   token (one-token queries) or two tokens joined by a space (bigram); its shard is
 //!   `fnv1a32(UTF-16 of key) % shards`, so the client needs no key table. The shard count is
 //!   the index size over [`index::SHARD_TARGET_BYTES`], at most [`index::MAX_SHARDS`], and a
 //!   multiple of the build's 16 key partitions.
 //! - `search/h/<n>.js` — `gongbaoSearch.heads(n, first, [records], [texts])`: for documents
-//!   `first … first + HEAD_DOCS − 1`, what a result shows (title, 发文字号, date, URL; issue,
-//!   section and issuer come from the facets) and the body text up to token
+//!   `first … first + HEAD_DOCS − 1`, what a result shows (`[date, 发文字号, title, URL]`;
+//!   issue, section and issuer come from the facets) and the body text up to token
 //!   [`index::HEAD_TOKENS`]. A result whose first body match lies within [`index::HEAD_USE`]
 //!   tokens (or that matches only in its title or number) needs nothing else.
 //! - `search/p/<id>-<c>.js` — `gongbaoSearch.pack(id, c, [texts])`: excerpt chunks of
 //!   [`index::CHUNK_TOKENS`] body tokens, all documents' chunks in (id, chunk) order, cut
-//!   into packs of about [`index::PACK_TARGET_BYTES`] (before compression), from chunk `c` of
+//!   into packs of about [`index::PACK_TARGET_BYTES`] (before copies), from chunk `c` of
 //!   document `id` on. A pack ends where a chunk's hash picks, once it holds 7/8 of the aim
 //!   (or before it would pass 5/3 of it), so cuts depend only on nearby text.
 //!
-//! Excerpt text (heads and packs) is coded per file by [`lz`]: characters by rank (one to three
-//! UTF-8 bytes, [`index::rank_code`]; ranks go by frequency class, and within a class by code
-//! point) and repeats as back-references within the file, decoded by `unpackTexts` in
-//! `search.js`.
+//! Shards, heads and packs are UTF-16 files with a byte order mark (`utf16_script`): their
+//! bit codes are characters of U+3000–U+AFFF, 15 bits in two bytes. Excerpt text (heads and
+//! packs) is coded per file by [`lz`]: characters by frequency rank in five classes (ranks go
+//! by frequency class, and within a class by code point) and repeats as copies within the
+//! file, decoded by `unpackTexts` in `search.js`.
 //!
 //! # Updated in place
 //!
@@ -64,7 +65,7 @@
 //! [`index::NUMBER_AT`], title from [`index::TITLE_AT`], 发文机关 from [`index::ISSUER_AT`], body
 //! from [`index::BODY_AT`]; the field of a match is read off its position.
 //!
-//! Posting lists are bit streams, thirteen bits per two characters ([`codec`]): per document a
+//! Posting lists are bit streams, fifteen bits per character ([`codec`]): per document a
 //! doc gap and a count, then for a bigram every position, for a one-token key only the field of
 //! its first occurrence and where in the body it first occurs (head, or which chunk): a
 //! one-token query needs no phrase check, so its positions would be dead weight. The Rice and
@@ -84,25 +85,34 @@
 //!
 //! # Measured (`cargo bench --bench search`, benchmark corpus: 3,476 laws, 56.8 MB of text)
 //!
-//! | | first version | session 1 | now | target |
-//! |---|---|---|---|---|
-//! | index on disk | 85.3 MB = 1.50× | 73.0 MB = 1.28× | 70.5 MB = 1.24× | ≤ 1.0× |
-//! | files | 18,442 | 3,543 | 6,097 (4,096 shards, 869 heads, 1,131 packs, meta) | |
-//! | build in memory (shared 2-core machine) | 12.1 s | 5.5 s | 2.4 s (2.1–2.9 over runs) | ≤ 5 s |
-//! | build peak memory | 324 MB | 338 MB | 96 MB (146 before the slices of session 4) | ≤ 500 MB |
-//! | bytes per query, median / p95 | 138 KB / 478 KB | 235 KB / 674 KB | 139 KB / 506 KB | ≤ 150 KB / ≤ 1 MB |
-//! | Chromium `file://` first query, median / p95 | 292 / 510 ms | 194 / 357 ms | 158 / 262 ms | ≤ 300 ms |
-//! | Chromium warm, median / p95 | 159 ms (page reload) | 19 / 53 ms | 20 / 38 ms | ≤ 50 ms |
-//! | exact result sets | 32/32 | 32/32 | 32/32 | 32/32 |
+//! | | first version | session 1 | format 5 | format 6 (now) | target |
+//! |---|---|---|---|---|---|
+//! | index on disk | 85.3 MB = 1.50× | 73.0 MB = 1.28× | 70.5 MB = 1.24× | 55.9 MB = 0.98× | ≤ 1.0× |
+//! | files | 18,442 | 3,543 | 6,097 | 5,246 (3,648 shards, 869 heads, 728 packs, meta) | |
+//! | build in memory (shared 2-core machine) | 12.1 s | 5.5 s | 2.4 s | 2.7–2.9 s | ≤ 5 s |
+//! | build peak memory | 324 MB | 338 MB | 96 MB | 112 MB | ≤ 500 MB |
+//! | bytes per query, median / p95 | 138 KB / 478 KB | 235 KB / 674 KB | 139 KB / 506 KB | 129 KB / 475 KB | ≤ 150 KB / ≤ 1 MB |
+//! | Chromium `file://` first query, median / p95 | 292 / 510 ms | 194 / 357 ms | 158 / 262 ms | 177–214 / 280–333 ms | ≤ 300 ms |
+//! | Chromium warm, median / p95 | 159 ms (page reload) | 19 / 53 ms | 20 / 38 ms | 11–16 / 35–58 ms | ≤ 50 ms |
+//! | exact result sets | 32/32 | 32/32 | 32/32 | 32/32 | 32/32 |
 //!
-//! Why the size is not at 1.0×: exact phrase results need every bigram position (or the text of
-//! every candidate, megabytes for 第十二条); the corpus has 18.8 million of them at 11.3 bits
-//! each after Rice coding, plus 5.5 bits of document gap and 2.2 of count per (key, document)
-//! entry: 266 Mbit, 41 MB as 6.5-bit characters, 49 MB with the keys. Excerpts need the text:
-//! 19.4 MB in 24 KB packs, about what deflate reaches on pieces that size (zlib -9 on 48 KB
-//! pieces: 16.3 MB binary, 20 MB in a JS-safe alphabet; xz gets 8 MB only with the whole corpus
-//! as its window). Positions alone are 0.58× the text. Dropping the bigrams that start
-//! with a pause mark (，。、；：) would save 3 MB and leave queries ending in "，X" unprovable.
+//! Where the size goes (format 6): postings 40.1 MB, 0.71× the text: 38.6 MB of lists and
+//! 1.3 MB of keys. Exact phrase results need every bigram position (or the text of every
+//! candidate, megabytes for 第十二条); the corpus has 18.8 million of them at 11.3 bits each
+//! after Rice coding, plus 5.5 bits of document gap and 2.2 of count per (key, document)
+//! entry: 266 Mbit, 35.5 MB at 15 bits per two bytes; the one-token lists are most of the
+//! rest. Excerpts need the text: 15.8 MB for heads and packs, 5.4 bits per character (deflate
+//! on 36 KB pieces: 6.8). What format 6 changed, on the corpus:
+//!
+//! - lists 15 bits per UTF-16 character instead of 13 per two ASCII bytes: −7.4 MB;
+//! - excerpt text as a bit code of literal classes and copies instead of 1–3 byte rank codes
+//!   and ASCII copies: −5.2 MB;
+//! - a shard's lists one bit stream, and two-character keys without a length: −1.4 MB;
+//! - records as arrays, URLs as slugs: −0.2 MB; 32 KB packs instead of 24: −0.3 MB.
+//!
+//! Tried and not taken: interpolative coding of positions (11.5 bits against Rice's 11.4),
+//! a Rice parameter per list for counts (0.1 MB), finer literal classes (8 classes: 0.1 MB,
+//! at the cost of the alphabet moving more often, which rebuilds the index anew).
 //!
 //! The file count and the bytes per query pull against each other (see the constants in
 //! [`index`]): a query loads whole files, so it costs about (index size ÷ file count) × files
@@ -112,6 +122,7 @@ pub mod codec;
 pub mod index;
 pub mod lz;
 pub mod normalize;
+pub mod shard;
 pub mod slices;
 
 use crate::cache::{Hasher, Key};
@@ -137,6 +148,20 @@ pub fn doc_keys(site: &Site, body_keys: &[Key]) -> Vec<index::DocKeys> {
 /// would write) and links the rest.
 pub fn write_index(site: &Site, keys: &[index::DocKeys], text: &(dyn Fn(usize) -> Result<String> + Sync), emit: &(dyn Fn(OutputFile) -> Result<()> + Sync)) -> Result<State> {
     index::build(site, keys, text, emit)
+}
+
+/// A script file in UTF-16LE with a byte order mark: the index's bit codes are characters of
+/// U+3000–U+AFFF, two bytes each so, three in UTF-8. A BOM decides a script's encoding before
+/// any `charset` a server sends, and on `file://` alike.
+fn utf16_script(js: &str) -> Vec<u8> {
+    utf16_file(js.encode_utf16().collect())
+}
+
+fn utf16_file(units: Vec<u16>) -> Vec<u8> {
+    let mut bytes = Vec::with_capacity(2 + 2 * units.len());
+    bytes.extend([0xff, 0xfe]);
+    bytes.extend(units.into_iter().flat_map(u16::to_le_bytes));
+    bytes
 }
 
 /// [`write_index`] into memory, sorted by path (benchmarks and tests).

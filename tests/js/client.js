@@ -23,6 +23,12 @@ function buildFixture(source, queries, { release = false } = {}) {
   };
 }
 
+// A script's text as a browser decodes it: a UTF-16LE byte order mark (posting shards) or UTF-8.
+function decodeScript(bytes) {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return bytes.toString('utf16le', 2);
+  return bytes.toString('utf8');
+}
+
 // A fresh client (empty caches) over `publicDir`.
 function client(publicDir) {
   const context = vm.createContext({ console, Promise, Map, Array, Math, Object, String, JSON, Error, URLSearchParams });
@@ -31,9 +37,10 @@ function client(publicDir) {
   const loaded = [];
   api.setLoader((rel) => new Promise((resolve, reject) => {
     const file = path.join(publicDir, rel);
-    let code;
-    try { code = fs.readFileSync(file, 'utf8'); } catch (e) { reject(e); return; }
-    loaded.push({ path: rel, bytes: Buffer.byteLength(code) });
+    let bytes;
+    try { bytes = fs.readFileSync(file); } catch (e) { reject(e); return; }
+    loaded.push({ path: rel, bytes: bytes.length });
+    const code = decodeScript(bytes);
     vm.runInContext(code, context, { filename: rel });
     resolve();
   }));
@@ -52,4 +59,4 @@ function client(publicDir) {
   return { api, loaded, query, allUrls, context };
 }
 
-module.exports = { buildFixture, client, REPO };
+module.exports = { buildFixture, client, decodeScript, REPO };

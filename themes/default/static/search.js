@@ -18,10 +18,10 @@
   var DIGIT_VALUE = {};
   for (var di = 0; di < DIGITS.length; di++) DIGIT_VALUE[DIGITS.charCodeAt(di)] = di;
   var PAGE_SIZE = 10;
-  // Posting lists: 13 bits per two characters (mirror of src/search/codec.rs).
-  var BITS = "!#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`abcdefghijklmnopqrstuvwxyz{|}~";
-  var BITS_VALUE = new Int8Array(128).fill(-1);
-  for (var bi = 0; bi < BITS.length; bi++) BITS_VALUE[BITS.charCodeAt(bi)] = bi;
+  // Posting lists: 15 bits per character, U+3000 + the bits (mirror of src/search/codec.rs).
+  var GROUP_BASE = 0x3000, GROUP_BITS = 15;
+  // Excerpt text (mirror of src/search/lz.rs): literal classes by rank, shortest copy.
+  var CLASS_ENDS = [64, 256, 1024, 3072], MIN_MATCH = 3;
 
   // ---- normalisation and tokens (mirror of normalize.rs) ----
 
@@ -99,16 +99,21 @@
   }
 
   /* Reads the bit code of codec.rs from a string: gamma and exp-Golomb numbers. */
-  function BitReader(s) {
-    this.s = s; this.i = 0; this.acc = 0; this.n = 0;
+  function BitReader(s, offset) {
+    offset = offset || 0;
+    this.s = s; this.i = Math.floor(offset / GROUP_BITS); this.acc = 0; this.n = 0;
+    if (offset % GROUP_BITS) { this.refill(); this.n -= offset % GROUP_BITS; }
   }
+  /* Bits read so far. */
+  BitReader.prototype.consumed = function () {
+    return this.i * GROUP_BITS - this.n;
+  };
   BitReader.prototype.refill = function () {
-    if (this.i + 1 >= this.s.length) throw new Error('truncated posting list');
-    var hi = BITS_VALUE[this.s.charCodeAt(this.i)], lo = BITS_VALUE[this.s.charCodeAt(this.i + 1)];
-    this.i += 2;
-    if (hi === undefined || lo === undefined || hi < 0 || lo < 0 || hi * 92 + lo >= 8192) throw new Error('bad posting character');
-    this.acc = hi * 92 + lo;
-    this.n = 13;
+    if (this.i >= this.s.length) throw new Error('truncated posting list');
+    var v = this.s.charCodeAt(this.i++) - GROUP_BASE;
+    if (!(v >= 0 && v < 1 << GROUP_BITS)) throw new Error('bad posting character');
+    this.acc = v;
+    this.n = GROUP_BITS;
   };
   BitReader.prototype.bit = function () {
     if (this.n === 0) this.refill();
@@ -157,30 +162,30 @@
     return n;
   }
 
-  /* One key's postings (codec.rs): for a two-token key [{doc, count, pos: [positions]}], for a
+  /* One key's postings (codec.rs), read from `r` (only read past when `skip`): for a two-token key [{doc, count, pos: [positions]}], for a
    * one-token key [{doc, count, field, body}] with the field of its first occurrence (0 发文字号,
    * 1 title, 2 发文机关, 3 body) and where it first occurs in the body: -1 nowhere, 0 within
    * the head's first `head.use` tokens, 1 + c in excerpt chunk c beyond that. */
-  function readPostings(s, bigram) {
-    var out = [];
-    if (!s) return out;
-    var r = new BitReader(s), spans = spansOf();
+  function readPostings(r, bigram, skip) {
+    var out = [], spans = spansOf();
     var df = r.gamma(), dk = ilog2(Math.floor(Math.floor(docCount() * 11 / 16) / df)), doc = -1;
     for (var d = 0; d < df; d++) {
       doc += r.rice(dk) + 1;
       var count = r.gamma();
       if (bigram) {
-        var span = spans[doc], pos = new Array(count);
+        var span = spans[doc], pos = skip ? null : new Array(count);
+        if (span === undefined) throw new Error('bad posting document');
         if (count === 1) {
-          pos[0] = r.truncated(span);
+          var only = r.truncated(span);
+          if (pos) pos[0] = only;
         } else {
           var k = ilog2(Math.floor(Math.floor(span * 11 / 16) / count)), p = -1;
-          for (var c = 0; c < count; c++) { p += r.rice(k) + 1; pos[c] = p; }
+          for (var c = 0; c < count; c++) { p += r.rice(k) + 1; if (pos) pos[c] = p; }
         }
-        out.push({ doc: doc, count: count, pos: pos });
+        if (pos) out.push({ doc: doc, count: count, pos: pos });
       } else {
-        var field = r.bits(2), inBody = field === 3 || r.bit() === 1;
-        out.push({ doc: doc, count: count, field: field, body: inBody ? r.gamma() - 1 : -1 });
+        var field = r.bits(2), inBody = field === 3 || r.bit() === 1, body = inBody ? r.gamma() - 1 : -1;
+        if (!skip) out.push({ doc: doc, count: count, field: field, body: body });
       }
     }
     return out;
@@ -240,8 +245,50 @@
 
   function postings(key) {
     var shard = data.shards[keyHash(key) % data.meta.shards];
-    var s = shard && Object.prototype.hasOwnProperty.call(shard, key) ? shard[key] : '';
-    return readPostings(s, key.indexOf(' ') >= 0);
+    if (!shard || !shard.index.has(key)) return [];
+    var j = shard.index.get(key);
+    return readPostings(new BitReader(shard.lists, listStart(shard, j)), shard.bigrams[j], false);
+  }
+
+  /* A shard (src/search/shard.rs): its keys, then their lists as one bit stream, each list
+   * ending where its code says. A list's start is found by reading through the ones before
+   * it, once, when a query first asks for a key of the shard at or past it. */
+  function parseShard(keys, lists) {
+    var i = 0, bigrams = [], index = new Map();
+    function number() {
+      var value = 0, scale = 1;
+      for (;;) {
+        var d = keys.charCodeAt(i++) - GROUP_BASE;
+        if (!(d >= 0 && d < 0x8000)) throw new Error('bad shard');
+        if (d < 0x4000) return value + d * scale;
+        value += (d - 0x4000) * scale;
+        scale *= 0x4000;
+      }
+    }
+    var pairs = number();
+    while (i < keys.length || bigrams.length < pairs) {
+      var a = 1, b = 1;
+      if (bigrams.length >= pairs) {
+        var head = number();
+        a = Math.floor(head / 128);
+        b = head % 128;
+        if (b === 127) b += number();
+      }
+      if (i + a + b > keys.length) throw new Error('bad shard');
+      index.set(keys.substr(i, a) + (b ? ' ' + keys.substr(i + a, b) : ''), bigrams.length);
+      bigrams.push(b > 0);
+      i += a + b;
+    }
+    return { lists: lists, index: index, bigrams: bigrams, starts: [0], reader: new BitReader(lists, 0) };
+  }
+
+  /* Where the list of key number `j` of a shard starts in its bit stream. */
+  function listStart(shard, j) {
+    while (shard.starts.length <= j) {
+      readPostings(shard.reader, shard.bigrams[shard.starts.length - 1], true);
+      shard.starts.push(shard.reader.consumed());
+    }
+    return shard.starts[j];
   }
 
   /* Map doc id → {count, first, body}: where and how often one term occurs. */
@@ -436,50 +483,36 @@
     return data.texts[g] === undefined ? '' : data.texts[g];
   }
 
-  /* The chunks of a pack, decoded (mirror of src/search/lz.rs): rank codes are characters,
-   * rank 0 starts a copy of (length − 3, distance − 1) earlier characters of the pack. */
+  /* The texts of a heads file or a pack, decoded (mirror of src/search/lz.rs): per text its
+   * length, then literals (an event code for the rank's class, the rank within it) and copies
+   * of earlier characters of the file. */
   function unpackTexts(coded) {
     if (!data.alphabet) data.alphabet = Array.from(data.meta.chars);
-    var alphabet = data.alphabet, hist = [], out = [], s, i;
-    function number() {
-      var value = 0, scale = 1;
-      for (;;) {
-        var d = DIGIT_VALUE[s.charCodeAt(i++)];
-        if (d === undefined) throw new Error('bad excerpt code');
-        if (d < BASE) return value + d * scale;
-        value += (d - BASE) * scale;
-        scale *= BASE;
-      }
+    var alphabet = data.alphabet, n = alphabet.length, hist = [], out = [], classes = [], start = 0;
+    for (var j = 0; j <= CLASS_ENDS.length; j++) {
+      var end = Math.max(start, Math.min(j < CLASS_ENDS.length ? CLASS_ENDS[j] : n, n));
+      classes.push([start, end - start]);
+      start = end;
     }
-    for (var j = 0; j < coded.length; j++) {
-      var begin = hist.length;
-      s = coded[j];
-      i = 0;
-      while (i < s.length) {
-        var cp = s.codePointAt(i);
-        i += cp > 0xffff ? 2 : 1;
-        var r = rankOf(cp);
-        if (r === 0) {
-          var len = number() + 3, from = hist.length - number() - 1;
+    for (var t = 0; t < coded.length; t++) {
+      var r = new BitReader(coded[t]), begin = hist.length, len = r.gamma() - 1;
+      while (hist.length - begin < len) {
+        var e = r.bits(2);
+        if (e === 2) {
+          var length = r.gamma() - 1 + MIN_MATCH, k = r.truncated(ilog2(hist.length) + 1);
+          var from = hist.length - Math.pow(2, k) - r.bits(k);
           if (from < 0) throw new Error('bad excerpt copy');
-          for (var m = 0; m < len; m++) hist.push(hist[from + m]);
-        } else {
-          hist.push(alphabet[r - 1]);
+          for (var m = 0; m < length; m++) hist.push(hist[from + m]);
+          continue;
         }
+        var c = classes[e < 2 ? e : r.bit() === 0 ? 2 : 3 + r.bit()], rank = c[0] + r.truncated(c[1]);
+        if (rank >= n) throw new Error('bad excerpt character');
+        hist.push(alphabet[rank]);
       }
+      if (hist.length - begin !== len) throw new Error('bad excerpt copy');
       out.push(hist.slice(begin).join(''));
     }
     return out;
-  }
-
-  /* Inverse of index.rs rank_code. */
-  function rankOf(cp) {
-    if (cp < 0x80) return cp - 0x20 - (cp > 0x22 ? 1 : 0) - (cp > 0x5c ? 1 : 0);
-    if (cp < 0x800) return 93 + cp - 0x80;
-    var r = cp;
-    if (r >= 0xe000) r -= 0x800;
-    if (r >= 0x202a) r -= 2;
-    return 93 + 1920 + r - 0x800;
   }
 
   /* Marked ranges [start, end) of every term occurrence in `text`. */
@@ -558,13 +591,16 @@
       data.meta = m;
       data.facets = data.spans = data.chunkStarts = data.packStarts = data.alphabet = null;
     },
-    shard: function (n, entries) { data.shards[n] = entries; },
+    shard: function (n, keys, lists) { data.shards[n] = parseShard(keys, lists); },
     /* Heads: the display records and text beginnings of documents `first`, `first` + 1, … */
     heads: function (n, first, records, texts) {
       var decoded = unpackTexts(texts);
-      records.forEach(function (d, j) {
-        var id = first + j, f = facetsOf(id), m = data.meta;
-        d.s = m.issues[f[0]].title;
+      records.forEach(function (r, j) {
+        var id = first + j, f = facetsOf(id), m = data.meta, issue = m.issues[f[0]];
+        // index.rs `record`: a URL without a folder is a slug in its issue's folder
+        var u = r[3].indexOf('/') < 0 ? issue.year + '/' + (issue.number < 10 ? '0' : '') + issue.number + '/' + r[3] + '.html' : r[3];
+        var d = { d: r[0], n: r[1], t: r[2], u: u };
+        d.s = issue.title;
         d.c = m.sections[f[1]];
         d.i = m.issuers[f[2]];
         data.docs[id] = d;
