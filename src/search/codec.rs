@@ -217,6 +217,8 @@ const MAX_PUT: u32 = 64 - GROUP_BITS - 1;
 pub struct BitReader<'a> {
     s: &'a [u16],
     pos: usize,
+    /// Where the input ends: its length, or a malformed group.
+    end: usize,
     /// The low `bits` bits of `acc` are the next bits, most significant first.
     acc: u64,
     bits: u32,
@@ -224,7 +226,7 @@ pub struct BitReader<'a> {
 
 impl<'a> BitReader<'a> {
     pub fn new(s: &'a [u16]) -> Self {
-        BitReader { s, pos: 0, acc: 0, bits: 0 }
+        BitReader { s, pos: 0, end: s.len(), acc: 0, bits: 0 }
     }
 
     /// Bits read so far.
@@ -245,9 +247,12 @@ impl<'a> BitReader<'a> {
 
     fn refill(&mut self) {
         while self.bits <= 64 - GROUP_BITS {
-            let Some(&group) = self.s.get(self.pos) else { return };
+            if self.pos >= self.end {
+                return;
+            }
+            let group = self.s[self.pos];
             if group >= 1 << GROUP_BITS {
-                self.pos = self.s.len(); // not written by BitWriter: the input ends here
+                self.end = self.pos; // not written by BitWriter: the input ends here
                 return;
             }
             let group = group as u64;

@@ -49,7 +49,8 @@ pub const HEAD_DOCS: usize = 4;
 /// before copies), which copies take to about half.
 pub const PACK_TARGET_BYTES: usize = 32 * 1024;
 
-/// Digits of the numbers in the meta file: 88 printable ASCII characters, none of
+/// Digits of the numbers in the meta file (and of the list lengths the build cache keeps): 88
+/// printable ASCII characters, none of
 /// which needs escaping in a JS string literal (no `"`, no `\`) or in the JSON of an inline
 /// script (no `<`, `>`, `&`, which `script_safe_json` would turn into six bytes each). Digits
 /// 0–43 end a number, 44–87 continue it.
@@ -66,8 +67,8 @@ pub fn push_number(out: &mut String, mut n: u64) {
     out.push(DIGITS[n as usize] as char);
 }
 
-/// Inverse of a sequence of [`push_number`]. `None` on a character outside the alphabet or a
-/// truncated number.
+/// Inverse of a sequence of [`push_number`]. `None` on a character outside the alphabet, a
+/// truncated number or one past 64 bits.
 pub fn decode_numbers(s: &str) -> Option<Vec<u64>> {
     let mut out = Vec::new();
     let (mut value, mut scale) = (0u64, 1u64);
@@ -75,11 +76,11 @@ pub fn decode_numbers(s: &str) -> Option<Vec<u64>> {
     for b in s.bytes() {
         let d = DIGITS.iter().position(|&x| x == b)? as u64;
         if d >= BASE {
-            value += (d - BASE) * scale;
-            scale *= BASE;
+            value = value.checked_add((d - BASE).checked_mul(scale)?)?;
+            scale = scale.checked_mul(BASE)?;
             open = true;
         } else {
-            out.push(value + d * scale);
+            out.push(value.checked_add(d.checked_mul(scale)?)?);
             value = 0;
             scale = 1;
             open = false;
@@ -715,10 +716,19 @@ pub fn build(site: &Site, keys: &[DocKeys], text: &(dyn Fn(usize) -> Result<Stri
         crate::memory::release_freed();
         Ok(lengths)
     }).collect::<Result<_>>()?;
-    state.lists = vec![String::new(); shards];
+    let mut lists: Vec<Option<String>> = vec![None; shards];
     for (s, l) in lengths.into_iter().flatten() {
-        state.lists[s] = l;
+        lists[s] = Some(l);
     }
+    // A shard without keys is written too: the client loads the shard of every key it is asked.
+    state.lists = lists
+        .into_iter()
+        .enumerate()
+        .map(|(s, l)| match l {
+            Some(l) => Ok(l),
+            None => emit(shard::file(s, &[]).0).map(|()| String::new()),
+        })
+        .collect::<Result<_>>()?;
     emit(meta_file(site, &docs, &order, &state))?;
     Ok(state)
 }
@@ -780,7 +790,7 @@ fn meta_file(site: &Site, docs: &[&Document], order: &[usize], state: &State) ->
         prev = start;
     }
     let meta = serde_json::json!({
-        "version": 5,
+        "version": 6,
         "docs": docs.len(),
         "shards": state.shards,
         "chunk": CHUNK_TOKENS,
@@ -881,6 +891,11 @@ pub fn update(
     if !kept || codec::doc_count(order.len() as u32) != codec::doc_count(old_n as u32) || old.lists.len() != old.shards {
         return Ok(None);
     }
+    // Every shard has a file (an empty one too): one missing means the previous output is
+    // not what the state describes.
+    if (0..old.shards).into_par_iter().any(|s| !previous.join(shard_path(s)).is_file()) {
+        return Ok(None);
+    }
     let changed: Vec<usize> = (0..order.len()).filter(|&id| id >= old_n || keys[order[id]].0 != old.docs[id].body).collect();
     let old_texts: Option<Vec<Option<String>>> =
         changed.iter().map(|&id| if id < old_n { old_text(&old.docs[id].body).map(Some) } else { Some(None) }).collect();
@@ -949,10 +964,7 @@ pub fn update(
     let edited: Option<Vec<(usize, Vec<(String, codec::Bits)>)>> = by_shard
         .into_par_iter()
         .map(|(s, edits)| {
-            let mut lists = match std::fs::read(previous.join(shard_path(s))) {
-                Ok(bytes) => shard::read(&bytes, s, old.lists.get(s)?)?,
-                Err(_) => BTreeMap::new(), // no keys before
-            };
+            let mut lists = shard::read(&std::fs::read(previous.join(shard_path(s))).ok()?, s, &old.lists[s])?;
             for (key, edits) in edits {
                 match edit_list(&key, lists.get(&key), &edits, n_docs, &old_spans, &spans)? {
                     Some(data) => lists.insert(key, data),
@@ -1018,12 +1030,9 @@ pub fn update(
     (0..old.shards).into_par_iter().filter(|s| !rewritten.contains(s)).try_for_each(|s| link(&shard_path(s)).map(drop))?;
     let lengths: Vec<(usize, String)> = edited
         .par_iter()
-        .map(|(s, lists)| match lists.is_empty() {
-            true => Ok((*s, String::new())),
-            false => {
-                let (file, lengths) = shard::file(*s, lists);
-                emit(file).map(|()| (*s, lengths))
-            }
+        .map(|(s, lists)| {
+            let (file, lengths) = shard::file(*s, lists);
+            emit(file).map(|()| (*s, lengths))
         })
         .collect::<Result<_>>()?;
     for (s, l) in lengths {
@@ -1064,6 +1073,7 @@ mod tests {
         assert_eq!(decode_numbers(&s[..s.len() - 1]), None);
         assert_eq!(decode_numbers("~"), None);
         assert_eq!(decode_numbers("\""), None);
+        assert_eq!(decode_numbers(&"}".repeat(14)), None, "past 64 bits");
     }
 
     #[test]

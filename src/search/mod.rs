@@ -41,7 +41,7 @@
 //!   document `id` on. A pack ends where a chunk's hash picks, once it holds 7/8 of the aim
 //!   (or before it would pass 5/3 of it), so cuts depend only on nearby text.
 //!
-//! Shards, heads and packs are UTF-16 files with a byte order mark (`utf16_script`): their
+//! Shards, heads and packs are UTF-16 files with a byte order mark (`utf16_file`): their
 //! bit codes are characters of U+3000–U+AFFF, 15 bits in two bytes. Excerpt text (heads and
 //! packs) is coded per file by [`lz`]: characters by frequency rank in five classes (ranks go
 //! by frequency class, and within a class by code point) and repeats as copies within the
@@ -334,5 +334,74 @@ mod tests {
         assert!(one.iter().any(|(p, _)| p.starts_with("search/t/")) && one.iter().any(|(p, _)| p.starts_with("search/h/")));
         assert_eq!(one, build_with(2));
         assert_eq!(one, build_with(3));
+    }
+
+    /// Updates the index in `dir` (of `old_texts`, state `old`) to `new_texts`, writing into
+    /// `out` and copying what it takes as it was: the new state, or `None`.
+    fn update_into(site: &crate::content::Site, old: &super::State, old_texts: &[String], new_texts: &[String], dir: &std::path::Path, out: &std::path::Path) -> Option<super::State> {
+        let old_keys = keys(site, old_texts);
+        let old_text = |key: &crate::cache::Key| old_keys.iter().zip(old_texts).find(|((body, _), _)| body == key).map(|(_, t)| t.clone());
+        let put = |path: &str, bytes: &[u8]| {
+            let path = out.join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, bytes).unwrap();
+        };
+        let emit = |f: crate::output::OutputFile| Ok(put(&f.path, &f.bytes));
+        let link = |p: &str| Ok(std::fs::read(dir.join(p)).map(|bytes| put(p, &bytes)).is_ok());
+        super::update_index(site, &keys(site, new_texts), &|i| Ok(new_texts[i].clone()), old, &old_text, dir, &emit, &link).unwrap()
+    }
+
+    fn files_of(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+        let mut out: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
+            .into_iter()
+            .map(Result::unwrap)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| (e.path().strip_prefix(dir).unwrap().to_str().unwrap().to_string(), std::fs::read(e.path()).unwrap()))
+            .collect();
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn an_update_of_an_update_is_the_index_built_anew() {
+        let (site, texts) = grown();
+        let d0 = tempfile::tempdir().unwrap();
+        let s0 = written(d0.path(), &site, &texts);
+        let mut e1 = texts.clone();
+        let k = e1[1].char_indices().nth(e1[1].chars().count() / 3).unwrap().0;
+        e1[1] = format!("{}{}", &texts[1][k..], &texts[1][..k]);
+        let mut e2 = e1.clone();
+        e2[3] = e1[3].chars().rev().collect();
+        e2[7] = e1[7].chars().rev().collect();
+        let (mut state, mut dir, mut before) = (s0, d0, texts);
+        for edited in [e1, e2] {
+            let out = tempfile::tempdir().unwrap();
+            let next = update_into(&site, &state, &before, &edited, dir.path(), out.path()).expect("in place");
+            let full = tempfile::tempdir().unwrap();
+            let anew = written(full.path(), &site, &edited);
+            assert_eq!(next.lists, anew.lists, "the list lengths the cache keeps");
+            assert!(files_of(out.path()) == files_of(full.path()), "the files");
+            (state, dir, before) = (next, out, edited);
+        }
+    }
+
+    #[test]
+    fn a_previous_output_without_a_shard_file_is_built_anew() {
+        let (site, texts) = grown();
+        let dir = tempfile::tempdir().unwrap();
+        let old = written(dir.path(), &site, &texts);
+        // one character appended: a few shards rewritten, the others taken as they were
+        let mut edited = texts.clone();
+        edited[3].push(texts[3].chars().find(|c| !c.is_whitespace()).unwrap());
+        // whether the update would have rewritten that shard or taken it as it was
+        for s in 0..old.shards {
+            let path = dir.path().join(super::index::shard_path(s));
+            let bytes = std::fs::read(&path).unwrap();
+            std::fs::remove_file(&path).unwrap();
+            let out = tempfile::tempdir().unwrap();
+            assert!(update_into(&site, &old, &texts, &edited, dir.path(), out.path()).is_none(), "shard {s}");
+            assert!(files_of(out.path()).is_empty(), "nothing written");
+            std::fs::write(&path, bytes).unwrap();
+        }
     }
 }

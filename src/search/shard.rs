@@ -112,6 +112,9 @@ fn parse(bytes: &[u8], s: usize) -> Option<(Vec<String>, Vec<u16>)> {
     let split = body.windows(middle.len()).position(|w| w == middle)?;
     let mut keys = body[..split].iter();
     let token = |keys: &mut std::slice::Iter<u16>, len: usize| -> Option<String> {
+        if len > keys.as_slice().len() {
+            return None; // each unit of a token takes one or two of the file
+        }
         let mut t = Vec::with_capacity(len);
         while t.len() < len {
             let u = *keys.next()?;
@@ -194,5 +197,29 @@ mod tests {
         let bits = list(1).len.div_ceil(15) as usize;
         assert_eq!(small.bytes.len(), 2 + 2 * (prefix(0).len() + 1 + 2 + MIDDLE.len() + bits + SUFFIX.len()));
         assert_eq!(keys(&small.bytes, 0).unwrap(), ["医 疗"]);
+    }
+
+    #[test]
+    fn a_forged_token_length_reads_as_none_not_an_abort() {
+        for head in [vec![(1usize << 48) * 128], vec![127, 1 << 55]] {
+            let mut js = prefix(0);
+            push_number(&mut js, 0); // no pairs
+            for n in head {
+                push_number(&mut js, n);
+            }
+            js.extend("ab".encode_utf16());
+            js.extend(MIDDLE.encode_utf16());
+            js.push(GROUP_BASE as u16);
+            js.extend(SUFFIX.encode_utf16());
+            assert_eq!(read(&super::super::utf16_file(js), 0, "0"), None);
+        }
+    }
+
+    #[test]
+    fn an_empty_shard_has_a_file_that_reads_back_empty() {
+        let (f, lengths) = file(3, &[]);
+        assert_eq!(lengths, "");
+        assert_eq!(read(&f.bytes, 3, &lengths), Some(BTreeMap::new()));
+        assert_eq!(keys(&f.bytes, 3), Some(vec![]));
     }
 }

@@ -23,7 +23,8 @@ function buildFixture(source, queries, { release = false } = {}) {
   };
 }
 
-// A script's text as a browser decodes it: a UTF-16LE byte order mark (posting shards) or UTF-8.
+// A script's text as a browser decodes it: a UTF-16LE byte order mark (the index's shards, heads
+// and packs) or UTF-8.
 function decodeScript(bytes) {
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return bytes.toString('utf16le', 2);
   return bytes.toString('utf8');

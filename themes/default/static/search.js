@@ -6,7 +6,8 @@
  *
  * The core (normalise, tokenise, decode, match, rank, excerpt) uses no DOM so node can test it
  * against a real index (tests/js/). Normalisation and tokenisation mirror
- * src/search/normalize.rs rule for rule; the posting format mirrors src/search/index.rs.
+ * src/search/normalize.rs rule for rule; the index format mirrors src/search/ (codec.rs, shard.rs,
+ * lz.rs, index.rs).
  * Content strings reach the page only as DOM text nodes, never through innerHTML.
  */
 (function (root) {
@@ -98,7 +99,8 @@
     return out;
   }
 
-  /* Reads the bit code of codec.rs from a string: gamma and exp-Golomb numbers. */
+  /* Reads the bit code of codec.rs from a string of U+3000 + 15-bit groups, from bit `offset`:
+   * gamma, Rice and truncated binary numbers. */
   function BitReader(s, offset) {
     offset = offset || 0;
     this.s = s; this.i = Math.floor(offset / GROUP_BITS); this.acc = 0; this.n = 0;
@@ -285,7 +287,13 @@
   /* Where the list of key number `j` of a shard starts in its bit stream. */
   function listStart(shard, j) {
     while (shard.starts.length <= j) {
-      readPostings(shard.reader, shard.bigrams[shard.starts.length - 1], true);
+      var from = shard.starts[shard.starts.length - 1];
+      try {
+        readPostings(shard.reader, shard.bigrams[shard.starts.length - 1], true);
+      } catch (e) {
+        shard.reader = new BitReader(shard.lists, from); // a later lookup starts over, not mid-list
+        throw e;
+      }
       shard.starts.push(shard.reader.consumed());
     }
     return shard.starts[j];
