@@ -228,6 +228,12 @@ mod tests {
         .unwrap()
     }
 
+    /// `text` with its last two thirds moved first: the same characters, every position moved.
+    fn rotated(text: &str) -> String {
+        let k = text.char_indices().nth(text.chars().count() / 3).unwrap().0;
+        format!("{}{}", &text[k..], &text[..k])
+    }
+
     /// Body keys from the texts themselves.
     fn keys(site: &crate::content::Site, texts: &[String]) -> Vec<super::index::DocKeys> {
         let bodies: Vec<_> = texts.iter().map(|t| crate::cache::Hasher::new(b"t").bytes(t.as_bytes()).key()).collect();
@@ -242,8 +248,7 @@ mod tests {
         // Two bodies edited without changing which characters the texts hold (the excerpt code
         // stays): one rotated, one reversed; every position in them moves.
         let mut edited = texts.clone();
-        let k = edited[1].char_indices().nth(edited[1].chars().count() / 3).unwrap().0;
-        edited[1] = format!("{}{}", &texts[1][k..], &texts[1][..k]);
+        edited[1] = rotated(&texts[1]);
         edited[3] = texts[3].chars().rev().collect();
         let old_keys = keys(&site, &texts);
         let old_text = |key: &crate::cache::Key| old_keys.iter().zip(&texts).find(|((body, _), _)| body == key).map(|(_, t)| t.clone());
@@ -368,8 +373,7 @@ mod tests {
         let d0 = tempfile::tempdir().unwrap();
         let s0 = written(d0.path(), &site, &texts);
         let mut e1 = texts.clone();
-        let k = e1[1].char_indices().nth(e1[1].chars().count() / 3).unwrap().0;
-        e1[1] = format!("{}{}", &texts[1][k..], &texts[1][..k]);
+        e1[1] = rotated(&texts[1]);
         let mut e2 = e1.clone();
         e2[3] = e1[3].chars().rev().collect();
         e2[7] = e1[7].chars().rev().collect();
