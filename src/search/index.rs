@@ -46,7 +46,7 @@ pub const HEAD_USE: usize = 256;
 /// Documents per heads file.
 pub const HEAD_DOCS: usize = 4;
 /// Aimed size of a pack of excerpt chunks, measured as literals ([`lz::Code::literal_len`],
-/// before copies), which copies take to about half.
+/// before copies), which copies take to about three fifths (19 KB packs on the corpus).
 pub const PACK_TARGET_BYTES: usize = 32 * 1024;
 
 /// Digits of the numbers in the meta file (and of the list lengths the build cache keeps): 88
