@@ -241,6 +241,7 @@ impl Staging {
 
     /// Clears `path` in a taken-up generation, so that nothing is written through a link it
     /// shares with the output.
+    ///
     /// A fresh staging folder holds nothing to clear: no unlink is tried, as a failed one
     /// still takes the folder's lock, which the threads writing beside it wait on.
     fn clear(&self, path: &Path) -> Result<()> {

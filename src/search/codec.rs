@@ -32,21 +32,26 @@
 pub const GROUP_BITS: u32 = 15;
 pub const GROUP_BASE: u32 = 0x3000;
 
-/// The character that carries the 15-bit group `v`.
-pub fn unit_char(v: u32) -> char {
+/// The UTF-16 unit (a character of U+3000–U+AFFF) that carries the 15-bit group `v`.
+pub fn unit(v: u32) -> u16 {
     debug_assert!(v < 1 << GROUP_BITS);
-    char::from_u32(GROUP_BASE + v).expect("U+3000–U+AFFF are characters")
+    (GROUP_BASE + v) as u16
 }
 
-/// The group a character carries, if it is one.
-pub fn unit_value(c: char) -> Option<u32> {
-    (c as u32).checked_sub(GROUP_BASE).filter(|&v| v < 1 << GROUP_BITS)
+/// The group a UTF-16 unit carries; for any other unit `u16::MAX`, a value no group has, where
+/// [`BitReader`] stops.
+pub fn group(u: u16) -> u16 {
+    let v = u.wrapping_sub(GROUP_BASE as u16);
+    if v < 1 << GROUP_BITS {
+        v
+    } else {
+        u16::MAX
+    }
 }
 
-/// The groups of a string of group characters, for [`BitReader`]; any other character becomes
-/// a value no group has, where reading stops.
+/// The groups of a string of group characters, for [`BitReader`].
 pub fn units_of(s: &str) -> Vec<u16> {
-    s.chars().map(|c| unit_value(c).map_or(u16::MAX, |v| v as u16)).collect()
+    s.encode_utf16().map(group).collect()
 }
 
 /// ⌊log₂ n⌋, 0 for n ≤ 1.
@@ -195,7 +200,7 @@ impl BitWriter {
 
     /// The characters, the last one padded with zero bits.
     pub fn finish(self) -> String {
-        self.finish_bits().units.iter().map(|&u| unit_char(u as u32)).collect()
+        String::from_utf16(&self.finish_bits().units.iter().map(|&g| unit(g as u32)).collect::<Vec<_>>()).expect("group units are characters")
     }
 
     pub fn finish_bits(mut self) -> Bits {
@@ -478,7 +483,7 @@ mod tests {
             w.gamma(v);
         }
         let s = w.finish();
-        assert!(s.chars().all(|c| unit_value(c).is_some()));
+        assert!(units_of(&s).iter().all(|&g| g < 1 << GROUP_BITS));
         let units = units_of(&s);
         let mut r = BitReader::new(&units);
         for &v in &values {

@@ -14,14 +14,14 @@
 //! Each group is in key order. Most keys are two CJK characters, so a key costs four bytes and
 //! its list nothing but its bits. Lengths count UTF-16 code units of the string as JavaScript
 //! sees it (a `"`, `\` or `/` in a token is escaped with a backslash in the file and counts
-//! one). A number is base-2¹⁴ digits, least significant first, in the characters of
-//! [`codec::unit_char`]; 2¹⁴ added marks a digit that more digits follow.
+//! one). A number is base-2¹⁴ digits, least significant first, each the UTF-16 unit of
+//! [`codec::unit`]; 2¹⁴ added marks a digit that more digits follow.
 //!
 //! Measured on the corpus against one length-prefixed, padded string per key: 1.4 MB less.
 
 use std::collections::BTreeMap;
 
-use super::codec::{BitReader, BitWriter, Bits, GROUP_BASE, GROUP_BITS};
+use super::codec::{group, unit, BitReader, BitWriter, Bits, GROUP_BITS};
 use super::index::shard_path;
 use crate::output::OutputFile;
 
@@ -29,16 +29,20 @@ const MORE: u32 = 1 << 14;
 
 fn push_number(out: &mut Vec<u16>, mut n: usize) {
     while n >= MORE as usize {
-        out.push((GROUP_BASE + (MORE | (n as u32 & (MORE - 1)))) as u16);
+        out.push(unit(MORE | (n as u32 & (MORE - 1))));
         n >>= 14;
     }
-    out.push((GROUP_BASE + n as u32) as u16);
+    out.push(unit(n as u32));
 }
 
 fn read_number(units: &mut std::slice::Iter<u16>) -> Option<usize> {
     let (mut n, mut shift) = (0usize, 0);
     loop {
-        let d = (*units.next()? as u32).checked_sub(GROUP_BASE).filter(|&d| d < 1 << GROUP_BITS)?;
+        let d = group(*units.next()?);
+        if d == u16::MAX {
+            return None;
+        }
+        let d = d as u32;
         if shift > 42 {
             return None;
         }
@@ -78,13 +82,12 @@ fn push_token(js: &mut Vec<u16>, t: &str) {
 /// its lists in file order as base-44 numbers ([`push_number`](super::index::push_number)):
 /// what [`read`] needs to take the lists apart without decoding them.
 pub fn file(s: usize, entries: &[(String, Bits)]) -> (OutputFile, String) {
-    let (pairs, others): (Vec<&(String, Bits)>, Vec<&(String, Bits)>) = entries.iter().partition(|(key, _)| tokens(key).2);
+    let (pairs, others): (Vec<_>, Vec<_>) = entries.iter().map(|(key, list)| (tokens(key), list)).partition(|((_, _, pair), _)| *pair);
     let mut js = prefix(s);
     push_number(&mut js, pairs.len());
     let mut lists = BitWriter::new();
     let mut lengths = String::new();
-    for (key, list) in pairs.iter().chain(&others) {
-        let (a, b, pair) = tokens(key);
+    for &((a, b, pair), list) in pairs.iter().chain(&others) {
         if !pair {
             let (la, lb) = (a.encode_utf16().count(), b.encode_utf16().count());
             push_number(&mut js, la * 128 + lb.min(127));
@@ -98,7 +101,7 @@ pub fn file(s: usize, entries: &[(String, Bits)]) -> (OutputFile, String) {
         super::index::push_number(&mut lengths, list.len);
     }
     js.extend(MIDDLE.encode_utf16());
-    js.extend(lists.finish_bits().units.iter().map(|&u| GROUP_BASE as u16 + u));
+    js.extend(lists.finish_bits().units.iter().map(|&g| unit(g as u32)));
     js.extend(SUFFIX.encode_utf16());
     (OutputFile::new(shard_path(s), super::utf16_file(js)), lengths)
 }
@@ -135,7 +138,7 @@ fn parse(bytes: &[u8], s: usize) -> Option<(Vec<String>, Vec<u16>)> {
         let b = token(&mut keys, lb)?;
         names.push(if b.is_empty() { a } else { format!("{a} {b}") });
     }
-    let lists = body[split + middle.len()..].iter().map(|&u| u.wrapping_sub(GROUP_BASE as u16)).collect();
+    let lists = body[split + middle.len()..].iter().copied().map(group).collect();
     Some((names, lists))
 }
 
@@ -209,7 +212,7 @@ mod tests {
             }
             js.extend("ab".encode_utf16());
             js.extend(MIDDLE.encode_utf16());
-            js.push(GROUP_BASE as u16);
+            js.push(unit(0));
             js.extend(SUFFIX.encode_utf16());
             assert_eq!(read(&super::super::utf16_file(js), 0, "0"), None);
         }

@@ -164,10 +164,11 @@
     return n;
   }
 
-  /* One key's postings (codec.rs), read from `r` (only read past when `skip`): for a two-token key [{doc, count, pos: [positions]}], for a
-   * one-token key [{doc, count, field, body}] with the field of its first occurrence (0 发文字号,
-   * 1 title, 2 发文机关, 3 body) and where it first occurs in the body: -1 nowhere, 0 within
-   * the head's first `head.use` tokens, 1 + c in excerpt chunk c beyond that. */
+  /* One key's postings (codec.rs), read from `r` (only read past when `skip`): for a two-token
+   * key [{doc, count, pos: [positions]}], for a one-token key [{doc, count, field, body}] with
+   * the field of its first occurrence (0 发文字号, 1 title, 2 发文机关, 3 body) and where it
+   * first occurs in the body: -1 nowhere, 0 within the head's first `head.use` tokens, 1 + c
+   * in excerpt chunk c beyond that. */
   function readPostings(r, bigram, skip) {
     var out = [], spans = spansOf();
     var df = r.gamma(), dk = ilog2(Math.floor(Math.floor(docCount() * 11 / 16) / df)), doc = -1;
@@ -229,7 +230,7 @@
 
   // ---- the data store, filled by the index scripts ----
 
-  var data = { meta: null, facets: null, spans: null, chunkStarts: null, packStarts: null, shards: {}, docs: {}, heads: {}, texts: {}, alphabet: null };
+  var data = { meta: null, facets: null, spans: null, chunkStarts: null, packStarts: null, shards: {}, docs: {}, heads: {}, texts: {}, alphabet: null, classes: null };
   var loader = null;
   var loads = {};
   var loadedBytes = null; // set by tests and the bench to record what a query loads
@@ -256,15 +257,15 @@
    * ending where its code says. A list's start is found by reading through the ones before
    * it, once, when a query first asks for a key of the shard at or past it. */
   function parseShard(keys, lists) {
-    var i = 0, bigrams = [], index = new Map();
+    var i = 0, bigrams = [], index = new Map(), MORE = 0x4000; // shard.rs MORE
     function number() {
       var value = 0, scale = 1;
       for (;;) {
         var d = keys.charCodeAt(i++) - GROUP_BASE;
-        if (!(d >= 0 && d < 0x8000)) throw new Error('bad shard');
-        if (d < 0x4000) return value + d * scale;
-        value += (d - 0x4000) * scale;
-        scale *= 0x4000;
+        if (!(d >= 0 && d < 1 << GROUP_BITS)) throw new Error('bad shard');
+        if (d < MORE) return value + d * scale;
+        value += (d - MORE) * scale;
+        scale *= MORE;
       }
     }
     var pairs = number();
@@ -495,13 +496,17 @@
    * length, then literals (an event code for the rank's class, the rank within it) and copies
    * of earlier characters of the file. */
   function unpackTexts(coded) {
-    if (!data.alphabet) data.alphabet = Array.from(data.meta.chars);
-    var alphabet = data.alphabet, n = alphabet.length, hist = [], out = [], classes = [], start = 0;
-    for (var j = 0; j <= CLASS_ENDS.length; j++) {
-      var end = Math.max(start, Math.min(j < CLASS_ENDS.length ? CLASS_ENDS[j] : n, n));
-      classes.push([start, end - start]);
-      start = end;
+    if (!data.alphabet) {
+      // the characters in code order, and the rank range [start, size] of each literal class
+      data.alphabet = Array.from(data.meta.chars);
+      data.classes = [];
+      for (var j = 0, start = 0; j <= CLASS_ENDS.length; j++) {
+        var end = Math.max(start, Math.min(j < CLASS_ENDS.length ? CLASS_ENDS[j] : data.alphabet.length, data.alphabet.length));
+        data.classes.push([start, end - start]);
+        start = end;
+      }
     }
+    var alphabet = data.alphabet, n = alphabet.length, classes = data.classes, hist = [], out = [];
     for (var t = 0; t < coded.length; t++) {
       var r = new BitReader(coded[t]), begin = hist.length, len = r.gamma() - 1;
       while (hist.length - begin < len) {
