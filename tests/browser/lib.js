@@ -22,7 +22,9 @@ function buildSite(content = process.env.GONGBAO_CONTENT || path.join(REPO, 'con
   return output;
 }
 
-const TYPES = { '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.js': 'text/javascript', '.json': 'application/json', '.svg': 'image/svg+xml', '.xml': 'application/xml' };
+// Scripts are declared UTF-8, as many servers do: the search index's UTF-16 files must still be
+// read as UTF-16 (their byte order mark decides before the header does).
+const TYPES = { '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.js': 'text/javascript; charset=utf-8', '.json': 'application/json', '.svg': 'image/svg+xml', '.xml': 'application/xml' };
 
 /** Serves `dir` at http://127.0.0.1:<port><prefix>; folders are not listed (links name files). */
 function serve(dir, prefix = '/', headers = {}) {
