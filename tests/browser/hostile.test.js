@@ -10,7 +10,7 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { REPO, buildSite, launch, fileUrl } = require('./lib.js');
+const { REPO, tempDir, buildSite, launch, fileUrl } = require('./lib.js');
 
 const site = buildSite(path.join(REPO, 'tests', 'fixtures', 'hostile'));
 const pages = [];
@@ -39,7 +39,7 @@ async function open(url) {
 }
 
 test('control: the harness does see injected code run (else the tests below prove nothing)', async () => {
-  const control = path.join(fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'gongbao-control-')), 'control.html');
+  const control = path.join(tempDir('gongbao-control-'), 'control.html');
   fs.writeFileSync(control, `<!DOCTYPE html><p onmouseover="console.log('XSS-control-2')">x</p><img src=x onerror="alert('XSS-control-1')">`);
   const { page, signs } = await open('file://' + control);
   await page.waitForTimeout(100);

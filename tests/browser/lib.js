@@ -14,9 +14,16 @@ const REPO = path.resolve(__dirname, '..', '..');
 const BIN = process.env.GONGBAO_BIN || path.join(REPO, 'target', 'release', 'gongbao');
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 
+/** A fresh temp folder, removed when the test process exits. */
+function tempDir(prefix) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
 /** Builds `content` into a fresh temp folder and returns the folder. */
 function buildSite(content = process.env.GONGBAO_CONTENT || path.join(REPO, 'content'), extraArgs = []) {
-  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'gongbao-site-'));
+  const out = tempDir('gongbao-site-');
   const output = path.join(out, 'public');
   execFileSync(BIN, ['build', '--content', content, '--output', output, ...extraArgs], { stdio: 'pipe' });
   return output;
@@ -45,15 +52,14 @@ function serve(dir, prefix = '/', headers = {}) {
   }));
 }
 
+// Playwright gives each launch a fresh temporary profile and removes it on close.
 async function launch() {
-  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gongbao-chromium-'));
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking',
       '--disable-component-update', '--disable-sync', '--no-first-run', '--allow-file-access-from-files'],
   });
-  browser.userDataDir = userDataDir;
   return browser;
 }
 
@@ -73,4 +79,4 @@ function fileUrl(dir, rel) {
   return 'file://' + path.join(dir, rel);
 }
 
-module.exports = { REPO, buildSite, serve, launch, openPage, fileUrl };
+module.exports = { REPO, tempDir, buildSite, serve, launch, openPage, fileUrl };

@@ -46,9 +46,8 @@ test('a ¶ link to a clause shows on keyboard focus', async () => {
 });
 
 test('an alias page sends the reader on to the document, from file://', async () => {
-  const os = require('node:os');
-  const { REPO } = require('./lib.js');
-  const content = fs.mkdtempSync(path.join(os.tmpdir(), 'gongbao-alias-'));
+  const { REPO, tempDir } = require('./lib.js');
+  const content = tempDir('gongbao-alias-');
   fs.cpSync(path.join(REPO, 'content'), content, { recursive: true });
   const file = path.join(content, target.url.replace(/\.html$/, '.md'));
   fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/\npage = /, '\naliases = ["old/hzbf-2022-31.html"]\npage = '));

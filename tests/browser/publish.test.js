@@ -6,13 +6,12 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
-const { REPO, buildSite, serve, launch, openPage, fileUrl } = require('./lib.js');
+const { REPO, tempDir, buildSite, serve, launch, openPage, fileUrl } = require('./lib.js');
 
 // The fixture plus what only this file needs: a wide table with aligned columns (must scroll in
 // its box, not the page) and a print PDF named in issue.toml.
-const content = fs.mkdtempSync(path.join(os.tmpdir(), 'gongbao-publish-content-'));
+const content = tempDir('gongbao-publish-content-');
 fs.cpSync(path.join(REPO, 'tests', 'fixtures', 'site'), content, { recursive: true });
 const wideRow = (n) => `| ${n} | 惠农区${'数字供销综合服务中心建设'.repeat(3)} | ${'区工业信息化和商务局、农业农村和水务局、发展和改革局'.repeat(2)} | 每季1报 | ${1000 * n} |`;
 fs.writeFileSync(path.join(content, '2022', '02', 'p050.md'), [

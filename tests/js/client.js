@@ -13,6 +13,7 @@ const SEARCH_JS = path.join(REPO, 'themes', 'default', 'static', 'search.js');
 // Builds an index with the Rust code (examples/search_fixture.rs) into a temp dir.
 function buildFixture(source, queries, { release = false } = {}) {
   const out = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'gongbao-search-'));
+  process.on('exit', () => fs.rmSync(out, { recursive: true, force: true }));
   const args = ['run', '--quiet', ...(release ? ['--release'] : []), '--example', 'search_fixture', '--', source, out, ...queries];
   execFileSync('cargo', args, { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'] });
   return {
