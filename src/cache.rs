@@ -12,6 +12,10 @@
 //!   the build's own search index reads them from there too ([`TextStore`]), so they are
 //!   never all held;
 //! - what the search index needs to be updated in place (`search::State`, as JSON);
+//! - per document source file, its [`Stamp`] and its body's key (`sources`): a file stamped
+//!   the same, and settled (see [`Stamp::settled`]) when the previous build began, is read
+//!   only up to the end of its front matter, its body only where it must be rendered or
+//!   scanned again;
 //! - the output's files and where the generation before it differs ([`Generation`]).
 //!
 //! Every key starts from the binary's identity ([`binary_version`]): a new gongbao never trusts
@@ -27,6 +31,7 @@ use std::path::{Path, PathBuf};
 
 use xxhash_rust::xxh3::Xxh3;
 
+use crate::content::Stamp;
 use crate::error::{Diagnostic, Error, Result};
 use crate::links::citations::{Citation, CrossRefs};
 use crate::links::PageLinks;
@@ -116,6 +121,8 @@ pub struct Previous {
     known: Key,
     search: Option<String>,
     generation: Option<Generation>,
+    /// Document source path → its stamp and body key, for the files settled then.
+    sources: HashMap<PathBuf, (Stamp, Key)>,
 }
 
 impl Previous {
@@ -139,7 +146,32 @@ impl Previous {
         if let Some((bytes, at)) = read(TEXTS) {
             previous.read_texts(&bytes[at..], &dir.join(DATA));
         }
+        if let Some((bytes, at)) = read(SOURCES) {
+            previous.read_sources(&bytes[at..]);
+        }
         previous
+    }
+
+    fn read_sources(&mut self, bytes: &[u8]) -> Option<()> {
+        let mut r = Reader { bytes, at: 0 };
+        let taken = r.u64()? as i64;
+        let mut sources = HashMap::new();
+        for _ in 0..r.u32()? {
+            let path = PathBuf::from(r.str()?);
+            let stamp = Stamp { len: r.u64()?, modified: r.u64()? as i64, changed: r.u64()? as i64, inode: r.u64()? };
+            let key = r.key()?;
+            if stamp.settled(taken) {
+                sources.insert(path, (stamp, key));
+            }
+        }
+        self.sources = sources;
+        Some(())
+    }
+
+    /// The key of the body of the document file at `path` (as the content folder names it),
+    /// if the previous build read it and it is still stamped the same.
+    pub fn body_key(&self, path: &Path, stamp: &Stamp) -> Option<Key> {
+        self.sources.get(path).filter(|(s, _)| s == stamp).map(|(_, key)| *key)
     }
 
     fn read_pages(&mut self, bytes: &[u8]) -> Option<()> {
@@ -332,6 +364,20 @@ impl Next {
         self.stage(PAGES, &w.0)
     }
 
+    /// The document source files' stamps as this build found them when it began loading
+    /// (`taken`, nanoseconds since 1970), with their bodies' keys.
+    pub fn write_sources<'a>(&self, staging: &Path, taken: i64, sources: impl Iterator<Item = (&'a Path, Stamp, &'a Key)>) -> Result<()> {
+        let mut w = self.header(staging);
+        w.u64(taken as u64);
+        // a path that is not Unicode is not recorded: its file is read every time
+        let sources: Vec<_> = sources.filter_map(|(path, stamp, key)| Some((path.to_str()?, stamp, key))).collect();
+        w.u32(sources.len() as u32);
+        for (path, stamp, key) in sources {
+            w.str(path).u64(stamp.len).u64(stamp.modified as u64).u64(stamp.changed as u64).u64(stamp.inode).key(key);
+        }
+        self.stage(SOURCES, &w.0)
+    }
+
     fn stage(&self, name: &str, bytes: &[u8]) -> Result<()> {
         std::fs::create_dir_all(&self.dir).map_err(|e| Error::io(&self.dir, e))?;
         let path = self.dir.join(format!("{name}.new"));
@@ -341,7 +387,7 @@ impl Next {
     /// Puts the staged files in place: call once the output they describe is.
     pub fn commit(self) {
         self.appended.lock().expect("no panic while holding the lock").take();
-        for name in [DATA, PAGES, TEXTS] {
+        for name in [DATA, PAGES, TEXTS, SOURCES] {
             // a file left behind is harmless: it names another folder and is ignored
             let _ = std::fs::rename(self.dir.join(format!("{name}.new")), self.dir.join(name));
         }
@@ -354,7 +400,7 @@ impl Drop for Next {
         if let Some((path, len)) = self.appended.lock().map_or(None, |mut a| a.take()) {
             let _ = std::fs::OpenOptions::new().write(true).open(path).and_then(|f| f.set_len(len));
         }
-        for name in [DATA, PAGES, TEXTS] {
+        for name in [DATA, PAGES, TEXTS, SOURCES] {
             let _ = std::fs::remove_file(self.dir.join(format!("{name}.new")));
         }
     }
@@ -439,6 +485,7 @@ const MAGIC: &str = "gongbao build cache 1";
 const PAGES: &str = "pages";
 const TEXTS: &str = "texts";
 const DATA: &str = "texts.data";
+const SOURCES: &str = "sources";
 
 /// The text at `offset` in a data file, checked against its hash.
 fn read_text(path: &Path, offset: u64, len: u32, check: &Key) -> Result<String> {

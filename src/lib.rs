@@ -41,6 +41,9 @@ pub struct Report {
     pub files: usize,
     /// Of `files`, how many were unchanged and linked from the previous output.
     pub reused: usize,
+    /// Of `documents`, how many bodies were read: the others' files were unchanged since the
+    /// previous build, which read them.
+    pub bodies_read: usize,
     pub bytes: u64,
     pub millis: u128,
     /// Cited document numbers the archive does not hold → URLs of the pages citing them.
@@ -62,15 +65,18 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
 
     // Before anything else: one build at a time per output, and repair an interrupted one.
     let _lock = output::OutputLock::acquire(&options.output)?;
-    let mut site = content::load(&options.content)?;
-    timer.lap("load");
-    // What the previous build left beside its output: a page whose inputs hash the same is
-    // linked from it, a body it scanned or rendered is not scanned or rendered again (see
-    // `cache`).
+    // What the previous build left beside its output: a source file stamped as it was then is
+    // not read past its front matter, a page whose inputs hash the same is linked from it, a
+    // body it scanned or rendered is not scanned or rendered again (see `cache`).
     let version = cache::binary_version();
     let previous = if options.full { cache::Previous::default() } else { cache::Previous::load(&options.output, &version) };
-    let body_keys = render::body_keys(&site);
     timer.lap("cache");
+    let loaded_at = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos() as i64);
+    let mut site = content::load(&options.content, &|path, stamp| previous.body_key(path, stamp).is_some())?;
+    let body_keys = render::body_keys(&site, &|d| previous.body_key(&d.source, d.stamp.as_ref()?));
+    timer.lap("load");
+    let numbers = links::citations::numbers_key(&site);
+    content::read_bodies(&mut site, &|i| previous.citations(&body_keys[i], &numbers).is_none())?;
     let refs = links::citations::cross_reference(&mut site, &|i, known| previous.citations(&body_keys[i], known));
     timer.lap("citations");
     let base_url = publish::BaseUrl::parse(options.base_url.as_deref().or(site.config.base_url.as_deref()))?;
@@ -80,6 +86,8 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
     let reusable: Vec<bool> =
         site.documents().zip(&doc_keys).map(|(d, key)| previous.page(&d.url, key, &refs.urls).is_some() && options.output.join(&d.url).is_file()).collect();
     let kept: Vec<bool> = body_keys.iter().map(|key| previous.warnings(key).is_some()).collect();
+    content::read_bodies(&mut site, &|i| !reusable[i] || !kept[i])?;
+    let bodies_read = site.documents().filter(|d| !d.body_unread).count();
     // The renderer consumes the Markdown sources, freeing each once rendered (an error message
     // that wants a line number reads its file again): they and the HTML are never all held.
     let sources: Vec<Option<String>> =
@@ -183,6 +191,8 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
     let keyed: Vec<_> =
         keyed.iter().filter_map(|(path, key)| links.take_links(path).map(|l| (path.as_str(), key, l, asked.get(path.as_str()).unwrap_or(&none)))).collect();
     cache_error = cache_error.or(next.write_pages(staging.dir(), &index_state, &staging.generation(previous.generation()), keyed.into_iter()).err());
+    let stamps = site.documents().zip(&body_keys).filter_map(|(d, key)| Some((d.source.as_path(), d.stamp?, key)));
+    cache_error = cache_error.or(next.write_sources(staging.dir(), loaded_at, stamps).err());
     let (files, reused, bytes) = (staging.files_written(), staging.files_reused(), staging.bytes_written());
     staging.commit()?;
     match cache_error {
@@ -195,6 +205,7 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
         documents: descriptions.len(),
         files,
         reused,
+        bodies_read,
         bytes,
         millis: started.elapsed().as_millis(),
         external_citations: refs.external,

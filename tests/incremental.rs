@@ -38,15 +38,71 @@ fn an_incremental_build_equals_a_full_build_after_edits_additions_and_deletions(
 
     let incremental = build(&ws, "public", false);
     assert!(reused(&incremental) > 0, "{incremental}");
-    build(&ws, "full", true);
-    let a = tree(&ws.public());
-    let b = tree(&ws.dir.path().join("full"));
-    assert_eq!(a.iter().map(|(p, _)| p).collect::<Vec<_>>(), b.iter().map(|(p, _)| p).collect::<Vec<_>>(), "same files");
-    for ((path, x), (_, y)) in a.iter().zip(&b) {
-        assert!(x == y, "{path} differs between the incremental and the full build");
-    }
+    assert_same_as_full(&ws, "edits, additions and deletions");
     assert!(!ws.public().join("2022/02/p061.html").exists(), "a deleted document's page is gone");
     assert!(ws.read("2022/02/p036.html").contains("安全隐患（已修订）"));
+}
+
+/// Builds with `--timings`; returns how many bodies the build read.
+fn bodies_read(ws: &Workspace) -> usize {
+    let out = Command::new(env!("CARGO_BIN_EXE_gongbao"))
+        .current_dir(ws.dir.path())
+        .args(["build", "--timings", "--content", "content", "--output", "public"])
+        .output()
+        .unwrap();
+    let summary = String::from_utf8(out.stdout).unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let line = summary.lines().find_map(|l| l.trim().strip_prefix("读取正文 ")).unwrap_or_else(|| panic!("no count of bodies read: {summary}"));
+    line.split(' ').next().unwrap().parse().unwrap()
+}
+
+/// The output equals a full build of the same content.
+fn assert_same_as_full(ws: &Workspace, what: &str) {
+    let _ = std::fs::remove_dir_all(ws.dir.path().join("full"));
+    build(ws, "full", true);
+    let (a, b) = (tree(&ws.public()), tree(&ws.dir.path().join("full")));
+    assert_eq!(a.iter().map(|(p, _)| p).collect::<Vec<_>>(), b.iter().map(|(p, _)| p).collect::<Vec<_>>(), "{what}: same files");
+    for ((path, x), (_, y)) in a.iter().zip(&b) {
+        assert!(x == y, "{what}: {path} differs between the incremental and the full build");
+    }
+}
+
+/// A rebuild reads only the front matter of a source file stamped as the previous build found
+/// it, but any change to the file, even one that keeps its length and sets its modification
+/// time back (`cp -p`, `rsync -t`), is read.
+#[test]
+fn a_rebuild_reads_the_bodies_of_changed_files_only() {
+    let ws = Workspace::new(&repo().join("content"));
+    let docs = walk_md(&ws.content());
+    // Files changed within two seconds before a build are read by the next one all the same
+    // (their times could hide a second change): let the copies settle first.
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    assert_eq!(bodies_read(&ws), docs, "the first build reads every body");
+    assert_eq!(bodies_read(&ws), 0, "an unchanged site is built from the front matter and the cache");
+    assert_same_as_full(&ws, "unchanged");
+
+    // The same length, the same modification time: only the status-change time tells.
+    let file = ws.content().join("2022/02/p036.md");
+    let modified = std::fs::metadata(&file).unwrap().modified().unwrap();
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.contains("安全隐患"));
+    std::fs::write(&file, text.replace("安全隐患", "安全问题")).unwrap();
+    std::fs::File::options().write(true).open(&file).unwrap().set_modified(modified).unwrap();
+    let read = bodies_read(&ws);
+    assert!((1..docs).contains(&read), "the changed body is read, few others: {read}");
+    assert!(ws.read("2022/02/p036.html").contains("安全问题"));
+    assert_same_as_full(&ws, "a body changed in place");
+    // Changed within two seconds before the last build: read again, the others not.
+    assert_eq!(bodies_read(&ws), 1, "a file changed just before the previous build is read again");
+
+    // A number the archive gains can be cited in any body: every body is scanned again.
+    add_issue(&ws, "宁政办发〔2021〕35号");
+    assert_eq!(bodies_read(&ws), docs + 1, "all bodies rescanned for the new number");
+    assert_same_as_full(&ws, "a number added");
+}
+
+fn walk_md(dir: &std::path::Path) -> usize {
+    walkdir::WalkDir::new(dir).into_iter().filter_map(|e| e.ok()).filter(|e| e.path().extension().is_some_and(|x| x == "md") && e.path().parent() != Some(dir)).count()
 }
 
 /// Adds issue 2022/03 with one document numbered `number`.
@@ -64,13 +120,7 @@ fn the_build_cache_remakes_what_each_kind_of_change_reaches() {
     build(&ws, "public", false);
     let same_as_full = |what: &str| {
         build(&ws, "public", false);
-        let _ = std::fs::remove_dir_all(ws.dir.path().join("full"));
-        build(&ws, "full", true);
-        let (a, b) = (tree(&ws.public()), tree(&ws.dir.path().join("full")));
-        assert_eq!(a.iter().map(|(p, _)| p).collect::<Vec<_>>(), b.iter().map(|(p, _)| p).collect::<Vec<_>>(), "{what}: same files");
-        for ((path, x), (_, y)) in a.iter().zip(&b) {
-            assert!(x == y, "{what}: {path} differs between the incremental and the full build");
-        }
+        assert_same_as_full(&ws, what);
     };
 
     // A page whose inputs did not change is taken from the previous output, not made again:

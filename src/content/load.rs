@@ -1,4 +1,5 @@
 use std::collections::{BTreeMap, HashMap};
+use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -15,8 +16,10 @@ enum Entry {
     Document { dir: String },
 }
 
-/// Loads and validates the whole content folder.
-pub fn load(content: &Path) -> Result<Site> {
+/// Loads and validates the whole content folder. A document file whose stamp `unchanged`
+/// vouches for (unchanged since a previous build that read it) is read only up to the end of
+/// its front matter, which is parsed and checked as always; its body is left unread.
+pub fn load(content: &Path, unchanged: &(dyn Fn(&Path, &Stamp) -> bool + Sync)) -> Result<Site> {
     if !content.is_dir() {
         return Err(Error::Other(format!("内容目录 {} 不存在", content.display())));
     }
@@ -87,7 +90,7 @@ pub fn load(content: &Path) -> Result<Site> {
 
     // Reading and parsing are independent per file.
     let parsed: Vec<std::result::Result<Parsed, Diagnostic>> =
-        entries.par_iter().map(|(path, entry)| parse_entry(&root, path, entry)).collect();
+        entries.par_iter().map(|(path, entry)| parse_entry(&root, path, entry, unchanged)).collect();
 
     let mut issues: BTreeMap<String, (PathBuf, IssueMeta, Option<PdfFile>)> = BTreeMap::new();
     // Issues whose issue.toml is itself broken: their documents are not reported again.
@@ -203,10 +206,10 @@ enum Parsed {
     Doc { dir: String, doc: Document, section_line: usize, number_line: usize },
 }
 
-fn parse_entry(root: &Path, path: &Path, entry: &Entry) -> std::result::Result<Parsed, Diagnostic> {
-    let text = read_text(path)?;
+fn parse_entry(root: &Path, path: &Path, entry: &Entry, unchanged: &(dyn Fn(&Path, &Stamp) -> bool + Sync)) -> std::result::Result<Parsed, Diagnostic> {
     match entry {
         Entry::IssueMeta { dir } => {
+            let text = read_text(path)?;
             let meta: IssueMeta = parse_toml(path, &text, 1)?;
             // The print PDF: one plain name beside issue.toml, inside the content folder.
             let pdf_file = match &meta.pdf {
@@ -224,6 +227,7 @@ fn parse_entry(root: &Path, path: &Path, entry: &Entry) -> std::result::Result<P
             Ok(Parsed::Issue { dir: dir.clone(), path: path.to_path_buf(), meta, pdf_file })
         }
         Entry::Document { dir } => {
+            let (text, stamp, body_unread) = read_document(path, unchanged)?;
             let slug = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
             if !valid_slug(&slug) {
                 return Err(Diagnostic::new(
@@ -251,10 +255,7 @@ fn parse_entry(root: &Path, path: &Path, entry: &Entry) -> std::result::Result<P
                 return Err(Diagnostic::new(path, key_line("date"), "成文日期（date）须写到日，如 2022-04-01"));
             }
             let (section_line, number_line) = (key_line("section"), key_line("number"));
-            // the body keeps the file's buffer, without its front matter
-            let body_start = body.as_ptr() as usize - text.as_ptr() as usize;
-            let mut body = text;
-            body.drain(..body_start);
+            let body_len = body.len();
             let doc = Document {
                 url: format!("{dir}/{slug}.html"),
                 slug,
@@ -262,7 +263,9 @@ fn parse_entry(root: &Path, path: &Path, entry: &Entry) -> std::result::Result<P
                 issue: 0,
                 issue_title: String::new(),
                 source: path.to_path_buf(),
-                body,
+                body: if body_unread { String::new() } else { into_body(text, body_len) },
+                body_unread,
+                stamp,
                 body_line,
                 meta,
                 cites: Vec::new(),
@@ -292,9 +295,72 @@ fn parse_page(path: &Path) -> std::result::Result<Page, Diagnostic> {
     }
 }
 
+/// The last `body_len` bytes of `text` (its body), keeping the file's buffer.
+fn into_body(mut text: String, body_len: usize) -> String {
+    text.drain(..text.len() - body_len);
+    text
+}
+
+/// Reads a document's source: the text (only up to the end of the front matter when
+/// `unchanged` vouches for the file), the file's stamp, and whether the body was left unread.
+fn read_document(path: &Path, unchanged: &(dyn Fn(&Path, &Stamp) -> bool + Sync)) -> std::result::Result<(String, Option<Stamp>, bool), Diagnostic> {
+    let cannot = |e: std::io::Error| Diagnostic::new(path, 0, format!("无法读取：{e}"));
+    let mut file = std::fs::File::open(path).map_err(cannot)?;
+    let stamp = file.metadata().ok().and_then(|m| Stamp::of(&m));
+    if stamp.is_some_and(|s| unchanged(path, &s)) {
+        if let Some(head) = read_front_matter(path, &mut file)? {
+            return Ok((head, stamp, true));
+        }
+        file.seek(SeekFrom::Start(0)).map_err(cannot)?;
+    }
+    let mut bytes = Vec::with_capacity(stamp.map_or(0, |s| s.len as usize));
+    file.read_to_end(&mut bytes).map_err(cannot)?;
+    Ok((decode_text(path, bytes)?, stamp, false))
+}
+
+/// The first lines of `file`, through its front matter's closing `+++`, when they lie within
+/// its first 4 KB (a document's front matter is a few hundred bytes); else `None`.
+fn read_front_matter(path: &Path, file: &mut std::fs::File) -> std::result::Result<Option<String>, Diagnostic> {
+    const HEAD: u64 = 4096;
+    let mut head = Vec::with_capacity(HEAD as usize);
+    file.take(HEAD).read_to_end(&mut head).map_err(|e| Diagnostic::new(path, 0, format!("无法读取：{e}")))?;
+    // whole lines only: a line cut short could pass for the closing one
+    let Some(end) = head.iter().rposition(|&b| b == b'\n') else { return Ok(None) };
+    head.truncate(end + 1);
+    let text = decode_text(path, head)?;
+    Ok(split_front_matter(path, &text).is_ok().then_some(text))
+}
+
+/// Reads the body [`load`] left unread, checking that the file is still as it was stamped
+/// then (else the front matter already parsed might not be the file's).
+pub(super) fn read_body(doc: &mut Document) -> std::result::Result<(), Diagnostic> {
+    let path = doc.source.as_path();
+    let cannot = |e: std::io::Error| Diagnostic::new(path, 0, format!("无法读取：{e}"));
+    let changed = || Diagnostic::new(path, 0, "文件在生成期间被修改：请在修改完成后重新生成");
+    let mut file = std::fs::File::open(path).map_err(cannot)?;
+    if file.metadata().ok().and_then(|m| Stamp::of(&m)) != doc.stamp {
+        return Err(changed());
+    }
+    let mut bytes = Vec::new();
+    file.read_to_end(&mut bytes).map_err(cannot)?;
+    let text = decode_text(path, bytes)?;
+    let (_, _, body, body_line) = split_front_matter(path, &text)?;
+    if body_line != doc.body_line {
+        return Err(changed());
+    }
+    let body_len = body.len();
+    (doc.body, doc.body_unread) = (into_body(text, body_len), false);
+    Ok(())
+}
+
 /// Reads a content file as UTF-8 text with `\n` line ends and no BOM.
 pub fn read_text(path: &Path) -> std::result::Result<String, Diagnostic> {
     let bytes = std::fs::read(path).map_err(|e| Diagnostic::new(path, 0, format!("无法读取：{e}")))?;
+    decode_text(path, bytes)
+}
+
+/// A content file's bytes as UTF-8 text with `\n` line ends and no BOM.
+fn decode_text(path: &Path, bytes: Vec<u8>) -> std::result::Result<String, Diagnostic> {
     // Every byte of the content passes here: checked with SIMD, several times faster on CJK
     // text than the standard library (which was a tenth of a rebuild).
     let mut text = match simdutf8::basic::from_utf8(&bytes) {
@@ -470,6 +536,44 @@ fn valid_slug(slug: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A file left unread past its front matter loads as when read whole, and its body, read
+    /// later, is the same: with a byte order mark and CRLF lines, with a front matter longer
+    /// than the part first read, and with no line after the closing `+++`.
+    #[test]
+    fn a_body_left_unread_loads_and_reads_as_a_whole_file_does() {
+        let dir = tempfile::tempdir().unwrap();
+        let content = dir.path();
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+        std::fs::create_dir_all(content.join("2022/02")).unwrap();
+        for file in ["site.toml", "2022/02/issue.toml"] {
+            std::fs::copy(repo.join(file), content.join(file)).unwrap();
+        }
+        let front = |page: u32, extra: &str| format!("+++\ntitle = \"标题\"\nissuer = \"惠农区人民政府办公室\"\ndate = \"2022-05-19\"\nsection = \"惠农区人民政府办公室文件\"\npage = {page}\n{extra}+++");
+        let files = [
+            ("p001.md", format!("\u{feff}{}\n正文第一段。\n\n第二段。\n", front(1, "")).replace('\n', "\r\n")),
+            ("p002.md", format!("{}\n长的元数据之后的正文。\n", front(2, &format!("topic = \"{}\"\n", "主题".repeat(1500))))),
+            ("p003.md", front(3, "")),
+        ];
+        for (name, text) in &files {
+            std::fs::write(content.join("2022/02").join(name), text).unwrap();
+        }
+        let whole = load(content, &|_, _| false).unwrap();
+        let mut unread = load(content, &|_, _| true).unwrap();
+        assert!(unread.documents().any(|d| d.body_unread), "the short front matters are read alone");
+        crate::content::read_bodies(&mut unread, &|_| true).unwrap();
+        assert!(whole.documents().all(|d| d.stamp.is_some() || cfg!(not(unix))));
+        assert_eq!(whole, unread);
+        let bodies: Vec<&str> = whole.documents().map(|d| d.body.as_str()).collect();
+        assert_eq!(bodies, ["正文第一段。\n\n第二段。\n", "长的元数据之后的正文。\n", ""]);
+
+        // A file changed after it was loaded is not read into the site: its front matter as
+        // loaded might not be its own.
+        let mut stale = load(content, &|_, _| true).unwrap();
+        std::fs::write(content.join("2022/02/p001.md"), format!("{}\n改过的正文。\n", front(1, ""))).unwrap();
+        let err = crate::content::read_bodies(&mut stale, &|_| true).unwrap_err().to_string();
+        assert!(err.contains("p001.md") && err.contains("生成期间被修改"), "{err}");
+    }
 
     #[test]
     fn front_matter_is_split_with_line_numbers() {

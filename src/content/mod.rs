@@ -5,6 +5,8 @@ mod load;
 pub mod model;
 
 pub use load::{load, read_text, split_front_matter};
+
+use crate::error::{Error, Result};
 pub use model::*;
 
 /// The comparison form of a 发文字号: any bracket style (〔〕 [] 【】 () （） ［］ 〈〉), full-width
@@ -27,6 +29,15 @@ pub fn number_key(number: &str) -> String {
 /// message) reads the source file again.
 pub fn take_bodies(site: &mut Site) -> Vec<String> {
     site.issues.iter_mut().flat_map(|i| i.sections.iter_mut()).flat_map(|s| s.documents.iter_mut()).map(|d| std::mem::take(&mut d.body)).collect()
+}
+
+/// Reads the bodies [`load`] left unread of the documents `need` names (by their place in
+/// `site.documents()` order). Fails if a file changed since it was loaded.
+pub fn read_bodies(site: &mut Site, need: &(dyn Fn(usize) -> bool + Sync)) -> Result<()> {
+    use rayon::prelude::*;
+    let mut docs: Vec<&mut Document> = site.issues.iter_mut().flat_map(|i| i.sections.iter_mut()).flat_map(|s| s.documents.iter_mut()).collect();
+    let diags = docs.par_iter_mut().enumerate().filter(|(i, d)| d.body_unread && need(*i)).filter_map(|(_, d)| load::read_body(d).err()).collect();
+    Error::check(diags)
 }
 
 #[cfg(test)]

@@ -201,6 +201,40 @@ pub struct FrontMatter {
     pub aliases: Vec<String>,
 }
 
+/// What tells a file's bytes apart without reading them: its length, its modification and
+/// status-change times (nanoseconds since 1970; the second changes with any write, even one
+/// that sets the first back, as `cp -p` and `rsync -t` do) and its inode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stamp {
+    pub len: u64,
+    pub modified: i64,
+    pub changed: i64,
+    pub inode: u64,
+}
+
+impl Stamp {
+    #[cfg(unix)]
+    pub fn of(m: &std::fs::Metadata) -> Option<Stamp> {
+        use std::os::unix::fs::MetadataExt;
+        let ns = |s: i64, n: i64| s.checked_mul(1_000_000_000)?.checked_add(n);
+        Some(Stamp { len: m.len(), modified: ns(m.mtime(), m.mtime_nsec())?, changed: ns(m.ctime(), m.ctime_nsec())?, inode: m.ino() })
+    }
+
+    /// Elsewhere there is no status-change time to trust: every file is read.
+    #[cfg(not(unix))]
+    pub fn of(_: &std::fs::Metadata) -> Option<Stamp> {
+        None
+    }
+
+    /// Whether this stamp, taken before `taken` (nanoseconds since 1970), is proof enough that
+    /// the file has not changed since: the file's last change lies more than two seconds (FAT's
+    /// time resolution, the coarsest here) before it, so a later change cannot have kept the
+    /// same times.
+    pub fn settled(&self, taken: i64) -> bool {
+        self.modified.max(self.changed).saturating_add(2_000_000_000) < taken
+    }
+}
+
 /// One document of an issue, with where it came from and where it goes.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Document {
@@ -220,6 +254,13 @@ pub struct Document {
     /// The Markdown body and the line of the file it starts on.
     #[serde(skip)]
     pub body: String,
+    /// Set when only the front matter was read, the file being unchanged since the previous
+    /// build (`body` is then empty; [`crate::content::read_bodies`] reads it where needed).
+    #[serde(skip)]
+    pub body_unread: bool,
+    /// The source file's [`Stamp`] as it was read, where the system gives one.
+    #[serde(skip)]
+    pub stamp: Option<Stamp>,
     #[serde(skip)]
     pub body_line: usize,
     /// Documents of the archive this one cites, and those citing it (filled by the links stage).
@@ -312,6 +353,16 @@ impl Site {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_stamp_is_settled_two_seconds_after_the_files_last_change() {
+        let second = 1_000_000_000;
+        let stamp = Stamp { len: 1, modified: 100 * second, changed: 103 * second, inode: 1 };
+        assert!(!stamp.settled(105 * second), "changed 2 s before: a change in the same FAT tick would not show");
+        assert!(stamp.settled(105 * second + 1));
+        assert!(!Stamp { changed: 90 * second, ..stamp }.settled(101 * second), "modified 1 s before");
+        assert!(!Stamp { modified: i64::MAX, ..stamp }.settled(i64::MAX), "a time in the future never settles");
+    }
 
     #[test]
     fn dates_parse_in_print_and_iso_forms() {

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 
-use crate::content::{number_key, DocRef, Site};
+use crate::content::{number_key, DocRef, Document, Site};
 
 const OPEN: &[char] = &['〔', '[', '【', '(', '（', '［'];
 const CLOSE: &[char] = &['〕', ']', '】', ')', '）', '］'];
@@ -111,16 +111,30 @@ pub struct CrossRefs {
     pub external: BTreeMap<String, Vec<String>>,
 }
 
+/// The comparison keys of the archive's document numbers, each with its document's place.
+fn numbers(docs: &[&Document]) -> HashMap<String, usize> {
+    docs.iter().enumerate().filter_map(|(i, d)| d.meta.number.as_deref().map(|n| (number_key(n), i))).collect()
+}
+
+/// A key of the document numbers the archive holds, which decide what a scan of a body finds.
+pub fn numbers_key(site: &Site) -> crate::cache::Key {
+    let docs: Vec<_> = site.documents().collect();
+    known_key(&numbers(&docs))
+}
+
+fn known_key(index: &HashMap<String, usize>) -> crate::cache::Key {
+    crate::cache::Hasher::new(b"numbers").json(&index.keys().collect::<std::collections::BTreeSet<_>>()).key()
+}
+
 /// Scans every document body for citations and records them on the documents: `cites`,
 /// `cited_by` and `repealed_by`. `kept` gives what an earlier scan found in the i-th body,
 /// if it was the same body and the archive held the same numbers (the key given).
 pub fn cross_reference(site: &mut Site, kept: &(dyn Fn(usize, &crate::cache::Key) -> Option<Vec<Citation>> + Sync)) -> CrossRefs {
     use rayon::prelude::*;
     let docs: Vec<_> = site.documents().collect();
-    let index: HashMap<String, usize> =
-        docs.iter().enumerate().filter_map(|(i, d)| d.meta.number.as_deref().map(|n| (number_key(n), i))).collect();
+    let index = numbers(&docs);
     let known = |key: &str| index.contains_key(key);
-    let known_key = crate::cache::Hasher::new(b"numbers").json(&index.keys().collect::<std::collections::BTreeSet<_>>()).key();
+    let known_key = known_key(&index);
     let found: Vec<Vec<Citation>> = docs.par_iter().enumerate().map(|(i, d)| kept(i, &known_key).unwrap_or_else(|| find(&d.body, &known))).collect();
 
     let doc_ref = |i: usize| DocRef { url: docs[i].url.clone(), title: docs[i].meta.title.clone(), number: docs[i].meta.number.clone() };

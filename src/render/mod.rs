@@ -38,10 +38,20 @@ pub struct Bodies {
 /// What a document body renders from: its Markdown and where it stands in its file (for
 /// messages). Equal keys render equal, as long as the numbers it asked for
 /// ([`Bodies::asked`]) resolve the same.
-pub fn body_keys(site: &Site) -> Vec<Key> {
+/// `recalled` gives the key of a body left unread (see [`crate::content::load`]), as the
+/// build that read it made it.
+pub fn body_keys(site: &Site, recalled: &(dyn Fn(&Document) -> Option<Key> + Sync)) -> Vec<Key> {
     let docs: Vec<&Document> = site.documents().collect();
     docs.par_iter()
-        .map(|d| Hasher::new(b"body").bytes(d.source.to_string_lossy().as_bytes()).bytes(&d.body_line.to_le_bytes()).bytes(d.body.as_bytes()).key())
+        .map(|d| {
+            let key = |seed: &[u8], body: &str| Hasher::new(seed).bytes(d.source.to_string_lossy().as_bytes()).bytes(&d.body_line.to_le_bytes()).bytes(body.as_bytes()).key();
+            match d.body_unread {
+                // never unrecalled: the loader leaves a body unread only where it is recalled;
+                // else a key no body has, so that nothing is taken for it
+                true => recalled(d).unwrap_or_else(|| key(b"unread body", "")),
+                false => key(b"body", &d.body),
+            }
+        })
         .collect()
 }
 

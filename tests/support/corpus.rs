@@ -80,6 +80,8 @@ pub fn load_corpus(path: &Path) -> (Site, Vec<String>) {
                 issue_title: title.clone(),
                 source: PathBuf::from(format!("{dir}/d{i:04}.md")),
                 body: String::new(),
+                body_unread: false,
+                stamp: None,
                 body_line: 1,
                 cites: Vec::new(),
                 cited_by: Vec::new(),
