@@ -60,11 +60,14 @@ fn hash(t: &[u32]) -> usize {
     (h >> (32 - HASH_BITS)) as usize
 }
 
-fn insert(all: &[u32], head: &mut [usize], prev: &mut [usize], i: usize) {
+/// No position: the end of a hash chain.
+const NONE: u32 = u32::MAX;
+
+fn insert(all: &[u32], head: &mut [u32], prev: &mut [u32], i: usize) {
     if i + MIN_MATCH <= all.len() {
         let h = hash(&all[i..]);
         prev[i] = head[h];
-        head[h] = i;
+        head[h] = i as u32;
     }
 }
 
@@ -105,8 +108,9 @@ impl Code {
         let cost: Vec<u32> = all.iter().map(|&r| self.literal_len(r)).collect();
         // hash chains as in deflate: the newest position per hash of three characters, and per
         // position the previous one with the same hash (a collision only costs a failed compare)
-        let mut head: Vec<usize> = vec![usize::MAX; 1 << HASH_BITS];
-        let mut prev: Vec<usize> = vec![usize::MAX; all.len()];
+        // (positions as u32: a file's texts are far shorter than 4 G characters)
+        let mut head: Vec<u32> = vec![NONE; 1 << HASH_BITS];
+        let mut prev: Vec<u32> = vec![NONE; all.len()];
         let mut out = Vec::with_capacity(texts.len());
         let mut i = 0;
         for text in texts {
@@ -119,17 +123,22 @@ impl Code {
                 if i + MIN_MATCH <= end {
                     let mut cand = head[hash(&all[i..])];
                     let mut tries = 0;
-                    while cand != usize::MAX && tries < CHAIN {
-                        let limit = end - i;
-                        let len = (0..limit).take_while(|&l| all[cand + l] == all[i + l]).count();
-                        if len > best_len {
-                            (best_len, best_dist) = (len, i - cand);
-                            if len >= GOOD_ENOUGH {
-                                break;
+                    let limit = end - i;
+                    while cand != NONE && tries < CHAIN && best_len < limit {
+                        let c = cand as usize;
+                        // only a candidate that matches one character past the best so far can
+                        // beat it: most are turned away by one compare
+                        if all[c + best_len] == all[i + best_len] {
+                            let len = (0..limit).take_while(|&l| all[c + l] == all[i + l]).count();
+                            if len > best_len {
+                                (best_len, best_dist) = (len, i - c);
+                                if len >= GOOD_ENOUGH {
+                                    break;
+                                }
                             }
                         }
                         tries += 1;
-                        cand = prev[cand];
+                        cand = prev[c];
                     }
                 }
                 let copy_len = || {
