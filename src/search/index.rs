@@ -1028,15 +1028,12 @@ pub fn update(
     })?;
     let rewritten: std::collections::HashSet<usize> = edited.iter().map(|(s, _)| *s).collect();
     (0..old.shards).into_par_iter().filter(|s| !rewritten.contains(s)).try_for_each(|s| link(&shard_path(s)).map(drop))?;
-    let lengths: Vec<(usize, String)> = edited
-        .par_iter()
-        .map(|(s, lists)| {
-            let (file, lengths) = shard::file(*s, lists);
-            emit(file).map(|()| (*s, lengths))
-        })
-        .collect::<Result<_>>()?;
-    for (s, l) in lengths {
-        state.lists[s] = l;
+    // Made in parallel, written by one thread: threads creating files in one folder contend
+    // for its lock, and the kernel spins the waiting one (15% of a correction's CPU here).
+    let files: Vec<(OutputFile, String)> = edited.par_iter().map(|(s, lists)| shard::file(*s, lists)).collect();
+    for ((s, _), (file, lengths)) in edited.iter().zip(files) {
+        emit(file)?;
+        state.lists[*s] = lengths;
     }
     emit(meta_file(site, &docs, &order, &state))?;
     Ok(Some(state))
