@@ -12,9 +12,9 @@
 //!   the build's own search index reads them from there too ([`TextStore`]), so they are
 //!   never all held;
 //! - what the search index needs to be updated in place (`search::State`, as JSON);
-//! - per document source file, its [`Stamp`] and its body's key (`sources`): a file stamped
-//!   the same, and settled (see [`Stamp::settled`]) when the previous build began, is read
-//!   only up to the end of its front matter, its body only where it must be rendered or
+//! - per document source file, its [`Stamp`], its front matter as parsed and its body's key
+//!   (`sources`): a file stamped the same, and settled (see [`Stamp::settled`]) when the
+//!   previous build began, is not read; its body is read only where it must be rendered or
 //!   scanned again;
 //! - the output's files and where the generation before it differs ([`Generation`]).
 //!
@@ -31,7 +31,7 @@ use std::path::{Path, PathBuf};
 
 use xxhash_rust::xxh3::Xxh3;
 
-use crate::content::Stamp;
+use crate::content::{Document, Front, Stamp};
 use crate::error::{Diagnostic, Error, Result};
 use crate::links::citations::{Citation, CrossRefs};
 use crate::links::PageLinks;
@@ -121,8 +121,18 @@ pub struct Previous {
     known: Key,
     search: Option<String>,
     generation: Option<Generation>,
-    /// Document source path → its stamp and body key, for the files settled then.
-    sources: HashMap<PathBuf, (Stamp, Key)>,
+    /// Document source path → what the previous build found in it, for the files settled then.
+    sources: HashMap<PathBuf, Source>,
+}
+
+/// A document source file as a build found it.
+#[derive(Debug, Clone)]
+struct Source {
+    stamp: Stamp,
+    body_key: Key,
+    /// The front matter, as JSON: parsed only when recalled, by the loader's threads.
+    meta: String,
+    lines: [u32; 3],
 }
 
 impl Previous {
@@ -159,19 +169,26 @@ impl Previous {
         for _ in 0..r.u32()? {
             let path = PathBuf::from(r.str()?);
             let stamp = Stamp { len: r.u64()?, modified: r.u64()? as i64, changed: r.u64()? as i64, inode: r.u64()? };
-            let key = r.key()?;
+            let (body_key, meta, lines) = (r.key()?, r.str()?.to_string(), [r.u32()?, r.u32()?, r.u32()?]);
             if stamp.settled(taken) {
-                sources.insert(path, (stamp, key));
+                sources.insert(path, Source { stamp, body_key, meta, lines });
             }
         }
         self.sources = sources;
         Some(())
     }
 
-    /// The key of the body of the document file at `path` (as the content folder names it),
-    /// if the previous build read it and it is still stamped the same.
+    /// What the previous build found in the document file at `path` (as the content folder
+    /// names it), if it is still stamped the same.
+    pub fn recall(&self, path: &Path, stamp: &Stamp) -> Option<Front> {
+        let source = self.sources.get(path).filter(|s| s.stamp == *stamp)?;
+        let [body_line, section_line, number_line] = source.lines.map(|l| l as usize);
+        Some(Front { meta: serde_json::from_str(&source.meta).ok()?, body_line, section_line, number_line })
+    }
+
+    /// The key of the body of the document file at `path`, if it is still stamped the same.
     pub fn body_key(&self, path: &Path, stamp: &Stamp) -> Option<Key> {
-        self.sources.get(path).filter(|(s, _)| s == stamp).map(|(_, key)| *key)
+        self.sources.get(path).filter(|s| s.stamp == *stamp).map(|s| s.body_key)
     }
 
     fn read_pages(&mut self, bytes: &[u8]) -> Option<()> {
@@ -364,16 +381,18 @@ impl Next {
         self.stage(PAGES, &w.0)
     }
 
-    /// The document source files' stamps as this build found them when it began loading
-    /// (`taken`, nanoseconds since 1970), with their bodies' keys.
-    pub fn write_sources<'a>(&self, staging: &Path, taken: i64, sources: impl Iterator<Item = (&'a Path, Stamp, &'a Key)>) -> Result<()> {
+    /// The documents' source files as this build found them when it began loading (`taken`,
+    /// nanoseconds since 1970): stamps, front matters, and the bodies' keys.
+    pub fn write_sources<'a>(&self, staging: &Path, taken: i64, docs: impl Iterator<Item = (&'a Document, &'a Key)>) -> Result<()> {
         let mut w = self.header(staging);
         w.u64(taken as u64);
         // a path that is not Unicode is not recorded: its file is read every time
-        let sources: Vec<_> = sources.filter_map(|(path, stamp, key)| Some((path.to_str()?, stamp, key))).collect();
-        w.u32(sources.len() as u32);
-        for (path, stamp, key) in sources {
+        let docs: Vec<_> = docs.filter_map(|(d, key)| Some((d.source.to_str()?, d.stamp?, d, key))).collect();
+        w.u32(docs.len() as u32);
+        for (path, stamp, d, key) in docs {
             w.str(path).u64(stamp.len).u64(stamp.modified as u64).u64(stamp.changed as u64).u64(stamp.inode).key(key);
+            w.str(&serde_json::to_string(&d.meta).expect("plain data serialises"));
+            w.u32(d.body_line as u32).u32(d.section_line as u32).u32(d.number_line as u32);
         }
         self.stage(SOURCES, &w.0)
     }

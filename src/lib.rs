@@ -72,7 +72,7 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
     let previous = if options.full { cache::Previous::default() } else { cache::Previous::load(&options.output, &version) };
     timer.lap("cache");
     let loaded_at = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos() as i64);
-    let mut site = content::load(&options.content, &|path, stamp| previous.body_key(path, stamp).is_some())?;
+    let mut site = content::load(&options.content, &|path, stamp| previous.recall(path, stamp))?;
     let body_keys = render::body_keys(&site, &|d| previous.body_key(&d.source, d.stamp.as_ref()?));
     timer.lap("load");
     let numbers = links::citations::numbers_key(&site);
@@ -191,8 +191,7 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
     let keyed: Vec<_> =
         keyed.iter().filter_map(|(path, key)| links.take_links(path).map(|l| (path.as_str(), key, l, asked.get(path.as_str()).unwrap_or(&none)))).collect();
     cache_error = cache_error.or(next.write_pages(staging.dir(), &index_state, &staging.generation(previous.generation()), keyed.into_iter()).err());
-    let stamps = site.documents().zip(&body_keys).filter_map(|(d, key)| Some((d.source.as_path(), d.stamp?, key)));
-    cache_error = cache_error.or(next.write_sources(staging.dir(), loaded_at, stamps).err());
+    cache_error = cache_error.or(next.write_sources(staging.dir(), loaded_at, site.documents().zip(&body_keys)).err());
     let (files, reused, bytes) = (staging.files_written(), staging.files_reused(), staging.bytes_written());
     staging.commit()?;
     match cache_error {

@@ -95,6 +95,13 @@ fn a_rebuild_reads_the_bodies_of_changed_files_only() {
     // Changed within two seconds before the last build: read again, the others not.
     assert_eq!(bodies_read(&ws), 1, "a file changed just before the previous build is read again");
 
+    // Messages about a file that was not read still point at its lines: a new document that
+    // takes the number of an unchanged one.
+    add_issue(&ws, "惠政办发〔2022〕27号");
+    let line = std::fs::read_to_string(ws.content().join("2022/02/p007.md")).unwrap().lines().position(|l| l.contains("惠政办发〔2022〕27号")).unwrap() + 1;
+    let err = ws.build_err();
+    assert!(err.contains(&format!("2022/02/p007.md:{line} 已使用")), "{err}");
+
     // A number the archive gains can be cited in any body: every body is scanned again.
     add_issue(&ws, "宁政办发〔2021〕35号");
     assert_eq!(bodies_read(&ws), docs + 1, "all bodies rescanned for the new number");

@@ -1,5 +1,5 @@
 use std::collections::{BTreeMap, HashMap};
-use std::io::{Read, Seek, SeekFrom};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -16,10 +16,10 @@ enum Entry {
     Document { dir: String },
 }
 
-/// Loads and validates the whole content folder. A document file whose stamp `unchanged`
-/// vouches for (unchanged since a previous build that read it) is read only up to the end of
-/// its front matter, which is parsed and checked as always; its body is left unread.
-pub fn load(content: &Path, unchanged: &(dyn Fn(&Path, &Stamp) -> bool + Sync)) -> Result<Site> {
+/// Loads and validates the whole content folder. A document file for which `recall` gives
+/// what a previous build found in it (stamped the same since) is not read: its front matter is
+/// taken as then, its body left unread.
+pub fn load(content: &Path, recall: &Recall<'_>) -> Result<Site> {
     if !content.is_dir() {
         return Err(Error::Other(format!("内容目录 {} 不存在", content.display())));
     }
@@ -90,18 +90,18 @@ pub fn load(content: &Path, unchanged: &(dyn Fn(&Path, &Stamp) -> bool + Sync)) 
 
     // Reading and parsing are independent per file.
     let parsed: Vec<std::result::Result<Parsed, Diagnostic>> =
-        entries.par_iter().map(|(path, entry)| parse_entry(&root, path, entry, unchanged)).collect();
+        entries.par_iter().map(|(path, entry)| parse_entry(&root, path, entry, recall)).collect();
 
     let mut issues: BTreeMap<String, (PathBuf, IssueMeta, Option<PdfFile>)> = BTreeMap::new();
     // Issues whose issue.toml is itself broken: their documents are not reported again.
     let mut broken_issues = std::collections::HashSet::new();
-    let mut docs: Vec<(String, Document, usize, usize)> = Vec::new();
+    let mut docs: Vec<(String, Document)> = Vec::new();
     for result in parsed {
         match result {
             Ok(Parsed::Issue { dir, path, meta, pdf_file }) => {
                 issues.insert(dir, (path, meta, pdf_file));
             }
-            Ok(Parsed::Doc { dir, doc, section_line, number_line }) => docs.push((dir, doc, section_line, number_line)),
+            Ok(Parsed::Doc { dir, doc }) => docs.push((dir, doc)),
             Err(d) => {
                 if d.file.ends_with("issue.toml") {
                     broken_issues.insert(d.file.parent().map(Path::to_path_buf));
@@ -135,7 +135,8 @@ pub fn load(content: &Path, unchanged: &(dyn Fn(&Path, &Stamp) -> bool + Sync)) 
 
     let mut numbers: HashMap<String, (PathBuf, usize)> = HashMap::new();
     let mut aliases: HashMap<String, PathBuf> = HashMap::new();
-    for (dir, mut doc, section_line, number_line) in docs {
+    for (dir, mut doc) in docs {
+        let (section_line, number_line) = (doc.section_line, doc.number_line);
         let Some(issue) = built.get_mut(&dir) else {
             if broken_issues.contains(&doc.source.parent().map(Path::to_path_buf)) {
                 continue;
@@ -203,10 +204,14 @@ pub fn load(content: &Path, unchanged: &(dyn Fn(&Path, &Stamp) -> bool + Sync)) 
 
 enum Parsed {
     Issue { dir: String, path: PathBuf, meta: IssueMeta, pdf_file: Option<PdfFile> },
-    Doc { dir: String, doc: Document, section_line: usize, number_line: usize },
+    Doc { dir: String, doc: Document },
 }
 
-fn parse_entry(root: &Path, path: &Path, entry: &Entry, unchanged: &(dyn Fn(&Path, &Stamp) -> bool + Sync)) -> std::result::Result<Parsed, Diagnostic> {
+/// What a previous build found in a document file, given the path and the file's stamp now;
+/// `None` where the file must be read.
+pub type Recall<'a> = dyn Fn(&Path, &Stamp) -> Option<Front> + Sync + 'a;
+
+fn parse_entry(root: &Path, path: &Path, entry: &Entry, recall: &Recall<'_>) -> std::result::Result<Parsed, Diagnostic> {
     match entry {
         Entry::IssueMeta { dir } => {
             let text = read_text(path)?;
@@ -227,7 +232,6 @@ fn parse_entry(root: &Path, path: &Path, entry: &Entry, unchanged: &(dyn Fn(&Pat
             Ok(Parsed::Issue { dir: dir.clone(), path: path.to_path_buf(), meta, pdf_file })
         }
         Entry::Document { dir } => {
-            let (text, stamp, body_unread) = read_document(path, unchanged)?;
             let slug = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
             if !valid_slug(&slug) {
                 return Err(Diagnostic::new(
@@ -236,26 +240,14 @@ fn parse_entry(root: &Path, path: &Path, entry: &Entry, unchanged: &(dyn Fn(&Pat
                     "文件名决定网址，只能用小写英文字母、数字和连字符（如 p001.md），且不超过 64 个字符",
                 ));
             }
-            let (fm, fm_line, body, body_line) = split_front_matter(path, &text)?;
-            let meta: FrontMatter = parse_toml(path, fm, fm_line)?;
-            let key_line = |key: &str| fm_line + line_of_key(fm, key).unwrap_or(0);
-            if meta.title.trim().is_empty() {
-                return Err(Diagnostic::new(path, key_line("title"), "标题（title）不能为空"));
-            }
-            if meta.issuer.trim().is_empty() {
-                return Err(Diagnostic::new(path, key_line("issuer"), "发文机关（issuer）不能为空"));
-            }
-            if meta.page == 0 {
-                return Err(Diagnostic::new(path, key_line("page"), "起始页码（page）应从 1 开始"));
-            }
-            if meta.number.as_deref().is_some_and(|n| n.trim().is_empty()) {
-                return Err(Diagnostic::new(path, key_line("number"), "发文字号（number）为空；没有文号时请删去这一行"));
-            }
-            if meta.date.day.is_none() {
-                return Err(Diagnostic::new(path, key_line("date"), "成文日期（date）须写到日，如 2022-04-01"));
-            }
-            let (section_line, number_line) = (key_line("section"), key_line("number"));
-            let body_len = body.len();
+            let (front, body, stamp) = match recalled(path, recall) {
+                Some((front, stamp)) => (front, None, Some(stamp)),
+                None => {
+                    let (text, stamp) = read_document(path)?;
+                    let (front, body_len) = parse_front_matter(path, &text)?;
+                    (front, Some(into_body(text, body_len)), stamp)
+                }
+            };
             let doc = Document {
                 url: format!("{dir}/{slug}.html"),
                 slug,
@@ -263,18 +255,50 @@ fn parse_entry(root: &Path, path: &Path, entry: &Entry, unchanged: &(dyn Fn(&Pat
                 issue: 0,
                 issue_title: String::new(),
                 source: path.to_path_buf(),
-                body: if body_unread { String::new() } else { into_body(text, body_len) },
-                body_unread,
+                body_unread: body.is_none(),
+                body: body.unwrap_or_default(),
                 stamp,
-                body_line,
-                meta,
+                body_line: front.body_line,
+                section_line: front.section_line,
+                number_line: front.number_line,
+                meta: front.meta,
                 cites: Vec::new(),
                 cited_by: Vec::new(),
                 repealed_by: None,
             };
-            Ok(Parsed::Doc { dir: dir.clone(), doc, section_line, number_line })
+            Ok(Parsed::Doc { dir: dir.clone(), doc })
         }
     }
+}
+
+/// The front matter a previous build found in the file at `path`, if it is stamped as then.
+fn recalled(path: &Path, recall: &Recall<'_>) -> Option<(Front, Stamp)> {
+    let stamp = std::fs::metadata(path).ok().and_then(|m| Stamp::of(&m))?;
+    recall(path, &stamp).map(|front| (front, stamp))
+}
+
+/// A document's front matter, parsed and checked; where its keys are; the body's length.
+fn parse_front_matter(path: &Path, text: &str) -> std::result::Result<(Front, usize), Diagnostic> {
+    let (fm, fm_line, body, body_line) = split_front_matter(path, text)?;
+    let meta: FrontMatter = parse_toml(path, fm, fm_line)?;
+    let key_line = |key: &str| fm_line + line_of_key(fm, key).unwrap_or(0);
+    if meta.title.trim().is_empty() {
+        return Err(Diagnostic::new(path, key_line("title"), "标题（title）不能为空"));
+    }
+    if meta.issuer.trim().is_empty() {
+        return Err(Diagnostic::new(path, key_line("issuer"), "发文机关（issuer）不能为空"));
+    }
+    if meta.page == 0 {
+        return Err(Diagnostic::new(path, key_line("page"), "起始页码（page）应从 1 开始"));
+    }
+    if meta.number.as_deref().is_some_and(|n| n.trim().is_empty()) {
+        return Err(Diagnostic::new(path, key_line("number"), "发文字号（number）为空；没有文号时请删去这一行"));
+    }
+    if meta.date.day.is_none() {
+        return Err(Diagnostic::new(path, key_line("date"), "成文日期（date）须写到日，如 2022-04-01"));
+    }
+    let front = Front { body_line, section_line: key_line("section"), number_line: key_line("number"), meta };
+    Ok((front, body.len()))
 }
 
 
@@ -301,52 +325,24 @@ fn into_body(mut text: String, body_len: usize) -> String {
     text
 }
 
-/// Reads a document's source: the text (only up to the end of the front matter when
-/// `unchanged` vouches for the file), the file's stamp, and whether the body was left unread.
-fn read_document(path: &Path, unchanged: &(dyn Fn(&Path, &Stamp) -> bool + Sync)) -> std::result::Result<(String, Option<Stamp>, bool), Diagnostic> {
+/// Reads a document's source whole: its text, and the file's stamp as it was read.
+fn read_document(path: &Path) -> std::result::Result<(String, Option<Stamp>), Diagnostic> {
     let cannot = |e: std::io::Error| Diagnostic::new(path, 0, format!("无法读取：{e}"));
     let mut file = std::fs::File::open(path).map_err(cannot)?;
     let stamp = file.metadata().ok().and_then(|m| Stamp::of(&m));
-    if stamp.is_some_and(|s| unchanged(path, &s)) {
-        if let Some(head) = read_front_matter(path, &mut file)? {
-            return Ok((head, stamp, true));
-        }
-        file.seek(SeekFrom::Start(0)).map_err(cannot)?;
-    }
     let mut bytes = Vec::with_capacity(stamp.map_or(0, |s| s.len as usize));
     file.read_to_end(&mut bytes).map_err(cannot)?;
-    Ok((decode_text(path, bytes)?, stamp, false))
-}
-
-/// The first lines of `file`, through its front matter's closing `+++`, when they lie within
-/// its first 4 KB (a document's front matter is a few hundred bytes); else `None`.
-fn read_front_matter(path: &Path, file: &mut std::fs::File) -> std::result::Result<Option<String>, Diagnostic> {
-    const HEAD: u64 = 4096;
-    let mut head = Vec::with_capacity(HEAD as usize);
-    file.take(HEAD).read_to_end(&mut head).map_err(|e| Diagnostic::new(path, 0, format!("无法读取：{e}")))?;
-    // whole lines only: a line cut short could pass for the closing one
-    let Some(end) = head.iter().rposition(|&b| b == b'\n') else { return Ok(None) };
-    head.truncate(end + 1);
-    let text = decode_text(path, head)?;
-    Ok(split_front_matter(path, &text).is_ok().then_some(text))
+    Ok((decode_text(path, bytes)?, stamp))
 }
 
 /// Reads the body [`load`] left unread, checking that the file is still as it was stamped
-/// then (else the front matter already parsed might not be the file's).
+/// then (else the front matter taken for it might not be the file's).
 pub(super) fn read_body(doc: &mut Document) -> std::result::Result<(), Diagnostic> {
     let path = doc.source.as_path();
-    let cannot = |e: std::io::Error| Diagnostic::new(path, 0, format!("无法读取：{e}"));
-    let changed = || Diagnostic::new(path, 0, "文件在生成期间被修改：请在修改完成后重新生成");
-    let mut file = std::fs::File::open(path).map_err(cannot)?;
-    if file.metadata().ok().and_then(|m| Stamp::of(&m)) != doc.stamp {
-        return Err(changed());
-    }
-    let mut bytes = Vec::new();
-    file.read_to_end(&mut bytes).map_err(cannot)?;
-    let text = decode_text(path, bytes)?;
+    let (text, stamp) = read_document(path)?;
     let (_, _, body, body_line) = split_front_matter(path, &text)?;
-    if body_line != doc.body_line {
-        return Err(changed());
+    if stamp != doc.stamp || body_line != doc.body_line {
+        return Err(Diagnostic::new(path, 0, "文件在生成期间被修改：请在修改完成后重新生成"));
     }
     let body_len = body.len();
     (doc.body, doc.body_unread) = (into_body(text, body_len), false);
@@ -537,11 +533,10 @@ fn valid_slug(slug: &str) -> bool {
 mod tests {
     use super::*;
 
-    /// A file left unread past its front matter loads as when read whole, and its body, read
-    /// later, is the same: with a byte order mark and CRLF lines, with a front matter longer
-    /// than the part first read, and with no line after the closing `+++`.
+    /// A document recalled from a previous build loads as when read, and its body, read later,
+    /// is the same: with a byte order mark and CRLF lines, a long front matter, no body.
     #[test]
-    fn a_body_left_unread_loads_and_reads_as_a_whole_file_does() {
+    fn a_recalled_document_loads_and_reads_as_a_read_one_does() {
         let dir = tempfile::tempdir().unwrap();
         let content = dir.path();
         let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
@@ -551,28 +546,35 @@ mod tests {
         }
         let front = |page: u32, extra: &str| format!("+++\ntitle = \"标题\"\nissuer = \"惠农区人民政府办公室\"\ndate = \"2022-05-19\"\nsection = \"惠农区人民政府办公室文件\"\npage = {page}\n{extra}+++");
         let files = [
-            ("p001.md", format!("\u{feff}{}\n正文第一段。\n\n第二段。\n", front(1, "")).replace('\n', "\r\n")),
+            ("p001.md", format!("\u{feff}{}\n正文第一段。\n\n第二段。\n", front(1, "number = \"惠政发〔2022〕1号\"\n")).replace('\n', "\r\n")),
             ("p002.md", format!("{}\n长的元数据之后的正文。\n", front(2, &format!("topic = \"{}\"\n", "主题".repeat(1500))))),
             ("p003.md", front(3, "")),
         ];
         for (name, text) in &files {
             std::fs::write(content.join("2022/02").join(name), text).unwrap();
         }
-        let whole = load(content, &|_, _| false).unwrap();
-        let mut unread = load(content, &|_, _| true).unwrap();
-        assert!(unread.documents().any(|d| d.body_unread), "the short front matters are read alone");
-        crate::content::read_bodies(&mut unread, &|_| true).unwrap();
-        assert!(whole.documents().all(|d| d.stamp.is_some() || cfg!(not(unix))));
-        assert_eq!(whole, unread);
+        let whole = load(content, &|_, _| None).unwrap();
+        let fronts: HashMap<PathBuf, (Stamp, Front)> = whole
+            .documents()
+            .map(|d| (d.source.clone(), (d.stamp.unwrap(), Front { meta: d.meta.clone(), body_line: d.body_line, section_line: d.section_line, number_line: d.number_line })))
+            .collect();
+        let recall = |path: &Path, stamp: &Stamp| fronts.get(path).filter(|(s, _)| s == stamp).map(|(_, f)| f.clone());
+        let mut recalled = load(content, &recall).unwrap();
+        assert!(recalled.documents().all(|d| d.body_unread && d.body.is_empty()));
+        crate::content::read_bodies(&mut recalled, &|_| true).unwrap();
+        assert_eq!(whole, recalled);
         let bodies: Vec<&str> = whole.documents().map(|d| d.body.as_str()).collect();
         assert_eq!(bodies, ["正文第一段。\n\n第二段。\n", "长的元数据之后的正文。\n", ""]);
 
-        // A file changed after it was loaded is not read into the site: its front matter as
-        // loaded might not be its own.
-        let mut stale = load(content, &|_, _| true).unwrap();
+        // A file changed after it was loaded is not read into the site: the front matter taken
+        // for it might not be its own.
+        let mut stale = load(content, &recall).unwrap();
         std::fs::write(content.join("2022/02/p001.md"), format!("{}\n改过的正文。\n", front(1, ""))).unwrap();
         let err = crate::content::read_bodies(&mut stale, &|_| true).unwrap_err().to_string();
         assert!(err.contains("p001.md") && err.contains("生成期间被修改"), "{err}");
+        // and the next load reads it
+        let next = load(content, &recall).unwrap();
+        assert!(next.documents().any(|d| !d.body_unread && d.body == "改过的正文。\n"));
     }
 
     #[test]

@@ -4,7 +4,7 @@
 mod load;
 pub mod model;
 
-pub use load::{load, read_text, split_front_matter};
+pub use load::{load, read_text, split_front_matter, Recall};
 
 use crate::error::{Error, Result};
 pub use model::*;

@@ -235,6 +235,16 @@ impl Stamp {
     }
 }
 
+/// What reading a document file gives besides its body: what the build cache keeps of a file
+/// that has not changed, so that it need not be read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Front {
+    pub meta: FrontMatter,
+    pub body_line: usize,
+    pub section_line: usize,
+    pub number_line: usize,
+}
+
 /// One document of an issue, with where it came from and where it goes.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Document {
@@ -261,6 +271,11 @@ pub struct Document {
     /// The source file's [`Stamp`] as it was read, where the system gives one.
     #[serde(skip)]
     pub stamp: Option<Stamp>,
+    /// The lines of the front matter's `section` and `number` keys, for messages.
+    #[serde(skip)]
+    pub section_line: usize,
+    #[serde(skip)]
+    pub number_line: usize,
     #[serde(skip)]
     pub body_line: usize,
     /// Documents of the archive this one cites, and those citing it (filled by the links stage).

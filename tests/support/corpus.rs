@@ -82,6 +82,8 @@ pub fn load_corpus(path: &Path) -> (Site, Vec<String>) {
                 body: String::new(),
                 body_unread: false,
                 stamp: None,
+                section_line: 0,
+                number_line: 0,
                 body_line: 1,
                 cites: Vec::new(),
                 cited_by: Vec::new(),
