@@ -355,14 +355,34 @@ impl<'a> Pages<'a> {
             }
         }
 
-        site.issues.par_iter().try_for_each(|issue| {
-            let page = self.issue_page(issue);
-            if reuse(&issue.url, &Hasher::new(&self.key).json(&page).key())? {
+        // The issue pages' keys cover every issue's view: the about page lists them all.
+        let issue_keys: Vec<Key> = site
+            .issues
+            .par_iter()
+            .map(|issue| {
+                let page = self.issue_page(issue);
+                let key = Hasher::new(&self.key).json(&page).key();
+                if !reuse(&issue.url, &key)? {
+                    let ctx = Context::from_serialize(page).map_err(tera_error)?;
+                    emit(OutputFile::new(issue.url.clone(), theme.render("issue.html", &ctx)?))?;
+                }
+                Ok(key)
+            })
+            .collect::<Result<_>>()?;
+
+        // The site-wide pages are made again only when what they show changed: keyed by their
+        // template data (the about page by the issue pages' keys, which cover the issues it
+        // lists), like the other pages.
+        let site_page = |path: &str, key: Key, context: &dyn Fn() -> Result<Context>| -> Result<()> {
+            if reuse(path, &key)? {
                 return Ok(());
             }
-            let ctx = Context::from_serialize(page).map_err(tera_error)?;
-            emit(OutputFile::new(issue.url.clone(), theme.render("issue.html", &ctx)?))
-        })?;
+            emit(OutputFile::new(path, theme.render(path, &context()?)?))
+        };
+        let keyed = |path: &str, ctx: Context| -> Result<()> {
+            let key = Hasher::new(&self.key).bytes(path.as_bytes()).json(&ctx.clone().into_json()).key();
+            site_page(path, key, &|| Ok(ctx.clone()))
+        };
 
         // Home: newest issue first, grouped by year.
         let mut years: Vec<YearGroup> = Vec::new();
@@ -381,18 +401,18 @@ impl<'a> Pages<'a> {
             "description",
             &format!("{}电子版：收录 {} 期、{} 篇文件，各期目录与印刷版一致，可全文检索。", site.config.name, site.issues.len(), docs.len()),
         );
-        emit(OutputFile::new("index.html", theme.render("index.html", &ctx)?))?;
+        keyed("index.html", ctx)?;
 
         let mut ctx = Context::from_serialize(self.common("", "search.html")).map_err(tera_error)?;
         ctx.insert("description", &format!("在{}的全部文件中检索标题、发文字号和正文。", site.config.name));
-        emit(OutputFile::new("search.html", theme.render("search.html", &ctx)?))?;
+        keyed("search.html", ctx)?;
 
         let mut ctx = Context::from_serialize(self.common("", "wenhao.html")).map_err(tera_error)?;
         let groups = number_index(&docs);
         ctx.insert("count", &groups.iter().flat_map(|g| &g.years).map(|y| y.entries.len()).sum::<usize>());
         ctx.insert("groups", &groups);
         ctx.insert("description", &format!("{}全部文件按发文字号排列的索引，可按任意括号写法的文号找到文件。", site.config.name));
-        emit(OutputFile::new("wenhao.html", theme.render("wenhao.html", &ctx)?))?;
+        keyed("wenhao.html", ctx)?;
 
         let about = site.about.clone().unwrap_or_else(|| crate::content::Page {
             title: "本刊简介".into(),
@@ -405,8 +425,16 @@ impl<'a> Pages<'a> {
         ctx.insert("body", &about_body.html);
         ctx.insert("page_title", &about.title);
         ctx.insert("description", &excerpt(&about_body.text, DESCRIPTION_CHARS).unwrap_or_else(|| format!("{}{}", site.config.name, about.title)));
-        ctx.insert("issues", &site.issues.iter().rev().map(IssueView::new).collect::<Vec<_>>());
-        emit(OutputFile::new("about.html", theme.render("about.html", &ctx)?))?;
+        let mut key = Hasher::new(&self.key);
+        key.bytes(b"about.html").json(&ctx.clone().into_json());
+        for k in issue_keys.iter().rev() {
+            key.bytes(k);
+        }
+        site_page("about.html", key.key(), &|| {
+            let mut ctx = ctx.clone();
+            ctx.insert("issues", &site.issues.iter().rev().map(IssueView::new).collect::<Vec<_>>());
+            Ok(ctx)
+        })?;
 
         // A web server shows 404.html at any depth, where relative links would break; with a
         // base_url its links are absolute, without one they assume the site root.
@@ -414,7 +442,7 @@ impl<'a> Pages<'a> {
         let common404 = Common { root: root404, canonical: None, ..self.common("", "404.html") };
         let mut ctx = Context::from_serialize(common404).map_err(tera_error)?;
         ctx.insert("noindex", &true);
-        emit(OutputFile::new("404.html", theme.render("404.html", &ctx)?))
+        keyed("404.html", ctx)
     }
 }
 
