@@ -222,6 +222,23 @@ impl<'f> Cleaner<'f> {
 /// would: a name of ASCII letters, digits, `-` and `:`, then attributes with optional quoted or
 /// unquoted values, up to `>`. `None` when `s` is not a tag (`< 3`, `<中`).
 pub fn parse_tag(s: &str) -> Option<Tag> {
+    let t = parse_tag_ref(s)?;
+    let attrs = t.attrs.into_iter().map(|(k, v)| (k.to_ascii_lowercase(), v.map(str::to_string))).collect();
+    Some(Tag { name: t.name.to_ascii_lowercase(), closing: t.closing, attrs, len: t.len, unterminated: t.unterminated })
+}
+
+/// A tag as [`parse_tag`] reads it, its name and attributes as slices of the source, in the
+/// case they are written in: for reading many tags without a string each.
+pub struct TagRef<'a> {
+    pub name: &'a str,
+    pub closing: bool,
+    pub attrs: Vec<(&'a str, Option<&'a str>)>,
+    pub len: usize,
+    pub unterminated: bool,
+}
+
+/// See [`parse_tag`].
+pub fn parse_tag_ref(s: &str) -> Option<TagRef<'_>> {
     let b = s.as_bytes();
     let mut j = 1;
     let closing = b.get(1) == Some(&b'/');
@@ -235,20 +252,20 @@ pub fn parse_tag(s: &str) -> Option<Tag> {
     while j < b.len() && !b[j].is_ascii_whitespace() && b[j] != b'>' && b[j] != b'/' {
         j += 1;
     }
-    let name = s[start..j].to_ascii_lowercase();
-    let mut attrs = Vec::new();
+    let name = &s[start..j];
+    let mut attrs: Vec<(&str, Option<&str>)> = Vec::new();
     loop {
         while j < b.len() && b[j].is_ascii_whitespace() {
             j += 1;
         }
         if j >= b.len() {
-            return Some(Tag { name, closing, attrs, len: s.len(), unterminated: true });
+            return Some(TagRef { name, closing, attrs, len: s.len(), unterminated: true });
         }
         match b[j] {
-            b'>' => return Some(Tag { name, closing, attrs, len: j + 1, unterminated: false }),
+            b'>' => return Some(TagRef { name, closing, attrs, len: j + 1, unterminated: false }),
             b'/' => {
-                if b.get(j + 1) == Some(&b'>') && !attrs.iter().any(|(k, _): &(String, _)| k == "/") {
-                    attrs.push(("/".to_string(), None));
+                if b.get(j + 1) == Some(&b'>') && !attrs.iter().any(|(k, _)| *k == "/") {
+                    attrs.push((&s[j..j + 1], None));
                 }
                 j += 1;
                 continue;
@@ -260,7 +277,7 @@ pub fn parse_tag(s: &str) -> Option<Tag> {
         while j < b.len() && !b[j].is_ascii_whitespace() && !matches!(b[j], b'>' | b'/' | b'=') {
             j += 1;
         }
-        let key = s[key_start..j].to_ascii_lowercase();
+        let key = &s[key_start..j];
         while j < b.len() && b[j].is_ascii_whitespace() {
             j += 1;
         }
@@ -273,9 +290,9 @@ pub fn parse_tag(s: &str) -> Option<Tag> {
             match b.get(j) {
                 Some(&q) if q == b'"' || q == b'\'' => {
                     let Some(end) = s[j + 1..].find(q as char) else {
-                        return Some(Tag { name, closing, attrs, len: s.len(), unterminated: true });
+                        return Some(TagRef { name, closing, attrs, len: s.len(), unterminated: true });
                     };
-                    value = Some(s[j + 1..j + 1 + end].to_string());
+                    value = Some(&s[j + 1..j + 1 + end]);
                     j += end + 2;
                 }
                 _ => {
@@ -283,7 +300,7 @@ pub fn parse_tag(s: &str) -> Option<Tag> {
                     while j < b.len() && !b[j].is_ascii_whitespace() && b[j] != b'>' {
                         j += 1;
                     }
-                    value = Some(s[v..j].to_string());
+                    value = Some(&s[v..j]);
                 }
             }
         }
