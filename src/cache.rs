@@ -201,7 +201,11 @@ impl Previous {
         for _ in 0..r.u32()? {
             let path = r.str()?.to_string();
             let key = r.key()?;
-            let links = PageLinks::from_parts(r.str()?.to_string(), r.u32s()?, r.str()?.to_string(), r.u32s()?)?;
+            let ids = match r.u32()? {
+                1 => Some((r.str()?.to_string(), r.u32s()?)),
+                _ => None,
+            };
+            let links = PageLinks::from_parts(ids, r.str()?.to_string(), r.u32s()?)?;
             let asked = (0..r.u32()?).map(|_| Some((r.str()?.to_string(), (r.u32()? == 1).then(|| r.str().map(str::to_string)).flatten()))).collect::<Option<Asked>>()?;
             pages.insert(path, (key, links, asked));
         }
@@ -369,8 +373,12 @@ impl Next {
         }
         w.u32(pages.len() as u32);
         for (path, key, links, asked) in pages {
-            let (ids, id_ends, hrefs, href_ends) = links.parts();
-            w.str(path).key(key).str(ids).u32s(id_ends).str(hrefs).u32s(href_ends).u32(asked.len() as u32);
+            let (ids, hrefs, href_ends) = links.parts();
+            w.str(path).key(key).u32(ids.is_some() as u32);
+            if let Some((ids, id_ends)) = ids {
+                w.str(ids).u32s(id_ends);
+            }
+            w.str(hrefs).u32s(href_ends).u32(asked.len() as u32);
             for (number, url) in asked {
                 w.str(number).u32(url.is_some() as u32);
                 if let Some(url) = url {
@@ -615,7 +623,7 @@ mod tests {
         let output = dir.path().join("public");
         std::fs::create_dir(&output).unwrap();
         let next = Next::new(&output, "v1");
-        let links = PageLinks::from_parts("ab".into(), vec![1, 2], "x.html".into(), vec![6]).unwrap();
+        let links = PageLinks::from_parts(Some(("ab".into(), vec![1, 2])), "x.html".into(), vec![6]).unwrap();
         let generation = Generation { identity: (1, 2), files: vec![("a.html".into(), 9)], differs: vec!["b.html".into()] };
         let asked: Asked = vec![("惠政发〔2022〕1号".into(), Some("2022/02/p001.html".into())), ("惠政发〔2022〕2号".into(), None)];
         next.write_pages(&output, "{\"shards\":16}", &generation, [("a.html", &[1u8; 16], links, &asked)].into_iter()).unwrap();

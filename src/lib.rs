@@ -182,14 +182,23 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
         staging.write(&file)
     })?;
     timer.lap("publish");
+    links.read_missing_ids(&|path| std::fs::read(staging.dir().join(path)).ok());
     Error::check(links::blame(&links.broken(), &site))?;
     timer.lap("links");
     let mut keyed = keyed.into_inner().expect("no panic while holding the lock");
     keyed.sort();
     let index_state = serde_json::to_string(&index_state.into_inner().expect("no panic while holding the lock")).expect("plain data serialises");
     let none = cache::Asked::new();
-    let keyed: Vec<_> =
-        keyed.iter().filter_map(|(path, key)| links.take_links(path).map(|l| (path.as_str(), key, l, asked.get(path.as_str()).unwrap_or(&none)))).collect();
+    // ids are kept only for the pages other pages link into (see `LinkIndex::linked_into`)
+    let linked_into = links.linked_into();
+    let keyed: Vec<_> = keyed
+        .iter()
+        .filter_map(|(path, key)| {
+            let l = links.take_links(path)?;
+            let l = if linked_into.contains(path) { l } else { l.without_ids() };
+            Some((path.as_str(), key, l, asked.get(path.as_str()).unwrap_or(&none)))
+        })
+        .collect();
     cache_error = cache_error.or(next.write_pages(staging.dir(), &index_state, &staging.generation(previous.generation()), keyed.into_iter()).err());
     cache_error = cache_error.or(next.write_sources(staging.dir(), loaded_at, site.documents().zip(&body_keys)).err());
     let (files, reused, bytes) = (staging.files_written(), staging.files_reused(), staging.bytes_written());

@@ -24,8 +24,10 @@ pub struct BrokenLink {
 /// the corpus build's peak memory.
 #[derive(Debug, Default, Clone)]
 pub struct PageLinks {
-    /// Sorted, without duplicates.
-    ids: Strings,
+    /// Sorted, without duplicates. `None` for a reused page whose ids the cache did not keep
+    /// (no other page linked into it): read from the page if a link needs them
+    /// ([`LinkIndex::read_missing_ids`]).
+    ids: Option<Strings>,
     /// Links to other files. Links to an anchor of the page itself (most of them: every
     /// paragraph's ¶) are checked when the page is added and not kept.
     links: Strings,
@@ -36,14 +38,22 @@ pub struct PageLinks {
 impl PageLinks {
     /// A page's ids and links as the build cache keeps them: each list as one text and where
     /// each item ends. `None` if the ends do not fit the text.
-    pub fn from_parts(ids: String, id_ends: Vec<u32>, links: String, link_ends: Vec<u32>) -> Option<PageLinks> {
-        let ids = Strings::from_parts(ids, id_ends)?;
+    pub fn from_parts(ids: Option<(String, Vec<u32>)>, links: String, link_ends: Vec<u32>) -> Option<PageLinks> {
+        let ids = match ids {
+            Some((text, ends)) => Some(Strings::from_parts(text, ends)?),
+            None => None,
+        };
         let links = Strings::from_parts(links, link_ends)?;
         Some(PageLinks { ids, links, broken_here: Vec::new() })
     }
 
-    pub fn parts(&self) -> (&str, &[u32], &str, &[u32]) {
-        (&self.ids.text, &self.ids.ends, &self.links.text, &self.links.ends)
+    pub fn parts(&self) -> (Option<(&str, &[u32])>, &str, &[u32]) {
+        (self.ids.as_ref().map(|ids| (ids.text.as_str(), ids.ends.as_slice())), &self.links.text, &self.links.ends)
+    }
+
+    /// The same without the ids: what the cache keeps of a page no other page links into.
+    pub fn without_ids(self) -> PageLinks {
+        PageLinks { ids: None, ..self }
     }
 }
 
@@ -131,6 +141,38 @@ impl LinkIndex {
         self.files.lock().expect("no panics while holding the lock").get_mut(path).and_then(Option::take)
     }
 
+    /// The pages that links of other pages point into (`page.html#id`): the cache keeps their
+    /// ids. A site links into few pages, and the ids of every paragraph of every page were
+    /// half the cache that each build writes again.
+    pub fn linked_into(&self) -> std::collections::HashSet<String> {
+        let files = self.files.lock().expect("no panics while holding the lock");
+        files
+            .iter()
+            .flat_map(|(page, links)| links.iter().flat_map(|l| l.links.iter()).filter(|link| link.contains('#')).map(move |link| (page, link)))
+            .filter_map(|(page, link)| match locate(page, link) {
+                Ok(Some((target, Some(_)))) if target != *page => Some(target),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Reads the ids of the pages that links point into and whose ids the cache did not keep,
+    /// from their files (`read`, by path); before [`LinkIndex::broken`].
+    pub fn read_missing_ids(&self, read: &dyn Fn(&str) -> Option<Vec<u8>>) {
+        let linked_into = self.linked_into();
+        let wanted: Vec<String> = {
+            let files = self.files.lock().expect("no panics while holding the lock");
+            linked_into.into_iter().filter(|t| matches!(files.get(t), Some(Some(page)) if page.ids.is_none())).collect()
+        };
+        for target in wanted {
+            let Some(bytes) = read(&target) else { continue };
+            let ids = scan(&target, &String::from_utf8_lossy(&bytes)).ids;
+            if let Some(Some(page)) = self.files.lock().expect("no panics while holding the lock").get_mut(&target) {
+                page.ids = ids;
+            }
+        }
+    }
+
     /// Reads a built site from disk.
     pub fn from_dir(dir: &Path) -> Result<LinkIndex> {
         let index = LinkIndex::default();
@@ -172,12 +214,32 @@ impl LinkIndex {
 }
 
 fn check_link(page: &str, link: &str, files: &HashMap<String, Option<PageLinks>>) -> Option<String> {
+    let (target, fragment) = match locate(page, link) {
+        Ok(Some(located)) => located,
+        Ok(None) => return None, // not ours to check
+        Err(reason) => return Some(reason),
+    };
+    let Some(entry) = files.get(&target) else {
+        return Some(format!("文件 {target} 不存在"));
+    };
+    match (fragment, entry) {
+        (Some(f), Some(target_page)) => match &target_page.ids {
+            Some(ids) => missing_anchor(&target, f, ids),
+            None => Some(format!("无法读取 {target} 中的锚点")),
+        },
+        _ => None,
+    }
+}
+
+/// The page a link of `page` points to and the fragment it names; `None` for a link outside
+/// the site, else why the link cannot work.
+fn locate<'l>(page: &str, link: &'l str) -> std::result::Result<Option<(String, Option<&'l str>)>, String> {
     let lower = link.to_ascii_lowercase();
     if lower.contains("://") || lower.starts_with("mailto:") || lower.starts_with("tel:") || lower.starts_with("//") {
-        return None; // not ours to check
+        return Ok(None);
     }
     if lower.starts_with("javascript:") || lower.starts_with("data:") {
-        return Some("不允许的链接类型".into());
+        return Err("不允许的链接类型".into());
     }
     let (path, fragment) = match link.split_once('#') {
         Some((p, f)) => (p, Some(f)),
@@ -185,26 +247,17 @@ fn check_link(page: &str, link: &str, files: &HashMap<String, Option<PageLinks>>
     };
     let path = path.split('?').next().unwrap_or_default();
     if path.starts_with('/') {
-        return Some("以 / 开头的绝对路径在子路径和 U 盘上都会失效，应使用相对路径".into());
+        return Err("以 / 开头的绝对路径在子路径和 U 盘上都会失效，应使用相对路径".into());
     }
     let target = if path.is_empty() {
         page.to_string()
     } else {
         if path.ends_with('/') {
-            return Some("链接指向文件夹；在 U 盘（file://）上无法打开，应写明文件名（如 index.html）".into());
+            return Err("链接指向文件夹；在 U 盘（file://）上无法打开，应写明文件名（如 index.html）".into());
         }
-        match resolve(page, &percent_decode(path)) {
-            Some(t) => t,
-            None => return Some("路径超出网站根目录".into()),
-        }
+        resolve(page, &percent_decode(path)).ok_or_else(|| "路径超出网站根目录".to_string())?
     };
-    let Some(entry) = files.get(&target) else {
-        return Some(format!("文件 {target} 不存在"));
-    };
-    match (fragment, entry) {
-        (Some(f), Some(target_page)) => missing_anchor(&target, f, &target_page.ids),
-        _ => None,
-    }
+    Ok(Some((target, fragment)))
 }
 
 /// Joins a relative link to the folder of `page`; `None` if it climbs above the root.
@@ -285,7 +338,7 @@ fn scan(path: &str, html: &str) -> PageLinks {
         }
         None => true,
     });
-    PageLinks { ids, links: Strings::new(&links), broken_here }
+    PageLinks { ids: Some(ids), links: Strings::new(&links), broken_here }
 }
 
 fn decode_entities(text: &str) -> std::borrow::Cow<'_, str> {
@@ -305,6 +358,20 @@ mod tests {
             index.add(&OutputFile::new(*path, html.as_bytes()));
         }
         index
+    }
+
+    /// A reused page whose ids the cache did not keep is read when a link points into it.
+    #[test]
+    fn ids_not_kept_are_read_from_the_page_a_link_points_into() {
+        let index = site(&[("b.html", r#"<a href="a.html#x">x</a><a href="a.html#y">y</a>"#)]);
+        let kept = scan("a.html", r#"<p id="x">"#);
+        assert_eq!(index.linked_into(), ["a.html".to_string()].into());
+        index.add_known("a.html", kept.without_ids());
+        assert_eq!(index.broken().len(), 2, "unknown ids: both links reported");
+        index.read_missing_ids(&|path| (path == "a.html").then(|| br#"<p id="x">"#.to_vec()));
+        let broken = index.broken();
+        assert_eq!(broken.len(), 1, "{broken:?}");
+        assert_eq!((broken[0].link.as_str(), broken[0].reason.as_str()), ("a.html#y", "a.html 中没有锚点 #y"));
     }
 
     #[test]
@@ -331,7 +398,7 @@ mod tests {
     fn markup_shown_as_text_is_not_a_link() {
         let page = scan("p.html", "<p title=\"a>b\" id=x>&lt;img src=x onerror=alert(1)&gt; id=y href=z</p><!-- <a href=c> --><a\nhref='d.html'>");
         assert_eq!(page.links.iter().collect::<Vec<_>>(), ["d.html"]);
-        assert_eq!(page.ids.iter().collect::<Vec<_>>(), ["x"]);
+        assert_eq!(page.ids.as_ref().unwrap().iter().collect::<Vec<_>>(), ["x"]);
     }
 
     #[test]
