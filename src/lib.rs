@@ -72,7 +72,8 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
     let previous = if options.full { cache::Previous::default() } else { cache::Previous::load(&options.output, &version) };
     timer.lap("cache");
     let loaded_at = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos() as i64);
-    let mut site = content::load(&options.content, &|path, stamp| previous.recall(path, stamp))?;
+    let stamps_trusted = content::Stamp::trusted_on(&options.content);
+    let mut site = content::load(&options.content, &|path, stamp| previous.recall(path, stamp).filter(|_| stamps_trusted))?;
     let body_keys = render::body_keys(&site, &|d| previous.body_key(&d.source, d.stamp.as_ref()?));
     timer.lap("load");
     let numbers = links::citations::numbers_key(&site);

@@ -330,7 +330,9 @@ fn read_document(path: &Path) -> std::result::Result<(String, Option<Stamp>), Di
     let cannot = |e: std::io::Error| Diagnostic::new(path, 0, format!("无法读取：{e}"));
     let mut file = std::fs::File::open(path).map_err(cannot)?;
     let stamp = file.metadata().ok().and_then(|m| Stamp::of(&m));
-    let mut bytes = Vec::with_capacity(stamp.map_or(0, |s| s.len as usize));
+    let mut bytes = Vec::new();
+    // a file too large to hold is a message, not an abort
+    bytes.try_reserve_exact(stamp.map_or(0, |s| s.len as usize)).map_err(|e| Diagnostic::new(path, 0, format!("无法读取：{e}")))?;
     file.read_to_end(&mut bytes).map_err(cannot)?;
     Ok((decode_text(path, bytes)?, stamp))
 }

@@ -213,6 +213,29 @@ pub struct Stamp {
 }
 
 impl Stamp {
+    /// Whether stamps tell every change on the file system holding `dir`: only on local
+    /// POSIX file systems. FAT and exFAT have no status-change time (Linux reports the
+    /// modification time), network file systems answer from a cache of attributes that may be
+    /// another host's older view, and FUSE ones may do either: there every file is read.
+    #[cfg(target_os = "linux")]
+    pub fn trusted_on(dir: &std::path::Path) -> bool {
+        use std::os::unix::ffi::OsStrExt;
+        // ext2/3/4, XFS, Btrfs, tmpfs, F2FS, overlayfs, ZFS, bcachefs, ntfs3
+        const LOCAL: [u32; 9] = [0xEF53, 0x5846_5342, 0x9123_683E, 0x0102_1994, 0xF2F5_2010, 0x794C_7630, 0x2FC1_2FC1, 0xCA45_1A4E, 0x7366_746E];
+        let Ok(path) = std::ffi::CString::new(dir.as_os_str().as_bytes()) else { return false };
+        // SAFETY: a valid C string and a zeroed plain struct for the call to fill.
+        let mut fs: libc::statfs = unsafe { std::mem::zeroed() };
+        if unsafe { libc::statfs(path.as_ptr(), &mut fs) } != 0 {
+            return false;
+        }
+        LOCAL.contains(&(fs.f_type as u64 as u32))
+    }
+
+    #[cfg(not(target_os = "linux"))]
+    pub fn trusted_on(_: &std::path::Path) -> bool {
+        false
+    }
+
     #[cfg(unix)]
     pub fn of(m: &std::fs::Metadata) -> Option<Stamp> {
         use std::os::unix::fs::MetadataExt;
@@ -377,6 +400,14 @@ mod tests {
         assert!(stamp.settled(105 * second + 1));
         assert!(!Stamp { changed: 90 * second, ..stamp }.settled(101 * second), "modified 1 s before");
         assert!(!Stamp { modified: i64::MAX, ..stamp }.settled(i64::MAX), "a time in the future never settles");
+    }
+
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn stamps_are_trusted_on_local_file_systems_only() {
+        assert!(!Stamp::trusted_on(std::path::Path::new("/proc")));
+        assert!(!Stamp::trusted_on(std::path::Path::new("/no/such/folder")));
+        assert!(Stamp::trusted_on(std::path::Path::new(env!("CARGO_MANIFEST_DIR"))), "the repository's disk");
     }
 
     #[test]

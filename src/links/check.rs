@@ -141,16 +141,17 @@ impl LinkIndex {
         self.files.lock().expect("no panics while holding the lock").get_mut(path).and_then(Option::take)
     }
 
-    /// The pages that links of other pages point into (`page.html#id`): the cache keeps their
-    /// ids. A site links into few pages, and the ids of every paragraph of every page were
-    /// half the cache that each build writes again.
+    /// The pages that links point into by file name (`page.html#id`, the page's own included;
+    /// a bare `#id` is checked when the page is added): the cache keeps their ids. A site links
+    /// into few pages, and the ids of every paragraph of every page were half the cache that
+    /// each build writes again.
     pub fn linked_into(&self) -> std::collections::HashSet<String> {
         let files = self.files.lock().expect("no panics while holding the lock");
         files
             .iter()
             .flat_map(|(page, links)| links.iter().flat_map(|l| l.links.iter()).filter(|link| link.contains('#')).map(move |link| (page, link)))
             .filter_map(|(page, link)| match locate(page, link) {
-                Ok(Some((target, Some(_)))) if target != *page => Some(target),
+                Ok(Some((target, Some(_)))) => Some(target),
                 _ => None,
             })
             .collect()
@@ -372,6 +373,10 @@ mod tests {
         let broken = index.broken();
         assert_eq!(broken.len(), 1, "{broken:?}");
         assert_eq!((broken[0].link.as_str(), broken[0].reason.as_str()), ("a.html#y", "a.html 中没有锚点 #y"));
+
+        // a page that names itself in a link keeps its ids
+        let index = site(&[("c.html", r#"<p id="x"><a href="c.html#x">x</a>"#)]);
+        assert_eq!(index.linked_into(), ["c.html".to_string()].into());
     }
 
     #[test]
