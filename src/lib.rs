@@ -183,15 +183,15 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
         staging.write(&file)
     })?;
     timer.lap("publish");
-    links.read_missing_ids(&|path| std::fs::read(staging.dir().join(path)).ok());
+    // ids are kept only for the pages links point into (see `LinkIndex::linked_into`)
+    let linked_into = links.linked_into();
+    links.read_missing_ids(&linked_into, &|path| std::fs::read(staging.dir().join(path)).ok());
     Error::check(links::blame(&links.broken(), &site))?;
     timer.lap("links");
     let mut keyed = keyed.into_inner().expect("no panic while holding the lock");
     keyed.sort();
     let index_state = serde_json::to_string(&index_state.into_inner().expect("no panic while holding the lock")).expect("plain data serialises");
     let none = cache::Asked::new();
-    // ids are kept only for the pages other pages link into (see `LinkIndex::linked_into`)
-    let linked_into = links.linked_into();
     let keyed: Vec<_> = keyed
         .iter()
         .filter_map(|(path, key)| {

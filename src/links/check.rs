@@ -157,18 +157,18 @@ impl LinkIndex {
             .collect()
     }
 
-    /// Reads the ids of the pages that links point into and whose ids the cache did not keep,
-    /// from their files (`read`, by path); before [`LinkIndex::broken`].
-    pub fn read_missing_ids(&self, read: &dyn Fn(&str) -> Option<Vec<u8>>) {
-        let linked_into = self.linked_into();
-        let wanted: Vec<String> = {
+    /// Reads the ids of the pages that links point into (`linked_into`, from
+    /// [`LinkIndex::linked_into`]) and whose ids the cache did not keep, from their files
+    /// (`read`, by path); before [`LinkIndex::broken`].
+    pub fn read_missing_ids(&self, linked_into: &std::collections::HashSet<String>, read: &dyn Fn(&str) -> Option<Vec<u8>>) {
+        let wanted: Vec<&String> = {
             let files = self.files.lock().expect("no panics while holding the lock");
-            linked_into.into_iter().filter(|t| matches!(files.get(t), Some(Some(page)) if page.ids.is_none())).collect()
+            linked_into.iter().filter(|t| matches!(files.get(*t), Some(Some(page)) if page.ids.is_none())).collect()
         };
         for target in wanted {
-            let Some(bytes) = read(&target) else { continue };
-            let ids = scan(&target, &String::from_utf8_lossy(&bytes)).ids;
-            if let Some(Some(page)) = self.files.lock().expect("no panics while holding the lock").get_mut(&target) {
+            let Some(bytes) = read(target) else { continue };
+            let ids = scan(target, &String::from_utf8_lossy(&bytes)).ids;
+            if let Some(Some(page)) = self.files.lock().expect("no panics while holding the lock").get_mut(target) {
                 page.ids = ids;
             }
         }
@@ -369,7 +369,7 @@ mod tests {
         assert_eq!(index.linked_into(), ["a.html".to_string()].into());
         index.add_known("a.html", kept.without_ids());
         assert_eq!(index.broken().len(), 2, "unknown ids: both links reported");
-        index.read_missing_ids(&|path| (path == "a.html").then(|| br#"<p id="x">"#.to_vec()));
+        index.read_missing_ids(&index.linked_into(), &|path| (path == "a.html").then(|| br#"<p id="x">"#.to_vec()));
         let broken = index.broken();
         assert_eq!(broken.len(), 1, "{broken:?}");
         assert_eq!((broken[0].link.as_str(), broken[0].reason.as_str()), ("a.html#y", "a.html 中没有锚点 #y"));
