@@ -20,7 +20,7 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let (source, out) = (Path::new(&args[0]), Path::new(&args[1]));
     let (site, texts) = if source.is_dir() {
-        let site = gongbao::content::load(source, &|_, _| None).unwrap_or_else(|e| panic!("{e}"));
+        let site = gongbao::content::load(source, None).unwrap_or_else(|e| panic!("{e}"));
         let texts = site
             .documents()
             .map(|d| gongbao::render::markdown::render(&d.body, &d.source, d.body_line, &|_| Vec::new()).expect("renders").text)

@@ -66,14 +66,15 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
     // Before anything else: one build at a time per output, and repair an interrupted one.
     let _lock = output::OutputLock::acquire(&options.output)?;
     // What the previous build left beside its output: a source file stamped as it was then is
-    // not read past its front matter, a page whose inputs hash the same is linked from it, a
-    // body it scanned or rendered is not scanned or rendered again (see `cache`).
+    // not read, a page whose inputs hash the same is linked from it, a body it scanned or
+    // rendered is not scanned or rendered again (see `cache`).
     let version = cache::binary_version();
     let previous = if options.full { cache::Previous::default() } else { cache::Previous::load(&options.output, &version) };
     timer.lap("cache");
     let loaded_at = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos() as i64);
-    let stamps_trusted = content::Stamp::trusted_on(&options.content);
-    let mut site = content::load(&options.content, &|path, stamp| previous.recall(path, stamp).filter(|_| stamps_trusted))?;
+    let recall = |path: &std::path::Path, stamp: &content::Stamp| previous.recall(path, stamp);
+    let recall = (!options.full && content::Stamp::trusted_on(&options.content)).then_some(&recall as &content::Recall);
+    let mut site = content::load(&options.content, recall)?;
     let body_keys = render::body_keys(&site, &|d| previous.body_key(&d.source, d.stamp.as_ref()?));
     timer.lap("load");
     let numbers = links::citations::numbers_key(&site);

@@ -22,7 +22,7 @@ fn import_and_load(text: &str, year: u16, issue: u16) -> (tempfile::TempDir, Imp
     let dir = tempfile::tempdir().unwrap();
     let imported = import::import(text, year, issue).unwrap();
     import::write(dir.path(), &imported, false).unwrap();
-    let site = gongbao::content::load(dir.path(), &|_, _| None).unwrap_or_else(|e| panic!("imported content does not load:\n{e}"));
+    let site = gongbao::content::load(dir.path(), None).unwrap_or_else(|e| panic!("imported content does not load:\n{e}"));
     (dir, imported, site)
 }
 

@@ -7,12 +7,17 @@ use common::*;
 use std::process::Command;
 
 fn build(ws: &Workspace, output: &str, full: bool) -> String {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_gongbao"));
-    cmd.current_dir(ws.dir.path()).args(["build", "--content", "content", "--output", output]);
-    if full {
-        cmd.arg("--full");
-    }
-    let out = cmd.output().unwrap();
+    run_build(ws, output, if full { &["--full"] } else { &[] })
+}
+
+/// Runs `gongbao build` into `output` with `args`; its summary.
+fn run_build(ws: &Workspace, output: &str, args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_gongbao"))
+        .current_dir(ws.dir.path())
+        .args(["build", "--content", "content", "--output", output])
+        .args(args)
+        .output()
+        .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).unwrap()
 }
@@ -45,13 +50,7 @@ fn an_incremental_build_equals_a_full_build_after_edits_additions_and_deletions(
 
 /// Builds with `--timings`; returns how many bodies the build read.
 fn bodies_read(ws: &Workspace) -> usize {
-    let out = Command::new(env!("CARGO_BIN_EXE_gongbao"))
-        .current_dir(ws.dir.path())
-        .args(["build", "--timings", "--content", "content", "--output", "public"])
-        .output()
-        .unwrap();
-    let summary = String::from_utf8(out.stdout).unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let summary = run_build(ws, "public", &["--timings"]);
     let line = summary.lines().find_map(|l| l.trim().strip_prefix("读取正文 ")).unwrap_or_else(|| panic!("no count of bodies read: {summary}"));
     line.split(' ').next().unwrap().parse().unwrap()
 }

@@ -18,8 +18,8 @@ enum Entry {
 
 /// Loads and validates the whole content folder. A document file for which `recall` gives
 /// what a previous build found in it (stamped the same since) is not read: its front matter is
-/// taken as then, its body left unread.
-pub fn load(content: &Path, recall: &Recall<'_>) -> Result<Site> {
+/// taken as then, its body left unread. Without `recall` every file is read.
+pub fn load(content: &Path, recall: Option<&Recall<'_>>) -> Result<Site> {
     if !content.is_dir() {
         return Err(Error::Other(format!("内容目录 {} 不存在", content.display())));
     }
@@ -211,7 +211,7 @@ enum Parsed {
 /// `None` where the file must be read.
 pub type Recall<'a> = dyn Fn(&Path, &Stamp) -> Option<Front> + Sync + 'a;
 
-fn parse_entry(root: &Path, path: &Path, entry: &Entry, recall: &Recall<'_>) -> std::result::Result<Parsed, Diagnostic> {
+fn parse_entry(root: &Path, path: &Path, entry: &Entry, recall: Option<&Recall<'_>>) -> std::result::Result<Parsed, Diagnostic> {
     match entry {
         Entry::IssueMeta { dir } => {
             let text = read_text(path)?;
@@ -272,7 +272,8 @@ fn parse_entry(root: &Path, path: &Path, entry: &Entry, recall: &Recall<'_>) -> 
 }
 
 /// The front matter a previous build found in the file at `path`, if it is stamped as then.
-fn recalled(path: &Path, recall: &Recall<'_>) -> Option<(Front, Stamp)> {
+fn recalled(path: &Path, recall: Option<&Recall<'_>>) -> Option<(Front, Stamp)> {
+    let recall = recall?;
     let stamp = std::fs::metadata(path).ok().and_then(|m| Stamp::of(&m))?;
     recall(path, &stamp).map(|front| (front, stamp))
 }
@@ -300,7 +301,6 @@ fn parse_front_matter(path: &Path, text: &str) -> std::result::Result<(Front, us
     let front = Front { body_line, section_line: key_line("section"), number_line: key_line("number"), meta };
     Ok((front, body.len()))
 }
-
 
 /// A standalone page: optional front matter with a `title`, then Markdown.
 fn parse_page(path: &Path) -> std::result::Result<Page, Diagnostic> {
@@ -332,7 +332,7 @@ fn read_document(path: &Path) -> std::result::Result<(String, Option<Stamp>), Di
     let stamp = file.metadata().ok().and_then(|m| Stamp::of(&m));
     let mut bytes = Vec::new();
     // a file too large to hold is a message, not an abort
-    bytes.try_reserve_exact(stamp.map_or(0, |s| s.len as usize)).map_err(|e| Diagnostic::new(path, 0, format!("无法读取：{e}")))?;
+    bytes.try_reserve_exact(stamp.map_or(0, |s| s.len as usize)).map_err(|e| cannot(std::io::Error::other(e)))?;
     file.read_to_end(&mut bytes).map_err(cannot)?;
     Ok((decode_text(path, bytes)?, stamp))
 }
@@ -555,13 +555,13 @@ mod tests {
         for (name, text) in &files {
             std::fs::write(content.join("2022/02").join(name), text).unwrap();
         }
-        let whole = load(content, &|_, _| None).unwrap();
+        let whole = load(content, None).unwrap();
         let fronts: HashMap<PathBuf, (Stamp, Front)> = whole
             .documents()
             .map(|d| (d.source.clone(), (d.stamp.unwrap(), Front { meta: d.meta.clone(), body_line: d.body_line, section_line: d.section_line, number_line: d.number_line })))
             .collect();
         let recall = |path: &Path, stamp: &Stamp| fronts.get(path).filter(|(s, _)| s == stamp).map(|(_, f)| f.clone());
-        let mut recalled = load(content, &recall).unwrap();
+        let mut recalled = load(content, Some(&recall)).unwrap();
         assert!(recalled.documents().all(|d| d.body_unread && d.body.is_empty()));
         crate::content::read_bodies(&mut recalled, &|_| true).unwrap();
         assert_eq!(whole, recalled);
@@ -570,12 +570,12 @@ mod tests {
 
         // A file changed after it was loaded is not read into the site: the front matter taken
         // for it might not be its own.
-        let mut stale = load(content, &recall).unwrap();
+        let mut stale = load(content, Some(&recall)).unwrap();
         std::fs::write(content.join("2022/02/p001.md"), format!("{}\n改过的正文。\n", front(1, ""))).unwrap();
         let err = crate::content::read_bodies(&mut stale, &|_| true).unwrap_err().to_string();
         assert!(err.contains("p001.md") && err.contains("生成期间被修改"), "{err}");
         // and the next load reads it
-        let next = load(content, &recall).unwrap();
+        let next = load(content, Some(&recall)).unwrap();
         assert!(next.documents().any(|d| !d.body_unread && d.body == "改过的正文。\n"));
     }
 

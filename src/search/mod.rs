@@ -183,7 +183,7 @@ mod tests {
     /// The search fixture site and its documents' texts.
     fn build_with_texts() -> (crate::content::Site, Vec<String>) {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/search-site");
-        let site = crate::content::load(&dir, &|_, _| None).expect("fixture loads");
+        let site = crate::content::load(&dir, None).expect("fixture loads");
         let texts: Vec<String> = site
             .documents()
             .map(|d| crate::render::markdown::render(&d.body, &d.source, d.body_line, &|_| Vec::new()).expect("renders").text)
