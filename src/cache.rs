@@ -29,7 +29,6 @@ use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use xxhash_rust::xxh3::Xxh3;
 
 use crate::content::{Document, Front, Stamp};
 use crate::error::{Diagnostic, Error, Result};
@@ -43,46 +42,12 @@ use crate::output::{folder_identity, Generation};
 /// a rebuild (the `cache` stage: 44–51 ms at 1×, now 29–37).
 pub type Key = [u8; 16];
 
-/// Hashes whatever is written or serialised into it.
-pub struct Hasher(Box<Xxh3>);
+mod hash;
+pub use hash::Hasher;
 
-impl Hasher {
-    /// A hasher already fed with `seed` (e.g. the site's key), so keys of different builds or
-    /// kinds of input never meet.
-    pub fn new(seed: &[u8]) -> Hasher {
-        let mut h = Hasher(Box::new(Xxh3::new()));
-        h.bytes(seed);
-        h
-    }
-
-    /// Feeds a length-prefixed byte string: `("ab", "c")` and `("a", "bc")` differ.
-    pub fn bytes(&mut self, bytes: &[u8]) -> &mut Self {
-        self.0.update(&(bytes.len() as u64).to_le_bytes());
-        self.0.update(bytes);
-        self
-    }
-
-    /// Feeds the JSON of `value`: every field a template could see.
-    pub fn json(&mut self, value: &impl serde::Serialize) -> &mut Self {
-        serde_json::to_writer(&mut *self, value).expect("hashing cannot fail");
-        self.0.update(&[0xff]); // JSON never contains 0xff: ends the value
-        self
-    }
-
-    pub fn key(&self) -> Key {
-        self.0.digest128().to_le_bytes()
-    }
-}
-
-impl Write for Hasher {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.update(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
+/// Asked before a keyed file (a page, an open-data file) is made: `true` when the previous
+/// output's file, made from inputs with the same key, was taken instead.
+pub type Reuse<'a> = &'a (dyn Fn(&str, &Key) -> Result<bool> + Sync);
 
 /// gongbao's version and the identity of its executable (size, modification time), so that a
 /// rebuilt binary, even of the same version, starts with a full build.
@@ -602,20 +567,6 @@ impl<'a> Reader<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn keys_tell_length_prefixed_parts_apart() {
-        let k = |parts: &[&str]| {
-            let mut h = Hasher::new(b"seed");
-            for p in parts {
-                h.bytes(p.as_bytes());
-            }
-            h.key()
-        };
-        assert_ne!(k(&["ab", "c"]), k(&["a", "bc"]));
-        assert_eq!(k(&["ab", "c"]), k(&["ab", "c"]));
-        assert_ne!(Hasher::new(b"a").key(), Hasher::new(b"b").key());
-    }
 
     #[test]
     fn a_truncated_or_foreign_cache_reads_as_absent() {

@@ -123,7 +123,7 @@ pub fn numbers_key(site: &Site) -> crate::cache::Key {
 }
 
 fn known_key(index: &HashMap<String, usize>) -> crate::cache::Key {
-    crate::cache::Hasher::new(b"numbers").json(&index.keys().collect::<std::collections::BTreeSet<_>>()).key()
+    crate::cache::Hasher::new(b"numbers").value(&index.keys().collect::<std::collections::BTreeSet<_>>()).key()
 }
 
 /// Scans every document body for citations and records them on the documents: `cites`,

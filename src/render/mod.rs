@@ -11,7 +11,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::Context;
 
-use crate::cache::{Hasher, Key};
+use crate::cache::{Hasher, Key, Reuse};
 use crate::content::{number_key, Document, Issue, Site, SiteConfig};
 use crate::links::citations;
 use crate::error::{Error, Result};
@@ -146,7 +146,7 @@ pub fn render_bodies(site: &Site, sources: Vec<Option<String>>, numbers: &HashMa
 /// the site's settings. (Which document numbers the archive holds matters to a document page
 /// only through those its body asked for: see [`Bodies::asked`].)
 pub fn site_key(version: &str, theme: &Theme, base_url: Option<&BaseUrl>, config: &SiteConfig) -> Key {
-    Hasher::new(version.as_bytes()).bytes(&theme.key).bytes(base_url.map_or("", BaseUrl::as_str).as_bytes()).json(config).key()
+    Hasher::new(version.as_bytes()).bytes(&theme.key).bytes(base_url.map_or("", BaseUrl::as_str).as_bytes()).value(config).key()
 }
 
 /// What every template gets.
@@ -220,11 +220,19 @@ struct YearGroup<'a> {
     issues: Vec<IssueSummary<'a>>,
 }
 
-/// A document page's data, as its template sees it but for the body (see [`Pages::document_keys`]).
+/// A document page's data, as its template sees it but for the body.
 #[derive(Serialize)]
 struct DocPage<'a> {
     #[serde(flatten)]
     common: Common<'a>,
+    #[serde(flatten)]
+    own: DocData<'a>,
+}
+
+/// What a document page shows of its own: [`Common`] follows from the site's key and the
+/// page's URL, so this is all its key hashes (see [`Pages::document_keys`]).
+#[derive(Serialize)]
+struct DocData<'a> {
     issue: IssueSummary<'a>,
     doc: &'a Document,
     date_text: String,
@@ -254,10 +262,6 @@ pub struct Pages<'a> {
     /// See [`site_key`].
     pub key: Key,
 }
-
-/// Asked before a keyed page (a document's or an issue's) is made: `true` when the previous
-/// output's file, made from inputs with the same key, was taken instead.
-pub type Reuse<'a> = &'a (dyn Fn(&str, &Key) -> Result<bool> + Sync);
 
 impl<'a> Pages<'a> {
     fn common<'b>(&self, root: &'b str, url: &str) -> Common<'b>
@@ -290,15 +294,17 @@ impl<'a> Pages<'a> {
             .collect();
         DocPage {
             common: self.common("../../", &doc.url),
-            issue: IssueSummary::new(issue),
-            doc,
-            date_text: doc.meta.date.chinese(),
-            page_title: &doc.meta.title,
-            og_type: "article",
-            pub_date: publish::published(issue).iso(),
-            keywords: keywords.join(","),
-            prev: neighbour(n.checked_sub(1)),
-            next: neighbour(Some(n + 1)),
+            own: DocData {
+                issue: IssueSummary::new(issue),
+                doc,
+                date_text: doc.meta.date.chinese(),
+                page_title: &doc.meta.title,
+                og_type: "article",
+                pub_date: publish::published(issue).iso(),
+                keywords: keywords.join(","),
+                prev: neighbour(n.checked_sub(1)),
+                next: neighbour(Some(n + 1)),
+            },
         }
     }
 
@@ -306,7 +312,7 @@ impl<'a> Pages<'a> {
     /// body, and the key of its body ([`body_keys`]).
     pub fn document_keys(&self, body_keys: &[Key]) -> Vec<Key> {
         let docs = self.documents();
-        (0..docs.len()).into_par_iter().map(|n| Hasher::new(&self.key).json(&self.document_page(&docs, n)).bytes(&body_keys[n]).key()).collect()
+        (0..docs.len()).into_par_iter().map(|n| Hasher::new(&self.key).value(&self.document_page(&docs, n).own).bytes(&body_keys[n]).key()).collect()
     }
 
     fn issue_page(&self, issue: &'a Issue) -> IssuePage<'a> {
@@ -361,7 +367,7 @@ impl<'a> Pages<'a> {
             .par_iter()
             .map(|issue| {
                 let page = self.issue_page(issue);
-                let key = Hasher::new(&self.key).json(&page).key();
+                let key = Hasher::new(&self.key).value(&page).key();
                 if !reuse(&issue.url, &key)? {
                     let ctx = Context::from_serialize(page).map_err(tera_error)?;
                     emit(OutputFile::new(issue.url.clone(), theme.render("issue.html", &ctx)?))?;
@@ -380,7 +386,7 @@ impl<'a> Pages<'a> {
             emit(OutputFile::new(path, theme.render(path, &context()?)?))
         };
         let keyed = |path: &str, ctx: Context| -> Result<()> {
-            let key = Hasher::new(&self.key).bytes(path.as_bytes()).json(&ctx.clone().into_json()).key();
+            let key = Hasher::new(&self.key).bytes(path.as_bytes()).value(&ctx.clone().into_json()).key();
             site_page(path, key, &|| Ok(ctx.clone()))
         };
 
@@ -426,7 +432,7 @@ impl<'a> Pages<'a> {
         ctx.insert("page_title", &about.title);
         ctx.insert("description", &excerpt(&about_body.text, DESCRIPTION_CHARS).unwrap_or_else(|| format!("{}{}", site.config.name, about.title)));
         let mut key = Hasher::new(&self.key);
-        key.bytes(b"about.html").json(&ctx.clone().into_json());
+        key.bytes(b"about.html").value(&ctx.clone().into_json());
         for k in issue_keys.iter().rev() {
             key.bytes(k);
         }

@@ -1,0 +1,317 @@
+//! Hashing of serialisable data, as cache keys need it: every value is fed to the hasher as
+//! tagged binary (a kind byte, then fixed-size numbers or length-prefixed bytes), so that two
+//! different values of a type never feed the same bytes. Keys hashed the JSON of each page's
+//! data before: escaping and formatting it was half of finding out which pages a rebuild
+//! must make (`document_keys`: 36 ms of a 600 ms rebuild at 3×).
+
+use serde::ser::{self, Serialize};
+use xxhash_rust::xxh3::Xxh3;
+
+use super::Key;
+
+/// Hashes whatever is fed or serialised into it.
+pub struct Hasher(Box<Xxh3>);
+
+impl Hasher {
+    /// A hasher already fed with `seed` (e.g. the site's key), so keys of different builds or
+    /// kinds of input never meet.
+    pub fn new(seed: &[u8]) -> Hasher {
+        let mut h = Hasher(Box::new(Xxh3::new()));
+        h.bytes(seed);
+        h
+    }
+
+    /// Feeds a length-prefixed byte string: `("ab", "c")` and `("a", "bc")` differ.
+    pub fn bytes(&mut self, bytes: &[u8]) -> &mut Self {
+        self.0.update(&(bytes.len() as u64).to_le_bytes());
+        self.0.update(bytes);
+        self
+    }
+
+    /// Feeds `value` with every field a template could see: field and map keys included, so
+    /// a field left out (`skip_serializing_if`) cannot pass for another.
+    pub fn value(&mut self, value: &impl Serialize) -> &mut Self {
+        value.serialize(&mut *self).expect("the data of pages serialises");
+        self
+    }
+
+    pub fn key(&self) -> Key {
+        self.0.digest128().to_le_bytes()
+    }
+
+    fn tag(&mut self, kind: u8) -> &mut Self {
+        self.0.update(&[kind]);
+        self
+    }
+
+    fn number(&mut self, kind: u8, le: &[u8]) -> Result<(), Error> {
+        self.tag(kind).0.update(le);
+        Ok(())
+    }
+}
+
+/// A value that cannot be hashed: only a `Serialize` impl that fails on its own gives one.
+#[derive(Debug)]
+pub struct Error(String);
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl ser::Error for Error {
+    fn custom<T: std::fmt::Display>(msg: T) -> Self {
+        Error(msg.to_string())
+    }
+}
+
+// Kind bytes. A sequence or map ends with END, so that its length need not be known first.
+const END: u8 = 0;
+const SEQ: u8 = 1;
+const MAP: u8 = 2;
+const STR: u8 = 3;
+const BYTES: u8 = 4;
+const NONE: u8 = 5;
+const SOME: u8 = 6;
+const UNIT: u8 = 7;
+const VARIANT: u8 = 8;
+const BOOL: u8 = 9;
+const INT: u8 = 10;
+const UINT: u8 = 11;
+const FLOAT: u8 = 12;
+const CHAR: u8 = 13;
+
+impl<'a> ser::Serializer for &'a mut Hasher {
+    type Ok = ();
+    type Error = Error;
+    type SerializeSeq = Self;
+    type SerializeTuple = Self;
+    type SerializeTupleStruct = Self;
+    type SerializeTupleVariant = Self;
+    type SerializeMap = Self;
+    type SerializeStruct = Self;
+    type SerializeStructVariant = Self;
+
+    fn serialize_bool(self, v: bool) -> Result<(), Error> {
+        self.number(BOOL, &[v as u8])
+    }
+    fn serialize_i8(self, v: i8) -> Result<(), Error> {
+        self.serialize_i64(v.into())
+    }
+    fn serialize_i16(self, v: i16) -> Result<(), Error> {
+        self.serialize_i64(v.into())
+    }
+    fn serialize_i32(self, v: i32) -> Result<(), Error> {
+        self.serialize_i64(v.into())
+    }
+    fn serialize_i64(self, v: i64) -> Result<(), Error> {
+        self.number(INT, &v.to_le_bytes())
+    }
+    fn serialize_i128(self, v: i128) -> Result<(), Error> {
+        self.number(INT, &v.to_le_bytes())
+    }
+    fn serialize_u8(self, v: u8) -> Result<(), Error> {
+        self.serialize_u64(v.into())
+    }
+    fn serialize_u16(self, v: u16) -> Result<(), Error> {
+        self.serialize_u64(v.into())
+    }
+    fn serialize_u32(self, v: u32) -> Result<(), Error> {
+        self.serialize_u64(v.into())
+    }
+    fn serialize_u64(self, v: u64) -> Result<(), Error> {
+        self.number(UINT, &v.to_le_bytes())
+    }
+    fn serialize_u128(self, v: u128) -> Result<(), Error> {
+        self.number(UINT, &v.to_le_bytes())
+    }
+    fn serialize_f32(self, v: f32) -> Result<(), Error> {
+        self.serialize_f64(v.into())
+    }
+    fn serialize_f64(self, v: f64) -> Result<(), Error> {
+        self.number(FLOAT, &v.to_bits().to_le_bytes())
+    }
+    fn serialize_char(self, v: char) -> Result<(), Error> {
+        self.number(CHAR, &(v as u32).to_le_bytes())
+    }
+    fn serialize_str(self, v: &str) -> Result<(), Error> {
+        self.tag(STR).bytes(v.as_bytes());
+        Ok(())
+    }
+    fn serialize_bytes(self, v: &[u8]) -> Result<(), Error> {
+        self.tag(BYTES).bytes(v);
+        Ok(())
+    }
+    fn serialize_none(self) -> Result<(), Error> {
+        self.tag(NONE);
+        Ok(())
+    }
+    fn serialize_some<T: ?Sized + Serialize>(self, value: &T) -> Result<(), Error> {
+        value.serialize(self.tag(SOME))
+    }
+    fn serialize_unit(self) -> Result<(), Error> {
+        self.tag(UNIT);
+        Ok(())
+    }
+    fn serialize_unit_struct(self, _: &'static str) -> Result<(), Error> {
+        self.serialize_unit()
+    }
+    fn serialize_unit_variant(self, _: &'static str, _: u32, variant: &'static str) -> Result<(), Error> {
+        self.tag(VARIANT).bytes(variant.as_bytes());
+        Ok(())
+    }
+    fn serialize_newtype_struct<T: ?Sized + Serialize>(self, _: &'static str, value: &T) -> Result<(), Error> {
+        value.serialize(self)
+    }
+    fn serialize_newtype_variant<T: ?Sized + Serialize>(self, _: &'static str, _: u32, variant: &'static str, value: &T) -> Result<(), Error> {
+        value.serialize(self.tag(VARIANT).bytes(variant.as_bytes()))
+    }
+    fn serialize_seq(self, _: Option<usize>) -> Result<Self, Error> {
+        Ok(self.tag(SEQ))
+    }
+    fn serialize_tuple(self, _: usize) -> Result<Self, Error> {
+        Ok(self.tag(SEQ))
+    }
+    fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<Self, Error> {
+        Ok(self.tag(SEQ))
+    }
+    fn serialize_tuple_variant(self, _: &'static str, _: u32, variant: &'static str, _: usize) -> Result<Self, Error> {
+        Ok(self.tag(VARIANT).bytes(variant.as_bytes()).tag(SEQ))
+    }
+    fn serialize_map(self, _: Option<usize>) -> Result<Self, Error> {
+        Ok(self.tag(MAP))
+    }
+    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self, Error> {
+        Ok(self.tag(MAP))
+    }
+    fn serialize_struct_variant(self, _: &'static str, _: u32, variant: &'static str, _: usize) -> Result<Self, Error> {
+        Ok(self.tag(VARIANT).bytes(variant.as_bytes()).tag(MAP))
+    }
+}
+
+impl ser::SerializeSeq for &mut Hasher {
+    type Ok = ();
+    type Error = Error;
+    fn serialize_element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), Error> {
+        value.serialize(&mut **self)
+    }
+    fn end(self) -> Result<(), Error> {
+        self.tag(END);
+        Ok(())
+    }
+}
+
+impl ser::SerializeTuple for &mut Hasher {
+    type Ok = ();
+    type Error = Error;
+    fn serialize_element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), Error> {
+        ser::SerializeSeq::serialize_element(self, value)
+    }
+    fn end(self) -> Result<(), Error> {
+        ser::SerializeSeq::end(self)
+    }
+}
+
+impl ser::SerializeTupleStruct for &mut Hasher {
+    type Ok = ();
+    type Error = Error;
+    fn serialize_field<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), Error> {
+        ser::SerializeSeq::serialize_element(self, value)
+    }
+    fn end(self) -> Result<(), Error> {
+        ser::SerializeSeq::end(self)
+    }
+}
+
+impl ser::SerializeTupleVariant for &mut Hasher {
+    type Ok = ();
+    type Error = Error;
+    fn serialize_field<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), Error> {
+        ser::SerializeSeq::serialize_element(self, value)
+    }
+    fn end(self) -> Result<(), Error> {
+        ser::SerializeSeq::end(self)
+    }
+}
+
+impl ser::SerializeMap for &mut Hasher {
+    type Ok = ();
+    type Error = Error;
+    fn serialize_key<T: ?Sized + Serialize>(&mut self, key: &T) -> Result<(), Error> {
+        key.serialize(&mut **self)
+    }
+    fn serialize_value<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), Error> {
+        value.serialize(&mut **self)
+    }
+    fn end(self) -> Result<(), Error> {
+        ser::SerializeSeq::end(self)
+    }
+}
+
+impl ser::SerializeStruct for &mut Hasher {
+    type Ok = ();
+    type Error = Error;
+    fn serialize_field<T: ?Sized + Serialize>(&mut self, name: &'static str, value: &T) -> Result<(), Error> {
+        self.tag(STR).bytes(name.as_bytes());
+        value.serialize(&mut **self)
+    }
+    fn end(self) -> Result<(), Error> {
+        ser::SerializeSeq::end(self)
+    }
+}
+
+impl ser::SerializeStructVariant for &mut Hasher {
+    type Ok = ();
+    type Error = Error;
+    fn serialize_field<T: ?Sized + Serialize>(&mut self, name: &'static str, value: &T) -> Result<(), Error> {
+        ser::SerializeStruct::serialize_field(self, name, value)
+    }
+    fn end(self) -> Result<(), Error> {
+        ser::SerializeSeq::end(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Serialize;
+
+    fn key(v: &impl Serialize) -> Key {
+        Hasher::new(b"t").value(v).key()
+    }
+
+    #[derive(Serialize)]
+    struct Meta {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        number: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        topic: Option<String>,
+        title: String,
+    }
+
+    #[test]
+    fn values_that_differ_hash_apart() {
+        let parts = |parts: &[&str]| {
+            let mut h = Hasher::new(b"seed");
+            for p in parts {
+                h.bytes(p.as_bytes());
+            }
+            h.key()
+        };
+        assert_ne!(parts(&["ab", "c"]), parts(&["a", "bc"]));
+        assert_eq!(parts(&["ab", "c"]), parts(&["ab", "c"]));
+        // strings split differently, a field left out for another, nesting, kinds of number
+        assert_ne!(key(&("ab", "c")), key(&("a", "bc")));
+        let meta = |number: Option<&str>, topic: Option<&str>| Meta { number: number.map(Into::into), topic: topic.map(Into::into), title: "通知".into() };
+        assert_ne!(key(&meta(Some("x"), None)), key(&meta(None, Some("x"))));
+        assert_eq!(key(&meta(Some("x"), None)), key(&meta(Some("x"), None)));
+        assert_ne!(key(&vec![vec![1], vec![]]), key(&vec![vec![], vec![1]]));
+        assert_ne!(key(&Some(1u8)), key(&1u8));
+        assert_ne!(key(&1u32), key(&1i32));
+        assert_ne!(key(&serde_json::json!({"a": [1, 2]})), key(&serde_json::json!({"a": [1], "b": 2})));
+        assert_ne!(Hasher::new(b"a").key(), Hasher::new(b"b").key());
+    }
+}
