@@ -133,7 +133,9 @@ impl LinkIndex {
 
     /// A page of the previous output, reused unchanged: its links as they were when it was made.
     pub fn add_known(&self, path: &str, links: PageLinks) {
-        self.files.lock().expect("no panics while holding the lock").insert(path.to_string(), Some(links));
+        // as `add` would: only pages are scanned for ids and links
+        let links = path.ends_with(".html").then_some(links);
+        self.files.lock().expect("no panics while holding the lock").insert(path.to_string(), links);
     }
 
     /// Takes the ids and links found on `path`, for the build cache, once the check is done.

@@ -149,6 +149,11 @@ pub fn issue_data_path(issue: &Issue) -> String {
     format!("data/issues/{}.json", issue.dir.replace('/', "-"))
 }
 
+/// Where [`files`] go.
+pub fn paths(site: &Site) -> Vec<String> {
+    ["data/documents.json", "data/documents.csv", "data/issues.json"].map(String::from).into_iter().chain(site.issues.iter().map(issue_data_path)).collect()
+}
+
 pub fn files(site: &Site) -> Result<Vec<OutputFile>> {
     let records: Vec<DocumentRecord> =
         site.issues.iter().flat_map(|i| i.documents().map(move |d| DocumentRecord::new(i, d))).collect();

@@ -13,15 +13,17 @@ use crate::output::OutputFile;
 /// monthly, small enough to fetch often.
 pub const DOCUMENT_FEED_ENTRIES: usize = 100;
 
+/// Where [`files`] go.
+pub const PATHS: [&str; 4] = ["sitemap.xml", "robots.txt", "feeds/issues.xml", "feeds/documents.xml"];
+
 pub fn files(site: &Site, base: &BaseUrl) -> Vec<OutputFile> {
+    let robots = format!("# {}\nUser-agent: *\nAllow: /\nDisallow: /404.html\n\nSitemap: {}\n", one_line(&site.config.name), base.join("sitemap.xml"));
+    let [sitemap_path, robots_path, issues_path, documents_path] = PATHS;
     vec![
-        OutputFile::new("sitemap.xml", sitemap(site, base)),
-        OutputFile::new(
-            "robots.txt",
-            format!("# {}\nUser-agent: *\nAllow: /\nDisallow: /404.html\n\nSitemap: {}\n", one_line(&site.config.name), base.join("sitemap.xml")),
-        ),
-        OutputFile::new("feeds/issues.xml", issues_feed(site, base)),
-        OutputFile::new("feeds/documents.xml", documents_feed(site, base)),
+        OutputFile::new(sitemap_path, sitemap(site, base)),
+        OutputFile::new(robots_path, robots),
+        OutputFile::new(issues_path, issues_feed(site, base)),
+        OutputFile::new(documents_path, documents_feed(site, base)),
     ]
 }
 
