@@ -192,7 +192,7 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
     timer.lap("pages+search");
     timer.stages.extend([("  pages alone", page_time), ("  search alone", index_time)]);
     // Open data, feeds and PDFs go through the link index too, so pages may link them.
-    let mut notes = publish::publish(&site, base_url.as_ref(), &site_key, &reuse, &|file| {
+    let mut notes = publish::publish(&site, base_url.as_ref(), &site_key, recall.is_some().then_some(loaded_at), &reuse, &|file| {
         links.add(&file);
         staging.write(&file)
     })?;

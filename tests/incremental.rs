@@ -108,6 +108,36 @@ fn a_rebuild_reads_the_bodies_of_changed_files_only() {
     assert_same_as_full(&ws, "a number added");
 }
 
+/// A print PDF stamped as the previous build found it is taken from the previous output
+/// unread; any change to it, even one that keeps its length and modification time, is copied.
+#[test]
+#[cfg(target_os = "linux")] // elsewhere every file is read (see `Stamp::trusted_on`)
+fn a_print_pdf_unchanged_since_the_last_build_is_not_read_again() {
+    let ws = Workspace::new(&repo().join("content"));
+    let source = ws.content().join("2022/02/print.pdf");
+    let pdf = |fill: u8| b"%PDF-1.4\n".iter().copied().chain(std::iter::repeat_n(fill, 50_000)).collect::<Vec<u8>>();
+    std::fs::write(&source, pdf(b'a')).unwrap();
+    ws.edit("2022/02/issue.toml", "date = \"2022-07\"", "date = \"2022-07\"\npdf = \"print.pdf\"");
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    build(&ws, "public", false);
+    let output = ws.public().join("2022/02/gongbao-2022-02.pdf");
+    assert_eq!(std::fs::read(&output).unwrap(), pdf(b'a'));
+
+    // Not read: a copy changed by hand in the output stays (the build links the file).
+    std::fs::remove_file(&output).unwrap();
+    std::fs::write(&output, pdf(b'b')).unwrap();
+    build(&ws, "public", false);
+    assert_eq!(std::fs::read(&output).unwrap(), pdf(b'b'), "the unchanged source is not copied again");
+
+    // The same length, the modification time set back: the status-change time tells.
+    let modified = std::fs::metadata(&source).unwrap().modified().unwrap();
+    std::fs::write(&source, pdf(b'c')).unwrap();
+    std::fs::File::options().write(true).open(&source).unwrap().set_modified(modified).unwrap();
+    build(&ws, "public", false);
+    assert_eq!(std::fs::read(&output).unwrap(), pdf(b'c'), "the changed source is copied");
+    assert_same_as_full(&ws, "a print PDF replaced");
+}
+
 fn walk_md(dir: &std::path::Path) -> usize {
     walkdir::WalkDir::new(dir).into_iter().filter_map(|e| e.ok()).filter(|e| e.path().extension().is_some_and(|x| x == "md") && e.path().parent() != Some(dir)).count()
 }

@@ -223,9 +223,9 @@ fn parse_entry(root: &Path, path: &Path, entry: &Entry, recall: Option<&Recall<'
                     let bad = |why: String| Diagnostic::new(path, line, format!("印刷版 pdf = \"{}\" 无效：{why}", pdf.escape_debug()));
                     check_file_name(pdf).map_err(|why| bad(why.to_string()))?;
                     let real = inside(root, &path.with_file_name(pdf)).map_err(bad)?;
-                    let bytes = std::fs::metadata(&real).ok().filter(|m| m.is_file()).ok_or_else(|| bad("不是文件".into()))?.len();
+                    let file = std::fs::metadata(&real).ok().filter(|m| m.is_file()).ok_or_else(|| bad("不是文件".into()))?;
                     let url = format!("{:04}/{:02}/gongbao-{:04}-{:02}.pdf", meta.year, meta.number, meta.year, meta.number);
-                    Some(PdfFile { url, bytes, source: real })
+                    Some(PdfFile { url, bytes: file.len(), source: real, stamp: Stamp::of(&file) })
                 }
                 None => None,
             };

@@ -352,6 +352,9 @@ pub struct PdfFile {
     pub bytes: u64,
     #[serde(skip)]
     pub source: std::path::PathBuf,
+    /// The source file's [`Stamp`] when loaded, where the system gives one.
+    #[serde(skip)]
+    pub stamp: Option<Stamp>,
 }
 
 impl Issue {

@@ -6,7 +6,7 @@ mod data;
 mod feeds;
 
 use crate::cache::{Hasher, Key, Reuse};
-use crate::content::{GDate, Issue, Site};
+use crate::content::{GDate, Issue, PdfFile, Site};
 use crate::error::{Error, Result};
 use crate::output::OutputFile;
 
@@ -64,11 +64,14 @@ pub fn published(issue: &Issue) -> GDate {
 /// The data files and feeds are made from the front matter alone (bodies are not part of an
 /// issue's data), so they are keyed by the site's key (`site_key`, which holds the base URL)
 /// and the issues: after a body edit `reuse` takes them all from the previous output, neither
-/// made nor read (at 3× that was a seventh of a rebuild).
+/// made nor read (at 3× that was a seventh of a rebuild). The print PDFs are keyed by their
+/// files' stamps where `stamps_trusted_at` gives the time this build began and stamps can be
+/// trusted (see [`pdf_key`]).
 pub fn publish(
     site: &Site,
     base_url: Option<&BaseUrl>,
     site_key: &Key,
+    stamps_trusted_at: Option<i64>,
     reuse: Reuse,
     emit: &(dyn Fn(OutputFile) -> Result<()> + Sync),
 ) -> Result<Vec<String>> {
@@ -91,13 +94,27 @@ pub fn publish(
                 .to_string(),
         );
     }
-    for issue in &site.issues {
-        if let Some(pdf) = &issue.pdf_file {
-            let bytes = std::fs::read(&pdf.source).map_err(|e| Error::io(&pdf.source, e))?;
-            emit(OutputFile::new(pdf.url.clone(), bytes))?;
+    for pdf in site.issues.iter().filter_map(|i| i.pdf_file.as_ref()) {
+        if let Some(key) = stamps_trusted_at.and_then(|at| pdf_key(pdf, at)) {
+            if reuse(&pdf.url, &key)? {
+                continue;
+            }
         }
+        let bytes = std::fs::read(&pdf.source).map_err(|e| Error::io(&pdf.source, e))?;
+        emit(OutputFile::new(pdf.url.clone(), bytes))?;
     }
     Ok(notes)
+}
+
+/// A print PDF's key, from its source file's path and stamp, when the stamp had settled at
+/// `taken` (see [`crate::content::Stamp::settled`]): the same key then means the same bytes,
+/// so the copy in the previous output is taken unread. An archive holds a PDF per issue, a
+/// few megabytes each, which every rebuild read twice (the source, and the old copy to compare).
+fn pdf_key(pdf: &PdfFile, taken: i64) -> Option<Key> {
+    let s = pdf.stamp.filter(|s| s.settled(taken))?;
+    let mut h = Hasher::new(b"pdf");
+    h.bytes(pdf.source.as_os_str().as_encoded_bytes()).bytes(&s.len.to_le_bytes()).bytes(&s.modified.to_le_bytes());
+    Some(h.bytes(&s.changed.to_le_bytes()).bytes(&s.inode.to_le_bytes()).key())
 }
 
 /// The data files, and the feeds where there is a base URL.
