@@ -2,7 +2,9 @@
 //! `#fragment` an id on that page. Used on the pages of a build before they are swapped in, and
 //! by `gongbao check` on a site edited after the build.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::HashMap;
+
+use rayon::prelude::*;
 use std::path::Path;
 use std::sync::Mutex;
 
@@ -194,25 +196,24 @@ impl LinkIndex {
         Ok(index)
     }
 
-    /// Every broken link, sorted by page and link.
+    /// Every broken link, sorted by page and link. Pages are checked in parallel: a rebuild
+    /// reuses most pages but checks every link (about 150,000 at 3×).
     pub fn broken(&self) -> Vec<BrokenLink> {
         let files = self.files.lock().expect("no panics while holding the lock");
-        let mut broken = BTreeSet::new();
         // 404.html is served at any depth, so its links are checked against the root only
         // when they are relative (they are absolute when base_url is set).
-        let sorted: BTreeMap<&String, &Option<PageLinks>> = files.iter().collect();
-        for (page, links) in sorted {
-            let Some(links) = links else { continue };
-            for (link, reason) in &links.broken_here {
-                broken.insert(BrokenLink { page: page.clone(), link: link.clone(), reason: reason.clone() });
-            }
-            for link in links.links.iter() {
-                if let Some(reason) = check_link(page, link, &files) {
-                    broken.insert(BrokenLink { page: page.clone(), link: link.to_string(), reason });
-                }
-            }
-        }
-        broken.into_iter().collect()
+        let mut broken: Vec<BrokenLink> = files
+            .par_iter()
+            .filter_map(|(page, links)| Some((page, links.as_ref()?)))
+            .flat_map_iter(|(page, links)| {
+                let here = links.broken_here.iter().map(|(link, reason)| (link.clone(), reason.clone()));
+                let elsewhere = links.links.iter().filter_map(|link| Some((link.to_string(), check_link(page, link, &files)?)));
+                here.chain(elsewhere).map(|(link, reason)| BrokenLink { page: page.clone(), link, reason })
+            })
+            .collect();
+        broken.sort_unstable();
+        broken.dedup();
+        broken
     }
 }
 
@@ -237,11 +238,11 @@ fn check_link(page: &str, link: &str, files: &HashMap<String, Option<PageLinks>>
 /// The page a link of `page` points to and the fragment it names; `None` for a link outside
 /// the site, else why the link cannot work.
 fn locate<'l>(page: &str, link: &'l str) -> std::result::Result<Option<(String, Option<&'l str>)>, String> {
-    let lower = link.to_ascii_lowercase();
-    if lower.contains("://") || lower.starts_with("mailto:") || lower.starts_with("tel:") || lower.starts_with("//") {
+    let scheme = |name: &str| link.get(..name.len()).is_some_and(|head| head.eq_ignore_ascii_case(name));
+    if link.contains("://") || scheme("mailto:") || scheme("tel:") || link.starts_with("//") {
         return Ok(None);
     }
-    if lower.starts_with("javascript:") || lower.starts_with("data:") {
+    if scheme("javascript:") || scheme("data:") {
         return Err("不允许的链接类型".into());
     }
     let (path, fragment) = match link.split_once('#') {
@@ -280,7 +281,10 @@ fn resolve(page: &str, link: &str) -> Option<String> {
 }
 
 /// Decodes `%E7%AC%AC` escapes (Markdown links to CJK anchors arrive encoded).
-pub fn percent_decode(text: &str) -> String {
+pub fn percent_decode(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains('%') {
+        return text.into();
+    }
     let bytes = text.as_bytes();
     let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
     let mut out = Vec::with_capacity(bytes.len());
@@ -296,7 +300,7 @@ pub fn percent_decode(text: &str) -> String {
         out.push(bytes[i]);
         i += 1;
     }
-    String::from_utf8_lossy(&out).into_owned()
+    String::from_utf8_lossy(&out).into_owned().into()
 }
 
 /// Finds `id`, `href` and `src` attribute values in the tags of the HTML page `path`, quoted

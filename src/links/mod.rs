@@ -22,7 +22,7 @@ pub fn blame(broken: &[BrokenLink], site: &Site) -> Vec<Diagnostic> {
                     // the renderer consumed the body (content::take_bodies): read the file again
                     let source = std::fs::read_to_string(&doc.source).unwrap_or_default();
                     let mut body = source.lines().enumerate().skip(doc.body_line.saturating_sub(1));
-                    let line = body.find(|(_, l)| l.contains(link.as_str())).map_or(0, |(n, _)| n + 1);
+                    let line = body.find(|(_, l)| l.contains(&*link)).map_or(0, |(n, _)| n + 1);
                     Diagnostic::new(&doc.source, line, message)
                 }
                 None => Diagnostic::new(format!("（模板生成的页面）{}", b.page), 0, message),
