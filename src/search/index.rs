@@ -564,6 +564,11 @@ fn rank_table(alphabet: &[char]) -> Vec<u32> {
     rank
 }
 
+/// What an excerpt chunk costs as literals, before copies, in bytes: what cuts the packs.
+fn chunk_size(chunk: &str, rank: &[u32], code: &lz::Code) -> u32 {
+    (chunk.chars().map(|c| code.literal_len(rank[c as usize]) as usize).sum::<usize>() / 8 + 3) as u32
+}
+
 /// Everything a document adds besides its postings.
 fn doc_state(doc: &Document, keys: &DocKeys, tokens: &DocTokens, text: &str, rank: &[u32], code: &lz::Code) -> DocState {
     let mut start = 0;
@@ -572,9 +577,7 @@ fn doc_state(doc: &Document, keys: &DocKeys, tokens: &DocTokens, text: &str, ran
         .iter()
         .map(|&end| {
             let chunk = &text[std::mem::replace(&mut start, end)..end];
-            // what the chunk costs as literals, before copies, in bytes
-            let size = chunk.chars().map(|c| code.literal_len(rank[c as usize]) as usize).sum::<usize>() / 8 + 3;
-            (end as u32, size as u32, text_hash(chunk))
+            (end as u32, chunk_size(chunk, rank, code), text_hash(chunk))
         })
         .collect();
     let units = tokens.bigrams.iter().map(|b| b.len() as u64).sum::<u64>() + tokens.unigrams.iter().map(|u| u.len() as u64).sum::<u64>();
@@ -868,7 +871,7 @@ fn edit_list(key: &str, old: Option<&codec::Bits>, edits: &[(u32, Option<Entry>)
 /// that change and taking the others with `link`, when the change allows: the documents
 /// indexed before keep their ids and fields (bodies may be edited, their previous texts at
 /// hand in `old_text`, by body key), new ones come after them (a new issue, the newest), and
-/// the excerpt code, the shard count and the list code's document count stay. The files are
+/// the shard count and the list code's document count stay. The files are
 /// the same bytes as [`build`] would write. `None` (having written nothing) when the change is
 /// of another kind, or the previous files cannot be read: then build anew.
 #[allow(clippy::too_many_arguments)]
@@ -911,7 +914,7 @@ pub fn update(
         })
     };
 
-    // The excerpt code must stay the same, or every excerpt file changes.
+    // The excerpt code follows from the archive's characters.
     let mut counts: BTreeMap<char, i64> = old.counts.iter().map(|&(c, n)| (c, n as i64)).collect();
     for (was, is) in old_texts.iter().zip(&edited_texts) {
         was.iter().flat_map(|t| t.chars()).for_each(|c| *counts.entry(c).or_default() -= 1);
@@ -919,9 +922,11 @@ pub fn update(
     }
     let counts: Vec<(char, u64)> = counts.into_iter().filter(|&(_, n)| n > 0).map(|(c, n)| (c, n as u64)).collect();
     let chars = alphabet(&counts);
-    if chars.iter().collect::<String>() != old.alphabet {
-        return Ok(None);
-    }
+    // A character new to the archive, or one moving to another code class, changes the code of
+    // every excerpt: then the heads and packs are all coded anew (their texts read back), while
+    // the lists, which do not depend on it, are still edited in place.
+    let alphabet: String = chars.iter().collect();
+    let recode = alphabet != old.alphabet;
     let rank = rank_table(&chars);
     let code = lz::Code::new(chars.len() as u32);
     let ranks_of = |text: &str| -> Vec<u32> { text.chars().map(|c| rank[c as usize]).collect() };
@@ -929,7 +934,20 @@ pub fn update(
     let before: Vec<Option<DocTokens>> =
         changed.par_iter().zip(&old_texts).map(|(&id, text)| text.as_ref().map(|text| tokenize_document(docs[order[id]], text))).collect();
     let after: Vec<DocTokens> = changed.par_iter().zip(&edited_texts).map(|(&id, text)| tokenize_document(docs[order[id]], text)).collect();
-    let mut state = State { counts, ..old.clone() };
+    let mut state = State { counts, alphabet, ..old.clone() };
+    let is_changed = |id: u32| changed.binary_search(&(id as usize)).is_ok();
+    if recode {
+        // the others' chunk sizes, which cut the packs, follow from the code too
+        state.docs.par_iter_mut().enumerate().filter(|(id, _)| !is_changed(*id as u32)).try_for_each(|(id, d)| -> Result<()> {
+            let text = text(order[id])?;
+            let mut start = 0;
+            for chunk in &mut d.chunks {
+                let end = chunk.0 as usize;
+                chunk.1 = chunk_size(&text[std::mem::replace(&mut start, end)..end], &rank, &code);
+            }
+            Ok(())
+        })?;
+    }
     for (k, &id) in changed.iter().enumerate() {
         let doc = doc_state(docs[order[id]], &keys[order[id]], &after[k], &edited_texts[k], &rank, &code);
         match state.docs.get_mut(id) {
@@ -995,13 +1013,12 @@ pub fn update(
     chunk_at.push((state.docs.len() as u32, 0)); // the end
     let old_ranges: std::collections::HashSet<((u32, u32), (u32, u32))> =
         old.packs.iter().zip(old.packs.iter().skip(1).copied().chain([(old.docs.len() as u32, 0)])).map(|(&a, b)| (a, b)).collect();
-    let is_changed = |id: u32| changed.binary_search(&(id as usize)).is_ok();
 
     // Nothing is written before this point.
     state.packs = packs[..packs.len() - 1].iter().map(|&g| chunk_at[g]).collect();
     packs.par_windows(2).try_for_each(|w| {
         let (a, b) = (chunk_at[w[0]], chunk_at[w[1]]);
-        let touched = (w[0]..w[1]).any(|g| is_changed(chunk_at[g].0));
+        let touched = recode || (w[0]..w[1]).any(|g| is_changed(chunk_at[g].0));
         if !touched && old_ranges.contains(&(a, b)) && link(&pack_path(a.0, a.1))? {
             return Ok(());
         }
@@ -1019,7 +1036,7 @@ pub fn update(
     let heads = order.len().div_ceil(HEAD_DOCS);
     (0..heads).into_par_iter().try_for_each(|h| {
         let members = h * HEAD_DOCS..((h + 1) * HEAD_DOCS).min(order.len());
-        if !members.clone().any(|id| is_changed(id as u32)) && link(&head_path(h))? {
+        if !recode && !members.clone().any(|id| is_changed(id as u32)) && link(&head_path(h))? {
             return Ok(());
         }
         let records: Vec<String> = members.clone().map(|id| record(docs[order[id]])).collect();
