@@ -82,34 +82,26 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
     content::read_bodies(&mut site, &|i| previous.citations(&body_keys[i], &numbers).is_none())?;
     let refs = links::citations::cross_reference(&mut site, &|i, known| previous.citations(&body_keys[i], known));
     timer.lap("citations");
-    let t0 = Instant::now();
     let base_url = publish::BaseUrl::parse(options.base_url.as_deref().or(site.config.base_url.as_deref()))?;
     let theme = render::Theme::load(&options.content, site.config.theme.as_deref())?;
     let site_key = render::site_key(&version, &theme, base_url.as_ref(), &site.config);
-    eprintln!("mark 0 {:?}", t0.elapsed());
     let doc_keys = render::Pages { site: &site, theme: &theme, base_url: base_url.as_ref(), key: site_key }.document_keys(&body_keys);
-    eprintln!("mark 1 {:?}", t0.elapsed());
-    // (a stat per page: in parallel, as it is a tenth of a rebuild's wait at 3×)
+    // A stat per page, in parallel: on one thread it was a twentieth of a rebuild at 3×.
     let docs: Vec<&content::Document> = site.documents().collect();
     let reusable: Vec<bool> =
         docs.par_iter().zip(&doc_keys).map(|(d, key)| previous.page(&d.url, key, &refs.urls).is_some() && options.output.join(&d.url).is_file()).collect();
-    eprintln!("mark 2 {:?}", t0.elapsed());
     let kept: Vec<bool> = body_keys.iter().map(|key| previous.warnings(key).is_some()).collect();
     content::read_bodies(&mut site, &|i| !reusable[i] || !kept[i])?;
     let bodies_read = site.documents().filter(|d| !d.body_unread).count();
     // The renderer consumes the Markdown sources, freeing each once rendered (an error message
     // that wants a line number reads its file again): they and the HTML are never all held.
-    eprintln!("mark 3 {:?}", t0.elapsed());
     let sources: Vec<Option<String>> =
         content::take_bodies(&mut site).into_iter().enumerate().map(|(i, source)| (!reusable[i] || !kept[i]).then_some(source)).collect();
     // The plain texts go to the cache as they are rendered, and the search index reads them
     // back from there: the HTML waiting for its pages is all the rendered output held.
-    eprintln!("mark 4 {:?}", t0.elapsed());
     let next = cache::Next::new(&options.output, &version);
     let mut texts = next.texts(&previous, &body_keys, &sources);
-    eprintln!("mark 5 {:?}", t0.elapsed());
     let render::Bodies { html, descriptions, mut warnings, asked, about } = render::render_bodies(&site, sources, &refs.urls, &mut |t| texts.add(t))?;
-    eprintln!("mark 6 {:?}", t0.elapsed());
     let rendered: Vec<bool> = html.iter().map(Option::is_some).collect();
     // What each document page looked up, for the next build: as asked now if its body was
     // rendered, else as it was (it is reused only if those still resolve the same).
@@ -125,13 +117,11 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
             (d.url.as_str(), if rendered { now.collect() } else { previous.asked(&d.url).cloned().unwrap_or_default() })
         })
         .collect();
-    eprintln!("mark 7 {:?}", t0.elapsed());
     for ((w, &rendered), key) in warnings.iter_mut().zip(&rendered).zip(&body_keys) {
         if !rendered {
             *w = previous.warnings(key).unwrap_or_default().to_vec();
         }
     }
-    eprintln!("mark 8 {:?}", t0.elapsed());
     timer.lap("markdown");
     let staging = output::Staging::create(&options.output, !options.full, previous.generation())?;
     // The cache only ever saves work: when it cannot be written the build goes on, and the

@@ -8,7 +8,11 @@ use std::fs;
 #[test]
 fn fixture_site_builds_every_page() {
     let ws = Workspace::new(&fixture("site"));
-    let summary = ws.build_ok();
+    let out = ws.run(&[]);
+    assert!(out.status.success(), "build failed:\n{}", String::from_utf8_lossy(&out.stderr));
+    // stderr is for errors and warnings only: a clean build leaves it empty
+    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+    let summary = String::from_utf8(out.stdout).unwrap();
     assert!(summary.contains("2 期、4 篇文件"), "{summary}");
     for page in ["index.html", "about.html", "404.html", "search.html", "2022/02/index.html", "2022/02/p001.html", "2022/02/p003.html", "2022/02/p060.html", "2021/04/index.html", "2021/04/p001.html", "data/documents.json"] {
         assert!(ws.public().join(page).is_file(), "{page} missing");
