@@ -84,7 +84,7 @@ const UINT: u8 = 11;
 const FLOAT: u8 = 12;
 const CHAR: u8 = 13;
 
-impl<'a> ser::Serializer for &'a mut Hasher {
+impl ser::Serializer for &mut Hasher {
     type Ok = ();
     type Error = Error;
     type SerializeSeq = Self;
@@ -192,50 +192,43 @@ impl<'a> ser::Serializer for &'a mut Hasher {
     }
 }
 
-impl ser::SerializeSeq for &mut Hasher {
-    type Ok = ();
-    type Error = Error;
-    fn serialize_element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), Error> {
-        value.serialize(&mut **self)
-    }
-    fn end(self) -> Result<(), Error> {
-        self.tag(END);
-        Ok(())
-    }
+// The compounds of items without names are all hashed as a sequence, the named ones as a map.
+macro_rules! as_sequence {
+    ($($compound:ident :: $item:ident),*) => {$(
+        impl ser::$compound for &mut Hasher {
+            type Ok = ();
+            type Error = Error;
+            fn $item<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), Error> {
+                value.serialize(&mut **self)
+            }
+            fn end(self) -> Result<(), Error> {
+                self.tag(END);
+                Ok(())
+            }
+        }
+    )*};
 }
 
-impl ser::SerializeTuple for &mut Hasher {
-    type Ok = ();
-    type Error = Error;
-    fn serialize_element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), Error> {
-        ser::SerializeSeq::serialize_element(self, value)
-    }
-    fn end(self) -> Result<(), Error> {
-        ser::SerializeSeq::end(self)
-    }
+as_sequence!(SerializeSeq::serialize_element, SerializeTuple::serialize_element, SerializeTupleStruct::serialize_field, SerializeTupleVariant::serialize_field);
+
+macro_rules! as_named_fields {
+    ($($compound:ident),*) => {$(
+        impl ser::$compound for &mut Hasher {
+            type Ok = ();
+            type Error = Error;
+            fn serialize_field<T: ?Sized + Serialize>(&mut self, name: &'static str, value: &T) -> Result<(), Error> {
+                self.tag(STR).bytes(name.as_bytes());
+                value.serialize(&mut **self)
+            }
+            fn end(self) -> Result<(), Error> {
+                self.tag(END);
+                Ok(())
+            }
+        }
+    )*};
 }
 
-impl ser::SerializeTupleStruct for &mut Hasher {
-    type Ok = ();
-    type Error = Error;
-    fn serialize_field<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), Error> {
-        ser::SerializeSeq::serialize_element(self, value)
-    }
-    fn end(self) -> Result<(), Error> {
-        ser::SerializeSeq::end(self)
-    }
-}
-
-impl ser::SerializeTupleVariant for &mut Hasher {
-    type Ok = ();
-    type Error = Error;
-    fn serialize_field<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), Error> {
-        ser::SerializeSeq::serialize_element(self, value)
-    }
-    fn end(self) -> Result<(), Error> {
-        ser::SerializeSeq::end(self)
-    }
-}
+as_named_fields!(SerializeStruct, SerializeStructVariant);
 
 impl ser::SerializeMap for &mut Hasher {
     type Ok = ();
@@ -247,30 +240,8 @@ impl ser::SerializeMap for &mut Hasher {
         value.serialize(&mut **self)
     }
     fn end(self) -> Result<(), Error> {
-        ser::SerializeSeq::end(self)
-    }
-}
-
-impl ser::SerializeStruct for &mut Hasher {
-    type Ok = ();
-    type Error = Error;
-    fn serialize_field<T: ?Sized + Serialize>(&mut self, name: &'static str, value: &T) -> Result<(), Error> {
-        self.tag(STR).bytes(name.as_bytes());
-        value.serialize(&mut **self)
-    }
-    fn end(self) -> Result<(), Error> {
-        ser::SerializeSeq::end(self)
-    }
-}
-
-impl ser::SerializeStructVariant for &mut Hasher {
-    type Ok = ();
-    type Error = Error;
-    fn serialize_field<T: ?Sized + Serialize>(&mut self, name: &'static str, value: &T) -> Result<(), Error> {
-        ser::SerializeStruct::serialize_field(self, name, value)
-    }
-    fn end(self) -> Result<(), Error> {
-        ser::SerializeSeq::end(self)
+        self.tag(END);
+        Ok(())
     }
 }
 
