@@ -172,7 +172,7 @@ fn the_build_cache_remakes_what_each_kind_of_change_reaches() {
     assert!(!ws.read("2022/02/p007.html").contains("手工修改"));
 
     // The home page too, until what it shows changes (a new issue, below), and the open data,
-    // made from the front matter alone.
+    // made from the front matter and the citations, not the bodies.
     let hand_edit = |path: &str, mark: &str| {
         let file = ws.public().join(path);
         let original = std::fs::read_to_string(&file).unwrap();

@@ -61,9 +61,10 @@ pub fn published(issue: &Issue) -> GDate {
 
 /// Writes the data files, feeds and PDFs; returns notes for the user (what was skipped and why).
 ///
-/// The data files and feeds are made from the front matter alone (bodies are not part of an
-/// issue's data), so they are keyed by the site's key (`site_key`, which holds the base URL)
-/// and the issues: after a body edit `reuse` takes them all from the previous output, neither
+/// The data files and feeds are made from the issues as the site holds them: front matter,
+/// and the citations found between documents (`cites`, `cited_by`, `repealed_by`), but no body.
+/// So they are keyed by the site's key (`site_key`, which holds the base URL) and the issues as
+/// serialised: after a body edit that changes no citation `reuse` takes them all, neither
 /// made nor read (at 3× that was a seventh of a rebuild). The print PDFs are keyed by their
 /// files' stamps where `stamps_trusted_at` gives the time this build began and stamps can be
 /// trusted (see [`pdf_key`]).
