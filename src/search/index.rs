@@ -1025,7 +1025,7 @@ pub fn update(
         let mut chunks: Vec<Vec<u32>> = Vec::with_capacity(w[1] - w[0]);
         let mut doc: Option<(u32, std::borrow::Cow<str>)> = None; // read once for its chunks
         for &(id, c) in &chunk_at[w[0]..w[1]] {
-            if doc.as_ref().is_none_or(|(d, _)| *d != id) {
+            if doc.as_ref().map_or(true, |(d, _)| *d != id) {
                 doc = Some((id, new_text(id as usize)?));
             }
             let text = &doc.as_ref().expect("just set").1;
