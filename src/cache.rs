@@ -1,9 +1,10 @@
 //! What a build leaves beside its output for the next one (`.public.cache/`, ignored by git), so
 //! that a rebuild after a correction does only the work the correction calls for:
-//! - per page (documents and issues), the [`Key`] of everything it was made from, the document
-//!   numbers its body's citations were looked up by with what they resolved to, and its links
-//!   (for the link check): a page whose key is unchanged and whose numbers resolve the same is
-//!   linked from the previous output instead of rendered;
+//! - per keyed file (document, issue and site-wide pages, open data, feeds, print PDFs), the
+//!   [`Key`] of everything it was made from, the document numbers its body's citations were
+//!   looked up by with what they resolved to, and its links (for the link check): a file whose
+//!   key is unchanged and whose numbers resolve the same is linked from the previous output
+//!   instead of made;
 //! - per document body, its plain text and what the sanitiser reported: a body that is
 //!   unchanged is not rendered again. The texts lie back to back in `texts.data`, which a
 //!   build appends the texts it renders to as it renders them (a full build, or one finding

@@ -68,7 +68,8 @@ impl ser::Error for Error {
     }
 }
 
-// Kind bytes. A sequence or map ends with END, so that its length need not be known first.
+// Kind bytes, one per width of number too. A sequence or map ends with END, so that its length
+// need not be known first.
 const END: u8 = 0;
 const SEQ: u8 = 1;
 const MAP: u8 = 2;
@@ -83,6 +84,8 @@ const INT: u8 = 10;
 const UINT: u8 = 11;
 const FLOAT: u8 = 12;
 const CHAR: u8 = 13;
+const INT128: u8 = 14;
+const UINT128: u8 = 15;
 
 impl ser::Serializer for &mut Hasher {
     type Ok = ();
@@ -111,7 +114,7 @@ impl ser::Serializer for &mut Hasher {
         self.number(INT, &v.to_le_bytes())
     }
     fn serialize_i128(self, v: i128) -> Result<(), Error> {
-        self.number(INT, &v.to_le_bytes())
+        self.number(INT128, &v.to_le_bytes())
     }
     fn serialize_u8(self, v: u8) -> Result<(), Error> {
         self.serialize_u64(v.into())
@@ -126,7 +129,7 @@ impl ser::Serializer for &mut Hasher {
         self.number(UINT, &v.to_le_bytes())
     }
     fn serialize_u128(self, v: u128) -> Result<(), Error> {
-        self.number(UINT, &v.to_le_bytes())
+        self.number(UINT128, &v.to_le_bytes())
     }
     fn serialize_f32(self, v: f32) -> Result<(), Error> {
         self.serialize_f64(v.into())

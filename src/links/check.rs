@@ -200,8 +200,8 @@ impl LinkIndex {
     /// reuses most pages but checks every link (about 150,000 at 3×).
     pub fn broken(&self) -> Vec<BrokenLink> {
         let files = self.files.lock().expect("no panics while holding the lock");
-        // 404.html is served at any depth, so its links are checked against the root only
-        // when they are relative (they are absolute when base_url is set).
+        // 404.html is served at any depth, yet needs no case of its own: its links are relative
+        // to the root, where it lies, or absolute when base_url is set (not ours to check).
         let mut broken: Vec<BrokenLink> = files
             .par_iter()
             .filter_map(|(page, links)| Some((page, links.as_ref()?)))

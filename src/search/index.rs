@@ -936,18 +936,6 @@ pub fn update(
     let after: Vec<DocTokens> = changed.par_iter().zip(&edited_texts).map(|(&id, text)| tokenize_document(docs[order[id]], text)).collect();
     let mut state = State { counts, alphabet, ..old.clone() };
     let is_changed = |id: u32| changed.binary_search(&(id as usize)).is_ok();
-    if recode {
-        // the others' chunk sizes, which cut the packs, follow from the code too
-        state.docs.par_iter_mut().enumerate().filter(|(id, _)| !is_changed(*id as u32)).try_for_each(|(id, d)| -> Result<()> {
-            let text = text(order[id])?;
-            let mut start = 0;
-            for chunk in &mut d.chunks {
-                let end = chunk.0 as usize;
-                chunk.1 = chunk_size(&text[std::mem::replace(&mut start, end)..end], &rank, &code);
-            }
-            Ok(())
-        })?;
-    }
     for (k, &id) in changed.iter().enumerate() {
         let doc = doc_state(docs[order[id]], &keys[order[id]], &after[k], &edited_texts[k], &rank, &code);
         match state.docs.get_mut(id) {
@@ -958,7 +946,6 @@ pub fn update(
     if shard_count(state.docs.iter().map(|d| d.units).sum()) != old.shards {
         return Ok(None);
     }
-
     // Shards: the lists of the keys whose entries changed, edited in the previous files.
     let n_docs = order.len() as u32;
     let old_spans: Vec<u32> = old.docs.iter().map(|d| coded_span(d.span)).collect();
@@ -993,6 +980,20 @@ pub fn update(
         })
         .collect();
     let Some(edited) = edited else { return Ok(None) };
+
+    if recode {
+        // the others' chunk sizes, which cut the packs, follow from the code too (read only now
+        // that nothing can make the update give up)
+        state.docs.par_iter_mut().enumerate().filter(|(id, _)| !is_changed(*id as u32)).try_for_each(|(id, d)| -> Result<()> {
+            let text = text(order[id])?;
+            let mut start = 0;
+            for chunk in &mut d.chunks {
+                let end = chunk.0 as usize;
+                chunk.1 = chunk_size(&text[std::mem::replace(&mut start, end)..end], &rank, &code);
+            }
+            Ok(())
+        })?;
+    }
 
     // Packs: the cuts over all chunks; a pack is taken as it was when it has the same chunks
     // as before and none of them changed.
