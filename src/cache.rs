@@ -30,7 +30,6 @@ use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-
 use crate::content::{Document, Front, Stamp};
 use crate::error::{Diagnostic, Error, Result};
 use crate::links::citations::{Citation, CrossRefs};

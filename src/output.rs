@@ -299,31 +299,26 @@ impl Staging {
         }
         let old = previous.join(path);
         let new = self.dir.join(path);
-        // Where the cache gives the size, no stat: the first rebuild after a full one links
-        // every file, and the stats were a fifth of that. (A file replaced by hand is
+        // The size as the cache gives it spares a stat per file: the first rebuild after a full
+        // one links every file, and the stats were a fifth of that. (A file replaced by hand is
         // counted at its old size in the summary; its bytes are what they are.)
-        if let Some(&size) = self.current_sizes.get(path) {
-            self.make_parent(&new)?;
-            self.clear(&new)?;
-            match fs::hard_link(&old, &new) {
-                Ok(()) => {
-                    self.made(path, size, false);
-                    return Ok(true);
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
-                Err(_) => {} // another file system, too many links: as below
-            }
-        }
-        let Ok(meta) = fs::symlink_metadata(&old) else { return Ok(false) };
-        if !meta.is_file() {
-            return Ok(false);
-        }
+        let mut size = match self.current_sizes.get(path) {
+            Some(&size) => size,
+            None => match fs::symlink_metadata(&old) {
+                Ok(meta) if meta.is_file() => meta.len(),
+                _ => return Ok(false),
+            },
+        };
         self.make_parent(&new)?;
         self.clear(&new)?;
-        if fs::hard_link(&old, &new).is_err() {
-            fs::copy(&old, &new).map_err(|e| Error::io(&new, e))?;
+        match fs::hard_link(&old, &new) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
+            // another file system, too many links: a copy, of a plain file only
+            Err(_) if fs::symlink_metadata(&old).is_ok_and(|m| m.is_file()) => size = fs::copy(&old, &new).map_err(|e| Error::io(&new, e))?,
+            Err(_) => return Ok(false),
         }
-        self.made(path, meta.len(), false);
+        self.made(path, size, false);
         Ok(true)
     }
 

@@ -204,7 +204,7 @@ pub struct FrontMatter {
 /// What tells a file's bytes apart without reading them: its length, its modification and
 /// status-change times (nanoseconds since 1970; the second changes with any write, even one
 /// that sets the first back, as `cp -p` and `rsync -t` do) and its inode.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Stamp {
     pub len: u64,
     pub modified: i64,

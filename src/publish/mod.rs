@@ -112,10 +112,8 @@ pub fn publish(
 /// so the copy in the previous output is taken unread. An archive holds a PDF per issue, a
 /// few megabytes each, which every rebuild read twice (the source, and the old copy to compare).
 fn pdf_key(pdf: &PdfFile, taken: i64) -> Option<Key> {
-    let s = pdf.stamp.filter(|s| s.settled(taken))?;
-    let mut h = Hasher::new(b"pdf");
-    h.bytes(pdf.source.as_os_str().as_encoded_bytes()).bytes(&s.len.to_le_bytes()).bytes(&s.modified.to_le_bytes());
-    Some(h.bytes(&s.changed.to_le_bytes()).bytes(&s.inode.to_le_bytes()).key())
+    let stamp = pdf.stamp.filter(|s| s.settled(taken))?;
+    Some(Hasher::new(b"pdf").bytes(pdf.source.as_os_str().as_encoded_bytes()).value(&stamp).key())
 }
 
 /// The data files, and the feeds where there is a base URL.

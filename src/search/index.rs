@@ -946,6 +946,7 @@ pub fn update(
     if shard_count(state.docs.iter().map(|d| d.units).sum()) != old.shards {
         return Ok(None);
     }
+
     // Shards: the lists of the keys whose entries changed, edited in the previous files.
     let n_docs = order.len() as u32;
     let old_spans: Vec<u32> = old.docs.iter().map(|d| coded_span(d.span)).collect();
