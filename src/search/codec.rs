@@ -178,23 +178,41 @@ impl BitWriter {
 
     /// Appends the bits of `b`.
     pub fn append(&mut self, b: &Bits) {
-        let full = (b.len / GROUP_BITS as u64) as usize;
-        if self.bits == 0 {
-            // on a group boundary: the groups as they are
-            self.out.extend_from_slice(&b.units[..full]);
-            self.len += full as u64 * GROUP_BITS as u64;
-        } else {
-            for pair in b.units[..full].chunks(2) {
-                match *pair {
-                    [x, y] => self.put(((x as u64) << GROUP_BITS) | y as u64, 2 * GROUP_BITS),
-                    [x] => self.put(x as u64, GROUP_BITS),
-                    _ => unreachable!("chunks of two"),
-                }
-            }
+        self.append_range(&b.units, 0, b.len);
+    }
+
+    /// Appends bits `from..to` of the groups `units`: a group at a time once the source is on
+    /// a group boundary (the groups as they are when this writer is on one too).
+    pub fn append_range(&mut self, units: &[u16], from: u64, to: u64) {
+        let g = GROUP_BITS as u64;
+        let mut at = from;
+        let lead = ((g - at % g) % g).min(to.saturating_sub(at)) as u32;
+        if lead > 0 {
+            let used = (at % g) as u32;
+            self.put((units[(at / g) as usize] >> (GROUP_BITS - used - lead)) as u64, lead);
+            at += lead as u64;
         }
-        let rest = (b.len % GROUP_BITS as u64) as u32;
+        if at >= to {
+            return;
+        }
+        let (first, full) = ((at / g) as usize, (to / g) as usize);
+        if self.bits == 0 {
+            self.out.extend_from_slice(&units[first..full]);
+        } else {
+            // each group out is the bits waiting in `acc` and the top of the next group in
+            let (waiting, mut acc) = (self.bits, self.acc);
+            self.out.reserve(full - first);
+            for &x in &units[first..full] {
+                acc = (acc << GROUP_BITS) | x as u64;
+                self.out.push((acc >> waiting) as u16 & ((1 << GROUP_BITS) - 1));
+                acc &= (1 << waiting) - 1;
+            }
+            self.acc = acc;
+        }
+        self.len += (full - first) as u64 * g;
+        let rest = (to % g) as u32;
         if rest > 0 {
-            self.put((b.units[full] >> (GROUP_BITS - rest)) as u64, rest);
+            self.put((units[full] >> (GROUP_BITS - rest)) as u64, rest);
         }
     }
 
@@ -240,14 +258,29 @@ impl<'a> BitReader<'a> {
     }
 
     /// The next `n` bits, as a list of their own.
-    pub fn take(&mut self, mut n: u64) -> Option<Bits> {
+    pub fn take(&mut self, n: u64) -> Option<Bits> {
+        let start = self.consumed();
+        self.skip(n)?;
         let mut w = BitWriter::new();
-        while n > 0 {
-            let k = n.min(2 * GROUP_BITS as u64) as u32;
-            w.put(self.bits(k)? as u64, k);
-            n -= k as u64;
-        }
+        w.append_range(self.s, start, start + n);
         Some(w.finish_bits())
+    }
+
+    /// Reads past the next `n` bits, whole groups without reading them into the window.
+    fn skip(&mut self, n: u64) -> Option<()> {
+        if n <= self.bits as u64 {
+            self.bits -= n as u32;
+            return Some(());
+        }
+        let n = n - self.bits as u64;
+        let groups = (n / GROUP_BITS as u64) as usize;
+        let skipped = self.s.get(self.pos..self.end)?.get(..groups)?;
+        if skipped.iter().any(|&g| g >= 1 << GROUP_BITS) {
+            return None; // a value no group has: the input ends there
+        }
+        self.pos += groups;
+        (self.acc, self.bits) = (0, 0);
+        self.bits((n % GROUP_BITS as u64) as u32).map(drop)
     }
 
     fn refill(&mut self) {
@@ -350,38 +383,73 @@ pub struct Unigram {
     pub body: Option<u32>,
 }
 
+/// Writes a two-token key's positions in one document: a lone position is uniform in the
+/// document's span (truncated binary); more are Rice-coded gaps.
+fn write_positions(w: &mut BitWriter, span: u32, positions: &[u32]) {
+    if let [p] = positions {
+        w.truncated(*p, span);
+        return;
+    }
+    let k = pos_k(span, positions.len() as u32);
+    let mut last: i64 = -1;
+    for &p in positions {
+        w.rice((p as i64 - last - 1) as u32, k);
+        last = p as i64;
+    }
+}
+
+fn read_positions(r: &mut BitReader, span: u32, count: u32) -> Option<Vec<u32>> {
+    if count == 1 {
+        return Some(vec![r.truncated(span)?]);
+    }
+    let k = pos_k(span, count);
+    let mut positions = Vec::with_capacity(count as usize);
+    let mut last: i64 = -1;
+    for _ in 0..count {
+        let p = (last + 1 + r.rice(k)? as i64) as u32;
+        positions.push(p);
+        last = p as i64;
+    }
+    Some(positions)
+}
+
+/// Reads past one document's positions, keeping nothing.
+fn skip_positions(r: &mut BitReader, span: u32, count: u32) -> Option<()> {
+    if count == 1 {
+        return r.truncated(span).map(drop);
+    }
+    let k = pos_k(span, count);
+    (0..count).try_for_each(|_| r.rice(k).map(drop))
+}
+
+/// Writes where a one-token key occurs in one document.
+fn write_where(w: &mut BitWriter, e: &Unigram) {
+    w.bits(e.field, 2);
+    if e.field != 3 {
+        w.bits(e.body.is_some() as u32, 1);
+    }
+    if let Some(b) = e.body {
+        w.gamma(b + 1);
+    }
+}
+
+fn read_where(r: &mut BitReader, doc: u32, count: u32) -> Option<Unigram> {
+    let field = r.bits(2)?;
+    let in_body = field == 3 || r.bit()? == 1;
+    let body = if in_body { Some(r.gamma()? - 1) } else { None };
+    Some(Unigram { doc, count, field, body })
+}
+
 /// Encodes a two-token key's postings: per document, ascending, its positions (ascending).
-/// For a single occurrence the position is uniform in the document's span: truncated binary;
-/// for more, Rice-coded gaps.
 pub fn encode_bigram<'a>(total_docs: u32, spans: &[u32], df: u32, entries: impl Iterator<Item = (u32, &'a [u32])>) -> Bits {
     let entries = entries.map(|(doc, positions)| (doc, positions.len() as u32, positions));
-    encode_list(total_docs, df, entries, |w, doc, positions| {
-        let span = spans[doc as usize];
-        if let [p] = positions {
-            w.truncated(*p, span);
-            return;
-        }
-        let k = pos_k(span, positions.len() as u32);
-        let mut last: i64 = -1;
-        for &p in positions {
-            w.rice((p as i64 - last - 1) as u32, k);
-            last = p as i64;
-        }
-    })
+    encode_list(total_docs, df, entries, |w, doc, positions| write_positions(w, spans[doc as usize], positions))
 }
 
 /// Encodes a one-token key's postings: per document its count and [`Unigram`] location in
 /// two to a few bits, not its positions (a one-token query needs no phrase check).
 pub fn encode_unigram(total_docs: u32, df: u32, entries: impl Iterator<Item = Unigram>) -> Bits {
-    encode_list(total_docs, df, entries.map(|e| (e.doc, e.count, e)), |w, _, e| {
-        w.bits(e.field, 2);
-        if e.field != 3 {
-            w.bits(e.body.is_some() as u32, 1);
-        }
-        if let Some(b) = e.body {
-            w.gamma(b + 1);
-        }
-    })
+    encode_list(total_docs, df, entries.map(|e| (e.doc, e.count, e)), |w, _, e| write_where(w, &e))
 }
 
 /// Writes a list's header and, per document (ascending), its number and count; `entry`
@@ -425,50 +493,123 @@ pub fn decode_unigram(total_docs: u32, s: &Bits) -> Option<Vec<Unigram>> {
     read_unigram(&mut BitReader::new(&s.units), total_docs)
 }
 
-/// Reads past a two-token key's list, keeping nothing: where does it end?
-pub fn skip_bigram(r: &mut BitReader, total_docs: u32, spans: &[u32]) -> Option<()> {
-    read_list(r, total_docs, |r, doc, count| {
-        let span = *spans.get(doc as usize)?;
-        if count == 1 {
-            r.truncated(span)?;
-        } else {
-            let k = pos_k(span, count);
-            for _ in 0..count {
-                r.rice(k)?;
-            }
-        }
-        Some(())
-    })
-    .map(drop)
-}
-
 /// [`decode_bigram`] from where `r` is.
 pub fn read_bigram(r: &mut BitReader, total_docs: u32, spans: &[u32]) -> Option<Vec<(u32, Vec<u32>)>> {
-    read_list(r, total_docs, |r, doc, count| {
-        let span = *spans.get(doc as usize)?;
-        if count == 1 {
-            return Some((doc, vec![r.truncated(span)?]));
-        }
-        let k = pos_k(span, count);
-        let mut positions = Vec::new();
-        let mut last: i64 = -1;
-        for _ in 0..count {
-            let p = (last + 1 + r.rice(k)? as i64) as u32;
-            positions.push(p);
-            last = p as i64;
-        }
-        Some((doc, positions))
-    })
+    read_list(r, total_docs, |r, doc, count| Some((doc, read_positions(r, *spans.get(doc as usize)?, count)?)))
 }
 
 /// [`decode_unigram`] from where `r` is.
 pub fn read_unigram(r: &mut BitReader, total_docs: u32) -> Option<Vec<Unigram>> {
-    read_list(r, total_docs, |r, doc, count| {
-        let field = r.bits(2)?;
-        let in_body = field == 3 || r.bit()? == 1;
-        let body = if in_body { Some(r.gamma()? - 1) } else { None };
-        Some(Unigram { doc, count, field, body })
-    })
+    read_list(r, total_docs, read_where)
+}
+
+/// One document's change to a list: whether the list held it before, and what it holds now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit<T> {
+    pub doc: u32,
+    pub was: bool,
+    pub now: Option<T>,
+}
+
+/// [`encode_bigram`] of a list with some documents' entries changed (`edits`, by document),
+/// the others' taken from `old` without decoding them; see [`splice_list`].
+pub fn splice_bigram(old: Option<&Bits>, total_docs: u32, old_spans: &[u32], spans: &[u32], edits: &[Edit<Vec<u32>>]) -> Option<Option<Bits>> {
+    splice_list(
+        old,
+        total_docs,
+        edits,
+        |positions| positions.len() as u32,
+        |r, doc, count| skip_positions(r, *old_spans.get(doc as usize)?, count),
+        |w, doc, positions| write_positions(w, spans[doc as usize], positions),
+    )
+}
+
+/// [`encode_unigram`] of a list with some documents' entries changed.
+pub fn splice_unigram(old: Option<&Bits>, total_docs: u32, edits: &[Edit<Unigram>]) -> Option<Option<Bits>> {
+    splice_list(old, total_docs, edits, |e| e.count, |r, doc, count| read_where(r, doc, count).map(drop), |w, _, e| write_where(w, e))
+}
+
+/// The list `old` (none: empty) with the entries of the documents in `edits` (ascending)
+/// replaced, as [`encode_list`] would write it; `Some(None)` when no document is left, `None`
+/// when `old` does not read as a list holding the documents the edits say it held.
+///
+/// A correction changes one document of some thousand lists, long ones among them: they are
+/// not decoded and coded again. The other documents' entries are read past (`skip`) and their
+/// bits copied; once the last edit is written, the rest of the old list is copied whole when
+/// its document gaps still count from the same document under the same parameter (the
+/// document count unchanged).
+fn splice_list<T>(
+    old: Option<&Bits>,
+    total_docs: u32,
+    edits: &[Edit<T>],
+    count: impl Fn(&T) -> u32,
+    skip: impl Fn(&mut BitReader, u32, u32) -> Option<()>,
+    write: impl Fn(&mut BitWriter, u32, &T),
+) -> Option<Option<Bits>> {
+    let empty = Bits::default();
+    let old = old.unwrap_or(&empty);
+    let mut r = BitReader::new(&old.units);
+    let old_df = if old.len == 0 { 0 } else { r.gamma()? };
+    let came = edits.iter().filter(|e| !e.was && e.now.is_some()).count() as u32;
+    let gone = edits.iter().filter(|e| e.was && e.now.is_none()).count() as u32;
+    let df = (old_df + came).checked_sub(gone)?;
+    if df == 0 {
+        return Some(None);
+    }
+    let (old_dk, dk) = (doc_k(total_docs, old_df), doc_k(total_docs, df));
+    let mut w = BitWriter::new();
+    w.gamma(df);
+    // the last document written, and the last one read from the old list
+    let (mut prev, mut old_prev) = (-1i64, -1i64);
+    let put = |w: &mut BitWriter, prev: &mut i64, doc: u32, entry: &T| {
+        w.rice((doc as i64 - *prev - 1) as u32, dk);
+        w.gamma(count(entry));
+        write(w, doc, entry);
+        *prev = doc as i64;
+    };
+    let mut edits = edits.iter().peekable();
+    for _ in 0..old_df {
+        let start = r.consumed();
+        if edits.peek().is_none() && dk == old_dk && prev == old_prev {
+            w.append_range(&old.units, start, old.len);
+            return Some(Some(w.finish_bits()));
+        }
+        let doc = u32::try_from(old_prev + 1 + r.rice(old_dk)? as i64).ok()?;
+        old_prev = doc as i64;
+        let n = r.gamma()?;
+        let from = r.consumed();
+        skip(&mut r, doc, n)?;
+        while let Some(e) = edits.next_if(|e| e.doc < doc) {
+            if e.was {
+                return None; // the old list should have held it
+            }
+            if let Some(entry) = &e.now {
+                put(&mut w, &mut prev, e.doc, entry);
+            }
+        }
+        if let Some(e) = edits.next_if(|e| e.doc == doc) {
+            if !e.was {
+                return None;
+            }
+            if let Some(entry) = &e.now {
+                put(&mut w, &mut prev, doc, entry);
+            }
+            continue;
+        }
+        w.rice((doc as i64 - prev - 1) as u32, dk);
+        w.gamma(n);
+        w.append_range(&old.units, from, r.consumed());
+        prev = doc as i64;
+    }
+    for e in edits {
+        if e.was {
+            return None;
+        }
+        if let Some(entry) = &e.now {
+            put(&mut w, &mut prev, e.doc, entry);
+        }
+    }
+    (r.consumed() == old.len).then(|| Some(w.finish_bits()))
 }
 
 #[cfg(test)]
@@ -574,6 +715,72 @@ mod tests {
         // a truncated list is an error, not a shorter list
         let half = Bits { units: s.units[..s.units.len() / 2].to_vec(), len: s.len / 2 };
         assert_eq!(decode_unigram(4, &half), None);
+    }
+
+    #[test]
+    fn a_spliced_list_is_the_list_coded_anew() {
+        // a small generator, so that the cases are the same on every run
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = |n: u32| -> u32 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as u32
+        };
+        let total = 64u32;
+        let old_spans: Vec<u32> = (0..total).map(|_| 800 + next(5000)).collect();
+        for case in 0..300 {
+            // the edited documents' spans may change; the others' never do
+            let mut spans = old_spans.clone();
+            let held: Vec<u32> = (0..total).filter(|_| next(3) == 0).collect();
+            let positions = |doc: u32, span: &[u32], next: &mut dyn FnMut(u32) -> u32| -> Vec<u32> {
+                let mut p: Vec<u32> = (0..1 + next(if case % 2 == 0 { 3 } else { 40 })).map(|_| next(span[doc as usize])).collect();
+                p.sort_unstable();
+                p.dedup();
+                p
+            };
+            let old: Vec<(u32, Vec<u32>)> = held.iter().map(|&d| (d, positions(d, &old_spans, &mut next))).collect();
+            let edited: Vec<u32> = {
+                let mut e: Vec<u32> = (0..1 + next(4)).map(|_| if next(4) == 0 { total - 1 - next(3) } else { next(total) }).collect();
+                e.sort_unstable();
+                e.dedup();
+                e
+            };
+            let mut new: Vec<(u32, Vec<u32>)> = old.iter().filter(|(d, _)| !edited.contains(d)).cloned().collect();
+            let mut edits = Vec::new();
+            for &doc in &edited {
+                if next(4) == 0 {
+                    spans[doc as usize] = 800 + next(5000);
+                }
+                let now = (next(3) != 0).then(|| positions(doc, &spans, &mut next));
+                if let Some(p) = &now {
+                    new.push((doc, p.clone()));
+                }
+                edits.push(Edit { doc, was: held.contains(&doc), now });
+            }
+            new.sort_unstable_by_key(|(d, _)| *d);
+            let code = |list: &[(u32, Vec<u32>)], spans: &[u32]| encode_bigram(total, spans, list.len() as u32, list.iter().map(|(d, p)| (*d, p.as_slice())));
+            let before = (!old.is_empty()).then(|| code(&old, &old_spans));
+            let expected = (!new.is_empty()).then(|| code(&new, &spans));
+            assert_eq!(splice_bigram(before.as_ref(), total, &old_spans, &spans, &edits), Some(expected), "case {case}: {edits:?}");
+
+            let where_of = |e: &(u32, Vec<u32>)| {
+                let field = e.1[0] % 4; // a field of 3 (the body) has a body location
+                Unigram { doc: e.0, count: e.1.len() as u32, field, body: (field == 3 || e.1[0] % 3 != 0).then_some(e.1[0] % 9) }
+            };
+            let code = |list: &[(u32, Vec<u32>)]| encode_unigram(total, list.len() as u32, list.iter().map(where_of));
+            let before = (!old.is_empty()).then(|| code(&old));
+            let unigram_edits: Vec<Edit<Unigram>> =
+                edits.iter().map(|e| Edit { doc: e.doc, was: e.was, now: e.now.as_ref().map(|p| where_of(&(e.doc, p.clone()))) }).collect();
+            assert_eq!(splice_unigram(before.as_ref(), total, &unigram_edits), Some((!new.is_empty()).then(|| code(&new))), "case {case}");
+        }
+        // edits that do not fit the old list: it is not read as another list
+        let list = encode_unigram(8, 1, [Unigram { doc: 3, count: 1, field: 3, body: Some(0) }].into_iter());
+        let now = Some(Unigram { doc: 5, count: 1, field: 3, body: None });
+        assert_eq!(splice_unigram(Some(&list), 8, &[Edit { doc: 5, was: true, now }]), None, "a document it never held");
+        assert_eq!(splice_unigram(Some(&list), 8, &[Edit { doc: 3, was: false, now }]), None, "a document it held");
+        let cut = Bits { units: list.units.clone(), len: list.len - 1 };
+        assert_eq!(splice_unigram(Some(&cut), 8, &[Edit { doc: 5, was: false, now }]), None, "cut short");
     }
 
     #[test]

@@ -841,28 +841,29 @@ fn doc_entries(tokens: &DocTokens) -> HashMap<String, Entry> {
     entries
 }
 
-/// One key's list with the entries of some documents replaced (`None`: removed); `None` when
-/// the old list cannot be read, `Some(None)` when nothing is left.
-fn edit_list(key: &str, old: Option<&codec::Bits>, edits: &[(u32, Option<Entry>)], n_docs: u32, old_spans: &[u32], spans: &[u32]) -> Option<Option<codec::Bits>> {
-    let edited = |doc: &u32| edits.iter().any(|(id, _)| id == doc);
+/// One key's list with the entries of some documents replaced: (document, whether the old
+/// list holds it, its entry now). `None` when the old list cannot be read, `Some(None)` when
+/// nothing is left.
+fn edit_list(key: &str, old: Option<&codec::Bits>, edits: &[(u32, bool, Option<Entry>)], n_docs: u32, old_spans: &[u32], spans: &[u32]) -> Option<Option<codec::Bits>> {
     if key.contains(' ') {
-        let mut list = old.map_or(Some(Vec::new()), |data| codec::decode_bigram(n_docs, old_spans, data))?;
-        list.retain(|(doc, _)| !edited(doc));
-        list.extend(edits.iter().filter_map(|(id, e)| match e {
-            Some(Entry::Positions(p)) => Some((*id, p.clone())),
-            _ => None,
-        }));
-        list.sort_unstable_by_key(|(doc, _)| *doc);
-        Some((!list.is_empty()).then(|| codec::encode_bigram(n_docs, spans, list.len() as u32, list.iter().map(|(d, p)| (*d, p.as_slice())))))
+        let edits: Vec<codec::Edit<Vec<u32>>> = edits
+            .iter()
+            .map(|(doc, was, now)| codec::Edit { doc: *doc, was: *was, now: now.as_ref().and_then(|e| if let Entry::Positions(p) = e { Some(p.clone()) } else { None }) })
+            .collect();
+        codec::splice_bigram(old, n_docs, old_spans, spans, &edits)
     } else {
-        let mut list = old.map_or(Some(Vec::new()), |data| codec::decode_unigram(n_docs, data))?;
-        list.retain(|u| !edited(&u.doc));
-        list.extend(edits.iter().filter_map(|(id, e)| match e {
-            Some(Entry::Where { count, field, body }) => Some(codec::Unigram { doc: *id, count: *count, field: *field, body: *body }),
-            _ => None,
-        }));
-        list.sort_unstable_by_key(|u| u.doc);
-        Some((!list.is_empty()).then(|| codec::encode_unigram(n_docs, list.len() as u32, list.into_iter())))
+        let edits: Vec<codec::Edit<codec::Unigram>> = edits
+            .iter()
+            .map(|&(doc, was, ref now)| codec::Edit {
+                doc,
+                was,
+                now: match now {
+                    Some(Entry::Where { count, field, body }) => Some(codec::Unigram { doc, count: *count, field: *field, body: *body }),
+                    _ => None,
+                },
+            })
+            .collect();
+        codec::splice_unigram(old, n_docs, &edits)
     }
 }
 
@@ -951,7 +952,7 @@ pub fn update(
     let n_docs = order.len() as u32;
     let old_spans: Vec<u32> = old.docs.iter().map(|d| coded_span(d.span)).collect();
     let spans: Vec<u32> = state.docs.iter().map(|d| coded_span(d.span)).collect();
-    let mut edits: BTreeMap<String, Vec<(u32, Option<Entry>)>> = BTreeMap::new();
+    let mut edits: BTreeMap<String, Vec<(u32, bool, Option<Entry>)>> = BTreeMap::new();
     for (k, &id) in changed.iter().enumerate() {
         let (was, is) = (before[k].as_ref().map(doc_entries).unwrap_or_default(), doc_entries(&after[k]));
         // a list codes a lone position against the document's span
@@ -959,11 +960,11 @@ pub fn update(
         for key in was.keys().chain(is.keys().filter(|key| !was.contains_key(*key))) {
             let (x, y) = (was.get(key), is.get(key));
             if x != y || (respan && key.contains(' ')) {
-                edits.entry(key.clone()).or_default().push((id as u32, y.cloned()));
+                edits.entry(key.clone()).or_default().push((id as u32, x.is_some(), y.cloned()));
             }
         }
     }
-    let mut by_shard: BTreeMap<usize, Vec<(String, Vec<(u32, Option<Entry>)>)>> = BTreeMap::new();
+    let mut by_shard: BTreeMap<usize, Vec<(String, Vec<(u32, bool, Option<Entry>)>)>> = BTreeMap::new();
     for (key, list) in edits {
         by_shard.entry(key_hash(&key) as usize % old.shards).or_default().push((key, list));
     }

@@ -53,9 +53,10 @@
 //! documents, a pack on its chunks, the shard count on a sum over documents, and the list
 //! code on the document count rounded up to a power of two. Document ids run oldest first, so
 //! a new issue's documents take the last ids. So after body edits and new issues the previous
-//! index is brought up to date ([`update_index`], from the state the build cache keeps): the
-//! lists of the keys whose entries changed are decoded from the previous shards, edited and
-//! coded again, the heads and packs holding changed or new text written, and the rest linked;
+//! index is brought up to date ([`update_index`], from the state the build cache keeps): in
+//! the lists of the keys whose entries changed, the changed documents' entries are coded anew
+//! and the others' bits copied from the previous shards ([`codec`]'s splice), the heads and
+//! packs holding changed or new text written, and the rest linked;
 //! the result is the same bytes as a new index (tested). A character new to the archive, or
 //! one moving to another code class, changes the excerpt code: then every heads file and pack
 //! is coded anew from the texts the cache keeps, the lists still edited in place (a tenth of
