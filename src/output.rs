@@ -280,12 +280,38 @@ impl Staging {
         let path = self.dir.join(&file.path);
         self.make_parent(&path)?;
         let same = self.link_unchanged(file, &path)?;
-        if !same {
+        if !same && !self.rewrite_own(&file.path, &path, &file.bytes)? {
             self.clear(&path)?;
             fs::write(&path, &file.bytes).map_err(|e| Error::io(&path, e))?;
         }
         self.made(&file.path, file.bytes.len() as u64, !same);
         Ok(())
+    }
+
+    /// In a taken-up generation, a file where it differs from the output is its own (the
+    /// output holds another file there, or none): it is rewritten in place rather than removed
+    /// and made again, which spares the file system an inode freed and one allocated (on ext4
+    /// without a journal, allocating steps over every recently freed inode: a correction
+    /// rewrites some two thousand shards). `false` when there is no such file to rewrite.
+    #[cfg(target_os = "linux")]
+    fn rewrite_own(&self, rel: &str, path: &Path, bytes: &[u8]) -> Result<bool> {
+        use std::io::Write;
+        use std::os::unix::fs::OpenOptionsExt;
+        if !self.taken_up.as_ref().is_some_and(|t| t.stale.contains(rel)) {
+            return Ok(false);
+        }
+        // Not through a symbolic link, which would write wherever it points; and not truncated
+        // to nothing first, which ext4 takes for a replace-by-truncate and flushes on close.
+        let Ok(mut f) = fs::OpenOptions::new().write(true).custom_flags(libc::O_NOFOLLOW).open(path) else {
+            return Ok(false);
+        };
+        f.write_all(bytes).and_then(|()| f.set_len(bytes.len() as u64)).map_err(|e| Error::io(path, e))?;
+        Ok(true)
+    }
+
+    #[cfg(not(target_os = "linux"))]
+    fn rewrite_own(&self, _: &str, _: &Path, _: &[u8]) -> Result<bool> {
+        Ok(false)
     }
 
     /// Takes the previous output's file at `path` as it is, unread: the caller knows it was
