@@ -968,17 +968,12 @@ pub fn update(
     for (key, list) in edits {
         by_shard.entry(key_hash(&key) as usize % old.shards).or_default().push((key, list));
     }
-    let edited: Option<Vec<(usize, Vec<(String, codec::Bits)>)>> = by_shard
+    let edited: Option<Vec<(usize, shard::Shard, BTreeMap<String, Option<codec::Bits>>)>> = by_shard
         .into_par_iter()
         .map(|(s, edits)| {
-            let mut lists = shard::read(&std::fs::read(previous.join(shard_path(s))).ok()?, s, &old.lists[s])?;
-            for (key, edits) in edits {
-                match edit_list(&key, lists.get(&key), &edits, n_docs, &old_spans, &spans)? {
-                    Some(data) => lists.insert(key, data),
-                    None => lists.remove(&key),
-                };
-            }
-            Some((s, lists.into_iter().collect()))
+            let shard = shard::read(&std::fs::read(previous.join(shard_path(s))).ok()?, s, &old.lists[s])?;
+            let lists = edits.into_iter().map(|(key, edits)| Some((key.clone(), edit_list(&key, shard.list(&key).as_ref(), &edits, n_docs, &old_spans, &spans)?))).collect::<Option<_>>()?;
+            Some((s, shard, lists))
         })
         .collect();
     let Some(edited) = edited else { return Ok(None) };
@@ -1046,12 +1041,12 @@ pub fn update(
         let texts: Vec<Vec<u32>> = members.clone().map(|id| Ok(ranks_of(&new_text(id)?[..state.docs[id].head_end as usize]))).collect::<Result<_>>()?;
         emit(heads_file(h, members.start, &records, &texts, &code))
     })?;
-    let rewritten: std::collections::HashSet<usize> = edited.iter().map(|(s, _)| *s).collect();
+    let rewritten: std::collections::HashSet<usize> = edited.iter().map(|(s, _, _)| *s).collect();
     (0..old.shards).into_par_iter().filter(|s| !rewritten.contains(s)).try_for_each(|s| link(&shard_path(s)).map(drop))?;
     // Made in parallel, written by one thread: threads creating files in one folder contend
     // for its lock, and the kernel spins the waiting one (15% of a correction's CPU here).
-    let files: Vec<(OutputFile, String)> = edited.par_iter().map(|(s, lists)| shard::file(*s, lists)).collect();
-    for ((s, _), (file, lengths)) in edited.iter().zip(files) {
+    let files: Vec<(OutputFile, String)> = edited.par_iter().map(|(_, shard, lists)| shard.edited(lists)).collect();
+    for ((s, _, _), (file, lengths)) in edited.iter().zip(files) {
         emit(file)?;
         state.lists[*s] = lengths;
     }

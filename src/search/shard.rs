@@ -21,7 +21,7 @@
 
 use std::collections::BTreeMap;
 
-use super::codec::{group, unit, BitReader, BitWriter, Bits, GROUP_BITS};
+use super::codec::{group, unit, BitWriter, Bits, GROUP_BITS};
 use super::index::shard_path;
 use crate::output::OutputFile;
 
@@ -106,8 +106,9 @@ pub fn file(s: usize, entries: &[(String, Bits)]) -> (OutputFile, String) {
     (OutputFile::new(shard_path(s), super::utf16_file(js)), lengths)
 }
 
-/// The keys of shard file `s` in file order, and its lists' groups; `None` if it is not one.
-fn parse(bytes: &[u8], s: usize) -> Option<(Vec<String>, Vec<u16>)> {
+/// The keys of shard file `s` in file order, its key section as written, and its lists'
+/// groups; `None` if it is not one.
+fn parse(bytes: &[u8], s: usize) -> Option<(Vec<String>, Vec<u16>, Vec<u16>)> {
     let units: Vec<u16> = bytes.strip_prefix(&[0xff, 0xfe])?.chunks(2).map(|u| Some(u16::from_le_bytes(u.try_into().ok()?))).collect::<Option<_>>()?;
     let suffix: Vec<u16> = SUFFIX.encode_utf16().collect();
     let body = units.strip_prefix(&prefix(s)[..])?.strip_suffix(&suffix[..])?;
@@ -139,26 +140,98 @@ fn parse(bytes: &[u8], s: usize) -> Option<(Vec<String>, Vec<u16>)> {
         names.push(if b.is_empty() { a } else { format!("{a} {b}") });
     }
     let lists = body[split + middle.len()..].iter().copied().map(group).collect();
-    Some((names, lists))
+    Some((names, body[..split].to_vec(), lists))
 }
 
 /// The keys of shard file `s` (tests: what the index holds).
 pub fn keys(bytes: &[u8], s: usize) -> Option<Vec<String>> {
-    parse(bytes, s).map(|(keys, _)| keys)
+    parse(bytes, s).map(|(keys, _, _)| keys)
 }
 
-/// The entries of shard file `s` as [`file`] wrote them, with the `lengths` it returned;
-/// `None` for anything else.
-pub fn read(bytes: &[u8], s: usize, lengths: &str) -> Option<BTreeMap<String, Bits>> {
-    let (names, lists) = parse(bytes, s)?;
+/// A shard file as read back: its keys in file order, its key section as written, and where
+/// each key's list lies in its bit stream.
+pub struct Shard {
+    s: usize,
+    names: Vec<String>,
+    key_section: Vec<u16>,
+    lists: Vec<u16>,
+    ranges: Vec<(u64, u64)>,
+}
+
+/// Shard file `s` as [`file`] wrote it, with the `lengths` it returned; `None` for anything
+/// else.
+pub fn read(bytes: &[u8], s: usize, lengths: &str) -> Option<Shard> {
+    let (names, key_section, lists) = parse(bytes, s)?;
     let lengths = super::index::decode_numbers(lengths)?;
     if lengths.len() != names.len() {
         return None;
     }
-    let mut reader = BitReader::new(&lists);
-    let out = names.into_iter().zip(lengths).map(|(name, len)| Some((name, reader.take(len)?))).collect::<Option<_>>()?;
-    // the lists end where the lengths say
-    (reader.consumed().div_ceil(GROUP_BITS as u64) == lists.len() as u64).then_some(out)
+    let mut end = 0u64;
+    let ranges: Vec<(u64, u64)> = lengths
+        .iter()
+        .map(|&len| {
+            end += len;
+            (end - len, end)
+        })
+        .collect();
+    // the lists end where the lengths say, and hold only groups
+    let whole = end.div_ceil(GROUP_BITS as u64) == lists.len() as u64 && lists.iter().all(|&g| g < 1 << GROUP_BITS);
+    whole.then_some(Shard { s, names, key_section, lists, ranges })
+}
+
+impl Shard {
+    /// The list of `key`, if the shard holds it.
+    pub fn list(&self, key: &str) -> Option<Bits> {
+        let i = self.names.iter().position(|n| n == key)?;
+        let (from, to) = self.ranges[i];
+        let mut w = BitWriter::new();
+        w.append_range(&self.lists, from, to);
+        Some(w.finish_bits())
+    }
+
+    /// Every key and its list, in key order.
+    pub fn entries(&self) -> BTreeMap<String, Bits> {
+        self.names.iter().map(|n| (n.clone(), self.list(n).expect("a key of the shard"))).collect()
+    }
+
+    /// The file [`file`] writes for this shard with the lists of some keys replaced (`None`:
+    /// removed, or not added), and its lengths. When no key comes or goes, the key section is
+    /// taken as it is and the other lists' bits copied, none of them taken apart.
+    pub fn edited(&self, edits: &BTreeMap<String, Option<Bits>>) -> (OutputFile, String) {
+        let index: std::collections::HashMap<&str, usize> = self.names.iter().enumerate().map(|(i, n)| (n.as_str(), i)).collect();
+        let same_keys = edits.iter().all(|(key, list)| list.is_some() == index.contains_key(key.as_str()));
+        if !same_keys {
+            let mut entries = self.entries();
+            for (key, list) in edits {
+                match list {
+                    Some(list) => entries.insert(key.clone(), list.clone()),
+                    None => entries.remove(key),
+                };
+            }
+            return file(self.s, &entries.into_iter().collect::<Vec<_>>());
+        }
+        let mut js = prefix(self.s);
+        js.extend_from_slice(&self.key_section);
+        let mut lists = BitWriter::new();
+        let mut lengths = String::new();
+        for (name, &(from, to)) in self.names.iter().zip(&self.ranges) {
+            let len = match edits.get(name) {
+                Some(Some(list)) => {
+                    lists.append(list);
+                    list.len
+                }
+                _ => {
+                    lists.append_range(&self.lists, from, to);
+                    to - from
+                }
+            };
+            super::index::push_number(&mut lengths, len);
+        }
+        js.extend(MIDDLE.encode_utf16());
+        js.extend(lists.finish_bits().units.iter().map(|&g| unit(g as u32)));
+        js.extend(SUFFIX.encode_utf16());
+        (OutputFile::new(shard_path(self.s), super::utf16_file(js)), lengths)
+    }
 }
 
 #[cfg(test)]
@@ -186,20 +259,50 @@ mod tests {
         let text = String::from_utf16(&f.bytes[2..].chunks(2).map(|u| u16::from_le_bytes([u[0], u[1]])).collect::<Vec<_>>()).unwrap();
         assert!(!text.contains("</"));
         let back = read(&f.bytes, 7, &lengths).expect("reads back");
-        assert_eq!(back, entries.iter().cloned().collect::<BTreeMap<_, _>>());
+        assert_eq!(back.entries(), entries.iter().cloned().collect::<BTreeMap<_, _>>());
         // each list decodes from where the one before ended
         let lists = codec::units_of(&text[text.find("\",\"").unwrap() + 3..text.len() - SUFFIX.len()]);
-        let mut r = BitReader::new(&lists);
+        let mut r = codec::BitReader::new(&lists);
         assert_eq!(codec::read_bigram(&mut r, 3, &spans), codec::decode_bigram(3, &spans, &entries[0].1));
-        assert_eq!(read(&f.bytes, 8, &lengths), None, "another shard's number");
-        assert_eq!(read(&f.bytes[..f.bytes.len() - 16], 7, &lengths), None, "cut short");
-        assert_eq!(read(&f.bytes, 7, &file(7, &entries[1..]).1), None, "lengths of another shard");
-        assert_eq!(read(b"gongbaoSearch.shard(7,{});\n", 7, &lengths), None, "not UTF-16");
+        assert!(read(&f.bytes, 8, &lengths).is_none(), "another shard's number");
+        assert!(read(&f.bytes[..f.bytes.len() - 16], 7, &lengths).is_none(), "cut short");
+        assert!(read(&f.bytes, 7, &file(7, &entries[1..]).1).is_none(), "lengths of another shard");
+        assert!(read(b"gongbaoSearch.shard(7,{});\n", 7, &lengths).is_none(), "not UTF-16");
         // a CJK bigram costs its two characters and its bits
         let (small, _) = file(0, &[("医 疗".into(), list(1))]);
         let bits = list(1).len.div_ceil(15) as usize;
         assert_eq!(small.bytes.len(), 2 + 2 * (prefix(0).len() + 1 + 2 + MIDDLE.len() + bits + SUFFIX.len()));
         assert_eq!(keys(&small.bytes, 0).unwrap(), ["医 疗"]);
+    }
+
+    #[test]
+    fn an_edited_shard_is_the_file_written_anew() {
+        let spans = [5000, 1024, 70_000];
+        let list = |n: u32| codec::encode_bigram(3, &spans, 2, [(0, &[770, 800 + n][..]), (2, &(0..n).map(|i| i * 3).collect::<Vec<_>>()[..])].into_iter());
+        let one = |n: u32| codec::encode_unigram(3, 1, [codec::Unigram { doc: 1, count: n, field: 3, body: Some(0) }].into_iter());
+        let entries: BTreeMap<String, Bits> =
+            [("医 疗".into(), list(3)), ("保 障".into(), list(40)), ("ab cd".into(), list(7)), ("法".into(), one(2)), ("条".into(), one(5))].into_iter().collect();
+        let (f, lengths) = file(5, &entries.clone().into_iter().collect::<Vec<_>>());
+        let shard = read(&f.bytes, 5, &lengths).unwrap();
+        let cases: [Vec<(&str, Option<Bits>)>; 4] = [
+            vec![("保 障", Some(list(41))), ("条", Some(one(6)))], // lists changed: the keys as they were
+            vec![("医 药", Some(list(1)))],                        // a key added
+            vec![("ab cd", None), ("法", Some(one(9)))],           // a key removed
+            vec![("不 在", None)],                                 // nothing left of a key it never held
+        ];
+        for edits in cases {
+            let mut expected = entries.clone();
+            for (key, list) in &edits {
+                match list {
+                    Some(l) => expected.insert(key.to_string(), l.clone()),
+                    None => expected.remove(*key),
+                };
+            }
+            let edits: BTreeMap<String, Option<Bits>> = edits.into_iter().map(|(k, l)| (k.to_string(), l)).collect();
+            let (got, got_lengths) = shard.edited(&edits);
+            let (want, want_lengths) = file(5, &expected.into_iter().collect::<Vec<_>>());
+            assert_eq!((got.bytes, got_lengths), (want.bytes, want_lengths), "{:?}", edits.keys().collect::<Vec<_>>());
+        }
     }
 
     #[test]
@@ -214,7 +317,7 @@ mod tests {
             js.extend(MIDDLE.encode_utf16());
             js.push(unit(0));
             js.extend(SUFFIX.encode_utf16());
-            assert_eq!(read(&super::super::utf16_file(js), 0, "0"), None);
+            assert!(read(&super::super::utf16_file(js), 0, "0").is_none());
         }
     }
 
@@ -222,7 +325,7 @@ mod tests {
     fn an_empty_shard_has_a_file_that_reads_back_empty() {
         let (f, lengths) = file(3, &[]);
         assert_eq!(lengths, "");
-        assert_eq!(read(&f.bytes, 3, &lengths), Some(BTreeMap::new()));
+        assert_eq!(read(&f.bytes, 3, &lengths).map(|s| s.entries()), Some(BTreeMap::new()));
         assert_eq!(keys(&f.bytes, 3), Some(vec![]));
     }
 }
