@@ -176,7 +176,10 @@ pub fn plain_text(body: &str) -> String {
 fn push_text(text: &mut String, event: &Event) {
     match event {
         Event::Text(t) | Event::Code(t) => text.push_str(t),
-        Event::SoftBreak | Event::HardBreak => text.push('\n'),
+        // A soft break is the source's line wrap inside a paragraph, where a phrase may run on;
+        // a line of the text is where one cannot (the search index's paragraphs).
+        Event::SoftBreak => text.push(' '),
+        Event::HardBreak => text.push('\n'),
         Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::TableRow | TagEnd::TableHead | TagEnd::Item) => {
             if !text.ends_with('\n') {
                 text.push('\n');

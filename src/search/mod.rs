@@ -19,7 +19,7 @@
 //! results it shows, their heads files and, for a match deep in a long text, a pack.
 //!
 //! - `search/meta.js` — `gongbaoSearch.meta({...})`: number of shards, the field offsets, the
-//!   facet values (issues as `[year, number]`, sections, issuers) and per document its facet
+//!   chunk size and paragraph alignment, the facet values (issues as `[year, number]`, sections, issuers) and per document its facet
 //!   codes (the issue as a difference from the previous document's), the bit length of its
 //!   position space (`spans`, rounded up to a power of two so it takes one digit) and number of
 //!   excerpt chunks (`chunks`), the first chunk of each pack (`packs`), the head parameters and
@@ -32,11 +32,11 @@
 //!   multiple of the build's 16 key partitions.
 //! - `search/h/<n>.js` — `gongbaoSearch.heads(n, first, [records], [texts])`: for documents
 //!   `first … first + HEAD_DOCS − 1`, what a result shows (`[date, 发文字号, title, URL]`;
-//!   issue, section and issuer come from the facets) and the body text up to token
+//!   issue, section and issuer come from the facets) and the body text up to body position
 //!   [`index::HEAD_TOKENS`]. A result whose first body match lies within [`index::HEAD_USE`]
-//!   tokens (or that matches only in its title or number) needs nothing else.
+//!   positions (or that matches only in its title or number) needs nothing else.
 //! - `search/p/<id>-<c>.js` — `gongbaoSearch.pack(id, c, [texts])`: excerpt chunks of
-//!   [`index::CHUNK_TOKENS`] body tokens, all documents' chunks in (id, chunk) order, cut
+//!   [`index::CHUNK_TOKENS`] body positions, all documents' chunks in (id, chunk) order, cut
 //!   into packs of about [`index::PACK_TARGET_BYTES`] (before copies), from chunk `c` of
 //!   document `id` on. A pack ends where a chunk's hash picks, once it holds 7/8 of the aim
 //!   (or before it would pass 5/3 of it), so cuts depend only on nearby text.
@@ -66,7 +66,12 @@
 //! Document ids run oldest first (成文日期, then issue, then later in print first), so ties in
 //! ranking ("newest first") are broken by descending id. Each document's tokens live in one position space: 发文字号 from
 //! [`index::NUMBER_AT`], title from [`index::TITLE_AT`], 发文机关 from [`index::ISSUER_AT`], body
-//! from [`index::BODY_AT`]; the field of a match is read off its position.
+//! from [`index::BODY_AT`]; the field of a match is read off its position. In the body, each
+//! paragraph (line of the text) starts at a multiple of [`index::PARAGRAPH_ALIGN`] after a gap,
+//! and one that would reach the last position of its excerpt chunk starts the next chunk: so a
+//! phrase matches within a paragraph, a chunk is a position range holding whole paragraphs, and
+//! a correction inside a paragraph moves only that paragraph's later positions, not the
+//! document's (its lists change, not the two thousand lists of every later bigram).
 //!
 //! Posting lists are bit streams, fifteen bits per character ([`codec`]): per document a
 //! doc gap and a count, then for a bigram every position, for a one-token key only the field of
@@ -184,7 +189,8 @@ pub fn build_index(site: &Site, texts: &[String]) -> Vec<OutputFile> {
 #[cfg(test)]
 mod tests {
     /// The search fixture site and its documents' texts.
-    fn build_with_texts() -> (crate::content::Site, Vec<String>) {
+    /// The search fixture site and its documents' texts.
+    pub(crate) fn build_with_texts() -> (crate::content::Site, Vec<String>) {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/search-site");
         let site = crate::content::load(&dir, None).expect("fixture loads");
         let texts: Vec<String> = site

@@ -109,7 +109,8 @@ pub fn token_strings(text: &str) -> Vec<String> {
 }
 
 /// True when the token sequence `query` occurs in `text` as consecutive tokens: the meaning of
-/// a match. Tests use it as the independent truth; the index must agree with it exactly.
+/// a match, within a field or a line (paragraph) of the body. Tests use it as the independent
+/// truth; the index must agree with it exactly.
 pub fn contains_tokens(text: &[String], query: &[String]) -> bool {
     !query.is_empty() && text.windows(query.len()).any(|w| w == query)
 }

@@ -10,7 +10,7 @@ const { buildFixture, client, REPO } = require('./client.js');
 const same = (actual, expected, message) => assert.deepEqual(JSON.parse(JSON.stringify(actual)), expected, message);
 
 const QUERIES = ['医疗保障', '联席会议', '自建房屋', '惠政办发[2022]31号', '惠政办发（２０２２）３１号', '2022年5月',
-  '31号', '131号', '医疗 保障', '联 席', '不存在的词', '医', '推进', '第150项工作', '区政府办公室', '落'];
+  '31号', '131号', '医疗 保障', '联 席', '不存在的词', '医', '推进', '第150项工作', '区政府办公室', '落', '防汛抗旱', '上报数据'];
 const fx = buildFixture(path.join(REPO, 'tests', 'fixtures', 'search-site'), QUERIES);
 
 test('tokens agree with the Rust tokeniser', () => {
@@ -28,6 +28,18 @@ test('every query returns exactly the documents that contain it', async () => {
     same(urls, fx.truth[q], q);
   }
   assert.equal(fx.truth['医疗保障'].length, 3, 'fixture sanity: a doc with 医疗保险 + 治疗保障 is not a match');
+});
+
+test('a phrase runs across a wrapped source line but not from one paragraph into the next', async () => {
+  // p005: "做好防汛⏎抗旱工作" is one paragraph wrapped in the source; "汇总上报" ends a paragraph
+  // and "数据统计表" begins the next
+  same(fx.truth['防汛抗旱'], ['2022/02/p005.html']);
+  same(fx.truth['上报数据'], []);
+  const c = client(fx.publicDir);
+  const r = await c.query('防汛抗旱');
+  const segs = c.api.excerpt(r.items[0].text, r.result.terms, r.items[0].focus);
+  same(segs.filter((s) => s.mark).map((s) => s.text), ['防汛 抗旱']);
+  same(c.api.matchRanges('汇总上报\n数据统计', c.api.parseQuery('上报数据')).ranges, []);
 });
 
 test('phrase check rejects documents that only hold the bigrams apart', async () => {

@@ -151,15 +151,15 @@ pub const QUERIES: &[&str] = &[
 ];
 
 /// Whether a document contains every term of `query` (white space separates terms), checked by
-/// plain token-sequence search over its fields: the independent truth the index must equal.
+/// plain token-sequence search over its fields and the lines (paragraphs) of its text: the
+/// independent truth the index must equal.
 pub fn matches(doc: &Document, text: &str, query: &str) -> bool {
     use gongbao::search::normalize::{contains_tokens, token_strings};
-    let fields = [
-        token_strings(doc.meta.number.as_deref().unwrap_or("")),
-        token_strings(&doc.meta.title),
-        token_strings(&doc.meta.issuer),
-        token_strings(text),
-    ];
+    let fields: Vec<Vec<String>> = [doc.meta.number.as_deref().unwrap_or(""), &doc.meta.title, &doc.meta.issuer]
+        .into_iter()
+        .chain(text.split('\n'))
+        .map(token_strings)
+        .collect();
     let terms: Vec<Vec<String>> = query.split_whitespace().map(token_strings).filter(|t| !t.is_empty()).collect();
     !terms.is_empty() && terms.iter().all(|t| fields.iter().any(|f| contains_tokens(f, t)))
 }

@@ -167,7 +167,7 @@
   /* One key's postings (codec.rs), read from `r` (only read past when `skip`): for a two-token
    * key [{doc, count, pos: [positions]}], for a one-token key [{doc, count, field, body}] with
    * the field of its first occurrence (0 发文字号, 1 title, 2 发文机关, 3 body) and where it
-   * first occurs in the body: -1 nowhere, 0 within the head's first `head.use` tokens, 1 + c
+   * first occurs in the body: -1 nowhere, 0 within the head's first `head.use` positions, 1 + c
    * in excerpt chunk c beyond that. */
   function readPostings(r, bigram, skip) {
     var out = [], spans = spansOf();
@@ -482,10 +482,25 @@
     return Promise.all(Object.keys(paths).sort().map(load))
       .then(function () {
         return items.map(function (it) {
-          var text = it.fromHead ? data.heads[it.id] : chunkText(chunkStarts()[it.id] + it.k);
-          return { id: it.id, doc: data.docs[it.id], text: text || '', focus: it.focus };
+          var text = (it.fromHead ? data.heads[it.id] : chunkText(chunkStarts()[it.id] + it.k)) || '';
+          return { id: it.id, doc: data.docs[it.id], text: text, focus: it.focus < 0 ? -1 : tokenAt(text, it.focus) };
         });
       });
+  }
+
+  /* The token of a head or chunk `text` at body position `position` counted from the text's
+   * first token (mirror of place_paragraphs in src/search/index.rs): positions run on by one
+   * within a line, and a new line starts at the next multiple of meta.paragraph after a gap.
+   * The last token before it when none is there (-1 for none). */
+  function tokenAt(text, position) {
+    var toks = tokenize(text), align = data.meta.paragraph, pos = -1, found = -1;
+    for (var i = 0; i < toks.length; i++) {
+      var gap = i > 0 && text.slice(toks[i - 1].end, toks[i].start).indexOf('\n') >= 0;
+      pos = i === 0 ? 0 : gap ? Math.ceil((pos + 2) / align) * align : pos + 1;
+      if (pos > position) break;
+      found = i;
+    }
+    return found;
   }
 
   function chunkText(g) {
@@ -535,7 +550,8 @@
       var n = term.tokens.length;
       for (var i = 0; i + n <= toks.length; i++) {
         var ok = true;
-        for (var j = 0; j < n && ok; j++) ok = toks[i + j].t === term.tokens[j];
+        // a phrase does not run from one line (paragraph) into the next, as in the index
+        for (var j = 0; j < n && ok; j++) ok = toks[i + j].t === term.tokens[j] && (j === 0 || text.slice(toks[i + j - 1].end, toks[i + j].start).indexOf('\n') < 0);
         if (ok) ranges.push({ start: toks[i].start, end: toks[i + n - 1].end, token: i });
       }
     });
