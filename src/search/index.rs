@@ -582,10 +582,10 @@ fn count_chars(texts: impl ParallelIterator<Item = Result<String>>) -> Result<Ve
     Ok(counts)
 }
 
-/// The characters of the excerpt code, in code order: the most frequent first, in the classes
-/// of [`lz::CLASS_ENDS`], each class in code point order. Frequency is counted in quarter
-/// octaves: a correction moves no character's code unless it moves a character from one class
-/// to another.
+/// The characters of the excerpt code's table, in code order: the most frequent first, in the
+/// classes of [`lz::CLASS_ENDS`], each class in code point order; the rarer ones are not in it
+/// ([`lz::RARE`]). Frequency is counted in quarter octaves: a correction moves no character's
+/// code unless it moves a character from one class to another.
 fn alphabet(counts: &[(char, u64)]) -> Vec<char> {
     // ⌊4 log₂ n⌋ = ⌊log₂ n⁴⌋
     let band = |n: u64| 127 - (n as u128).pow(4).leading_zeros();
@@ -593,7 +593,8 @@ fn alphabet(counts: &[(char, u64)]) -> Vec<char> {
     ranked.sort_unstable_by_key(|&(b, c)| (Reverse(b), c));
     let mut chars: Vec<char> = ranked.into_iter().map(|(_, c)| c).collect();
     let mut start = 0;
-    for end in lz::CLASS_ENDS.iter().map(|&e| e as usize).chain([chars.len()]) {
+    chars.truncate(lz::CLASS_ENDS[3] as usize);
+    for end in lz::CLASS_ENDS.iter().map(|&e| e as usize) {
         let end = end.clamp(start, chars.len());
         chars[start..end].sort_unstable();
         start = end;
@@ -601,9 +602,10 @@ fn alphabet(counts: &[(char, u64)]) -> Vec<char> {
     chars
 }
 
-/// Each character's rank in `alphabet`, by code point.
+/// Each character's rank in `alphabet`, by code point ([`lz::RARE`] + the code point for one
+/// not in it).
 fn rank_table(alphabet: &[char]) -> Vec<u32> {
-    let mut rank = vec![0u32; 0x11_0000];
+    let mut rank: Vec<u32> = (0..0x11_0000).map(|c| lz::RARE + c).collect();
     for (r, &c) in alphabet.iter().enumerate() {
         rank[c as usize] = r as u32;
     }
@@ -1205,6 +1207,13 @@ mod tests {
         let a = alphabet(&counts);
         assert_eq!(a.len(), 100);
         assert!(a[..64].windows(2).all(|w| w[0] < w[1]) && a[64..].windows(2).all(|w| w[0] < w[1]));
+        // past the last class end, characters are coded by code point: the table stops there
+        let many: Vec<(char, u64)> = (0..4000u32).map(|i| (char::from_u32(0x4e00 + i).unwrap(), 100_000 / (i as u64 + 1))).collect();
+        let table = alphabet(&many);
+        assert_eq!(table.len(), lz::CLASS_ENDS[3] as usize);
+        let mut rare = many.clone();
+        rare.push(('𠀀', 1));
+        assert_eq!(alphabet(&rare), table, "a character new to the archive leaves the table as it was");
         assert_eq!(a[..64], counts[..64].iter().map(|&(c, _)| c).collect::<Vec<_>>()[..]);
         let mut nudged = counts.clone();
         nudged[10].1 += 1;

@@ -311,6 +311,26 @@ mod tests {
         assert_eq!((&state.alphabet, &state.docs, &state.packs, &state.lists), (&anew.alphabet, &anew.docs, &anew.packs, &anew.lists));
         assert!(files_of(out.path()) == files_of(full.path()), "the same files as built anew");
 
+        // In an archive of more characters than the table holds, the rarest are coded by code
+        // point: a new one (a rare name) changes no other file's code, nothing is coded anew.
+        {
+            let mut large = texts.clone();
+            large[0].push_str(&('\u{3400}'..).take(3200).collect::<String>());
+            let dir = tempfile::tempdir().unwrap();
+            let old = written(dir.path(), &site, &large);
+            let mut corrected = large.clone();
+            corrected[3].push('龘');
+            let out = tempfile::tempdir().unwrap();
+            let state = update_into(&site, &old, &large, &corrected, dir.path(), out.path()).expect("a rare character is updated in place");
+            let full = tempfile::tempdir().unwrap();
+            let anew = written(full.path(), &site, &corrected);
+            assert_eq!(state.alphabet, old.alphabet, "the table stays");
+            assert_eq!((&state.docs, &state.packs, &state.lists), (&anew.docs, &anew.packs, &anew.lists));
+            assert!(files_of(out.path()) == files_of(full.path()), "the same files as built anew");
+            let changed = files_of(out.path()).into_iter().filter(|(p, b)| std::fs::read(dir.path().join(p)).ok().as_ref() != Some(b)).count();
+            assert!(changed <= 4, "{changed} files changed: the corrected document's shards, heads file and pack, and meta.js");
+        }
+
         // A new issue: its documents are the newest and take the last ids.
         let mut later = site.clone();
         for n in 0..2 {

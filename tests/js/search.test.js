@@ -42,6 +42,28 @@ test('a phrase runs across a wrapped source line but not from one paragraph into
   same(c.api.matchRanges('汇总上报\n数据统计', c.api.parseQuery('上报数据')).ranges, []);
 });
 
+test('the rarest characters, coded by code point past the table, read back in excerpts', async () => {
+  const fs = require('node:fs');
+  const dir = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'gongbao-rare-'));
+  process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  fs.cpSync(path.join(REPO, 'tests', 'fixtures', 'search-site'), dir, { recursive: true });
+  // 3,200 characters of CJK Extension A, once each: more than the excerpt code's table holds
+  let table = '';
+  for (let c = 0x3400; c < 0x3400 + 3200; c++) table += String.fromCodePoint(c);
+  fs.writeFileSync(path.join(dir, '2022', '02', 'p099.md'), '+++\ntitle = "字表"\nissuer = "测试区人民政府办公室"\ndate = "2022-05-20"\n' +
+    'section = "区政府办公室文件"\npage = 99\n+++\n\n字表：' + table + '\n\n人名：𠀀𠀁。\n');
+  const rx = buildFixture(dir, ['𠀀𠀁']);
+  same(rx.truth['𠀀𠀁'], ['2022/02/p099.html']);
+  const c = client(rx.publicDir);
+  const r = await c.query('𠀀𠀁');
+  same(r.urls, ['2022/02/p099.html']);
+  assert.ok(Array.from(c.api.data.meta.chars).length <= 3072, 'the table stops at the last class');
+  const segs = c.api.excerpt(r.items[0].text, r.result.terms, r.items[0].focus);
+  same(segs.filter((s) => s.mark).map((s) => s.text), ['𠀀𠀁']);
+  // the match's chunk (positions from 2,048) holds the table's later characters too
+  assert.ok(r.items[0].text.includes(String.fromCodePoint(0x3400 + 3000)), 'a rare character of the table');
+});
+
 test('phrase check rejects documents that only hold the bigrams apart', async () => {
   // p005 has 医疗 (医疗保险), 疗保 (治疗保障) and 保障, but never 医疗保障
   const c = client(fx.publicDir);

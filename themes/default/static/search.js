@@ -508,15 +508,16 @@
   }
 
   /* The texts of a heads file or a pack, decoded (mirror of src/search/lz.rs): per text its
-   * length, then literals (an event code for the rank's class, the rank within it) and copies
-   * of earlier characters of the file. */
+   * length, then literals (an event code for the rank's class, the rank within it; in the
+   * last class, the character's code point) and copies of earlier characters of the file. */
   function unpackTexts(coded) {
     if (!data.alphabet) {
-      // the characters in code order, and the rank range [start, size] of each literal class
+      // the table's characters in code order, and the rank range [start, size] of each of its
+      // literal classes
       data.alphabet = Array.from(data.meta.chars);
       data.classes = [];
-      for (var j = 0, start = 0; j <= CLASS_ENDS.length; j++) {
-        var end = Math.max(start, Math.min(j < CLASS_ENDS.length ? CLASS_ENDS[j] : data.alphabet.length, data.alphabet.length));
+      for (var j = 0, start = 0; j < CLASS_ENDS.length; j++) {
+        var end = Math.max(start, Math.min(CLASS_ENDS[j], data.alphabet.length));
         data.classes.push([start, end - start]);
         start = end;
       }
@@ -533,7 +534,12 @@
           for (var m = 0; m < length; m++) hist.push(hist[from + m]);
           continue;
         }
-        var c = classes[e < 2 ? e : r.bit() === 0 ? 2 : 3 + r.bit()], rank = c[0] + r.truncated(c[1]);
+        var j = e < 2 ? e : r.bit() === 0 ? 2 : 3 + r.bit();
+        if (j === 4) { // the rarest characters, by code point
+          hist.push(String.fromCodePoint(r.truncated(0x110000)));
+          continue;
+        }
+        var c = classes[j], rank = c[0] + r.truncated(c[1]);
         if (rank >= n) throw new Error('bad excerpt character');
         hist.push(alphabet[rank]);
       }
