@@ -305,6 +305,11 @@ impl Staging {
         let Ok(mut f) = fs::OpenOptions::new().write(true).custom_flags(libc::O_NOFOLLOW).open(path) else {
             return Ok(false);
         };
+        // and never through a second link: the bookkeeping says there is none, the file system
+        // makes sure (the output would change under its readers)
+        if !f.metadata().is_ok_and(|m| std::os::unix::fs::MetadataExt::nlink(&m) == 1) {
+            return Ok(false);
+        }
         f.write_all(bytes).and_then(|()| f.set_len(bytes.len() as u64)).map_err(|e| Error::io(path, e))?;
         Ok(true)
     }

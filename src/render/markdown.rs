@@ -214,7 +214,11 @@ fn transform(events: Vec<Event>, linker: Linker) -> Rendered {
                 let inner = &events[i + 1..end];
                 let mut heading_text = String::new();
                 for e in inner {
-                    push_text(&mut heading_text, e);
+                    // a heading wrapped in the source keeps the id it always had (no `-` there)
+                    match e {
+                        Event::SoftBreak => heading_text.push('\n'),
+                        e => push_text(&mut heading_text, e),
+                    }
                 }
                 let heading_text = heading_text.trim().to_string();
                 let base = id.as_ref().map(|s| s.to_string()).unwrap_or_else(|| slugify(&heading_text));
@@ -549,5 +553,9 @@ mod tests {
         assert!(r.html.contains("甲 &lt;b&gt; &amp; 乙"), "{}", r.html);
         assert_eq!(r.text, "甲 <b> & 乙\na\tb\t\n1\t2");
         assert_eq!(plain_text("## 标题\n\n段落"), "标题\n段落");
+        // a soft break is a space in the text, and adds nothing to a heading's id
+        assert_eq!(plain_text("做好防汛\n抗旱工作"), "做好防汛 抗旱工作");
+        let wrapped = render("第一部分\n总则\n---\n", std::path::Path::new("x.md"), 1, &|_| Vec::new()).unwrap();
+        assert_eq!(wrapped.headings[0].id, "第一部分总则");
     }
 }

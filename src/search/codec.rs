@@ -552,13 +552,12 @@ fn splice_list<T>(
     let old_df = if old.len == 0 { 0 } else { r.gamma()? };
     let came = edits.iter().filter(|e| !e.was && e.now.is_some()).count() as u32;
     let gone = edits.iter().filter(|e| e.was && e.now.is_none()).count() as u32;
-    let df = (old_df + came).checked_sub(gone)?;
-    if df == 0 {
-        return Some(None);
-    }
+    let df = old_df.checked_add(came)?.checked_sub(gone)?;
     let (old_dk, dk) = (doc_k(total_docs, old_df), doc_k(total_docs, df));
     let mut w = BitWriter::new();
-    w.gamma(df);
+    if df > 0 {
+        w.gamma(df);
+    }
     // the last document written, and the last one read from the old list
     let (mut prev, mut old_prev) = (-1i64, -1i64);
     let put = |w: &mut BitWriter, prev: &mut i64, doc: u32, entry: &T| {
@@ -609,7 +608,8 @@ fn splice_list<T>(
             put(&mut w, &mut prev, e.doc, entry);
         }
     }
-    (r.consumed() == old.len).then(|| Some(w.finish_bits()))
+    // nothing left is still checked against the old list: every document of it removed
+    (r.consumed() == old.len).then(|| (df > 0).then(|| w.finish_bits()))
 }
 
 #[cfg(test)]
@@ -779,6 +779,8 @@ mod tests {
         let now = Some(Unigram { doc: 5, count: 1, field: 3, body: None });
         assert_eq!(splice_unigram(Some(&list), 8, &[Edit { doc: 5, was: true, now }]), None, "a document it never held");
         assert_eq!(splice_unigram(Some(&list), 8, &[Edit { doc: 3, was: false, now }]), None, "a document it held");
+        assert_eq!(splice_unigram(Some(&list), 8, &[Edit { doc: 5, was: true, now: None }]), None, "all removed, but not the one it held");
+        assert_eq!(splice_unigram(Some(&list), 8, &[Edit { doc: 3, was: true, now: None }]), Some(None), "all removed");
         let cut = Bits { units: list.units.clone(), len: list.len - 1 };
         assert_eq!(splice_unigram(Some(&cut), 8, &[Edit { doc: 5, was: false, now }]), None, "cut short");
     }

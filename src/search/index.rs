@@ -309,9 +309,9 @@ fn tokenize_document(doc: &Document, body: &str) -> DocTokens {
 /// gap of at least one. A paragraph that would reach the last position of its excerpt chunk
 /// starts the next chunk; one of a chunk or longer starts a chunk of its own. So a chunk's text
 /// (from its first token) has its first token at the chunk's first position, a rule
-/// `positionsIn` in `search.js` takes to find a match's token in a chunk; only a paragraph of
-/// a chunk or more ending on a chunk's last position puts the next one a step later (2 of the
-/// corpus's 350,000 paragraphs are that long).
+/// `tokenAt` in `search.js` takes to find a match's token in a chunk; only a paragraph of
+/// a chunk or more ending on a chunk's last position puts the next one a step later, where the
+/// excerpt then centres a few tokens off (2 of the corpus's 350,000 paragraphs are that long).
 fn place_paragraphs(text: &str, mut f: impl FnMut(usize, usize, &str)) {
     let mut next = 0usize;
     let mut offset = 0usize;

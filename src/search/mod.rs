@@ -194,7 +194,6 @@ pub fn build_index(site: &Site, texts: &[String]) -> Vec<OutputFile> {
 #[cfg(test)]
 mod tests {
     /// The search fixture site and its documents' texts.
-    /// The search fixture site and its documents' texts.
     pub(crate) fn build_with_texts() -> (crate::content::Site, Vec<String>) {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/search-site");
         let site = crate::content::load(&dir, None).expect("fixture loads");

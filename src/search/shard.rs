@@ -170,10 +170,10 @@ pub fn read(bytes: &[u8], s: usize, lengths: &str) -> Option<Shard> {
     let ranges: Vec<(u64, u64)> = lengths
         .iter()
         .map(|&len| {
-            end += len;
-            (end - len, end)
+            end = end.checked_add(len)?;
+            Some((end - len, end))
         })
-        .collect();
+        .collect::<Option<_>>()?;
     // the lists end where the lengths say, and hold only groups
     let whole = end.div_ceil(GROUP_BITS as u64) == lists.len() as u64 && lists.iter().all(|&g| g < 1 << GROUP_BITS);
     whole.then_some(Shard { s, names, key_section, lists, ranges })
@@ -267,6 +267,11 @@ mod tests {
         assert!(read(&f.bytes, 8, &lengths).is_none(), "another shard's number");
         assert!(read(&f.bytes[..f.bytes.len() - 16], 7, &lengths).is_none(), "cut short");
         assert!(read(&f.bytes, 7, &file(7, &entries[1..]).1).is_none(), "lengths of another shard");
+        let mut overflowing = String::new();
+        for len in [u64::MAX, 1].into_iter().chain(std::iter::repeat(0).take(entries.len() - 2)) {
+            super::super::index::push_number(&mut overflowing, len);
+        }
+        assert!(read(&f.bytes, 7, &overflowing).is_none(), "lengths that overflow");
         assert!(read(b"gongbaoSearch.shard(7,{});\n", 7, &lengths).is_none(), "not UTF-16");
         // a CJK bigram costs its two characters and its bits
         let (small, _) = file(0, &[("医 疗".into(), list(1))]);
