@@ -258,6 +258,7 @@ impl<'a> BitReader<'a> {
     }
 
     /// The next `n` bits, as a list of their own.
+    #[cfg(test)]
     pub fn take(&mut self, n: u64) -> Option<Bits> {
         let start = self.consumed();
         self.skip(n)?;
@@ -267,6 +268,7 @@ impl<'a> BitReader<'a> {
     }
 
     /// Reads past the next `n` bits, whole groups without reading them into the window.
+    #[cfg(test)]
     fn skip(&mut self, n: u64) -> Option<()> {
         if n <= self.bits as u64 {
             self.bits -= n as u32;
@@ -398,6 +400,7 @@ fn write_positions(w: &mut BitWriter, span: u32, positions: &[u32]) {
     }
 }
 
+#[cfg(test)]
 fn read_positions(r: &mut BitReader, span: u32, count: u32) -> Option<Vec<u32>> {
     if count == 1 {
         return Some(vec![r.truncated(span)?]);
@@ -469,6 +472,7 @@ fn encode_list<T>(total_docs: u32, df: u32, entries: impl Iterator<Item = (u32, 
 }
 
 /// Reads a list's header and, per document, its number and count; `entry` reads the rest.
+#[cfg(test)]
 fn read_list<T>(r: &mut BitReader, total_docs: u32, mut entry: impl FnMut(&mut BitReader, u32, u32) -> Option<T>) -> Option<Vec<T>> {
     let df = r.gamma()?;
     let dk = doc_k(total_docs, df);
@@ -483,22 +487,27 @@ fn read_list<T>(r: &mut BitReader, total_docs: u32, mut entry: impl FnMut(&mut B
     Some(out)
 }
 
-/// Inverse of [`encode_bigram`]: (doc, positions) per document.
+/// Inverse of [`encode_bigram`]: (doc, positions) per document (tests: the build splices lists
+/// without decoding them, the client has its own reader).
+#[cfg(test)]
 pub fn decode_bigram(total_docs: u32, spans: &[u32], s: &Bits) -> Option<Vec<(u32, Vec<u32>)>> {
     read_bigram(&mut BitReader::new(&s.units), total_docs, spans)
 }
 
 /// Inverse of [`encode_unigram`].
+#[cfg(test)]
 pub fn decode_unigram(total_docs: u32, s: &Bits) -> Option<Vec<Unigram>> {
     read_unigram(&mut BitReader::new(&s.units), total_docs)
 }
 
 /// [`decode_bigram`] from where `r` is.
+#[cfg(test)]
 pub fn read_bigram(r: &mut BitReader, total_docs: u32, spans: &[u32]) -> Option<Vec<(u32, Vec<u32>)>> {
     read_list(r, total_docs, |r, doc, count| Some((doc, read_positions(r, *spans.get(doc as usize)?, count)?)))
 }
 
 /// [`decode_unigram`] from where `r` is.
+#[cfg(test)]
 pub fn read_unigram(r: &mut BitReader, total_docs: u32) -> Option<Vec<Unigram>> {
     read_list(r, total_docs, read_where)
 }

@@ -183,15 +183,19 @@ impl Shard {
     /// The list of `key`, if the shard holds it.
     pub fn list(&self, key: &str) -> Option<Bits> {
         let i = self.names.iter().position(|n| n == key)?;
+        Some(self.list_at(i))
+    }
+
+    fn list_at(&self, i: usize) -> Bits {
         let (from, to) = self.ranges[i];
         let mut w = BitWriter::new();
         w.append_range(&self.lists, from, to);
-        Some(w.finish_bits())
+        w.finish_bits()
     }
 
     /// Every key and its list, in key order.
     pub fn entries(&self) -> BTreeMap<String, Bits> {
-        self.names.iter().map(|n| (n.clone(), self.list(n).expect("a key of the shard"))).collect()
+        self.names.iter().enumerate().map(|(i, n)| (n.clone(), self.list_at(i))).collect()
     }
 
     /// The file [`file`] writes for this shard with the lists of some keys replaced (`None`:

@@ -50,25 +50,28 @@
     return 3;
   }
 
-  /* Tokens of `text` with their UTF-16 ranges in the original string. */
+  /* Tokens of `text` with their UTF-16 ranges in the original string, and whether a line
+   * break comes before them (`br`: a new paragraph, where the index starts a phrase anew). */
   function tokenize(text) {
     var out = [];
-    var run = '', runClass = 0, runStart = 0, i = 0;
+    var run = '', runClass = 0, runStart = 0, runBr = false, br = false, i = 0;
     for (var ch of text) {
       var n = normalizeChar(ch);
       var k = charClass(n);
       if (runClass !== 0 && (k !== runClass || k === 3)) {
-        out.push({ t: run, start: runStart, end: i });
+        out.push({ t: run, start: runStart, end: i, br: runBr });
         run = '';
         runClass = 0;
       }
       if (k !== 0) {
-        if (runClass === 0) { runStart = i; runClass = k; }
+        if (runClass === 0) { runStart = i; runClass = k; runBr = br; br = false; }
         run += n;
+      } else if (ch === '\n') {
+        br = true;
       }
       i += ch.length;
     }
-    if (runClass !== 0) out.push({ t: run, start: runStart, end: i });
+    if (runClass !== 0) out.push({ t: run, start: runStart, end: i, br: runBr });
     return out;
   }
 
@@ -495,8 +498,7 @@
   function tokenAt(text, position) {
     var toks = tokenize(text), align = data.meta.paragraph, pos = -1, found = -1;
     for (var i = 0; i < toks.length; i++) {
-      var gap = i > 0 && text.slice(toks[i - 1].end, toks[i].start).indexOf('\n') >= 0;
-      pos = i === 0 ? 0 : gap ? Math.ceil((pos + 2) / align) * align : pos + 1;
+      pos = i === 0 ? 0 : toks[i].br ? Math.ceil((pos + 2) / align) * align : pos + 1;
       if (pos > position) break;
       found = i;
     }
@@ -557,7 +559,7 @@
       for (var i = 0; i + n <= toks.length; i++) {
         var ok = true;
         // a phrase does not run from one line (paragraph) into the next, as in the index
-        for (var j = 0; j < n && ok; j++) ok = toks[i + j].t === term.tokens[j] && (j === 0 || text.slice(toks[i + j - 1].end, toks[i + j].start).indexOf('\n') < 0);
+        for (var j = 0; j < n && ok; j++) ok = toks[i + j].t === term.tokens[j] && (j === 0 || !toks[i + j].br);
         if (ok) ranges.push({ start: toks[i].start, end: toks[i + n - 1].end, token: i });
       }
     });
