@@ -66,6 +66,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    gongbao::memory::init();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Build { content, output, base_url, timings, full } => {
