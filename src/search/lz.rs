@@ -88,6 +88,9 @@ fn gamma_len(v: usize) -> u32 {
 /// The code of an alphabet of a given size: the rank range of each literal class.
 pub struct Code {
     classes: [(u32, u32); 5],
+    /// Bits of each rank of the table as a literal: asked for every character twice (what a
+    /// chunk costs, what a copy saves), where finding the class took a search.
+    lens: Vec<u8>,
 }
 
 impl Code {
@@ -100,7 +103,9 @@ impl Code {
             *slot = (start, end - start);
             start = end;
         }
-        Code { classes }
+        let mut code = Code { classes, lens: Vec::new() };
+        code.lens = (0..start).map(|r| code.class_literal_len(r) as u8).collect();
+        code
     }
 
     fn class_of(&self, r: u32) -> usize {
@@ -109,6 +114,13 @@ impl Code {
 
     /// Bits of rank `r` as a literal.
     pub fn literal_len(&self, r: u32) -> u32 {
+        match self.lens.get(r as usize) {
+            Some(&n) => n as u32,
+            None => self.class_literal_len(r),
+        }
+    }
+
+    fn class_literal_len(&self, r: u32) -> u32 {
         let j = self.class_of(r);
         LITERAL[j].1 + truncated_len(r - self.classes[j].0, self.classes[j].1)
     }

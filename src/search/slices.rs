@@ -55,6 +55,22 @@ impl Pool {
 
     /// Appends `v` as a varint: seven bits a byte, low bits first.
     pub fn push_varint(&mut self, list: &mut List, mut v: u32) {
+        // Most fit the current slice (a varint is at most five bytes): written in one go, with
+        // one check for room and one for the block.
+        if list.end - list.at >= 5 {
+            let (b, i) = split(list.at);
+            let room = &mut self.blocks[b][i..i + 5];
+            let mut n = 0;
+            while v >= 0x80 {
+                room[n] = v as u8 | 0x80;
+                v >>= 7;
+                n += 1;
+            }
+            room[n] = v as u8;
+            list.at += n as u32 + 1;
+            list.len += n as u32 + 1;
+            return;
+        }
         while v >= 0x80 {
             self.push(list, v as u8 | 0x80);
             v >>= 7;
