@@ -4,7 +4,8 @@
 //! growing allocations (token streams, posting buffers, coded lists), and glibc's malloc and
 //! free took 15–18% of a full build's CPU on the 1× benchmark corpus. With mimalloc the build
 //! takes about a quarter less wall time there (measured on tmpfs, to leave file creation out),
-//! at 10–15% more peak memory, within the budget (see the README's performance section).
+//! at 10–15% more peak memory, within the budget (see the README's performance section). It is
+//! built without transparent huge pages (`no_thp`): with them, the 1× peak was 190 MB, not 173.
 
 use std::os::raw::{c_int, c_long};
 
