@@ -35,8 +35,11 @@ pub const CHUNK_TOKENS: usize = 2048;
 /// running on: 8 → 55.79 MB, 16 → 55.98 MB (134 KB per query, median), 32 → 56.28 MB; the
 /// slack costs bits, the bigrams no longer formed across paragraphs save them. Of eight
 /// corrections of five characters, 16 kept six to some sixty files rewritten and 32 seven, where
-/// each had rewritten 700–2,300.
-pub const PARAGRAPH_ALIGN: usize = 16;
+/// each had rewritten 700–2,300. 32 since session 9: the full build got faster (3.6–3.8 s at
+/// 1×), and a correction that crosses a multiple and rewrites the rest of its chunk (0.25–0.35 s)
+/// went past 5% of it, where one that does not takes 0.13–0.18 s; halving how often that
+/// happens costs 0.3 MB (56.1 MB) and 2.7 KB per query (134.9 KB median, p95 447 KB).
+pub const PARAGRAPH_ALIGN: usize = 32;
 /// These four sizes trade files against bytes per query: a query loads whole files (meta, a
 /// shard per key, a heads file per result, a pack per deep match). Measured on the corpus with
 /// a 34 KB meta, format 6: 3,648 shards (11 KB aimed) and 32 KB packs give 5,246 files and a
