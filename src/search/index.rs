@@ -109,12 +109,13 @@ pub fn key_hash(key: &str) -> u32 {
 }
 
 const FNV_OFFSET: u32 = 0x811c9dc5;
+const FNV_PRIME: u32 = 0x01000193;
 
 /// [`key_hash`] carried on over more UTF-16 units.
 fn fnv_continue(mut h: u32, units: &[u16]) -> u32 {
     for &unit in units {
         h ^= unit as u32;
-        h = h.wrapping_mul(0x01000193);
+        h = h.wrapping_mul(FNV_PRIME);
     }
     h
 }
@@ -274,14 +275,19 @@ fn tokenize_document(doc: &Document, body: &str) -> DocTokens {
     // shard count a multiple of PARTS: so every shard's keys lie in one partition, which can
     // write its shards and be freed on its own.
     let token_units = |t: u32, h: u32| -> u32 {
-        if t < RUN_BASE {
+        if t < 0x1_0000 {
+            // a character of the Basic Multilingual Plane is one UTF-16 unit: nearly every token
+            (h ^ t).wrapping_mul(FNV_PRIME)
+        } else if t < RUN_BASE {
             let c = char::from_u32(t).expect("ids below RUN_BASE are characters");
             fnv_continue(h, c.encode_utf16(&mut [0u16; 2]))
         } else {
             runs[(t - RUN_BASE) as usize].encode_utf16().fold(h, |h, u| fnv_continue(h, &[u]))
         }
     };
-    let mut bigrams: Vec<Vec<(u64, u32)>> = vec![Vec::new(); PARTS];
+    // room for an even share and a quarter more: growing sixteen lists cost copies
+    let share = stream.len() / PARTS * 5 / 4 + 8;
+    let mut bigrams: Vec<Vec<(u64, u32)>> = (0..PARTS).map(|_| Vec::with_capacity(share)).collect();
     for w in stream.windows(2) {
         if w[1].1 == w[0].1 + 1 {
             let h = token_units(w[1].0, fnv_continue(token_units(w[0].0, FNV_OFFSET), &[b' ' as u16]));
@@ -383,29 +389,17 @@ struct Postings {
     bytes: slices::List,
 }
 
-/// The keys of one partition and their postings, in order of first appearance.
+/// The keys of one partition and their postings, by key: one lookup finds both (a map to a
+/// slot in a vector of postings cost a second cache miss per occurrence).
 #[derive(Default)]
 struct Partition {
-    slots: IntMap<u64, u32>,
-    keys: Vec<u64>,
-    postings: Vec<Postings>,
+    postings: IntMap<u64, Postings>,
     pool: slices::Pool,
 }
 
 impl Partition {
-    fn slot(&mut self, key: u64) -> usize {
-        let next = self.keys.len() as u32;
-        let slot = *self.slots.entry(key).or_insert(next) as usize;
-        if slot == self.keys.len() {
-            self.keys.push(key);
-            self.postings.push(Postings::default());
-        }
-        slot
-    }
-
     fn add_position(&mut self, key: u64, doc: u32, pos: u32) {
-        let slot = self.slot(key);
-        let p = &mut self.postings[slot];
+        let p = self.postings.entry(key).or_default();
         // the low bit tells a new document (its delta, then the position) from a next position
         // in the same document (its gap): one varint for most occurrences
         if p.df == 0 || p.last_doc != doc {
@@ -420,8 +414,7 @@ impl Partition {
     }
 
     fn add_unigram(&mut self, key: u64, doc: u32, count: u32, field: u32, body: Option<u32>) {
-        let slot = self.slot(key);
-        let p = &mut self.postings[slot];
+        let p = self.postings.entry(key).or_default();
         self.pool.push_varint(&mut p.bytes, doc - if p.df == 0 { 0 } else { p.last_doc });
         p.df += 1;
         p.last_doc = doc;
@@ -554,7 +547,7 @@ impl PackCutter {
 
 /// FNV-1a of a chunk's text.
 fn text_hash(text: &str) -> u32 {
-    text.bytes().fold(FNV_OFFSET, |h, b| (h ^ b as u32).wrapping_mul(0x01000193))
+    text.bytes().fold(FNV_OFFSET, |h, b| (h ^ b as u32).wrapping_mul(FNV_PRIME))
 }
 
 /// How often each character occurs in `texts`, by character. Counted per thread in a table of
@@ -751,10 +744,10 @@ pub fn build(site: &Site, keys: &[DocKeys], text: &(dyn Fn(usize) -> Result<Stri
     let shards = state.shards;
     // Each partition codes its keys, sorts them and writes its shards, then frees them.
     let lengths: Vec<Vec<(usize, String)>> = parts.into_par_iter().map(|part| {
-        let Partition { keys, postings, pool, .. } = part;
+        let Partition { postings, pool } = part;
         let mut bytes = Vec::new();
         let mut entries: Vec<(String, codec::Bits)> =
-            keys.into_iter().zip(postings).map(|(key, p)| (name(key), encode_postings(key, &p, &pool, &mut bytes, n_docs, &spans))).collect();
+            postings.into_iter().map(|(key, p)| (name(key), encode_postings(key, &p, &pool, &mut bytes, n_docs, &spans))).collect();
         drop(pool);
         entries.sort_unstable_by(|x, y| x.0.cmp(&y.0));
         let mut by_shard: BTreeMap<usize, Vec<(String, codec::Bits)>> = BTreeMap::new();
