@@ -4,8 +4,9 @@
 //! growing allocations (token streams, posting buffers, coded lists), and glibc's malloc and
 //! free took 15–18% of a full build's CPU on the 1× benchmark corpus. With mimalloc the build
 //! takes about a quarter less wall time there (measured on tmpfs, to leave file creation out),
-//! at 10–15% more peak memory, within the budget (see the README's performance section). It is
-//! built without transparent huge pages (`no_thp`): with them, the 1× peak was 190 MB, not 173.
+//! at more peak memory, within the budget: 5% more at 1× (173 against 165 MB), 13–15% at 3×
+//! (377–386 against 334 MB; see the README's performance section). It is built with `no_thp`,
+//! so it does not ask for transparent huge pages for its memory: asking, the 1× peak was 190 MB.
 
 use std::os::raw::{c_int, c_long};
 
@@ -25,14 +26,22 @@ const PURGE_DELAY: c_int = 15;
 /// the build frees large pieces (each page's HTML, each batch of indexed texts) while the
 /// index grows, and a second's worth of them adds 20–25 MB to the peak on the 1× corpus.
 /// Shorter delays cost more system time than they save memory (10 ms: 0.2 s more at 1×).
+/// A delay set in the environment (mimalloc reads it when the process loads) is left as set.
 pub fn init() {
+    if PURGE_DELAY_VARIABLES.iter().any(|v| std::env::var_os(v).is_some()) {
+        return;
+    }
     // SAFETY: sets a plain integer option; called before the build starts its threads.
     unsafe { mi_option_set(PURGE_DELAY, 100) };
 }
 
-/// Hands memory this thread freed since the last call back to the system, without waiting
-/// for the purge delay: called between the index's batches and when a key partition is
-/// written and dropped, the points where the most has just been freed.
+/// The option's environment variables, by its name and its former name.
+const PURGE_DELAY_VARIABLES: [&str; 2] = ["MIMALLOC_PURGE_DELAY", "MIMALLOC_RESET_DELAY"];
+
+/// Hands memory this thread freed back to the system without waiting for the purge delay,
+/// and what mimalloc holds for the whole process that is free by then: called where the most
+/// has just been freed (after a slice of bodies is rendered, between the index's batches,
+/// when a key partition is written and dropped). Other threads' heaps are left to the delay.
 pub fn release_freed() {
     // SAFETY: collects the calling thread's heap; safe at any point outside the allocator.
     unsafe { mi_collect(true) };
@@ -50,7 +59,7 @@ mod tests {
     /// option near it defaults to 1000. `init` is not called in tests.
     #[test]
     fn purge_delay_is_the_option_set() {
-        if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
+        if PURGE_DELAY_VARIABLES.iter().all(|v| std::env::var_os(v).is_none()) {
             assert_eq!(unsafe { mi_option_get(PURGE_DELAY) }, 1000);
         }
     }

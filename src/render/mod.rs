@@ -125,8 +125,8 @@ pub fn render_bodies(site: &Site, sources: Vec<Option<String>>, numbers: &HashMa
             texts(slice_texts);
         }
         // What the parser and the sources freed is handed back: the results pile up meanwhile,
-        // and the holes they would leave add to the build's peak. (A call walks every heap:
-        // a slice with nothing rendered, as in most of a rebuild, has nothing to hand back.)
+        // and the holes they would leave add to the build's peak. (A slice with nothing
+        // rendered, as in most of a rebuild, has nothing to hand back.)
         if rendering {
             crate::memory::release_freed();
         }

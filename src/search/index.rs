@@ -38,7 +38,8 @@ pub const CHUNK_TOKENS: usize = 2048;
 /// each had rewritten 700–2,300. 32 since session 9: the full build got faster (3.6–3.8 s at
 /// 1×), and a correction that crosses a multiple and rewrites the rest of its chunk (0.25–0.35 s)
 /// went past 5% of it, where one that does not takes 0.13–0.18 s; halving how often that
-/// happens costs 0.3 MB (56.1 MB) and 2.7 KB per query (134.9 KB median, p95 447 KB).
+/// happens cost, measured then against 16, 0.3 MB (56.1 against 55.8 MB) and 2.7 KB per query
+/// (134.9 KB median, p95 447 KB).
 pub const PARAGRAPH_ALIGN: usize = 32;
 /// These four sizes trade files against bytes per query: a query loads whole files (meta, a
 /// shard per key, a heads file per result, a pack per deep match). Measured on the corpus with
@@ -968,8 +969,8 @@ pub fn update(
     }
     let counts: Vec<(char, u64)> = counts.into_iter().filter(|&(_, n)| n > 0).map(|(c, n)| (c, n as u64)).collect();
     let chars = alphabet(&counts);
-    // A character new to the archive, or one moving to another code class, changes the code of
-    // every excerpt: then the heads and packs are all coded anew (their texts read back), while
+    // A character entering the table (see `alphabet`), or one moving to another code class,
+    // changes the code of every excerpt (one past the table is coded by code point): then the heads and packs are all coded anew (their texts read back), while
     // the lists, which do not depend on it, are still edited in place.
     let alphabet: String = chars.iter().collect();
     let recode = alphabet != old.alphabet;
@@ -1155,7 +1156,7 @@ mod tests {
         assert_eq!((p[0][0], p[0][19]), (0, 19));
         assert_eq!(p[1][0], 32, "the next multiple of {PARAGRAPH_ALIGN} after a gap; blank lines add nothing");
         assert!(p.iter().all(|l| l.windows(2).all(|w| w[1] == w[0] + 1)), "consecutive within a line");
-        // 48 + 2,008 would reach the chunk's last position: the paragraph starts chunk 1
+        // 2 × the alignment + 2,008 would reach the chunk's last position: it starts chunk 1
         assert_eq!(p[2][0], CHUNK_TOKENS);
         // a paragraph longer than a chunk starts one of its own and runs across it
         assert_eq!(p[3][0], 2 * CHUNK_TOKENS);

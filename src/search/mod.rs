@@ -57,8 +57,9 @@
 //! the lists of the keys whose entries changed, the changed documents' entries are coded anew
 //! and the others' bits copied from the previous shards ([`codec`]'s splice), the heads and
 //! packs holding changed or new text written, and the rest linked;
-//! the result is the same bytes as a new index (tested). A character new to the archive, or
-//! one moving to another code class, changes the excerpt code: then every heads file and pack
+//! the result is the same bytes as a new index (tested). A character entering the excerpt
+//! code's table (its 3,072 most frequent characters: any new one while it holds fewer, or one
+//! displacing another at its cut), or one moving to another code class, changes the code: then every heads file and pack
 //! is coded anew from the texts the cache keeps, the lists still edited in place (a tenth of
 //! the index's work). Changes of another kind (documents removed, back-filled, reordered or
 //! retitled, the document count passing a power of two) build it anew.
