@@ -708,6 +708,9 @@ pub fn build(site: &Site, keys: &[DocKeys], text: &(dyn Fn(usize) -> Result<Stri
             let heads: Vec<Vec<u32>> = members.clone().map(|j| ranks_of(&batch_texts[j][..tokens[j].head_end])).collect();
             emit(heads_file(first / HEAD_DOCS + g, first + members.start, &records, &heads, &code))
         })?;
+        // the chunks as ranks, in parallel: the loop that cuts the packs runs on one thread
+        let mut ranked: Vec<Vec<Vec<u32>>> =
+            states.par_iter().zip(&batch_texts).map(|(doc, text)| (0..doc.chunks.len()).map(|c| ranks_of(&text[doc.chunk(c)])).collect()).collect();
         let mut full: Vec<((u32, u32), Vec<Vec<u32>>)> = Vec::new();
         for (j, doc) in states.iter().enumerate() {
             let id = (first + j) as u32;
@@ -718,7 +721,7 @@ pub fn build(site: &Site, keys: &[DocKeys], text: &(dyn Fn(usize) -> Result<Stri
                     }
                     state.packs.push((id, c as u32));
                 }
-                open_pack.push(ranks_of(&batch_texts[j][doc.chunk(c)]));
+                open_pack.push(std::mem::take(&mut ranked[j][c]));
             }
         }
         full.par_iter().try_for_each(|((id, c), chunks)| emit(pack_file(*id, *c, chunks, &code)))?;
