@@ -84,7 +84,7 @@ pub struct Previous {
     data: Option<(PathBuf, Key, u64)>,
     /// The key of the document numbers the archive held (see `citations::cross_reference`).
     known: Key,
-    search: Option<String>,
+    search: Option<Vec<u8>>,
     generation: Option<Generation>,
     /// Document source path → what the previous build found in it, for the files settled then.
     sources: HashMap<PathBuf, Source>,
@@ -158,7 +158,7 @@ impl Previous {
 
     fn read_pages(&mut self, bytes: &[u8]) -> Option<()> {
         let mut r = Reader { bytes, at: 0 };
-        let search = r.str()?.to_string();
+        let search = r.bytes()?.to_vec();
         let identity = (r.u64()?, r.u64()?);
         let files = (0..r.u32()?).map(|_| Some((r.str()?.to_string(), r.u64()?))).collect::<Option<Vec<_>>>()?;
         let differs = (0..r.u32()?).map(|_| r.str().map(str::to_string)).collect::<Option<Vec<_>>>()?;
@@ -242,7 +242,7 @@ impl Previous {
     }
 
     /// What the previous build's search index left for updating it.
-    pub fn search_state(&self) -> Option<&str> {
+    pub fn search_state(&self) -> Option<&[u8]> {
         self.search.as_deref()
     }
 }
@@ -326,9 +326,9 @@ impl Next {
     }
 
     /// The pages made from keyed inputs, with their links, and the search index's state.
-    pub fn write_pages<'a>(&self, staging: &Path, search_state: &str, generation: &Generation, pages: impl ExactSizeIterator<Item = (&'a str, &'a Key, PageLinks, &'a Asked)>) -> Result<()> {
+    pub fn write_pages<'a>(&self, staging: &Path, search_state: &[u8], generation: &Generation, pages: impl ExactSizeIterator<Item = (&'a str, &'a Key, PageLinks, &'a Asked)>) -> Result<()> {
         let mut w = self.header(staging);
-        w.str(search_state).u64(generation.identity.0).u64(generation.identity.1).u32(generation.files.len() as u32);
+        w.bytes(search_state).u64(generation.identity.0).u64(generation.identity.1).u32(generation.files.len() as u32);
         for (path, size) in &generation.files {
             w.str(path).u64(*size);
         }
@@ -516,8 +516,11 @@ impl Writer {
         self
     }
     fn str(&mut self, s: &str) -> &mut Self {
-        self.u32(s.len() as u32);
-        self.0.extend_from_slice(s.as_bytes());
+        self.bytes(s.as_bytes())
+    }
+    fn bytes(&mut self, b: &[u8]) -> &mut Self {
+        self.u32(b.len() as u32);
+        self.0.extend_from_slice(b);
         self
     }
     fn key(&mut self, key: &Key) -> &mut Self {
@@ -551,8 +554,11 @@ impl<'a> Reader<'a> {
         Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
     }
     fn str(&mut self) -> Option<&'a str> {
+        std::str::from_utf8(self.bytes()?).ok()
+    }
+    fn bytes(&mut self) -> Option<&'a [u8]> {
         let n = self.u32()? as usize;
-        std::str::from_utf8(self.take(n)?).ok()
+        self.take(n)
     }
     fn key(&mut self) -> Option<Key> {
         self.take(16)?.try_into().ok()
@@ -577,7 +583,7 @@ mod tests {
         let links = PageLinks::from_parts(Some(("ab".into(), vec![1, 2])), "x.html".into(), vec![6]).unwrap();
         let generation = Generation { identity: (1, 2), files: vec![("a.html".into(), 9)], differs: vec!["b.html".into()] };
         let asked: Asked = vec![("惠政发〔2022〕1号".into(), Some("2022/02/p001.html".into())), ("惠政发〔2022〕2号".into(), None)];
-        next.write_pages(&output, "{\"shards\":16}", &generation, [("a.html", &[1u8; 16], links, &asked)].into_iter()).unwrap();
+        next.write_pages(&output, b"search state", &generation, [("a.html", &[1u8; 16], links, &asked)].into_iter()).unwrap();
         let warning = Diagnostic::new("a.md", 3, "去掉了 HTML");
         let cites = Citation { range: 0..6, text: "惠政发〔2022〕1号".into(), repeals: true };
         let refs = CrossRefs { found: vec![vec![cites.clone()]], known: [5; 16], ..Default::default() };
@@ -597,7 +603,7 @@ mod tests {
         assert!(previous.page("a.html", &[1; 16], &held).is_none(), "a number it cites came");
         held.remove("惠政发〔2022〕2号");
         assert_eq!(previous.asked("a.html"), Some(&asked));
-        assert_eq!(previous.search_state(), Some("{\"shards\":16}"));
+        assert_eq!(previous.search_state(), Some(&b"search state"[..]));
         let kept = previous.generation().unwrap();
         assert_eq!((kept.identity, &kept.files, &kept.differs), (generation.identity, &generation.files, &generation.differs));
         assert_eq!(previous.text(&[2; 16]).unwrap(), "正文");

@@ -143,7 +143,7 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
         }
     };
     let search_keys = search::doc_keys(&site, &body_keys);
-    let old_index: Option<search::State> = previous.search_state().and_then(|json| serde_json::from_str(json).ok());
+    let old_index: Option<search::State> = previous.search_state().and_then(search::state_from_bytes);
     let index_state = std::sync::Mutex::new(None);
     let pages = render::Pages { site: &site, theme: &theme, base_url: base_url.as_ref(), key: site_key };
     // The search index needs only the plain texts: it is built while the pages render. Each
@@ -194,7 +194,7 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
     timer.lap("links");
     let mut keyed = keyed.into_inner().expect("no panic while holding the lock");
     keyed.sort();
-    let index_state = serde_json::to_string(&index_state.into_inner().expect("no panic while holding the lock")).expect("plain data serialises");
+    let index_state = search::state_bytes(index_state.into_inner().expect("no panic while holding the lock").as_ref());
     let none = cache::Asked::new();
     let keyed: Vec<_> = keyed
         .iter()

@@ -164,6 +164,19 @@ pub fn write_index(site: &Site, keys: &[index::DocKeys], text: &(dyn Fn(usize) -
     index::build(site, keys, text, emit)
 }
 
+/// What the build cache keeps of the index for the next build ([`State`]; none when no index
+/// was made), in postcard rather than JSON: 1.7 MB at 3×, where JSON took 4 MB (a key as an
+/// array of sixteen numbers), and a rebuild reads it back whole (a further body changed at 3×:
+/// 0.37 → 0.34 s over five alternating runs).
+pub fn state_bytes(state: Option<&State>) -> Vec<u8> {
+    postcard::to_allocvec(&state).expect("plain data serialises")
+}
+
+/// [`state_bytes`] read back; `None` when there is no state or the bytes are not one.
+pub fn state_from_bytes(bytes: &[u8]) -> Option<State> {
+    postcard::from_bytes::<Option<State>>(bytes).ok().flatten()
+}
+
 /// A script file in UTF-16LE with a byte order mark: the index's bit codes are characters of
 /// U+3000–U+AFFF, two bytes each so, three in UTF-8. A BOM decides a script's encoding before
 /// any `charset` a server sends, and on `file://` alike.
@@ -240,6 +253,19 @@ mod tests {
             Ok(())
         })
         .unwrap()
+    }
+
+    #[test]
+    fn the_state_reads_back_as_it_was_written() {
+        let (site, texts) = grown();
+        let dir = tempfile::tempdir().unwrap();
+        let state = written(dir.path(), &site, &texts);
+        let bytes = super::state_bytes(Some(&state));
+        let back = super::state_from_bytes(&bytes).expect("reads back");
+        assert_eq!(super::state_bytes(Some(&back)), bytes);
+        assert_eq!((back.shards, &back.alphabet, &back.counts, &back.docs, &back.packs, &back.lists), (state.shards, &state.alphabet, &state.counts, &state.docs, &state.packs, &state.lists));
+        assert!(super::state_from_bytes(&super::state_bytes(None)).is_none());
+        assert!(super::state_from_bytes(&bytes[..bytes.len() / 2]).is_none(), "a cut state is none");
     }
 
     /// `text` with its last two thirds moved first: the same characters, every position moved.
