@@ -45,6 +45,9 @@ pub struct Report {
     /// Of `documents`, how many bodies were read: the others' files were unchanged since the
     /// previous build, which read them.
     pub bodies_read: usize,
+    /// Whether the search index was updated in place from the previous build's, rather than
+    /// built anew: the output is the same either way, the time is not.
+    pub index_updated: bool,
     pub bytes: u64,
     pub millis: u128,
     /// Cited document numbers the archive does not hold → URLs of the pages citing them.
@@ -169,11 +172,12 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
                     }
                     None => None,
                 };
+                let in_place = updated.is_some();
                 let state = match updated {
                     Some(state) => state,
                     None => search::write_index(&site, &search_keys, &text, &write)?,
                 };
-                *index_state.lock().expect("no panic while holding the lock") = Some(state);
+                *index_state.lock().expect("no panic while holding the lock") = Some((state, in_place));
                 Ok(())
             })
         },
@@ -194,7 +198,10 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
     timer.lap("links");
     let mut keyed = keyed.into_inner().expect("no panic while holding the lock");
     keyed.sort();
-    let index_state = search::state_bytes(index_state.into_inner().expect("no panic while holding the lock").as_ref());
+    let (index_state, index_updated) = match index_state.into_inner().expect("no panic while holding the lock") {
+        Some((state, in_place)) => (search::state_bytes(Some(&state)), in_place),
+        None => (search::state_bytes(None), false),
+    };
     let none = cache::Asked::new();
     let keyed: Vec<_> = keyed
         .iter()
@@ -220,6 +227,7 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
         files,
         reused,
         bodies_read,
+        index_updated,
         bytes,
         millis: started.elapsed().as_millis(),
         external_citations: refs.external,

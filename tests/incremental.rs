@@ -48,6 +48,27 @@ fn an_incremental_build_equals_a_full_build_after_edits_additions_and_deletions(
     assert!(ws.read("2022/02/p036.html").contains("安全隐患（已修订）"));
 }
 
+/// A body edit updates the search index in place; a change of another kind, or `--full`,
+/// builds it anew. The output is the same bytes either way (files a rebuild makes alike are
+/// linked), so only the build's own account tells them apart.
+#[test]
+fn a_body_edit_updates_the_search_index_in_place() {
+    let ws = Workspace::new(&repo().join("content"));
+    let timed = |args: &[&str]| run_build(&ws, "public", &[&["--timings"], args].concat());
+    let anew = "检索索引重新生成";
+    let in_place = "检索索引在上次的索引上更新";
+    assert!(timed(&[]).contains(anew), "nothing to update the first time");
+    ws.edit("2022/02/p036.md", "组长：刘占强", "组长：刘占强（已修订）");
+    let edited = timed(&[]);
+    assert!(edited.contains(in_place), "{edited}");
+    std::fs::remove_file(ws.content().join("2022/02/p061.md")).unwrap();
+    let removed = timed(&[]);
+    assert!(removed.contains(anew), "a removed document renumbers the rest: {removed}");
+    ws.edit("2022/02/p036.md", "刘占强（已修订）", "刘占强（再次修订）");
+    assert!(timed(&["--full"]).contains(anew));
+    assert_same_as_full(&ws, "a body edited after --full");
+}
+
 /// Builds with `--timings`; returns how many bodies the build read.
 fn bodies_read(ws: &Workspace) -> usize {
     let summary = run_build(ws, "public", &["--timings"]);
