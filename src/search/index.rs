@@ -973,8 +973,9 @@ pub fn update(
     let counts: Vec<(char, u64)> = counts.into_iter().filter(|&(_, n)| n > 0).map(|(c, n)| (c, n as u64)).collect();
     let chars = alphabet(&counts);
     // A character entering the table (see `alphabet`), or one moving to another code class,
-    // changes the code of every excerpt (one past the table is coded by code point): then the heads and packs are all coded anew (their texts read back), while
-    // the lists, which do not depend on it, are still edited in place.
+    // changes the code of every excerpt (one past the table is coded by code point): then the
+    // heads and packs are all coded anew (their texts read back), while the lists, which do
+    // not depend on it, are still edited in place.
     let alphabet: String = chars.iter().collect();
     let recode = alphabet != old.alphabet;
     let rank = rank_table(&chars);

@@ -59,9 +59,9 @@
 //! packs holding changed or new text written, and the rest linked;
 //! the result is the same bytes as a new index (tested). A character entering the excerpt
 //! code's table (its 3,072 most frequent characters: any new one while it holds fewer, or one
-//! displacing another at its cut), or one moving to another code class, changes the code: then every heads file and pack
-//! is coded anew from the texts the cache keeps, the lists still edited in place (a tenth of
-//! the index's work). Changes of another kind (documents removed, back-filled, reordered or
+//! displacing another at its cut), or one moving to another code class, changes the code:
+//! then every heads file and pack is coded anew from the texts the cache keeps, the lists
+//! still edited in place (a tenth of the index's work). Changes of another kind (documents removed, back-filled, reordered or
 //! retitled, the document count passing a power of two) build it anew.
 //!
 //! Document ids run oldest first (成文日期, then issue, then later in print first), so ties in
