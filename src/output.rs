@@ -176,6 +176,8 @@ pub struct Staging {
     written: Mutex<Vec<String>>,
     /// A previous generation that could not be taken up, being removed meanwhile.
     trash: Option<std::thread::JoinHandle<()>>,
+    /// Writes the staged files to the disk while the build goes on.
+    flusher: Option<Flusher>,
     committed: bool,
 }
 
@@ -216,6 +218,8 @@ impl Staging {
         }
         let spread = taken_up.is_none() && spread_folders(&dir);
         let current_sizes = generation.filter(|_| previous.is_some()).map_or_else(HashMap::new, |g| g.files.iter().cloned().collect());
+        let flushed = dir.clone();
+        let flusher = Flusher::start(FLUSH_EVERY, move || sync_filesystem(&flushed));
         Ok(Staging {
             dir,
             target,
@@ -227,6 +231,7 @@ impl Staging {
             made: Default::default(),
             written: Default::default(),
             trash,
+            flusher,
             committed: false,
         })
     }
@@ -443,6 +448,9 @@ impl Staging {
         if let Some(trash) = self.trash.take() {
             let _ = trash.join();
         }
+        if let Some(flusher) = self.flusher.take() {
+            flusher.finish();
+        }
         sync_filesystem(&self.dir);
         if self.target.exists() {
             match exchange(&self.dir, &self.target) {
@@ -543,6 +551,42 @@ fn spread_folders(_: &Path) -> bool {
     false
 }
 
+/// Flushes the file system holding the staging folder while the build runs, every
+/// [`FLUSH_EVERY`]. The swap waits until every staged byte is on the disk (see
+/// [`sync_filesystem`]); left to the end, that wait was a tenth of a full build on a disk
+/// (0.8 s of 8.7 s for the 3× benchmark corpus), the processors idle meanwhile. Started early,
+/// the disk writes while they work.
+const FLUSH_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// Runs an action every so often on a thread of its own, until finished.
+struct Flusher {
+    /// Dropped to stop the thread, which wakes at once: a build shorter than the interval
+    /// does not wait for it.
+    stop: std::sync::mpsc::Sender<()>,
+    thread: std::thread::JoinHandle<()>,
+}
+
+impl Flusher {
+    fn start(every: std::time::Duration, mut flush: impl FnMut() + Send + 'static) -> Option<Flusher> {
+        let (stop, stopped) = std::sync::mpsc::channel::<()>();
+        let thread = std::thread::Builder::new()
+            .name("flush".into())
+            .spawn(move || {
+                while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(every) {
+                    flush();
+                }
+            })
+            .ok()?;
+        Some(Flusher { stop, thread })
+    }
+
+    /// Stops the thread, after the flush it may be in.
+    fn finish(self) {
+        drop(self.stop);
+        let _ = self.thread.join();
+    }
+}
+
 /// Flushes the file system holding `dir`, so a power cut after the swap cannot leave the new
 /// output half on disk. One call instead of an fsync per file.
 #[cfg(target_os = "linux")]
@@ -584,6 +628,33 @@ fn absolute(path: &Path) -> Result<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The flusher flushes while it runs, and stops at once when finished, whatever its
+    /// interval: a build shorter than the interval does not wait for it.
+    #[test]
+    fn the_flusher_flushes_until_finished_and_stops_at_once() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        use std::sync::Arc;
+        let count = Arc::new(AtomicUsize::new(0));
+        let counted = Arc::clone(&count);
+        let flusher = Flusher::start(std::time::Duration::from_millis(1), move || drop(counted.fetch_add(1, Ordering::SeqCst))).unwrap();
+        let waited = std::time::Instant::now();
+        while count.load(Ordering::SeqCst) < 3 && waited.elapsed().as_secs() < 60 {
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+        flusher.finish();
+        let flushed = count.load(Ordering::SeqCst);
+        assert!(flushed >= 3, "flushed {flushed} times");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        assert_eq!(count.load(Ordering::SeqCst), flushed, "no flush after finishing");
+
+        // an interval of an hour: finishing wakes the thread, which has not flushed
+        let count = Arc::new(AtomicUsize::new(0));
+        let counted = Arc::clone(&count);
+        let flusher = Flusher::start(std::time::Duration::from_secs(3600), move || drop(counted.fetch_add(1, Ordering::SeqCst))).unwrap();
+        flusher.finish();
+        assert_eq!(count.load(Ordering::SeqCst), 0);
+    }
 
     /// A fresh staging folder is marked where the file system keeps the mark (ext4, as the
     /// temporary folder is on the machines the benchmarks run on), and its folders, made under
