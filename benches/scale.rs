@@ -1,7 +1,7 @@
 //! Archive scale: builds the 3,476-document corpus at 1× and 3× with the real `gongbao` binary,
 //! and the same texts as a Hugo site when `hugo` is installed (`apt-get install hugo`), side by
-//! side in one run. Prints wall time (median of 3, output removed before each run), documents per
-//! second, peak memory (RSS) and output sizes.
+//! side in one run: the two full builds alternate, five of each. Prints wall time (the median,
+//! output removed before each run), documents per second, peak memory (RSS) and output sizes.
 //!
 //! `cargo bench --bench scale` (GONGBAO_SCALE_TIMES=1,3 to choose the replications).
 
@@ -42,10 +42,17 @@ fn measure(cmd: &mut Command) -> Run {
 }
 
 fn median_of_3(mut run: impl FnMut() -> Run) -> Run {
-    let mut runs: Vec<Run> = (0..3).map(|_| run()).collect();
-    runs.sort_by(|a, b| a.seconds.total_cmp(&b.seconds));
-    runs.swap_remove(1)
+    median((0..3).map(|_| run()).collect())
 }
+
+fn median(mut runs: Vec<Run>) -> Run {
+    runs.sort_by(|a, b| a.seconds.total_cmp(&b.seconds));
+    runs.swap_remove(runs.len() / 2)
+}
+
+/// Full builds against the peer's: alternated, as the load of this shared machine drifts over
+/// minutes by a fifth or more, and a pair run back to back sees the same load.
+const PAIRS: usize = 5;
 
 fn dir_bytes(dir: &Path) -> u64 {
     walkdir::WalkDir::new(dir).into_iter().filter_map(|e| e.ok()).filter(|e| e.file_type().is_file()).map(|e| e.metadata().map_or(0, |m| m.len())).sum()
@@ -77,15 +84,34 @@ fn main() {
         let content = work.join(format!("content-{n}"));
         let tree = corpus_tree::write_tree(&laws, &content, n);
         let output = work.join(format!("public-{n}"));
-        let run = median_of_3(|| {
+        let full = || {
             let _ = std::fs::remove_dir_all(&output);
             measure(Command::new(gongbao).arg("build").arg("--full").arg("--timings").arg("--content").arg(&content).arg("--output").arg(&output))
-        });
+        };
+        let hugo_site = work.join(format!("hugo-{n}"));
+        let hugo_out = hugo_site.join("public");
+        let hugo_full = || {
+            let _ = std::fs::remove_dir_all(&hugo_out);
+            measure(Command::new("hugo").arg("--quiet").arg("-s").arg(&hugo_site).arg("-d").arg(&hugo_out))
+        };
+        // (gongbao's run, Hugo's run) per pair; the last gongbao build's output stays for the rebuilds
+        let pairs: Vec<(Run, Option<Run>)> = if hugo.is_some() {
+            write_hugo_site(&content, &hugo_site);
+            (0..PAIRS).map(|_| (full(), Some(hugo_full()))).collect()
+        } else {
+            (0..3).map(|_| (full(), None)).collect()
+        };
+        let ratios: Vec<f64> = pairs.iter().filter_map(|(g, h)| Some(g.seconds / h.as_ref()?.seconds)).collect();
+        let (runs, hugo_runs): (Vec<Run>, Vec<Option<Run>>) = pairs.into_iter().unzip();
+        let hugo_runs: Vec<Run> = hugo_runs.into_iter().flatten().collect();
+        let all: Vec<String> = runs.iter().map(|r| format!("{:.2}", r.seconds)).collect();
+        let run = median(runs);
         let out_bytes = dir_bytes(&output);
         let index_bytes = dir_bytes(&output.join("search"));
         let text_mb = tree.text_bytes as f64 / 1e6;
         println!("\n== {n}× corpus: {} documents in {} issues, {:.1} MB of text", tree.documents, tree.issues, text_mb);
         println!("gongbao  full build   {:>7.2} s   {:>7.0} docs/s   peak {:>6.0} MB (budget {:.0} MB = 2×text+100)", run.seconds, tree.documents as f64 / run.seconds, run.peak_mb, 2.0 * text_mb + 100.0);
+        println!("         runs: {} s", all.join(", "));
         println!("         output {:.1} MB, search index {:.1} MB ({:.2}× text)", out_bytes as f64 / 1e6, index_bytes as f64 / 1e6, index_bytes as f64 / tree.text_bytes as f64);
         for line in run.stdout.lines().filter(|l| l.starts_with("  ") && l.ends_with(" ms")) {
             println!("        {line}");
@@ -154,16 +180,21 @@ fn main() {
             println!("         growth {n}×/1×: {:.2}× the time", run.seconds / one);
         }
 
-        if hugo.is_some() {
-            let site = work.join(format!("hugo-{n}"));
-            write_hugo_site(&content, &site);
-            let out = site.join("public");
-            let h = median_of_3(|| {
-                let _ = std::fs::remove_dir_all(&out);
-                measure(Command::new("hugo").arg("--quiet").arg("-s").arg(&site).arg("-d").arg(&out))
-            });
-            println!("hugo     full build   {:>7.2} s   {:>7.0} docs/s   peak {:>6.0} MB   output {:.1} MB (no search index)", h.seconds, tree.documents as f64 / h.seconds, h.peak_mb, dir_bytes(&out) as f64 / 1e6);
-            println!("         gongbao / hugo: {:.2}× the time, {:.2}× the memory", run.seconds / h.seconds, run.peak_mb / h.peak_mb);
+        if !hugo_runs.is_empty() {
+            let all: Vec<String> = hugo_runs.iter().map(|r| format!("{:.2}", r.seconds)).collect();
+            let h = median(hugo_runs);
+            println!("hugo     full build   {:>7.2} s   {:>7.0} docs/s   peak {:>6.0} MB   output {:.1} MB (no search index)", h.seconds, tree.documents as f64 / h.seconds, h.peak_mb, dir_bytes(&hugo_out) as f64 / 1e6);
+            println!("         runs: {} s", all.join(", "));
+            let mut sorted = ratios.clone();
+            sorted.sort_by(f64::total_cmp);
+            let each: Vec<String> = ratios.iter().map(|r| format!("{r:.2}")).collect();
+            println!(
+                "         gongbao / hugo: {:.2}× the time (medians), {:.2}× per pair (median; pairs: {}), {:.2}× the memory",
+                run.seconds / h.seconds,
+                sorted[sorted.len() / 2],
+                each.join(", "),
+                run.peak_mb / h.peak_mb
+            );
         }
     }
 }
