@@ -15,7 +15,7 @@ use crate::error::Result;
 use crate::output::OutputFile;
 
 use super::{codec, lz, shard, slices};
-use super::normalize::for_each_token;
+use super::normalize::{for_each_piece, Piece};
 
 /// Where each field's tokens start in a document's position space. Gaps between the regions
 /// keep bigrams and phrase checks from ever spanning two fields; a field longer than its region
@@ -226,10 +226,14 @@ fn body_location(pos: u32) -> u32 {
 fn tokenize_document(doc: &Document, body: &str) -> DocTokens {
     let mut runs: Vec<String> = Vec::new();
     let mut run_ids: HashMap<String, u32> = HashMap::new();
-    let mut local = |t: &str| -> u32 {
+    let mut local = |piece: Piece| -> u32 {
+        let t = match piece {
+            Piece::Char(c) => return c as u32,
+            Piece::Run(t) => t,
+        };
         let mut chars = t.chars();
         if let (Some(c), None) = (chars.next(), chars.clone().next()) {
-            return c as u32;
+            return c as u32; // a run of one is that character's token
         }
         if let Some(&id) = run_ids.get(t) {
             return id;
@@ -248,7 +252,7 @@ fn tokenize_document(doc: &Document, body: &str) -> DocTokens {
     for (text, at, next) in fields {
         let mut pos = at;
         // `next - 1`: leave a gap so no phrase runs from one field into the next
-        for_each_token(text, |_, _, t| {
+        for_each_piece(text, |_, _, t| {
             if pos < next - 1 {
                 stream.push((local(t), pos));
                 pos += 1;
@@ -322,17 +326,29 @@ fn tokenize_document(doc: &Document, body: &str) -> DocTokens {
 /// `tokenAt` in `search.js` takes to find a match's token in a chunk; only a paragraph of
 /// a chunk or more ending on a chunk's last position puts the next one a step later, where the
 /// excerpt then centres a few tokens off (2 of the corpus's 350,000 paragraphs are that long).
-fn place_paragraphs(text: &str, mut f: impl FnMut(usize, usize, &str)) {
+fn place_paragraphs(text: &str, mut f: impl FnMut(usize, usize, Piece<'_>)) {
+    /// A token of the line, held until the line's length places it: a character, or a run
+    /// ending at this offset in the line's `runs`.
+    enum Held {
+        Char(char),
+        Run(usize),
+    }
     let mut next = 0usize;
     let mut offset = 0usize;
-    // one line's tokens: byte offset in `text`, and the end of the normalised form in `forms`
-    let (mut tokens, mut forms): (Vec<(usize, usize)>, String) = (Vec::new(), String::new());
+    // one line's tokens, by byte offset in `text`, and the normalised forms of its runs
+    let (mut tokens, mut runs): (Vec<(usize, Held)>, String) = (Vec::new(), String::new());
     for line in text.split('\n') {
         tokens.clear();
-        forms.clear();
-        for_each_token(line, |start, _, t| {
-            forms.push_str(t);
-            tokens.push((offset + start, forms.len()));
+        runs.clear();
+        for_each_piece(line, |start, _, piece| {
+            let held = match piece {
+                Piece::Char(c) => Held::Char(c),
+                Piece::Run(run) => {
+                    runs.push_str(run);
+                    Held::Run(runs.len())
+                }
+            };
+            tokens.push((offset + start, held));
         });
         offset += line.len() + 1;
         if tokens.is_empty() {
@@ -341,9 +357,12 @@ fn place_paragraphs(text: &str, mut f: impl FnMut(usize, usize, &str)) {
         let boundary = (next / CHUNK_TOKENS + 1) * CHUNK_TOKENS;
         let at = if next % CHUNK_TOKENS != 0 && next + tokens.len() >= boundary { boundary } else { next };
         let mut from = 0;
-        for (i, &(start, to)) in tokens.iter().enumerate() {
-            f(start, at + i, &forms[from..to]);
-            from = to;
+        for (i, (start, held)) in tokens.iter().enumerate() {
+            let piece = match *held {
+                Held::Char(c) => Piece::Char(c),
+                Held::Run(to) => Piece::Run(&runs[std::mem::replace(&mut from, to)..to]),
+            };
+            f(*start, at + i, piece);
         }
         next = (at + tokens.len() + 1).div_ceil(PARAGRAPH_ALIGN) * PARAGRAPH_ALIGN;
     }
