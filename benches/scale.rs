@@ -19,7 +19,11 @@ struct Run {
 }
 
 /// Runs a command to completion, sampling its peak RSS (VmHWM) from /proc while it runs.
+/// What earlier runs left unwritten is written first, untimed: gongbao waits for its output to
+/// reach the disk, Hugo does not, so without this a gongbao build right after a Hugo build
+/// waited for Hugo's output too (a rebuild 0.2 s longer at 1×).
 fn measure(cmd: &mut Command) -> Run {
+    let _ = Command::new("sync").status();
     let started = Instant::now();
     let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::inherit()).spawn().expect("spawn");
     let status_file = format!("/proc/{}/status", child.id());
