@@ -101,7 +101,12 @@ fn main() {
         // (gongbao's run, Hugo's run) per pair; the last gongbao build's output stays for the rebuilds
         let pairs: Vec<(Run, Option<Run>)> = if hugo.is_some() {
             write_hugo_site(&content, &hugo_site);
-            (0..PAIRS).map(|_| (full(), Some(hugo_full()))).collect()
+            // Hugo first: the rebuilds below follow gongbao's own last full build, as a user's
+            // would, not a Hugo build that has just freed thousands of inodes
+            (0..PAIRS).map(|_| {
+                let h = hugo_full();
+                (full(), Some(h))
+            }).collect()
         } else {
             (0..3).map(|_| (full(), None)).collect()
         };
