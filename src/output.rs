@@ -218,8 +218,9 @@ impl Staging {
         }
         let spread = taken_up.is_none() && spread_folders(&dir);
         let current_sizes = generation.filter(|_| previous.is_some()).map_or_else(HashMap::new, |g| g.files.iter().cloned().collect());
+        // (elsewhere `sync_filesystem` does nothing, and so would the thread)
         let flushed = dir.clone();
-        let flusher = Flusher::start(FLUSH_EVERY, move || sync_filesystem(&flushed));
+        let flusher = cfg!(target_os = "linux").then(|| Flusher::start(FLUSH_EVERY, move || sync_filesystem(&flushed))).flatten();
         Ok(Staging {
             dir,
             target,
