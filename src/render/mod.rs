@@ -63,7 +63,7 @@ const RENDER_SLICE: usize = 512;
 /// comparison key → URL), and the about page; fails with every error at once. The bodies'
 /// plain texts go to `texts` as they are made, a slice of documents at a time and in order
 /// (`None` where no source was given), so that they need not all be held.
-pub fn render_bodies(site: &Site, sources: Vec<Option<String>>, numbers: &HashMap<String, String>, texts: &mut dyn FnMut(Vec<Option<String>>)) -> Result<Bodies> {
+pub fn render_bodies(site: &Site, sources: Vec<Option<String>>, numbers: &HashMap<String, String>, texts: &mut (dyn FnMut(Vec<Option<String>>) + Send)) -> Result<Bodies> {
     let docs: Vec<&Document> = site.documents().collect();
     let known = |key: &str| numbers.contains_key(key);
     let render = |(d, source): (&&Document, Option<String>)| {
@@ -96,10 +96,18 @@ pub fn render_bodies(site: &Site, sources: Vec<Option<String>>, numbers: &HashMa
     };
     let mut errors = Vec::new();
     let mut sources = sources.into_iter();
+    // The texts of the slice before, handed on while this one renders: on the thread that
+    // renders, writing them was a tenth of the stage with the other processor idle.
+    let mut pending: Option<Vec<Option<String>>> = None;
     for slice in docs.chunks(RENDER_SLICE) {
         let slice_sources: Vec<Option<String>> = sources.by_ref().take(slice.len()).collect();
         let rendering = slice_sources.iter().any(Option::is_some);
-        let results: Vec<_> = slice.par_iter().zip(slice_sources).map(render).collect();
+        let hand_on = || {
+            if let Some(before) = pending.take() {
+                texts(before);
+            }
+        };
+        let (results, ()): (Vec<_>, ()) = rayon::join(|| slice.par_iter().zip(slice_sources).map(render).collect(), hand_on);
         let mut slice_texts = Vec::with_capacity(slice.len());
         for (d, result) in slice.iter().zip(results) {
             let (html, text, warnings, asked) = match result {
@@ -122,7 +130,7 @@ pub fn render_bodies(site: &Site, sources: Vec<Option<String>>, numbers: &HashMa
             bodies.asked.push(asked);
         }
         if errors.is_empty() {
-            texts(slice_texts);
+            pending = Some(slice_texts);
         }
         // What the parser and the sources freed is handed back: the results pile up meanwhile,
         // and the holes they would leave add to the build's peak. (A slice with nothing
@@ -130,6 +138,9 @@ pub fn render_bodies(site: &Site, sources: Vec<Option<String>>, numbers: &HashMa
         if rendering {
             crate::memory::release_freed();
         }
+    }
+    if let Some(last) = pending {
+        texts(last);
     }
     bodies.about = match &site.about {
         Some(page) => markdown::render(&page.body, &page.source, page.body_line, &markdown::no_links).unwrap_or_else(|e| {
