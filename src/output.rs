@@ -552,11 +552,10 @@ fn spread_folders(_: &Path) -> bool {
     false
 }
 
-/// Flushes the file system holding the staging folder while the build runs, every
-/// [`FLUSH_EVERY`]. The swap waits until every staged byte is on the disk (see
-/// [`sync_filesystem`]); left to the end, that wait was a tenth of a full build on a disk
-/// (0.8 s of 8.7 s for the 3× benchmark corpus), the processors idle meanwhile. Started early,
-/// the disk writes while they work.
+/// How often the staging folder's file system is flushed while the build runs. The swap waits
+/// until every staged byte is on the disk (see [`sync_filesystem`]); left to the end, that
+/// wait was a tenth of a full build on a disk (0.8 s of 8.7 s for the 3× benchmark corpus),
+/// the processors idle meanwhile. Flushed as it goes, the disk writes while they work.
 const FLUSH_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
 
 /// Runs an action every so often on a thread of its own, until finished.

@@ -61,8 +61,9 @@
 //! code's table (its 3,072 most frequent characters: any new one while it holds fewer, or one
 //! displacing another at its cut), or one moving to another code class, changes the code:
 //! then every heads file and pack is coded anew from the texts the cache keeps, the lists
-//! still edited in place (a tenth of the index's work). Changes of another kind (documents removed, back-filled, reordered or
-//! retitled, the document count passing a power of two) build it anew.
+//! still edited in place (a tenth of the index's work). Changes of another kind (documents
+//! removed, back-filled, reordered or retitled, the document count passing a power of two)
+//! build it anew.
 //!
 //! Document ids run oldest first (成文日期, then issue, then later in print first), so ties in
 //! ranking ("newest first") are broken by descending id. Each document's tokens live in one position space: 发文字号 from
