@@ -637,7 +637,7 @@ mod tests {
         use std::sync::Arc;
         let count = Arc::new(AtomicUsize::new(0));
         let counted = Arc::clone(&count);
-        let flusher = Flusher::start(std::time::Duration::from_millis(1), move || drop(counted.fetch_add(1, Ordering::SeqCst))).unwrap();
+        let flusher = Flusher::start(std::time::Duration::from_millis(1), move || { counted.fetch_add(1, Ordering::SeqCst); }).unwrap();
         let waited = std::time::Instant::now();
         while count.load(Ordering::SeqCst) < 3 && waited.elapsed().as_secs() < 60 {
             std::thread::sleep(std::time::Duration::from_millis(1));
@@ -651,7 +651,7 @@ mod tests {
         // an interval of an hour: finishing wakes the thread, which has not flushed
         let count = Arc::new(AtomicUsize::new(0));
         let counted = Arc::clone(&count);
-        let flusher = Flusher::start(std::time::Duration::from_secs(3600), move || drop(counted.fetch_add(1, Ordering::SeqCst))).unwrap();
+        let flusher = Flusher::start(std::time::Duration::from_secs(3600), move || { counted.fetch_add(1, Ordering::SeqCst); }).unwrap();
         flusher.finish();
         assert_eq!(count.load(Ordering::SeqCst), 0);
     }
