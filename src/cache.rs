@@ -114,17 +114,19 @@ impl Previous {
             let at = r.at;
             ours.then_some((bytes, at))
         };
-        let mut previous = Previous::default();
-        if let Some((bytes, at)) = read(PAGES) {
-            previous.read_pages(&bytes[at..]);
-        }
-        if let Some((bytes, at)) = read(TEXTS) {
-            previous.read_texts(&bytes[at..], &dir.join(DATA));
-        }
-        if let Some((bytes, at)) = read(SOURCES) {
-            previous.read_sources(&bytes[at..]);
-        }
-        previous
+        // The three files in parallel: read on one thread they were a tenth of a rebuild.
+        let mut pages = Previous::default();
+        let (mut texts, mut sources) = (Previous::default(), Previous::default());
+        rayon::join(
+            || read(PAGES).map(|(bytes, at)| pages.read_pages(&bytes[at..])),
+            || {
+                rayon::join(
+                    || read(TEXTS).map(|(bytes, at)| texts.read_texts(&bytes[at..], &dir.join(DATA))),
+                    || read(SOURCES).map(|(bytes, at)| sources.read_sources(&bytes[at..])),
+                )
+            },
+        );
+        Previous { sources: sources.sources, texts: texts.texts, data: texts.data, known: texts.known, ..pages }
     }
 
     fn read_sources(&mut self, bytes: &[u8]) -> Option<()> {

@@ -212,8 +212,12 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
             Some((path.as_str(), key, l, asked.get(path.as_str()).unwrap_or(&none)))
         })
         .collect();
-    cache_error = cache_error.or(next.write_pages(staging.dir(), &index_state, &staging.generation(previous.generation()), keyed.into_iter()).err());
-    cache_error = cache_error.or(next.write_sources(staging.dir(), loaded_at, site.documents().zip(&body_keys)).err());
+    let generation = staging.generation(previous.generation());
+    let (pages_cached, sources_cached) = rayon::join(
+        || next.write_pages(staging.dir(), &index_state, &generation, keyed.into_iter()),
+        || next.write_sources(staging.dir(), loaded_at, site.documents().zip(&body_keys)),
+    );
+    cache_error = cache_error.or(pages_cached.err()).or(sources_cached.err());
     let (files, reused, bytes) = (staging.files_written(), staging.files_reused(), staging.bytes_written());
     staging.commit()?;
     match cache_error {
