@@ -799,7 +799,7 @@ pub fn build(site: &Site, keys: &[DocKeys], text: &(dyn Fn(usize) -> Result<Stri
             None => emit(shard::file(s, &[]).0).map(|()| String::new()),
         })
         .collect::<Result<_>>()?;
-    emit(meta_file(site, &docs, &order, &state))?;
+    meta_files(site, &docs, &order, &state).into_iter().try_for_each(emit)?;
     Ok(state)
 }
 
@@ -810,7 +810,8 @@ fn coded_span(span: u32) -> u32 {
     span.next_power_of_two()
 }
 
-fn meta_file(site: &Site, docs: &[&Document], order: &[usize], state: &State) -> OutputFile {
+/// `search/meta.js`, and `search/build.js`, which names the index as built (see [`build_name`]).
+fn meta_files(site: &Site, docs: &[&Document], order: &[usize], state: &State) -> [OutputFile; 2] {
     // Facets: issues newest first, sections and issuers in print order, for the filter menus.
     let mut issues: Vec<(u16, u16)> = Vec::new();
     let mut sections: Vec<String> = Vec::new();
@@ -876,7 +877,27 @@ fn meta_file(site: &Site, docs: &[&Document], order: &[usize], state: &State) ->
         "head": { "docs": HEAD_DOCS, "tokens": HEAD_TOKENS, "use": HEAD_USE },
         "chars": state.alphabet,
     });
-    OutputFile::new("search/meta.js", format!("gongbaoSearch.meta({});\n", crate::output::script_safe_json(&meta.to_string())))
+    let meta = format!("gongbaoSearch.meta({});\n", crate::output::script_safe_json(&meta.to_string()));
+    let build = format!("gongbaoSearch.build(\"{}\");\n", build_name(&meta, state));
+    [OutputFile::new("search/meta.js", meta), OutputFile::new("search/build.js", build)]
+}
+
+/// A name for the index as built, which changes whenever any of its files does. On a web
+/// server a browser may keep index files from before a rebuild, and files of two builds
+/// together give wrong results (other shards, other document ids): the client asks for
+/// `build.js` anew on each page and for every other index file under this name (see
+/// `scriptLoader` in `search.js`). Made from what the files are made from, not from where the
+/// content lies, so that the same content gives the same name, incremental build or full: the
+/// meta file, each document's fields and excerpt chunks (their texts' hashes), the shards'
+/// list lengths.
+fn build_name(meta: &str, state: &State) -> String {
+    let mut h = crate::cache::Hasher::new(b"search build");
+    h.bytes(meta.as_bytes());
+    for d in &state.docs {
+        h.bytes(&d.fields).value(&(d.span, d.head_end, &d.chunks));
+    }
+    h.value(&state.lists);
+    h.key()[..8].iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// One document's part of one key's list.
@@ -1119,7 +1140,7 @@ pub fn update(
         emit(file)?;
         state.lists[*s] = lengths;
     }
-    emit(meta_file(site, &docs, &order, &state))?;
+    meta_files(site, &docs, &order, &state).into_iter().try_for_each(emit)?;
     Ok(Some(state))
 }
 

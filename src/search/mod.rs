@@ -15,8 +15,9 @@
 //! # Files (all classic scripts calling the global `gongbaoSearch`)
 //!
 //! The number of files is bounded (creating a file costs far more than writing its bytes), so
-//! data is grouped: a query loads `meta.js`, the posting shards of its keys, and for the ten
-//! results it shows, their heads files and, for a match deep in a long text, a pack.
+//! data is grouped: a query loads `build.js` and `meta.js`, the posting shards of its keys,
+//! and for the ten results it shows, their heads files and, for a match deep in a long text, a
+//! pack.
 //!
 //! - `search/meta.js` — `gongbaoSearch.meta({...})`: number of shards, the field offsets, the
 //!   chunk size and paragraph alignment, the facet values (issues as `[year, number]`, sections, issuers) and per document its facet
@@ -25,6 +26,11 @@
 //!   excerpt chunks (`chunks`), the first chunk of each pack (`packs`), the head parameters and
 //!   the character table of the excerpt code (`chars`). About 34 KB for the 3,476-document
 //!   corpus: every query loads it.
+//! - `search/build.js` — `gongbaoSearch.build("<name>")`: a name for the index as built, which
+//!   changes whenever any of its files does. Over http(s) the client asks for it anew on each
+//!   page (`?t=` the time the page opened) and for every other index file under it (`?v=`
+//!   the name), so that a browser keeping files of an earlier build never mixes them with
+//!   this one's; from `file://` nothing is cached and the names are left off.
 //! - `search/t/<hex>.js` — `gongbaoSearch.shard(n, "keys", "lists")` ([`shard`]). A key is a
 //!   token (one-token queries) or two tokens joined by a space (bigram); its shard is
 //!   `fnv1a32(UTF-16 of key) % shards`, so the client needs no key table. The shard count is
@@ -360,7 +366,7 @@ mod tests {
             assert_eq!((&state.docs, &state.packs, &state.lists), (&anew.docs, &anew.packs, &anew.lists));
             assert!(files_of(out.path()) == files_of(full.path()), "the same files as built anew");
             let changed = files_of(out.path()).into_iter().filter(|(p, b)| std::fs::read(dir.path().join(p)).ok().as_ref() != Some(b)).count();
-            assert!(changed <= 4, "{changed} files changed: the corrected document's shards, heads file and pack, and meta.js");
+            assert!(changed <= 5, "{changed} files changed: the corrected document's shards, heads file and pack, meta.js and build.js");
         }
 
         // A new issue: its documents are the newest and take the last ids.

@@ -79,4 +79,4 @@ function fileUrl(dir, rel) {
   return 'file://' + path.join(dir, rel);
 }
 
-module.exports = { REPO, tempDir, buildSite, serve, launch, openPage, fileUrl };
+module.exports = { REPO, BIN, tempDir, buildSite, serve, launch, openPage, fileUrl };

@@ -8,7 +8,8 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { REPO, buildSite, serve, launch, openPage, fileUrl } = require('./lib.js');
+const { execFileSync } = require('node:child_process');
+const { REPO, BIN, tempDir, buildSite, serve, launch, openPage, fileUrl } = require('./lib.js');
 const { tokenize } = require('../../themes/default/static/search.js');
 
 const CONTENT = process.env.GONGBAO_CONTENT || path.join(REPO, 'content');
@@ -89,6 +90,47 @@ test('search works over http under a sub-path', async () => {
   try {
     await checkQueries((rel) => server.url + rel, 'http');
   } finally {
+    await server.close();
+  }
+});
+
+// A browser that kept the index files of an earlier build (the server here lets it keep
+// everything an hour, as many do for scripts) gets the rebuilt site's results: a word a
+// correction added is found at once, and every index file is asked for under the new build's
+// name (build.js itself anew on each page).
+test('after a rebuild, a browser keeping the earlier index files finds what changed', async () => {
+  const content = tempDir('gongbao-content-');
+  fs.cpSync(CONTENT, content, { recursive: true });
+  const out = path.join(tempDir('gongbao-rebuilt-'), 'public');
+  const build = () => execFileSync(BIN, ['build', '--content', content, '--output', out], { stdio: 'pipe' });
+  build();
+  const server = await serve(out, '/gongbao/', { 'cache-control': 'max-age=3600' });
+  const context = await browser.newContext();
+  const word = '鹤翔湖畔';
+  async function search() {
+    const page = await context.newPage();
+    const asked = [];
+    page.on('request', (r) => asked.push(r.url()));
+    await page.goto(server.url + `search.html?q=${encodeURIComponent(word)}`);
+    await page.waitForSelector('#search[data-state="done"]');
+    const links = await page.$$eval('#results li a', (as) => as.map((a) => a.getAttribute('href')));
+    await page.close();
+    return { links, index: asked.filter((u) => u.includes('/search/')) };
+  }
+  try {
+    assert.deepEqual((await search()).links, [], 'not in the seed issue');
+    const doc = docs[0];
+    fs.appendFileSync(path.join(content, doc.url.replace(/\.html$/, '.md')), `\n\n本文件所称试点包括${word}社区。\n`);
+    build();
+    const after = await search();
+    assert.deepEqual(after.links, [doc.url], 'the corrected document is found');
+    const name = /^gongbaoSearch\.build\("([0-9a-f]{16})"\);$/m.exec(fs.readFileSync(path.join(out, 'search', 'build.js'), 'utf8'))[1];
+    assert.ok(after.index.some((u) => /\/search\/build\.js\?t=\d+$/.test(u)), after.index.join('\n'));
+    const named = after.index.filter((u) => !u.includes('/search/build.js'));
+    assert.ok(named.some((u) => u.includes('/search/meta.js')) && named.some((u) => u.includes('/search/t/')), named.join('\n'));
+    for (const u of named) assert.ok(u.endsWith(`?v=${name}`), u);
+  } finally {
+    await context.close();
     await server.close();
   }
 });

@@ -233,7 +233,7 @@
 
   // ---- the data store, filled by the index scripts ----
 
-  var data = { meta: null, facets: null, spans: null, chunkStarts: null, packStarts: null, shards: {}, docs: {}, heads: {}, texts: {}, alphabet: null, classes: null };
+  var data = { build: null, meta: null, facets: null, spans: null, chunkStarts: null, packStarts: null, shards: {}, docs: {}, heads: {}, texts: {}, alphabet: null, classes: null };
   var loader = null;
   var loads = {};
   var loadedBytes = null; // set by tests and the bench to record what a query loads
@@ -243,6 +243,12 @@
       loads[path] = loader(path).catch(function (e) { delete loads[path]; throw e; });
     }
     return loads[path];
+  }
+
+  /* The index's name first (build.js), then its meta file: every other index file is asked
+   * for under that name (see scriptLoader). */
+  function loadMeta() {
+    return load('search/build.js').then(function () { return load('search/meta.js'); });
   }
 
   function shardPath(key) {
@@ -392,7 +398,7 @@
   function search(q, filters) {
     var terms = parseQuery(q);
     if (!terms.length) return Promise.resolve({ terms: terms, ids: [], hits: {} });
-    return load('search/meta.js').then(function () {
+    return loadMeta().then(function () {
       var paths = {};
       terms.forEach(function (t) {
         termKeys(t.tokens).forEach(function (key) { paths[shardPath(key)] = true; });
@@ -623,6 +629,7 @@
     PAGE_SIZE: PAGE_SIZE,
     setLoader: function (fn) { loader = fn; loads = {}; },
     // registration functions called by the index files
+    build: function (name) { data.build = name; },
     meta: function (m) {
       m.issues = m.issues.map(function (i) { return { year: i[0], number: i[1], title: i[0] + '年第' + i[1] + '期' }; });
       data.meta = m;
@@ -667,11 +674,21 @@
     });
   }
 
+  /* Index files as <script> tags. Over http(s) a browser may keep index files from before
+   * the site was rebuilt, and files of two builds together give wrong results: build.js is
+   * asked for anew on each page (as the time the page opened), every other file under the
+   * name it gives, so a rebuild's files are never taken for an earlier build's. From file://
+   * nothing is kept between visits. */
   function scriptLoader(base) {
+    var cached = location.protocol === 'http:' || location.protocol === 'https:', opened = Date.now();
+    function version(path) {
+      if (!cached) return '';
+      return path === 'search/build.js' ? '?t=' + opened : '?v=' + encodeURIComponent(data.build || '');
+    }
     return function (path) {
       return new Promise(function (resolve, reject) {
         var s = document.createElement('script');
-        s.src = base + path;
+        s.src = base + path + version(path);
         s.onload = function () { s.parentNode.removeChild(s); resolve(); };
         s.onerror = function () { s.parentNode.removeChild(s); reject(new Error('无法载入 ' + path)); };
         document.head.appendChild(s);
@@ -762,7 +779,7 @@
       box.setAttribute('data-state', 'busy');
       input.value = state.q;
       var q = state.q;
-      load('search/meta.js').then(function () {
+      loadMeta().then(function () {
         if (!menus) {
           var m = data.meta, years = [];
           m.issues.forEach(function (i) { if (years.indexOf(String(i.year)) < 0) years.push(String(i.year)); });
