@@ -888,11 +888,11 @@ fn meta_files(site: &Site, docs: &[&Document], order: &[usize], state: &State) -
 /// `build.js` anew on each page and for every other index file under this name (see
 /// `scriptLoader` in `search.js`). Made from what the files are made from, not from where the
 /// content lies, so that the same content gives the same name, incremental build or full: the
-/// meta file, each document's fields and excerpt chunks (their texts' hashes), the shards'
-/// list lengths.
+/// gongbao version (a new one may code the same content otherwise), the meta file, each
+/// document's fields and excerpt chunks (their texts' hashes), the shards' list lengths.
 fn build_name(meta: &str, state: &State) -> String {
     let mut h = crate::cache::Hasher::new(b"search build");
-    h.bytes(meta.as_bytes());
+    h.bytes(env!("CARGO_PKG_VERSION").as_bytes()).bytes(meta.as_bytes());
     for d in &state.docs {
         h.bytes(&d.fields).value(&(d.span, d.head_end, &d.chunks));
     }
