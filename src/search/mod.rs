@@ -30,9 +30,10 @@
 //!   changes whenever any of its files does. Over http(s) the client asks for it anew on each
 //!   page (`?t=` the time the page opened) and for every other index file under it (`?v=`
 //!   the name), so that files a browser kept from an earlier build are not taken for this
-//!   one's; from `file://` nothing is cached and the names are left off. (A page left open
-//!   across a rebuild still asks under the old name, and a deploy copying files one by one
-//!   should copy `build.js` last: see the README.)
+//!   one's; a page open for over a minute asks for it again before its next search, and
+//!   drops what it holds if the name changed. From `file://` nothing is cached and the names
+//!   are left off. (A deploy copying files one by one should copy `build.js` last: see the
+//!   README.)
 //! - `search/t/<hex>.js` — `gongbaoSearch.shard(n, "keys", "lists")` ([`shard`]). A key is a
 //!   token (one-token queries) or two tokens joined by a space (bigram); its shard is
 //!   `fnv1a32(UTF-16 of key) % shards`, so the client needs no key table. The shard count is

@@ -97,7 +97,7 @@ test('search works over http under a sub-path', async () => {
 // A browser that kept the index files of an earlier build (the server here lets it keep
 // everything an hour, as many do for scripts) gets the rebuilt site's results: a word a
 // correction added is found at once, and every index file is asked for under the new build's
-// name (build.js itself anew on each page).
+// name (build.js itself anew on each page). A page left open across a rebuild finds it too.
 test('after a rebuild, a browser keeping the earlier index files finds what changed', async () => {
   const content = tempDir('gongbao-content-');
   fs.cpSync(CONTENT, content, { recursive: true });
@@ -129,6 +129,24 @@ test('after a rebuild, a browser keeping the earlier index files finds what chan
     const named = after.index.filter((u) => !u.includes('/search/build.js'));
     assert.ok(named.some((u) => u.includes('/search/meta.js')) && named.some((u) => u.includes('/search/t/')), named.join('\n'));
     for (const u of named) assert.ok(u.endsWith(`?v=${name}`), u);
+
+    // A page left open across a rebuild: its next search, a minute or more later, asks for
+    // build.js again and drops what it held of the earlier index.
+    const later = '雁鸣湾畔';
+    const page = await context.newPage();
+    await page.clock.install();
+    await page.goto(server.url + `search.html?q=${encodeURIComponent(later)}`);
+    await page.waitForSelector('#search[data-state="done"]');
+    assert.equal(await page.$$eval('#results li a', (as) => as.length), 0, 'not there yet');
+    const other = docs[1];
+    fs.appendFileSync(path.join(content, other.url.replace(/\.html$/, '.md')), `\n\n本文件所称试点还包括${later}社区。\n`);
+    build();
+    await page.clock.fastForward('02:00');
+    await page.evaluate(() => document.getElementById('search').removeAttribute('data-state'));
+    await page.press('#search-q', 'Enter');
+    await page.waitForSelector('#search[data-state="done"]');
+    assert.deepEqual(await page.$$eval('#results li a', (as) => as.map((a) => a.getAttribute('href'))), [other.url], 'found in the open page');
+    await page.close();
   } finally {
     await context.close();
     await server.close();

@@ -246,9 +246,23 @@
   }
 
   /* The index's name first (build.js), then its meta file: every other index file is asked
-   * for under that name (see scriptLoader). */
+   * for under that name (see scriptLoader). A page open for a while asks for the name again
+   * before its next search (where the loader says files may be kept: over http(s)); if the
+   * site was rebuilt meanwhile, what the page holds of the earlier index is dropped. */
+  var RECHECK_MS = 60000, checkedAt = 0;
   function loadMeta() {
-    return load('search/build.js').then(function () { return load('search/meta.js'); });
+    var before = data.build, recheck = loader.rechecks && before !== null && Date.now() - checkedAt > RECHECK_MS;
+    if (recheck) delete loads['search/build.js'];
+    return load('search/build.js').then(function () {
+      if (recheck && data.build !== before) forget();
+      return load('search/meta.js');
+    });
+  }
+
+  /* Drops every index file loaded but build.js (a rebuild's meta file resets the rest). */
+  function forget() {
+    data.shards = {}; data.docs = {}; data.heads = {}; data.texts = {};
+    loads = { 'search/build.js': loads['search/build.js'] };
   }
 
   function shardPath(key) {
@@ -629,7 +643,7 @@
     PAGE_SIZE: PAGE_SIZE,
     setLoader: function (fn) { loader = fn; loads = {}; },
     // registration functions called by the index files
-    build: function (name) { data.build = name; },
+    build: function (name) { data.build = name; checkedAt = Date.now(); },
     meta: function (m) {
       m.issues = m.issues.map(function (i) { return { year: i[0], number: i[1], title: i[0] + '年第' + i[1] + '期' }; });
       data.meta = m;
@@ -676,16 +690,16 @@
 
   /* Index files as <script> tags. Over http(s) a browser may keep index files from before
    * the site was rebuilt, and files of two builds together give wrong results: build.js is
-   * asked for anew on each page (as the time the page opened), every other file under the
-   * name it gives, so a rebuild's files are never taken for an earlier build's. From file://
-   * nothing is kept between visits. */
+   * asked for anew each time (as the time of asking), every other file under the name it
+   * gives, so a rebuild's files are never taken for an earlier build's. From file:// nothing
+   * is kept between visits. */
   function scriptLoader(base) {
-    var cached = location.protocol === 'http:' || location.protocol === 'https:', opened = Date.now();
+    var cached = location.protocol === 'http:' || location.protocol === 'https:';
     function version(path) {
       if (!cached) return '';
-      return path === 'search/build.js' ? '?t=' + opened : '?v=' + encodeURIComponent(data.build || '');
+      return path === 'search/build.js' ? '?t=' + Date.now() : '?v=' + encodeURIComponent(data.build || '');
     }
-    return function (path) {
+    var fetchScript = function (path) {
       return new Promise(function (resolve, reject) {
         var s = document.createElement('script');
         s.src = base + path + version(path);
@@ -694,6 +708,8 @@
         document.head.appendChild(s);
       });
     };
+    fetchScript.rechecks = cached;
+    return fetchScript;
   }
 
   function fillSelect(select, values) {
