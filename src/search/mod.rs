@@ -15,9 +15,9 @@
 //! # Files (all classic scripts calling the global `gongbaoSearch`)
 //!
 //! The number of files is bounded (creating a file costs far more than writing its bytes), so
-//! data is grouped: a query loads `build.js` and `meta.js`, the posting shards of its keys,
-//! and for the ten results it shows, their heads files and, for a match deep in a long text, a
-//! pack.
+//! data is grouped: a query loads `meta.js` (over http(s) after `build.js`), the posting shards
+//! of its keys, and for the ten results it shows, their heads files and, for a match deep in a
+//! long text, a pack.
 //!
 //! - `search/meta.js` — `gongbaoSearch.meta({...})`: number of shards, the field offsets, the
 //!   chunk size and paragraph alignment, the facet values (issues as `[year, number]`, sections, issuers) and per document its facet
@@ -31,9 +31,9 @@
 //!   page (`?t=` the time the page opened) and for every other index file under it (`?v=`
 //!   the name), so that files a browser kept from an earlier build are not taken for this
 //!   one's; a page open for over a minute asks for it again before its next search, and
-//!   drops what it holds if the name changed. From `file://` nothing is cached and the names
-//!   are left off. (A deploy copying files one by one should copy `build.js` last: see the
-//!   README.)
+//!   drops what it holds if the name changed. From `file://` nothing is cached: `build.js` is
+//!   not loaded and no names are added. (A deploy copying files one by one should copy
+//!   `build.js` last: see the README.)
 //! - `search/t/<hex>.js` — `gongbaoSearch.shard(n, "keys", "lists")` ([`shard`]). A key is a
 //!   token (one-token queries) or two tokens joined by a space (bigram); its shard is
 //!   `fnv1a32(UTF-16 of key) % shards`, so the client needs no key table. The shard count is

@@ -245,13 +245,15 @@
     return loads[path];
   }
 
-  /* The index's name first (build.js), then its meta file: every other index file is asked
-   * for under that name (see scriptLoader). A page open for a while asks for the name again
-   * before its next search (where the loader says files may be kept: over http(s)); if the
-   * site was rebuilt meanwhile, what the page holds of the earlier index is dropped. */
+  /* The meta file; first, where the loader asks for index files under the index's name
+   * (over http(s): see scriptLoader), that name (build.js). A page open for a while asks for
+   * the name again before its next search; if the site was rebuilt meanwhile, what the page
+   * holds of the earlier index is dropped. From file:// the name is not needed, and meta.js
+   * does not wait for it. */
   var RECHECK_MS = 60000, checkedAt = 0;
   function loadMeta() {
-    var before = data.build, recheck = loader.rechecks && before !== null && Date.now() - checkedAt > RECHECK_MS;
+    if (!loader.named) return load('search/meta.js');
+    var before = data.build, recheck = before !== null && Date.now() - checkedAt > RECHECK_MS;
     if (recheck) delete loads['search/build.js'];
     return load('search/build.js').then(function () {
       if (recheck && data.build !== before) forget();
@@ -692,7 +694,7 @@
    * the site was rebuilt, and files of two builds together give wrong results: build.js is
    * asked for anew each time (as the time of asking), every other file under the name it
    * gives, so a rebuild's files are never taken for an earlier build's. From file:// nothing
-   * is kept between visits. */
+   * is kept between visits: no names. */
   function scriptLoader(base) {
     var cached = location.protocol === 'http:' || location.protocol === 'https:';
     function version(path) {
@@ -708,7 +710,7 @@
         document.head.appendChild(s);
       });
     };
-    fetchScript.rechecks = cached;
+    fetchScript.named = cached;
     return fetchScript;
   }
 
