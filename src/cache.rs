@@ -115,8 +115,7 @@ impl Previous {
             ours.then_some((bytes, at))
         };
         // The three files in parallel: read on one thread they were a tenth of a rebuild.
-        let mut pages = Previous::default();
-        let (mut texts, mut sources) = (Previous::default(), Previous::default());
+        let (mut pages, mut texts, mut sources) = (Previous::default(), Previous::default(), Previous::default());
         rayon::join(
             || read(PAGES).map(|(bytes, at)| pages.read_pages(&bytes[at..])),
             || {

@@ -28,7 +28,7 @@
 //!   corpus: every query loads it.
 //! - `search/build.js` — `gongbaoSearch.build("<name>")`: a name for the index as built, which
 //!   changes whenever any of its files does. Over http(s) the client asks for it anew on each
-//!   page (`?t=` the time the page opened) and for every other index file under it (`?v=`
+//!   page (`?t=` the time of asking) and for every other index file under it (`?v=`
 //!   the name), so that files a browser kept from an earlier build are not taken for this
 //!   one's; a page open for over a minute asks for it again before its next search, and
 //!   drops what it holds if the name changed. From `file://` nothing is cached: `build.js` is
