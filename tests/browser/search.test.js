@@ -139,13 +139,28 @@ test('after a rebuild, a browser keeping the earlier index files finds what chan
     await page.waitForSelector('#search[data-state="done"]');
     assert.equal(await page.$$eval('#results li a', (as) => as.length), 0, 'not there yet');
     const other = docs[1];
-    fs.appendFileSync(path.join(content, other.url.replace(/\.html$/, '.md')), `\n\n本文件所称试点还包括${later}社区。\n`);
+    // the correction also names a 发文机关 the archive did not have: the page's filter menu,
+    // filled from the earlier meta file, gains it
+    const issuer = '惠农区雁鸣湾片区管理委员会';
+    const file = path.join(content, other.url.replace(/\.html$/, '.md'));
+    const source = fs.readFileSync(file, 'utf8');
+    assert.match(source, /^issuer = ".*"$/m);
+    fs.writeFileSync(file, source.replace(/^issuer = ".*"$/m, `issuer = "${issuer}"`) + `\n\n本文件所称试点还包括${later}社区。\n`);
     build();
+    const issuers = () => page.$$eval('#f-issuer option', (os) => os.map((o) => o.value));
+    assert.ok(!(await issuers()).includes(issuer));
     await page.clock.fastForward('02:00');
     await page.evaluate(() => document.getElementById('search').removeAttribute('data-state'));
     await page.press('#search-q', 'Enter');
     await page.waitForSelector('#search[data-state="done"]');
     assert.deepEqual(await page.$$eval('#results li a', (as) => as.map((a) => a.getAttribute('href'))), [other.url], 'found in the open page');
+    const menu = await issuers();
+    assert.ok(menu.includes(issuer), menu.join('\n'));
+    assert.equal(menu.length, new Set(menu).size, 'each 发文机关 once');
+    await page.evaluate(() => document.getElementById('search').removeAttribute('data-state'));
+    await page.selectOption('#f-issuer', issuer);
+    await page.waitForSelector('#search[data-state="done"]');
+    assert.deepEqual(await page.$$eval('#results li a', (as) => as.map((a) => a.getAttribute('href'))), [other.url], 'the new 发文机关 filters');
     await page.close();
   } finally {
     await context.close();

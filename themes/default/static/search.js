@@ -714,7 +714,9 @@
     return fetchScript;
   }
 
+  /* A filter menu's options after its first (all): `values`. */
   function fillSelect(select, values) {
+    while (select.options.length > 1) select.remove(1);
     values.forEach(function (v) {
       var o = el('option', null, v);
       o.value = v;
@@ -756,7 +758,7 @@
     var pager = document.getElementById('pager');
     var selects = {};
     FILTERS.forEach(function (f) { selects[f] = document.getElementById('f-' + f); });
-    var seq = 0, menus = null;
+    var seq = 0, menus = null; // the meta file the filter menus were filled from
 
     function formState() {
       var filters = {};
@@ -798,14 +800,15 @@
       input.value = state.q;
       var q = state.q;
       loadMeta().then(function () {
-        if (!menus) {
+        // filled from the first meta file, and again from a rebuilt site's (see loadMeta)
+        if (menus !== data.meta) {
           var m = data.meta, years = [];
           m.issues.forEach(function (i) { if (years.indexOf(String(i.year)) < 0) years.push(String(i.year)); });
           fillSelect(selects.year, years);
           fillSelect(selects.issue, m.issues.map(function (i) { return i.title; }));
           fillSelect(selects.section, m.sections);
           fillSelect(selects.issuer, m.issuers);
-          menus = true;
+          menus = m;
         }
         FILTERS.forEach(function (f) { selects[f].value = state.filters[f] || ''; });
         if (!q.trim()) return null;
