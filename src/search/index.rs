@@ -153,11 +153,12 @@ impl Interner {
         self.ids.insert(t.to_string(), id);
         id
     }
-    fn name(&self, id: u32) -> String {
+    /// Appends the token `id` names to `out`.
+    fn push_name(&self, id: u32, out: &mut String) {
         if id < RUN_BASE {
-            char::from_u32(id).unwrap().to_string()
+            out.push(char::from_u32(id).expect("ids below RUN_BASE are characters"));
         } else {
-            self.names[(id - RUN_BASE) as usize].clone()
+            out.push_str(&self.names[(id - RUN_BASE) as usize]);
         }
     }
 }
@@ -444,8 +445,13 @@ impl Partition {
     }
 }
 
-/// The bit-coded list of one key from its streamed postings (`bytes`: room to read them into).
-fn encode_postings(key: u64, p: &Postings, pool: &slices::Pool, bytes: &mut Vec<u8>, n_docs: u32, spans: &[u32]) -> codec::Bits {
+/// Room to decode a key's postings in, reused from key to key: its bytes, per document (the
+/// document, the range of its positions), the positions.
+type Room = (Vec<u8>, Vec<(u32, usize, usize)>, Vec<u32>);
+
+/// The bit-coded list of one key from its streamed postings.
+fn encode_postings(key: u64, p: &Postings, pool: &slices::Pool, room: &mut Room, n_docs: u32, spans: &[u32]) -> codec::Bits {
+    let (bytes, docs, positions) = room;
     pool.read(&p.bytes, bytes);
     let mut i = 0;
     if key & UNIGRAM != 0 {
@@ -460,8 +466,8 @@ fn encode_postings(key: u64, p: &Postings, pool: &slices::Pool, bytes: &mut Vec<
         });
         return codec::encode_unigram(n_docs, p.df, entries);
     }
-    let mut docs: Vec<(u32, usize, usize)> = Vec::with_capacity(p.df as usize);
-    let mut positions: Vec<u32> = Vec::new();
+    docs.clear();
+    positions.clear();
     let (mut doc, mut pos) = (0u32, 0u32);
     while i < bytes.len() {
         let v = read_varint(bytes, &mut i);
@@ -756,21 +762,26 @@ pub fn build(site: &Site, keys: &[DocKeys], text: &(dyn Fn(usize) -> Result<Stri
     // Key strings and their coded lists.
     let n_docs = docs.len() as u32;
     let spans: Vec<u32> = state.docs.iter().map(|d| coded_span(d.span)).collect();
+    // the key's text as `unigram_key` and `bigram_key` write it, in one allocation
     let name = |key: u64| -> String {
+        let mut out = String::with_capacity(8);
         if key & UNIGRAM != 0 {
-            unigram_key(&interner.name(key as u32))
+            interner.push_name(key as u32, &mut out);
         } else {
-            bigram_key(&interner.name((key >> 32) as u32), &interner.name(key as u32))
+            interner.push_name((key >> 32) as u32, &mut out);
+            out.push(' ');
+            interner.push_name(key as u32, &mut out);
         }
+        out
     };
     state.shards = shard_count(state.docs.iter().map(|d| d.units).sum());
     let shards = state.shards;
     // Each partition codes its keys, sorts them and writes its shards, then frees them.
     let lengths: Vec<Vec<(usize, String)>> = parts.into_par_iter().map(|part| {
         let Partition { postings, pool } = part;
-        let mut bytes = Vec::new();
+        let mut room = Room::default();
         let mut entries: Vec<(String, codec::Bits)> =
-            postings.into_iter().map(|(key, p)| (name(key), encode_postings(key, &p, &pool, &mut bytes, n_docs, &spans))).collect();
+            postings.into_iter().map(|(key, p)| (name(key), encode_postings(key, &p, &pool, &mut room, n_docs, &spans))).collect();
         drop(pool);
         entries.sort_unstable_by(|x, y| x.0.cmp(&y.0));
         let mut by_shard: BTreeMap<usize, Vec<(String, codec::Bits)>> = BTreeMap::new();
