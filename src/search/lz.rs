@@ -70,14 +70,42 @@ fn hash(t: &[u32]) -> usize {
     (h >> (32 - HASH_BITS)) as usize
 }
 
-/// No position: the end of a hash chain.
-const NONE: u32 = u32::MAX;
+/// The base of the next file's positions in the head table ([`Chains`]), of `len` characters;
+/// the table is cleared only when the bases run out of 32 bits.
+fn file_base(head: &mut [u32], next_base: &mut u32, len: usize) -> u32 {
+    let len = u32::try_from(len).expect("a file of under 4 G characters");
+    if next_base.checked_add(len).is_none() {
+        head.fill(0);
+        *next_base = 1;
+    }
+    let base = *next_base;
+    *next_base += len;
+    base
+}
 
-fn insert(all: &[u32], head: &mut [u32], prev: &mut [u32], i: usize) {
-    if i + MIN_MATCH <= all.len() {
-        let h = hash(&all[i..]);
-        prev[i] = head[h];
-        head[h] = i as u32;
+/// The hash chains of one file: the newest position per hash of three characters, and per
+/// position the previous one with the same hash (a collision only costs a failed compare), as
+/// in deflate. Positions are stored plus `base`, so that the head table, a thread's own and
+/// 256 KB, need not be cleared for each file (some 1,600 files on the 1× corpus, most of them
+/// a few KB of text): an entry below the file's base is an earlier file's, that is none.
+struct Chains<'a> {
+    head: &'a mut [u32],
+    prev: Vec<u32>,
+    base: u32,
+}
+
+impl Chains<'_> {
+    fn insert(&mut self, all: &[u32], i: usize) {
+        if i + MIN_MATCH <= all.len() {
+            let h = hash(&all[i..]);
+            self.prev[i] = self.head[h];
+            self.head[h] = self.base + i as u32;
+        }
+    }
+
+    /// The position stored as `entry`, if it is this file's.
+    fn position(&self, entry: u32) -> Option<usize> {
+        entry.checked_sub(self.base).map(|i| i as usize)
     }
 }
 
@@ -128,21 +156,21 @@ impl Code {
     /// Codes the texts of one file, each a sequence of ranks.
     pub fn encode(&self, texts: &[Vec<u32>]) -> Vec<String> {
         let all: Vec<u32> = texts.iter().flatten().copied().collect();
-        let cost: Vec<u32> = all.iter().map(|&r| self.literal_len(r)).collect();
-        // hash chains as in deflate: the newest position per hash of three characters, and per
-        // position the previous one with the same hash (a collision only costs a failed compare)
-        // (positions as u32: a file's texts are far shorter than 4 G characters)
-        // the head table is a thread's own, cleared for each file rather than allocated: 256 KB
-        // for each of some 1,600 files on the 1× corpus, most of them a few KB of text
-        thread_local!(static HEAD: std::cell::RefCell<Vec<u32>> = std::cell::RefCell::new(vec![NONE; 1 << HASH_BITS]));
-        HEAD.with_borrow_mut(|head| {
-            head.fill(NONE);
-            self.encode_with(texts, &all, &cost, head)
+        // bits of the literals before each position: what a copy of a stretch saves
+        let mut before = Vec::with_capacity(all.len() + 1);
+        before.push(0u64);
+        for &r in &all {
+            before.push(before.last().expect("starts with 0") + self.literal_len(r) as u64);
+        }
+        // positions as u32: a file's texts are far shorter than 4 G characters
+        thread_local!(static HEAD: std::cell::RefCell<(Vec<u32>, u32)> = std::cell::RefCell::new((vec![0; 1 << HASH_BITS], 1)));
+        HEAD.with_borrow_mut(|(head, next_base)| {
+            let base = file_base(head, next_base, all.len());
+            self.encode_with(texts, &all, &before, &mut Chains { head, prev: vec![0; all.len()], base })
         })
     }
 
-    fn encode_with(&self, texts: &[Vec<u32>], all: &[u32], cost: &[u32], head: &mut [u32]) -> Vec<String> {
-        let mut prev: Vec<u32> = vec![NONE; all.len()];
+    fn encode_with(&self, texts: &[Vec<u32>], all: &[u32], before: &[u64], chains: &mut Chains) -> Vec<String> {
         let mut out = Vec::with_capacity(texts.len());
         let mut i = 0;
         for text in texts {
@@ -153,11 +181,10 @@ impl Code {
                 // the longest earlier repeat of all[i..], not running past this text's end
                 let (mut best_len, mut best_dist) = (0, 0);
                 if i + MIN_MATCH <= end {
-                    let mut cand = head[hash(&all[i..])];
+                    let mut cand = chains.position(chains.head[hash(&all[i..])]);
                     let mut tries = 0;
                     let limit = end - i;
-                    while cand != NONE && tries < CHAIN && best_len < limit {
-                        let c = cand as usize;
+                    while let Some(c) = cand.filter(|_| tries < CHAIN && best_len < limit) {
                         // only a candidate that matches one character past the best so far can
                         // beat it: most are turned away by one compare
                         if all[c + best_len] == all[i + best_len] {
@@ -170,21 +197,21 @@ impl Code {
                             }
                         }
                         tries += 1;
-                        cand = prev[c];
+                        cand = chains.position(chains.prev[c]);
                     }
                 }
                 let copy_len = || {
                     let k = ilog2(best_dist);
-                    COPY.1 + gamma_len(best_len - MIN_MATCH + 1) + truncated_len(k, ilog2(i) + 1) + k
+                    (COPY.1 + gamma_len(best_len - MIN_MATCH + 1) + truncated_len(k, ilog2(i) + 1) + k) as u64
                 };
-                if best_len >= MIN_MATCH && copy_len() < cost[i..i + best_len].iter().sum::<u32>() {
+                if best_len >= MIN_MATCH && copy_len() < before[i + best_len] - before[i] {
                     let k = ilog2(best_dist);
                     w.bits(COPY.0, COPY.1);
                     w.gamma((best_len - MIN_MATCH + 1) as u32);
                     w.truncated(k, ilog2(i) + 1);
                     w.bits((best_dist - (1 << k)) as u32, k);
                     for j in i..i + best_len {
-                        insert(all, head, &mut prev, j);
+                        chains.insert(all, j);
                     }
                     i += best_len;
                 } else {
@@ -192,7 +219,7 @@ impl Code {
                     let j = self.class_of(r);
                     w.bits(LITERAL[j].0, LITERAL[j].1);
                     w.truncated(r - self.classes[j].0, self.classes[j].1);
-                    insert(all, head, &mut prev, i);
+                    chains.insert(all, i);
                     i += 1;
                 }
             }
@@ -282,6 +309,24 @@ mod tests {
         let small = vec![vec![0, 1, 2, 2, 1, 0, 1, 2]];
         let code = Code::new(3);
         assert_eq!(code.decode(&code.encode(&small)).unwrap(), small);
+    }
+
+    #[test]
+    fn each_file_is_coded_alone_whatever_the_thread_coded_before() {
+        let texts = vec![vec![5u32, 6, 7, 5, 6, 7, 8, 9, 10, 11], vec![8, 9, 10, 11, 5, 6, 7]];
+        let code = Code::new(64);
+        let first = code.encode(&texts);
+        // the head table now holds this file's positions: the same texts again code the same
+        assert_eq!(code.encode(&texts), first);
+        assert_eq!(code.decode(&first).unwrap(), texts);
+        // where the bases run out, the table is cleared and they start again
+        let mut head = vec![7u32; 4];
+        let mut next = u32::MAX - 5;
+        assert_eq!(file_base(&mut head, &mut next, 10), 1);
+        assert_eq!((head, next), (vec![0; 4], 11));
+        let mut next = 100;
+        assert_eq!(file_base(&mut [3], &mut next, 10), 100);
+        assert_eq!(next, 110);
     }
 
     #[test]
