@@ -308,6 +308,7 @@ pub fn percent_decode(text: &str) -> std::borrow::Cow<'_, str> {
 /// text) is text. Links to the page's own anchors are checked here.
 fn scan(path: &str, html: &str) -> PageLinks {
     let (mut ids, mut links) = (Vec::new(), Vec::new());
+    let mut attrs = Vec::new();
     let mut i = 0;
     while let Some(pos) = html[i..].find('<') {
         let rest = &html[i + pos..];
@@ -317,7 +318,7 @@ fn scan(path: &str, html: &str) -> PageLinks {
         }
         // tags as slices: a page has hundreds, and a string per name and value made this scan
         // half the cost of rendering the pages
-        let Some(tag) = crate::render::sanitize::parse_tag_ref(rest) else {
+        let Some(tag) = crate::render::sanitize::parse_tag_into(rest, &mut attrs) else {
             i += pos + 1;
             continue;
         };
@@ -325,7 +326,7 @@ fn scan(path: &str, html: &str) -> PageLinks {
         if tag.closing {
             continue;
         }
-        for (name, value) in tag.attrs {
+        for &(name, value) in &attrs {
             let Some(value) = value else { continue };
             if name.eq_ignore_ascii_case("id") {
                 ids.push(decode_entities(value));

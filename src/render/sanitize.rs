@@ -239,6 +239,23 @@ pub struct TagRef<'a> {
 
 /// See [`parse_tag`].
 pub fn parse_tag_ref(s: &str) -> Option<TagRef<'_>> {
+    let mut attrs = Vec::new();
+    let shape = parse_tag_into(s, &mut attrs)?;
+    Some(TagRef { name: shape.name, closing: shape.closing, attrs, len: shape.len, unterminated: shape.unterminated })
+}
+
+/// A tag's name and extent, its attributes left in the caller's vector.
+pub struct TagShape<'a> {
+    pub name: &'a str,
+    pub closing: bool,
+    pub len: usize,
+    pub unterminated: bool,
+}
+
+/// [`parse_tag_ref`] into `attrs` (cleared first): the link check reads every tag of every
+/// page, and a vector each cost an allocation per tag.
+pub fn parse_tag_into<'a>(s: &'a str, attrs: &mut Vec<(&'a str, Option<&'a str>)>) -> Option<TagShape<'a>> {
+    attrs.clear();
     let b = s.as_bytes();
     let mut j = 1;
     let closing = b.get(1) == Some(&b'/');
@@ -253,16 +270,15 @@ pub fn parse_tag_ref(s: &str) -> Option<TagRef<'_>> {
         j += 1;
     }
     let name = &s[start..j];
-    let mut attrs: Vec<(&str, Option<&str>)> = Vec::new();
     loop {
         while j < b.len() && b[j].is_ascii_whitespace() {
             j += 1;
         }
         if j >= b.len() {
-            return Some(TagRef { name, closing, attrs, len: s.len(), unterminated: true });
+            return Some(TagShape { name, closing, len: s.len(), unterminated: true });
         }
         match b[j] {
-            b'>' => return Some(TagRef { name, closing, attrs, len: j + 1, unterminated: false }),
+            b'>' => return Some(TagShape { name, closing, len: j + 1, unterminated: false }),
             b'/' => {
                 if b.get(j + 1) == Some(&b'>') && !attrs.iter().any(|(k, _)| *k == "/") {
                     attrs.push((&s[j..j + 1], None));
@@ -290,7 +306,7 @@ pub fn parse_tag_ref(s: &str) -> Option<TagRef<'_>> {
             match b.get(j) {
                 Some(&q) if q == b'"' || q == b'\'' => {
                     let Some(end) = s[j + 1..].find(q as char) else {
-                        return Some(TagRef { name, closing, attrs, len: s.len(), unterminated: true });
+                        return Some(TagShape { name, closing, len: s.len(), unterminated: true });
                     };
                     value = Some(&s[j + 1..j + 1 + end]);
                     j += end + 2;
