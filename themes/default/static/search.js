@@ -246,19 +246,23 @@
   }
 
   /* The meta file; first, where the loader asks for index files under the index's name
-   * (over http(s): see scriptLoader), that name (build.js). A page open for a while asks for
-   * the name again before its next search; if the site was rebuilt meanwhile, what the page
-   * holds of the earlier index is dropped. From file:// the name is not needed, and meta.js
-   * does not wait for it. */
-  var RECHECK_MS = 60000, checkedAt = 0;
+   * (over http(s): see scriptLoader), that name (build.js). From file:// the name is not
+   * needed, and meta.js does not wait for it. */
   function loadMeta() {
-    if (!loader.named) return load('search/meta.js');
-    var before = data.build, recheck = before !== null && Date.now() - checkedAt > RECHECK_MS;
-    if (recheck) delete loads['search/build.js'];
-    return load('search/build.js').then(function () {
-      if (recheck && data.build !== before) forget();
-      return load('search/meta.js');
-    });
+    if (!loader.named || loads['search/meta.js']) return load('search/meta.js');
+    return load('search/build.js').then(function () { return load('search/meta.js'); });
+  }
+
+  /* Over http(s), a page that has its index's name asks for build.js again alongside each
+   * later search (not before it: the results wait for nothing more), in case the site was
+   * rebuilt meanwhile; resolves to whether the name is still the same. If not, the search may
+   * have run on files of two builds: the page drops what it holds (forget) and searches
+   * again. A check that fails to load keeps the name the page has. */
+  function recheck() {
+    if (!loader.named || data.build === null) return Promise.resolve(true);
+    var before = data.build;
+    delete loads['search/build.js'];
+    return load('search/build.js').then(function () { return data.build === before; }, function () { return true; });
   }
 
   /* Drops every index file loaded but build.js (a rebuild's meta file resets the rest). */
@@ -645,7 +649,7 @@
     PAGE_SIZE: PAGE_SIZE,
     setLoader: function (fn) { loader = fn; loads = {}; },
     // registration functions called by the index files
-    build: function (name) { data.build = name; checkedAt = Date.now(); },
+    build: function (name) { data.build = name; },
     meta: function (m) {
       m.issues = m.issues.map(function (i) { return { year: i[0], number: i[1], title: i[0] + '年第' + i[1] + '期' }; });
       data.meta = m;
@@ -799,8 +803,9 @@
       box.setAttribute('data-state', 'busy');
       input.value = state.q;
       var q = state.q;
+      var same = recheck();
       loadMeta().then(function () {
-        // filled from the first meta file, and again from a rebuilt site's (see loadMeta)
+        // filled from the first meta file, and again from a rebuilt site's (see recheck)
         if (menus !== data.meta) {
           var m = data.meta, years = [];
           m.issues.forEach(function (i) { if (years.indexOf(String(i.year)) < 0) years.push(String(i.year)); });
@@ -834,7 +839,18 @@
         clear();
         count.textContent = '检索出错：' + e.message;
       }).then(function () {
-        if (mine === seq) box.setAttribute('data-state', 'done');
+        // The results show at once; the search is done when the index's name is confirmed. If
+        // the site was rebuilt meanwhile, they may come from files of two builds (or have
+        // failed for it): the page drops what it holds and searches again (see recheck).
+        return same;
+      }).then(function (ok) {
+        if (mine !== seq) return;
+        if (ok) {
+          box.setAttribute('data-state', 'done');
+        } else {
+          forget();
+          run(state, focusAfter);
+        }
       });
     }
 
