@@ -13,10 +13,7 @@
 //!   build;
 //! - after the swap the previous output is kept as `.public.prev`: the next build takes it up
 //!   as its staging folder and changes only the files that differ (see [`Generation`]), instead
-//!   of making ten thousand links and folders anew. A build that reused nothing (the first, or
-//!   `--full`) keeps instead a second link to each of its files, made while the disk flushes
-//!   before the swap: the output it replaced, if any, is left as trash for the next build to
-//!   remove in the background;
+//!   of making ten thousand links and folders anew;
 //! - two builds into the same output: the second one stops at once with a clear message, via an
 //!   advisory lock on `.public.lock` beside the output, which the system releases when the
 //!   holder exits in any way (so a killed build never leaves a stale lock).
@@ -52,24 +49,13 @@ pub fn script_safe_json(json: &str) -> String {
 
 /// Exclusive right to build into one output folder, held for the whole build.
 pub struct OutputLock {
-    /// Removes what earlier builds left, while this one runs; waited for before the lock is
-    /// given up, so no build ever sees another's leftovers half removed.
-    sweeper: Option<std::thread::JoinHandle<()>>,
     _file: fs::File,
-}
-
-impl Drop for OutputLock {
-    fn drop(&mut self) {
-        if let Some(sweeper) = self.sweeper.take() {
-            let _ = sweeper.join();
-        }
-    }
 }
 
 impl OutputLock {
     /// Takes the lock beside `target`, then repairs what an interrupted earlier build left:
-    /// puts a moved-aside previous output back if the output is missing, and removes stale
-    /// staging, old and trash folders (in the background: see [`recover`]).
+    /// puts a moved-aside previous output back if the output is missing, removes stale staging
+    /// and old folders.
     pub fn acquire(target: &Path) -> Result<OutputLock> {
         let target = absolute(target)?;
         let (parent, name) = parent_and_name(&target)?;
@@ -94,8 +80,8 @@ impl OutputLock {
         // The holder's process id, for the message above; the lock itself is what counts.
         let _ = file.set_len(0);
         let _ = std::io::Write::write_all(&mut file, format!("{}\n", std::process::id()).as_bytes());
-        let sweeper = recover(&parent, &name, &target)?;
-        Ok(OutputLock { sweeper, _file: file })
+        recover(&parent, &name, &target)?;
+        Ok(OutputLock { _file: file })
     }
 }
 
@@ -105,11 +91,8 @@ fn parent_and_name(target: &Path) -> Result<(PathBuf, String)> {
     Ok((parent.to_path_buf(), name))
 }
 
-/// Run under the lock: no other build is using any of these folders. They are renamed to
-/// trash names of this build's at once (so none can be mistaken for a folder this build makes)
-/// and removed by the thread returned: a full build leaves the output it replaced as trash,
-/// some ten thousand files the next build need not wait for.
-fn recover(parent: &Path, name: &str, target: &Path) -> Result<Option<std::thread::JoinHandle<()>>> {
+/// Run under the lock: no other build is using any of these folders.
+fn recover(parent: &Path, name: &str, target: &Path) -> Result<()> {
     let (tmp, old, trash) = (format!(".{name}.tmp-"), format!(".{name}.old-"), format!(".{name}.trash-"));
     let mut stale: Vec<(PathBuf, bool)> = Vec::new();
     for entry in fs::read_dir(parent).map_err(|e| Error::io(parent, e))? {
@@ -129,19 +112,10 @@ fn recover(parent: &Path, name: &str, target: &Path) -> Result<Option<std::threa
             fs::rename(&previous, target).map_err(|e| Error::io(&previous, e))?;
         }
     }
-    let mut swept = Vec::with_capacity(stale.len());
-    for (i, (dir, _)) in stale.into_iter().enumerate() {
-        let moved = parent.join(format!(".{name}.trash-{}-{i}", std::process::id()));
-        fs::rename(&dir, &moved).map_err(|e| Error::io(&dir, e))?;
-        swept.push(moved);
+    for (dir, _) in stale {
+        fs::remove_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
     }
-    Ok((!swept.is_empty()).then(|| {
-        std::thread::spawn(move || {
-            for dir in swept {
-                let _ = fs::remove_dir_all(dir); // else the next build tries again
-            }
-        })
-    }))
+    Ok(())
 }
 
 /// A file of the built site, by its path relative to the output root (always `/`-separated).
@@ -202,10 +176,6 @@ pub struct Staging {
     written: Mutex<Vec<String>>,
     /// A previous generation that could not be taken up, being removed meanwhile.
     trash: Option<std::thread::JoinHandle<()>>,
-    /// In a build that reuses nothing, the folder that [`Staging::commit`] fills with a second
-    /// link to each file made and keeps as `.public.prev`: otherwise the next build, with no
-    /// generation to take up, would make those links itself (a third of its time).
-    copy: Option<PathBuf>,
     /// Writes the staged files to the disk while the build goes on.
     flusher: Option<Flusher>,
     committed: bool,
@@ -247,7 +217,6 @@ impl Staging {
             fs::create_dir(&dir).map_err(|e| Error::io(&dir, e))?;
         }
         let spread = taken_up.is_none() && spread_folders(&dir);
-        let copy = previous.is_none().then(|| parent.join(format!(".{name}.tmp-copy-{}", std::process::id()))).filter(|copy| fs::create_dir(copy).is_ok());
         let current_sizes = generation.filter(|_| previous.is_some()).map_or_else(HashMap::new, |g| g.files.iter().cloned().collect());
         // (elsewhere `sync_filesystem` does nothing, and so would the thread)
         let flushed = dir.clone();
@@ -263,7 +232,6 @@ impl Staging {
             made: Default::default(),
             written: Default::default(),
             trash,
-            copy,
             flusher,
             committed: false,
         })
@@ -297,17 +265,13 @@ impl Staging {
         }
     }
 
-    /// What the next build needs to take up the folder [`Staging::commit`] keeps as
-    /// `.public.prev`: the output being replaced (described by `current`), or in a build that
-    /// reuses nothing the second links to this build's files. Call once every file is made.
+    /// What the next build needs to take this build's previous output up: call before
+    /// [`Staging::commit`], which keeps it as `.public.prev`. `current` describes the output
+    /// being replaced.
     pub fn generation(&self, current: Option<&Generation>) -> Generation {
         let made = self.made.lock().expect("no panic while holding the lock");
         let mut files: Vec<(String, u64)> = made.iter().map(|(p, &s)| (p.clone(), s)).collect();
         files.sort_unstable();
-        if let Some(copy) = &self.copy {
-            // if the links cannot all be made, the folder is removed and matches no identity
-            return Generation { identity: folder_identity(copy).unwrap_or_default(), files, differs: Vec::new() };
-        }
         let mut differs: Vec<String> = match current {
             // written anew, or gone since
             Some(g) => {
@@ -488,32 +452,16 @@ impl Staging {
         if let Some(flusher) = self.flusher.take() {
             flusher.finish();
         }
-        // The second links need not reach the disk (a lost one only costs the next build its
-        // speed): made while the flush waits on it.
-        let copy = self.copy.take();
-        let linked = match &copy {
-            Some(copy) => rayon::join(|| self.link_copy(copy), || sync_filesystem(&self.dir)).0.is_ok(),
-            None => {
-                sync_filesystem(&self.dir);
-                false
-            }
-        };
-        let copy = match copy {
-            Some(copy) if linked => Some(copy),
-            Some(copy) => {
-                let _ = fs::remove_dir_all(&copy);
-                None
-            }
-            None => None,
-        };
+        sync_filesystem(&self.dir);
         if self.target.exists() {
             match exchange(&self.dir, &self.target) {
                 Ok(true) => {
-                    // The staging path now holds the previous output: kept for the next build,
-                    // or left to it as trash when the copy takes its place.
+                    // The staging path now holds the previous output: kept for the next build.
                     self.committed = true;
                     sync_filesystem(&self.target);
-                    self.keep(&self.dir, copy);
+                    if fs::rename(&self.dir, prev_path(&self.target)).is_err() {
+                        let _ = fs::remove_dir_all(&self.dir); // else the next build removes it
+                    }
                     return Ok(());
                 }
                 Ok(false) => {} // not supported here: two renames
@@ -533,58 +481,13 @@ impl Staging {
             if had_old {
                 let _ = fs::rename(&old, &self.target);
             }
-            if let Some(copy) = copy {
-                let _ = fs::remove_dir_all(copy);
-            }
             return Err(Error::io(&self.target, e));
         }
         self.committed = true;
         if had_old {
             fs::remove_dir_all(&old).map_err(|e| Error::io(&old, e))?;
         }
-        if let Some(copy) = copy {
-            self.keep(&self.target, Some(copy));
-        }
         Ok(())
-    }
-
-    /// After the swap: keeps `copy` as `.public.prev` if there is one, and `replaced` (the
-    /// output before, at the staging path) as trash; else `replaced` as `.public.prev`.
-    fn keep(&self, replaced: &Path, copy: Option<PathBuf>) {
-        let prev = prev_path(&self.target);
-        let kept = match copy {
-            Some(copy) => {
-                if replaced != self.target.as_path() {
-                    let name = self.target.file_name().and_then(|n| n.to_str()).unwrap_or("public");
-                    let _ = fs::rename(replaced, replaced.with_file_name(format!(".{name}.trash-{}", std::process::id())));
-                }
-                copy
-            }
-            None => replaced.to_path_buf(),
-        };
-        if fs::rename(&kept, &prev).is_err() {
-            let _ = fs::remove_dir_all(&kept); // else the next build removes it
-        }
-    }
-
-    /// Links every file this build made into `copy` (see [`Staging::copy`]).
-    fn link_copy(&self, copy: &Path) -> std::io::Result<()> {
-        use rayon::prelude::*;
-        let made = self.made.lock().expect("no panic while holding the lock");
-        let mut paths: Vec<&str> = made.keys().map(String::as_str).collect();
-        paths.sort_unstable();
-        // each folder once, parents first (sorted, a parent comes before what is in it)
-        let mut folders: Vec<&str> = paths.iter().filter_map(|p| p.rsplit_once('/').map(|(folder, _)| folder)).collect();
-        folders.dedup();
-        let mut made_folders = HashSet::new();
-        for folder in folders {
-            for (i, _) in folder.match_indices('/').chain([(folder.len(), "")]) {
-                if made_folders.insert(&folder[..i]) {
-                    fs::create_dir(copy.join(&folder[..i]))?;
-                }
-            }
-        }
-        paths.par_iter().try_for_each(|p| fs::hard_link(self.dir.join(p), copy.join(p)))
     }
 }
 
@@ -592,9 +495,6 @@ impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {
             let _ = fs::remove_dir_all(&self.dir);
-        }
-        if let Some(copy) = self.copy.take() {
-            let _ = fs::remove_dir_all(copy);
         }
     }
 }
