@@ -30,7 +30,8 @@
 //!   changes whenever any of its files does. Over http(s) the client asks for it anew on each
 //!   page (`?t=` the time of asking) and for every other index file under it (`?v=`
 //!   the name), so that files a browser kept from an earlier build are not taken for this
-//!   one's; a page left open asks for it again alongside each later search, and if the name
+//!   one's; a page left open asks for it again alongside each later search, shows results
+//!   that needed files from the server only once the name is confirmed, and if the name
 //!   changed drops what it holds and searches again. From `file://` nothing is cached: `build.js` is
 //!   not loaded and no names are added. (A deploy copying files one by one should copy
 //!   `build.js` last: see the README.)

@@ -171,6 +171,52 @@ test('after a rebuild, a browser keeping the earlier index files finds what chan
   }
 });
 
+// A page left open across a rebuild that renumbers every document (a new oldest one takes
+// id 0): a new query asks for shards, which the server gives from the new build while the page
+// holds the earlier meta file. Its results wait for build.js (slowed down here), which tells
+// the site changed, and the page shows only the search made again on the new build: no result
+// list or error mixed from two builds appears, even for a moment.
+test('a page left open across a rebuild never shows results mixed from two builds', async () => {
+  const content = tempDir('gongbao-content-');
+  fs.cpSync(CONTENT, content, { recursive: true });
+  const out = path.join(tempDir('gongbao-renumbered-'), 'public');
+  const build = () => execFileSync(BIN, ['build', '--content', content, '--output', out], { stdio: 'pipe' });
+  build();
+  const server = await serve(out, '/gongbao/');
+  const page = await openPage(browser, server.url + `search.html?q=${encodeURIComponent('鹤翔湖畔')}`);
+  try {
+    await page.waitForSelector('#search[data-state="done"]');
+    fs.writeFileSync(path.join(content, '2022/02/p900.md'), '+++\ntitle = "惠农区人民政府办公室关于测试的通知"\nissuer = "惠农区人民政府办公室"\n'
+      + 'date = "1990-01-01"\nsection = "惠农区人民政府办公室文件"\npage = 900\n+++\n本文件仅供测试。\n');
+    build();
+    await page.route('**/search/build.js*', async (route) => { await new Promise((r) => setTimeout(r, 500)); await route.continue(); });
+    await page.evaluate(() => {
+      window.shownStates = [];
+      const record = () => window.shownStates.push({
+        count: document.getElementById('result-count').textContent,
+        links: Array.from(document.querySelectorAll('#results li a'), (a) => a.getAttribute('href')),
+      });
+      new MutationObserver(record).observe(document.getElementById('search'), { childList: true, subtree: true, characterData: true });
+      document.getElementById('search').removeAttribute('data-state');
+    });
+    const query = '联席会议';
+    await page.fill('#search-q', query);
+    await page.press('#search-q', 'Enter');
+    await page.waitForSelector('#search[data-state="done"]', { timeout: 20000 });
+    const final = await page.$$eval('#results li a', (as) => as.map((a) => a.getAttribute('href')));
+    assert.deepEqual(final.slice().sort(), expected(query).slice(0, 10).sort(), 'the search on the new build');
+    const states = await page.evaluate(() => window.shownStates);
+    for (const s of states) {
+      assert.ok(!s.count.includes('检索出错'), `an error was shown: ${s.count}`);
+      if (s.links.length) assert.deepEqual(s.links, final, `results shown before the final ones:\n${s.links.join('\n')}`);
+    }
+    assert.deepEqual(page.problems, []);
+  } finally {
+    await page.close();
+    await server.close();
+  }
+});
+
 // A new query, a filter and the pager run in the page (no reload: a marker set on window
 // survives), the URL follows, and Back/Forward restore the earlier searches.
 async function checkInPage(base, label) {

@@ -237,9 +237,11 @@
   var loader = null;
   var loads = {};
   var loadedBytes = null; // set by tests and the bench to record what a query loads
+  var fetches = 0; // index files asked for so far, build.js aside (see run)
 
   function load(path) {
     if (!loads[path]) {
+      if (path !== 'search/build.js') fetches++;
       loads[path] = loader(path).catch(function (e) { delete loads[path]; throw e; });
     }
     return loads[path];
@@ -254,9 +256,9 @@
   }
 
   /* Over http(s), a page that has its index's name asks for build.js again alongside each
-   * later search (not before it: the results wait for nothing more), in case the site was
-   * rebuilt meanwhile; resolves to whether the name is still the same. If not, the search may
-   * have run on files of two builds: the page drops what it holds (forget) and searches
+   * later search (not before it), in case the site was rebuilt meanwhile; resolves to whether
+   * the name is still the same. If not, a search that asked for files may have run on files of
+   * two builds: its results are not shown, the page drops what it holds (forget) and searches
    * again. A check that fails to load keeps the name the page has. */
   function recheck() {
     if (!loader.named || data.build === null) return Promise.resolve(true);
@@ -803,7 +805,14 @@
       box.setAttribute('data-state', 'busy');
       input.value = state.q;
       var q = state.q;
-      var same = recheck();
+      var same = recheck(), fetched = fetches;
+      /* Whether to show what the search found: at once if it used only files the page held,
+       * which are all of one build; else once the name is confirmed (build.js is asked for
+       * beside the first of them, so it seldom comes later), and not if the site was rebuilt;
+       * never when a newer search has started. */
+      function shown() {
+        return (fetches === fetched ? Promise.resolve(true) : same).then(function (ok) { return ok && mine === seq; });
+      }
       loadMeta().then(function () {
         // filled from the first meta file, and again from a rebuilt site's (see recheck)
         if (menus !== data.meta) {
@@ -828,20 +837,23 @@
           });
         });
       }).then(function (out) {
-        if (mine !== seq) return; // a newer search has started
-        clear();
-        if (out) render(state, out);
-        else input.focus();
-        box.setAttribute('data-ms', String(Math.round(performance.now() - started)));
-        if (focusAfter === 'count' && out) count.focus();
+        return shown().then(function (show) {
+          if (!show) return;
+          clear();
+          if (out) render(state, out);
+          else input.focus();
+          box.setAttribute('data-ms', String(Math.round(performance.now() - started)));
+          if (focusAfter === 'count' && out) count.focus();
+        });
       }).catch(function (e) {
-        if (mine !== seq) return;
-        clear();
-        count.textContent = '检索出错：' + e.message;
+        return shown().then(function (show) {
+          if (!show) return;
+          clear();
+          count.textContent = '检索出错：' + e.message;
+        });
       }).then(function () {
-        // The results show at once; the search is done when the index's name is confirmed. If
-        // the site was rebuilt meanwhile, they may come from files of two builds (or have
-        // failed for it): the page drops what it holds and searches again (see recheck).
+        // The search is done when the index's name is confirmed. If the site was rebuilt
+        // meanwhile, the page drops what it holds and searches again (see recheck).
         return same;
       }).then(function (ok) {
         if (mine !== seq) return;
