@@ -6,7 +6,9 @@
 //!   key is unchanged and whose numbers resolve the same is linked from the previous output
 //!   instead of made;
 //! - per document body, its plain text and what the sanitiser reported: a body that is
-//!   unchanged is not rendered again. The texts lie back to back in `texts.data`, which a
+//!   unchanged is not rendered again; and what its scan for document numbers found, with the
+//!   tails of the candidates it looked at (`citations::Scan`): it is scanned again only when a
+//!   number with one of those tails comes or goes (`citations::Known::key_for`). The texts lie back to back in `texts.data`, which a
 //!   build appends the texts it renders to as it renders them (a full build, or one finding
 //!   the file over twice the live texts' size, judged from the sources, writes it anew). They
 //!   are read only where needed, through the index in `texts`, each checked against its hash;
@@ -32,7 +34,7 @@ use std::path::{Path, PathBuf};
 
 use crate::content::{Document, Front, Stamp};
 use crate::error::{Diagnostic, Error, Result};
-use crate::links::citations::{Citation, CrossRefs};
+use crate::links::citations::{Citation, CrossRefs, Known, Scan};
 use crate::links::PageLinks;
 use crate::output::{folder_identity, Generation};
 
@@ -68,8 +70,10 @@ struct TextRef {
     len: u32,
     check: Key,
     warnings: Vec<Diagnostic>,
-    /// The document numbers found in the body (with the archive's numbers as they were).
-    citations: Vec<Citation>,
+    /// What the scan for document numbers found in the body, and the key of the archive's
+    /// numbers it depended on then ([`Known::key_for`]).
+    scan: Scan,
+    known: Key,
 }
 
 /// The numbers a page's citations were looked up by, and the URL each resolved to.
@@ -82,8 +86,6 @@ pub struct Previous {
     texts: HashMap<Key, TextRef>,
     /// `texts.data`, its identity (its first 16 bytes) and length.
     data: Option<(PathBuf, Key, u64)>,
-    /// The key of the document numbers the archive held (see `citations::cross_reference`).
-    known: Key,
     search: Option<Vec<u8>>,
     generation: Option<Generation>,
     /// Document source path → what the previous build found in it, for the files settled then.
@@ -125,7 +127,7 @@ impl Previous {
                 )
             },
         );
-        Previous { sources: sources.sources, texts: texts.texts, data: texts.data, known: texts.known, ..pages }
+        Previous { sources: sources.sources, texts: texts.texts, data: texts.data, ..pages }
     }
 
     fn read_sources(&mut self, bytes: &[u8]) -> Option<()> {
@@ -181,7 +183,7 @@ impl Previous {
 
     fn read_texts(&mut self, bytes: &[u8], data: &Path) -> Option<()> {
         let mut r = Reader { bytes, at: 0 };
-        let (id, known) = (r.key()?, r.key()?);
+        let id = r.key()?;
         let mut file = std::fs::File::open(data).ok()?;
         let mut head = [0u8; 16];
         std::io::Read::read_exact(&mut file, &mut head).ok()?;
@@ -199,11 +201,13 @@ impl Previous {
             let citations = (0..r.u32()?)
                 .map(|_| Some(Citation { range: r.u32()? as usize..r.u32()? as usize, text: r.str()?.to_string(), repeals: r.u32()? == 1 }))
                 .collect::<Option<Vec<_>>>()?;
+            let tails = (0..r.u32()?).map(|_| r.str().map(str::to_string)).collect::<Option<Vec<_>>>()?;
+            let known = r.key()?;
             if offset + text_len as u64 <= len {
-                texts.insert(key, TextRef { offset, len: text_len, check, warnings, citations });
+                texts.insert(key, TextRef { offset, len: text_len, check, warnings, scan: Scan { citations, tails }, known });
             }
         }
-        (self.texts, self.data, self.known) = (texts, Some((data.to_path_buf(), id, len)), known);
+        (self.texts, self.data) = (texts, Some((data.to_path_buf(), id, len)));
         Some(())
     }
 
@@ -224,9 +228,10 @@ impl Previous {
         self.texts.get(key).map(|t| t.warnings.as_slice())
     }
 
-    /// The citations found in a body with this key, if the archive held the same numbers then.
-    pub fn citations(&self, key: &Key, known: &Key) -> Option<Vec<Citation>> {
-        self.texts.get(key).filter(|_| self.known == *known).map(|t| t.citations.clone())
+    /// What the scan of a body with this key found, and the key of the archive's numbers it
+    /// depends on, if those are the same now.
+    pub fn citations(&self, key: &Key, known: &Known) -> Option<(&Scan, &Key)> {
+        self.texts.get(key).filter(|t| known.key_for(&t.scan.tails) == t.known).map(|t| (&t.scan, &t.known))
     }
 
     /// The kept text of a body with this key, read and checked.
@@ -311,17 +316,22 @@ impl Next {
         }
         let Some((_, _, id)) = &store.data else { return Err(Error::Other("内部错误：正文未写入生成缓存".into())) };
         let mut index = self.header(staging);
-        index.key(id).key(&refs.known).u32(store.keys.len() as u32);
-        for (((key, at), warnings), citations) in store.keys.iter().zip(&store.at).zip(warnings).zip(&refs.found) {
+        index.key(id).u32(store.keys.len() as u32);
+        for (((key, at), warnings), (scan, known)) in store.keys.iter().zip(&store.at).zip(warnings).zip(&refs.found) {
             let Some((offset, len, check)) = at else { return Err(Error::Other("内部错误：正文未写入生成缓存".into())) };
             index.key(key).u64(*offset).u32(*len).key(check).u32(warnings.len() as u32);
             for d in warnings {
                 index.str(&d.file.to_string_lossy()).u32(d.line as u32).str(&d.message);
             }
-            index.u32(citations.len() as u32);
-            for c in citations {
+            index.u32(scan.citations.len() as u32);
+            for c in &scan.citations {
                 index.u32(c.range.start as u32).u32(c.range.end as u32).str(&c.text).u32(c.repeals as u32);
             }
+            index.u32(scan.tails.len() as u32);
+            for tail in &scan.tails {
+                index.str(tail);
+            }
+            index.key(known);
         }
         self.stage(TEXTS, &index.0)
     }
@@ -474,7 +484,7 @@ impl TextStore<'_> {
     }
 }
 
-const MAGIC: &str = "gongbao build cache 1";
+const MAGIC: &str = "gongbao build cache 2";
 const PAGES: &str = "pages";
 const TEXTS: &str = "texts";
 const DATA: &str = "texts.data";
@@ -587,7 +597,10 @@ mod tests {
         next.write_pages(&output, b"search state", &generation, [("a.html", &[1u8; 16], links, &asked)].into_iter()).unwrap();
         let warning = Diagnostic::new("a.md", 3, "去掉了 HTML");
         let cites = Citation { range: 0..6, text: "惠政发〔2022〕1号".into(), repeals: true };
-        let refs = CrossRefs { found: vec![vec![cites.clone()]], known: [5; 16], ..Default::default() };
+        let scan = Scan { citations: vec![cites.clone()], tails: vec!["〔2022〕1号".into(), "〔2022〕7号".into()] };
+        let archive = |numbers: &[&str]| Known::of(numbers.iter().map(|n| Some(*n)));
+        let known = archive(&["惠政发〔2022〕1号", "惠政发〔2021〕1号"]);
+        let refs = CrossRefs { found: vec![(scan.clone(), known.key_for(&scan.tails))], ..Default::default() };
         let none = Previous::default();
         let mut texts = next.texts(&none, &[[2; 16]], &[Some("正文".into())]);
         texts.add(vec![Some("正文".into())]);
@@ -609,14 +622,19 @@ mod tests {
         assert_eq!((kept.identity, &kept.files, &kept.differs), (generation.identity, &generation.files, &generation.differs));
         assert_eq!(previous.text(&[2; 16]).unwrap(), "正文");
         assert_eq!(previous.warnings(&[2; 16]), Some(&[warning][..]));
-        assert_eq!(previous.citations(&[2; 16], &[5; 16]), Some(vec![cites]));
-        assert_eq!(previous.citations(&[2; 16], &[6; 16]), None, "the archive held other numbers");
+        let scanned = |known: &Known| previous.citations(&[2; 16], known).map(|(scan, _)| scan.clone());
+        assert_eq!(scanned(&known), Some(scan.clone()));
+        let more = archive(&["惠政发〔2022〕1号", "惠政发〔2021〕1号", "石政发〔2023〕5号"]);
+        assert_eq!(scanned(&more), Some(scan), "a number with a tail the body has no candidate of");
+        let cited = archive(&["惠政发〔2022〕1号", "惠政发〔2021〕1号", "石政发〔2022〕7号"]);
+        assert_eq!(scanned(&cited), None, "a number sharing a tail with a candidate: scanned again");
+        assert_eq!(scanned(&archive(&["惠政发〔2021〕1号"])), None, "a number it found is gone");
 
         // The next build appends the text it rendered and keeps the other where it was.
         let data = cache_dir(&output).join(DATA);
         let before = std::fs::read(&data).unwrap();
         let next = Next::new(&output, "v1");
-        let refs = CrossRefs { found: vec![vec![], vec![]], ..Default::default() };
+        let refs = CrossRefs { found: vec![Default::default(), Default::default()], ..Default::default() };
         let keys = [[2; 16], [3; 16]];
         let mut texts = next.texts(&previous, &keys, &[None, Some("新的正文".into())]);
         texts.add(vec![None]);

@@ -81,9 +81,9 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
     let mut site = content::load(&options.content, recall)?;
     let body_keys = render::body_keys(&site, &|d| previous.body_key(&d.source, d.stamp.as_ref()?));
     timer.lap("load");
-    let numbers = links::citations::numbers_key(&site);
-    content::read_bodies(&mut site, &|i| previous.citations(&body_keys[i], &numbers).is_none())?;
-    let refs = links::citations::cross_reference(&mut site, &|i, known| previous.citations(&body_keys[i], known));
+    let known = links::citations::Known::new(&site);
+    content::read_bodies(&mut site, &|i| previous.citations(&body_keys[i], &known).is_none())?;
+    let refs = links::citations::cross_reference(&mut site, &known, &|i| previous.citations(&body_keys[i], &known).map(|(scan, key)| (scan.clone(), *key)));
     timer.lap("citations");
     let base_url = publish::BaseUrl::parse(options.base_url.as_deref().or(site.config.base_url.as_deref()))?;
     let theme = render::Theme::load(&options.content, site.config.theme.as_deref())?;

@@ -123,10 +123,33 @@ fn a_rebuild_reads_the_bodies_of_changed_files_only() {
     let err = ws.build_err();
     assert!(err.contains(&format!("2022/02/p007.md:{line} 已使用")), "{err}");
 
-    // A number the archive gains can be cited in any body: every body is scanned again.
+    // A number the archive gains is looked for again only in the bodies with a candidate that
+    // ends as it does (〔2021〕35号): p007, which cites it, is scanned again, the others not.
+    // (Read besides: the new document's body, and p003 and p017, whose pages show p007 as
+    // their neighbour and so what it cites.) Settled first: p036 changed just before the
+    // builds above, and is read until a build begins two seconds after.
+    std::fs::remove_dir_all(ws.content().join("2022/03")).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    bodies_read(&ws);
     add_issue(&ws, "宁政办发〔2021〕35号");
-    assert_eq!(bodies_read(&ws), docs + 1, "all bodies rescanned for the new number");
+    assert_eq!(bodies_read(&ws), 4, "the new document's, the citing one's and its neighbours' bodies");
+    assert!(ws.read("2022/02/p007.html").contains("href=\"../../2022/03/p001.html\""), "the citing page links it");
     assert_same_as_full(&ws, "a number added");
+    // A document whose number no body has a candidate for: its body is read, and p001's,
+    // whose page shows it as the next one, no other. (Each step settled first, as above.)
+    let settle = || {
+        std::thread::sleep(std::time::Duration::from_millis(2100));
+        bodies_read(&ws);
+    };
+    settle();
+    ws.write("2022/03/p002.md", "+++\ntitle = \"又一份文件\"\nnumber = \"惠政办发〔2099〕1号\"\nissuer = \"惠农区人民政府办公室\"\ndate = \"2022-09-02\"\nsection = \"文件\"\npage = 2\n+++\n正文。\n");
+    assert_eq!(bodies_read(&ws), 2, "no other body is scanned again");
+    assert_same_as_full(&ws, "a number no body cites added");
+    // and when it goes, only p001's page changes
+    settle();
+    std::fs::remove_file(ws.content().join("2022/03/p002.md")).unwrap();
+    assert_eq!(bodies_read(&ws), 1);
+    assert_same_as_full(&ws, "that number removed");
 }
 
 /// A print PDF stamped as the previous build found it is taken from the previous output

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 
-use crate::content::{number_key, DocRef, Document, Site};
+use crate::content::{number_key, DocRef, Site};
 
 const OPEN: &[char] = &['〔', '[', '【', '(', '（', '［'];
 const CLOSE: &[char] = &['〕', ']', '】', ')', '）', '］'];
@@ -20,11 +20,26 @@ pub struct Citation {
     pub repeals: bool,
 }
 
+/// What a scan of a body found, and what it depends on besides the body.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Scan {
+    pub citations: Vec<Citation>,
+    /// The candidates' tails ([`tail_of`]), sorted, without duplicates: only the archive's
+    /// numbers with one of these tails can change what the scan finds (see [`Known::key_for`]).
+    pub tails: Vec<String>,
+}
+
 /// Finds every document number in `text`. `known` tells which comparison keys (see
 /// [`number_key`]) belong to the archive: for those, the issuer code is matched exactly, so
 /// that 根据惠政办发〔2022〕8号 cites 惠政办发〔2022〕8号 and not 根据惠政办发….
 pub fn find(text: &str, known: &dyn Fn(&str) -> bool) -> Vec<Citation> {
+    scan(text, known).citations
+}
+
+/// [`find`], with the tails of the candidates it asked `known` about.
+pub fn scan(text: &str, known: &dyn Fn(&str) -> bool) -> Scan {
     let mut found = Vec::new();
+    let mut tails = Vec::new();
     let mut search_from = 0;
     while let Some(rel) = text[search_from..].find(OPEN) {
         let open = search_from + rel;
@@ -38,6 +53,7 @@ pub fn find(text: &str, known: &dyn Fn(&str) -> bool) -> Vec<Citation> {
             continue;
         }
         let starts: Vec<usize> = head.iter().map(|(i, _)| *i).collect(); // nearest first
+        tails.push(number_key(&text[open..end]));
         let start = starts
             .iter()
             .rev()
@@ -48,7 +64,15 @@ pub fn find(text: &str, known: &dyn Fn(&str) -> bool) -> Vec<Citation> {
         found.push(Citation { range: start..end, text: text[start..end].to_string(), repeals });
         search_from = end;
     }
-    found
+    tails.sort_unstable();
+    tails.dedup();
+    Scan { citations: found, tails }
+}
+
+/// A number's comparison key from its opening bracket on (〔2022〕25号): every key `scan`
+/// asks about ends with the tail of the candidate it is reading. `None` without a bracket.
+fn tail_of(key: &str) -> Option<&str> {
+    key.find('〔').map(|i| &key[i..])
 }
 
 /// After the opening bracket: four digits, a closing bracket, digits, 号. Returns the byte
@@ -101,49 +125,88 @@ fn is_han(c: char) -> bool {
 /// The citation graph's loose ends: what the archive does not hold.
 #[derive(Debug, Default, Clone)]
 pub struct CrossRefs {
-    /// Per document (print order), the citations found in its body, and a key of the numbers
-    /// the archive holds, which decide what is found: for the build cache.
-    pub found: Vec<Vec<Citation>>,
-    pub known: crate::cache::Key,
+    /// Per document (print order), what the scan of its body found, and the key of the
+    /// archive's numbers it depends on ([`Known::key_for`]): for the build cache.
+    pub found: Vec<(Scan, crate::cache::Key)>,
     /// 发文字号 comparison key → URL of the document, for linking citations in text.
     pub urls: HashMap<String, String>,
     /// Numbers cited but not in the archive, with the URLs of the documents citing them.
     pub external: BTreeMap<String, Vec<String>>,
 }
 
-/// The comparison keys of the archive's document numbers, each with its document's place.
-fn numbers(docs: &[&Document]) -> HashMap<String, usize> {
-    docs.iter().enumerate().filter_map(|(i, d)| d.meta.number.as_deref().map(|n| (number_key(n), i))).collect()
+/// The archive's document numbers: comparison key → the document's place (print order), and
+/// the keys by tail, which tell what a kept scan of a body depends on. A new issue's numbers
+/// thus send only the bodies that have a candidate with one of their tails to be scanned again.
+pub struct Known {
+    index: HashMap<String, usize>,
+    by_tail: HashMap<String, Vec<String>>,
 }
 
-/// A key of the document numbers the archive holds, which decide what a scan of a body finds.
-pub fn numbers_key(site: &Site) -> crate::cache::Key {
-    let docs: Vec<_> = site.documents().collect();
-    known_key(&numbers(&docs))
-}
+impl Known {
+    pub fn new(site: &Site) -> Known {
+        Known::of(site.documents().map(|d| d.meta.number.as_deref()))
+    }
 
-fn known_key(index: &HashMap<String, usize>) -> crate::cache::Key {
-    crate::cache::Hasher::new(b"numbers").value(&index.keys().collect::<std::collections::BTreeSet<_>>()).key()
+    /// The numbers of the documents in print order (`None`: a document without one).
+    pub fn of<'a>(numbers: impl Iterator<Item = Option<&'a str>>) -> Known {
+        let index: HashMap<String, usize> = numbers.enumerate().filter_map(|(i, n)| n.map(|n| (number_key(n), i))).collect();
+        let mut by_tail: HashMap<String, Vec<String>> = HashMap::new();
+        for key in index.keys() {
+            if let Some(tail) = tail_of(key) {
+                by_tail.entry(tail.to_string()).or_default().push(key.clone());
+            }
+        }
+        for keys in by_tail.values_mut() {
+            keys.sort_unstable();
+        }
+        Known { index, by_tail }
+    }
+
+    fn contains(&self, key: &str) -> bool {
+        self.index.contains_key(key)
+    }
+
+    /// A key of the archive's numbers with one of `tails`: a scan of the same body finds the
+    /// same citations while this key is the same. (Most bodies have no such number: their key
+    /// is made without a hasher, as it is asked for every body in every build.)
+    pub fn key_for(&self, tails: &[String]) -> crate::cache::Key {
+        let mut h: Option<crate::cache::Hasher> = None;
+        for keys in tails.iter().filter_map(|tail| self.by_tail.get(tail)) {
+            let h = h.get_or_insert_with(|| crate::cache::Hasher::new(b"numbers"));
+            for key in keys {
+                h.bytes(key.as_bytes());
+            }
+        }
+        h.map_or([0; 16], |h| h.key())
+    }
 }
 
 /// Scans every document body for citations and records them on the documents: `cites`,
-/// `cited_by` and `repealed_by`. `kept` gives what an earlier scan found in the i-th body,
-/// if it was the same body and the archive held the same numbers (the key given).
-pub fn cross_reference(site: &mut Site, kept: &(dyn Fn(usize, &crate::cache::Key) -> Option<Vec<Citation>> + Sync)) -> CrossRefs {
+/// `cited_by` and `repealed_by`. `kept` gives what an earlier scan found in the i-th body and
+/// its key, if it was the same body and the numbers it depends on are the same.
+pub fn cross_reference(site: &mut Site, known: &Known, kept: &(dyn Fn(usize) -> Option<(Scan, crate::cache::Key)> + Sync)) -> CrossRefs {
     use rayon::prelude::*;
     let docs: Vec<_> = site.documents().collect();
-    let index = numbers(&docs);
-    let known = |key: &str| index.contains_key(key);
-    let known_key = known_key(&index);
-    let found: Vec<Vec<Citation>> = docs.par_iter().enumerate().map(|(i, d)| kept(i, &known_key).unwrap_or_else(|| find(&d.body, &known))).collect();
+    let index = &known.index;
+    let found: Vec<(Scan, crate::cache::Key)> = docs
+        .par_iter()
+        .enumerate()
+        .map(|(i, d)| {
+            kept(i).unwrap_or_else(|| {
+                let scan = scan(&d.body, &|key| known.contains(key));
+                let key = known.key_for(&scan.tails);
+                (scan, key)
+            })
+        })
+        .collect();
 
     let doc_ref = |i: usize| DocRef { url: docs[i].url.clone(), title: docs[i].meta.title.clone(), number: docs[i].meta.number.clone() };
     let mut cites: Vec<Vec<DocRef>> = vec![Vec::new(); docs.len()];
     let mut cited_by: Vec<Vec<DocRef>> = vec![Vec::new(); docs.len()];
     let mut repealed_by: Vec<Option<DocRef>> = vec![None; docs.len()];
     let mut external: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for (from, citations) in found.iter().enumerate() {
-        for c in citations {
+    for (from, (scan, _)) in found.iter().enumerate() {
+        for c in &scan.citations {
             match index.get(&number_key(&c.text)) {
                 Some(&to) if to != from => {
                     if !cites[from].iter().any(|r| r.url == docs[to].url) {
@@ -171,7 +234,7 @@ pub fn cross_reference(site: &mut Site, kept: &(dyn Fn(usize, &crate::cache::Key
         doc.cited_by = cited_by;
         doc.repealed_by = repealed_by;
     }
-    CrossRefs { found, known: known_key, urls, external }
+    CrossRefs { found, urls, external }
 }
 
 #[cfg(test)]
