@@ -94,16 +94,22 @@ test('search works over http under a sub-path', async () => {
   }
 });
 
+/** A copy of the content to edit, built into a folder of its own; `build` builds it again. */
+function builtCopy(prefix) {
+  const content = tempDir('gongbao-content-');
+  fs.cpSync(CONTENT, content, { recursive: true });
+  const out = path.join(tempDir(prefix), 'public');
+  const build = () => execFileSync(BIN, ['build', '--content', content, '--output', out], { stdio: 'pipe' });
+  build();
+  return { content, out, build };
+}
+
 // A browser that kept the index files of an earlier build (the server here lets it keep
 // everything an hour, as many do for scripts) gets the rebuilt site's results: a word a
 // correction added is found at once, and every index file is asked for under the new build's
 // name (build.js itself anew on each page). A page left open across a rebuild finds it too.
 test('after a rebuild, a browser keeping the earlier index files finds what changed', async () => {
-  const content = tempDir('gongbao-content-');
-  fs.cpSync(CONTENT, content, { recursive: true });
-  const out = path.join(tempDir('gongbao-rebuilt-'), 'public');
-  const build = () => execFileSync(BIN, ['build', '--content', content, '--output', out], { stdio: 'pipe' });
-  build();
+  const { content, out, build } = builtCopy('gongbao-rebuilt-');
   const server = await serve(out, '/gongbao/', { 'cache-control': 'max-age=3600' });
   const context = await browser.newContext();
   const word = '鹤翔湖畔';
@@ -177,11 +183,7 @@ test('after a rebuild, a browser keeping the earlier index files finds what chan
 // the site changed, and the page shows only the search made again on the new build: no result
 // list or error mixed from two builds appears, even for a moment.
 test('a page left open across a rebuild never shows results mixed from two builds', async () => {
-  const content = tempDir('gongbao-content-');
-  fs.cpSync(CONTENT, content, { recursive: true });
-  const out = path.join(tempDir('gongbao-renumbered-'), 'public');
-  const build = () => execFileSync(BIN, ['build', '--content', content, '--output', out], { stdio: 'pipe' });
-  build();
+  const { content, out, build } = builtCopy('gongbao-renumbered-');
   const server = await serve(out, '/gongbao/');
   const page = await openPage(browser, server.url + `search.html?q=${encodeURIComponent('鹤翔湖畔')}`);
   try {
