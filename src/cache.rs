@@ -8,9 +8,10 @@
 //! - per document body, its plain text and what the sanitiser reported: a body that is
 //!   unchanged is not rendered again; and what its scan for document numbers found, with the
 //!   tails of the candidates it looked at (`citations::Scan`): it is scanned again only when a
-//!   number with one of those tails comes or goes (`citations::Known::key_for`). The texts lie back to back in `texts.data`, which a
-//!   build appends the texts it renders to as it renders them (a full build, or one finding
-//!   the file over twice the live texts' size, judged from the sources, writes it anew). They
+//!   number with one of those tails comes or goes (`citations::Known::key_for`). The texts
+//!   lie back to back in `texts.data`, which a build appends the texts it renders to as it
+//!   renders them (a full build, or one finding the file over twice the live texts' size,
+//!   judged from the sources, writes it anew). They
 //!   are read only where needed, through the index in `texts`, each checked against its hash;
 //!   the build's own search index reads them from there too ([`TextStore`]), so they are
 //!   never all held;
