@@ -163,8 +163,9 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
         || {
             timed(|| {
                 let write = |file: OutputFile| staging.write(&file);
-                // Updated in place where the change allows (bodies edited), else built anew.
-                let updated = match &old_index {
+                // Updated in place where the change allows (see `search::index::update`), else
+                // built anew.
+                let updated = match old_index {
                     Some(old) => {
                         let old_text = |key: &cache::Key| previous.text(key).ok();
                         let link = |path: &str| staging.link_previous(path);

@@ -62,18 +62,19 @@
 //! No file depends on text far from it: a shard on its keys' lists, a heads file on its four
 //! documents, a pack on its chunks, the shard count on a sum over documents, and the list
 //! code on the document count rounded up to a power of two. Document ids run oldest first, so
-//! a new issue's documents take the last ids. So after body edits and new issues the previous
-//! index is brought up to date ([`update_index`], from the state the build cache keeps): in
-//! the lists of the keys whose entries changed, the changed documents' entries are coded anew
-//! and the others' bits copied from the previous shards ([`codec`]'s splice), the heads and
-//! packs holding changed or new text written, and the rest linked;
-//! the result is the same bytes as a new index (tested). A character entering the excerpt
-//! code's table (its 3,072 most frequent characters: any new one while it holds fewer, or one
-//! displacing another at its cut), or one moving to another code class, changes the code:
-//! then every heads file and pack is coded anew from the texts the cache keeps, the lists
-//! still edited in place (a tenth of the index's work). Changes of another kind (documents
-//! removed, back-filled, reordered or retitled, the document count passing a power of two)
-//! build it anew.
+//! a body or title corrected keeps every id, a new issue's documents take the last ids, and a
+//! recent document withdrawn or back-filled moves only the few after it. So after such changes
+//! the previous index is brought up to date ([`update_index`], from the state the build cache
+//! keeps): in the lists of the keys whose entries changed, the changed documents' entries
+//! (and the moved ids') are coded anew and the others' bits copied from the previous shards
+//! ([`codec`]'s splice), the heads and packs holding changed or new text written, and the rest
+//! linked; the result is the same bytes as a new index (tested). A character entering the
+//! excerpt code's table (its 3,072 most frequent characters: any new one while it holds fewer,
+//! or one displacing another at its cut), or one moving to another code class, changes the
+//! code: then every heads file and pack is coded anew from the texts the cache keeps, the lists
+//! still edited in place (a tenth of the index's work). A change that moves more ids than
+//! [`index::update`] takes (an old document withdrawn or back-filled), or passes a power of
+//! two in the document count, builds it anew.
 //!
 //! Document ids run oldest first (成文日期, then issue, then later in print first), so ties in
 //! ranking ("newest first") are broken by descending id. Each document's tokens live in one position space: 发文字号 from
@@ -287,8 +288,11 @@ mod tests {
 
     /// Body keys from the texts themselves.
     fn keys(site: &crate::content::Site, texts: &[String]) -> Vec<super::index::DocKeys> {
-        let bodies: Vec<_> = texts.iter().map(|t| crate::cache::Hasher::new(b"t").bytes(t.as_bytes()).key()).collect();
-        super::doc_keys(site, &bodies)
+        super::doc_keys(site, &texts.iter().map(|t| body_key(t)).collect::<Vec<_>>())
+    }
+
+    fn body_key(text: &str) -> crate::cache::Key {
+        crate::cache::Hasher::new(b"t").bytes(text.as_bytes()).key()
     }
 
     #[test]
@@ -306,7 +310,7 @@ mod tests {
         type Emit<'a> = &'a (dyn Fn(crate::output::OutputFile) -> crate::Result<()> + Sync);
         type Link<'a> = &'a (dyn Fn(&str) -> crate::Result<bool> + Sync);
         let update = |edited: &[String], emit: Emit, link: Link| {
-            super::update_index(&site, &keys(&site, edited), &|i| Ok(edited[i].clone()), &old, &old_text, dir.path(), emit, link).unwrap()
+            super::update_index(&site, &keys(&site, edited), &|i| Ok(edited[i].clone()), old.clone(), &old_text, dir.path(), emit, link).unwrap()
         };
         let emitted = std::sync::Mutex::new(Vec::new());
         let linked = std::sync::Mutex::new(Vec::new());
@@ -390,7 +394,7 @@ mod tests {
             &later,
             &keys(&later, &texts_later),
             &|i| Ok(texts_later[i].clone()),
-            &old,
+            old.clone(),
             &old_text,
             dir.path(),
             &|f| Ok(appended.lock().unwrap().push((f.path, f.bytes))),
@@ -416,11 +420,10 @@ mod tests {
         assert_eq!(one, build_with(3));
     }
 
-    /// Updates the index in `dir` (of `old_texts`, state `old`) to `new_texts`, writing into
-    /// `out` and copying what it takes as it was: the new state, or `None`.
+    /// Updates the index in `dir` (of `old_texts`, state `old`) to `site` with `new_texts`,
+    /// writing into `out` and copying what it takes as it was: the new state, or `None`.
     fn update_into(site: &crate::content::Site, old: &super::State, old_texts: &[String], new_texts: &[String], dir: &std::path::Path, out: &std::path::Path) -> Option<super::State> {
-        let old_keys = keys(site, old_texts);
-        let old_text = |key: &crate::cache::Key| old_keys.iter().zip(old_texts).find(|((body, _), _)| body == key).map(|(_, t)| t.clone());
+        let old_text = |key: &crate::cache::Key| old_texts.iter().find(|t| body_key(t) == *key).cloned();
         let put = |path: &str, bytes: &[u8]| {
             let path = out.join(path);
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
@@ -428,7 +431,7 @@ mod tests {
         };
         let emit = |f: crate::output::OutputFile| Ok(put(&f.path, &f.bytes));
         let link = |p: &str| Ok(std::fs::read(dir.join(p)).map(|bytes| put(p, &bytes)).is_ok());
-        super::update_index(site, &keys(site, new_texts), &|i| Ok(new_texts[i].clone()), old, &old_text, dir, &emit, &link).unwrap()
+        super::update_index(site, &keys(site, new_texts), &|i| Ok(new_texts[i].clone()), old.clone(), &old_text, dir, &emit, &link).unwrap()
     }
 
     fn files_of(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
@@ -462,6 +465,62 @@ mod tests {
             assert!(files_of(out.path()) == files_of(full.path()), "the files");
             (state, dir, before) = (next, out, edited);
         }
+    }
+
+    /// Ids run oldest first: a title corrected keeps every id, a recent document withdrawn or
+    /// back-filled moves the few after it. Both are updated in place, to the same files as
+    /// built anew; a change that moves most ids is built anew.
+    #[test]
+    fn an_index_updated_after_retitles_and_withdrawals_is_the_index_built_anew() {
+        let (site, texts) = grown();
+        let dir = tempfile::tempdir().unwrap();
+        let old = written(dir.path(), &site, &texts);
+        let by_url: std::collections::HashMap<String, String> = site.documents().map(|d| d.url.clone()).zip(texts.iter().cloned()).collect();
+        let texts_of = |site: &crate::content::Site| -> Vec<String> { site.documents().map(|d| by_url.get(&d.url).cloned().unwrap_or_else(|| "补登的文件。".to_string())).collect() };
+        let by_id: Vec<String> = {
+            let docs: Vec<&crate::content::Document> = site.documents().collect();
+            super::index::document_order(&docs).into_iter().map(|i| docs[i].url.clone()).collect()
+        };
+        let changed = |f: &dyn Fn(&mut Vec<crate::content::Document>)| {
+            let mut s = site.clone();
+            f(&mut s.issues[0].sections[0].documents);
+            s
+        };
+        let retitled = changed(&|docs| {
+            let d = docs.iter_mut().find(|d| d.url == by_id[10]).unwrap();
+            d.meta.title.push_str("（更正）");
+            d.meta.number = Some("惠政发〔2022〕99号".to_string());
+        });
+        let withdrawn = |ids: &[usize]| changed(&|docs| docs.retain(|d| !ids.iter().any(|&id| by_id[id] == d.url)));
+        let back_filled = changed(&|docs| {
+            let mut d = docs.iter().find(|d| d.url == by_id[57]).unwrap().clone();
+            d.url = format!("{}/补登.html", d.url.rsplit_once('/').unwrap().0);
+            d.meta.title = "补登的文件".to_string();
+            docs.push(d);
+        });
+        for (what, site, packs_kept) in [
+            ("a title and number corrected", retitled, true),
+            ("the newest withdrawn", withdrawn(&[59]), false),
+            ("two recent ones withdrawn", withdrawn(&[52, 56]), false),
+            ("a recent one back-filled", back_filled, false),
+        ] {
+            let new_texts = texts_of(&site);
+            let out = tempfile::tempdir().unwrap();
+            let state = update_into(&site, &old, &texts, &new_texts, dir.path(), out.path()).unwrap_or_else(|| panic!("{what}: updated in place"));
+            let full = tempfile::tempdir().unwrap();
+            let anew = written(full.path(), &site, &new_texts);
+            assert_eq!((&state.alphabet, &state.docs, &state.packs, &state.lists), (&anew.alphabet, &anew.docs, &anew.packs, &anew.lists), "{what}");
+            assert!(files_of(out.path()) == files_of(full.path()), "{what}: the same files as built anew");
+            if packs_kept {
+                let packs = files_of(out.path()).into_iter().filter(|(p, _)| p.starts_with("search/p/")).collect::<Vec<_>>();
+                assert!(packs.iter().all(|(p, b)| std::fs::read(dir.path().join(p)).ok().as_ref() == Some(b)), "{what}: no excerpt changes");
+            }
+        }
+        // The oldest withdrawn moves every other id: built anew.
+        let site = withdrawn(&[0]);
+        let out = tempfile::tempdir().unwrap();
+        assert!(update_into(&site, &old, &texts, &texts_of(&site), dir.path(), out.path()).is_none());
+        assert!(files_of(out.path()).is_empty(), "nothing written");
     }
 
     #[test]
