@@ -532,6 +532,7 @@ pub struct DocState {
     pub url: String,
     pub body: Key,
     pub fields: Key,
+    /// Its fields as the lists hold them.
     pub indexed: IndexedFields,
     /// Its position space, exact.
     pub span: u32,
