@@ -560,9 +560,22 @@ const UNIT_TENTH_BYTES: u64 = 20;
 
 /// As many shards as the aimed shard size asks for, never more than MAX_SHARDS, never fewer
 /// than PARTS, a multiple of PARTS (see tokenize_document): from a sum over documents, so that
-/// an updated index counts the same as a new one.
+/// an updated index counts the same as a new one. The count moves in steps of about a fifth
+/// (PARTS × ⌈2^(k/4)⌉, the step nearest the aim): any other count is an index built anew, and
+/// counted by sixteens it changed with nearly every new issue (13 documents at 1×).
 fn shard_count(units: u64) -> usize {
-    ((units * UNIT_TENTH_BYTES / 10) as usize).div_ceil(SHARD_TARGET_BYTES).clamp(PARTS, MAX_SHARDS).next_multiple_of(PARTS)
+    let aimed = ((units * UNIT_TENTH_BYTES / 10) as usize).div_ceil(SHARD_TARGET_BYTES).div_ceil(PARTS).clamp(1, MAX_SHARDS / PARTS);
+    // ⌈2^(k/4)⌉ is the least s with s⁴ ≥ 2^k
+    let steps = (0..).map(|k: u32| (1usize..).find(|s| s.pow(4) >= 1 << k).expect("a root"));
+    let (mut low, mut high) = (1, 1);
+    for step in steps {
+        (low, high) = (high, step);
+        if step >= aimed {
+            break;
+        }
+    }
+    let nearest = if high == aimed || aimed * aimed > low * high { high } else { low };
+    nearest * PARTS
 }
 
 /// Packs end where a chunk's hash says, once they hold PACK_MIN_BYTES (one chunk in
@@ -1272,6 +1285,29 @@ mod tests {
         // the first paragraph's keys from the correction on, and the two characters added
         assert!(changed.len() <= 2 * 12, "{} keys changed: {changed:?}", changed.len());
         assert!(!changed.is_empty());
+    }
+
+    /// The shard count changes only at steps of about a fifth of the index size, so that a new
+    /// issue leaves it (and the index can be updated in place).
+    #[test]
+    fn the_shard_count_moves_in_steps_of_a_fifth() {
+        // units for an aim of `shards` at SHARD_TARGET_BYTES each
+        let units = |shards: usize| (shards * SHARD_TARGET_BYTES * 10) as u64 / UNIT_TENTH_BYTES;
+        assert_eq!(shard_count(0), PARTS);
+        // the 1× corpus aims at 3,560: the step nearest is 216 partitions' worth
+        assert_eq!(shard_count(units(3560)), 3456);
+        let counts: Vec<usize> = (1..=5000).map(|aim| shard_count(units(aim))).collect();
+        assert!(counts.iter().all(|&c| c % PARTS == 0 && (PARTS..=MAX_SHARDS).contains(&c)));
+        assert!(counts.windows(2).all(|w| w[0] <= w[1]), "never fewer for a larger index");
+        let mut steps = counts.clone();
+        steps.dedup();
+        assert!(steps.len() <= 29, "{steps:?}");
+        for w in steps.windows(2).skip(8) {
+            assert!(w[1] * 100 <= w[0] * 125, "steps of a fifth or so: {w:?}");
+        }
+        // an index 1% larger keeps its count nearly always
+        let kept = (100..4000).filter(|&aim| shard_count(units(aim)) == shard_count(units(aim * 101 / 100))).count();
+        assert!(kept * 100 >= 3900 * 90, "{kept} of 3,900 kept");
     }
 
     #[test]

@@ -38,8 +38,9 @@
 //! - `search/t/<hex>.js` — `gongbaoSearch.shard(n, "keys", "lists")` ([`shard`]). A key is a
 //!   token (one-token queries) or two tokens joined by a space (bigram); its shard is
 //!   `fnv1a32(UTF-16 of key) % shards`, so the client needs no key table. The shard count is
-//!   the index size over [`index::SHARD_TARGET_BYTES`], at most [`index::MAX_SHARDS`], and a
-//!   multiple of the build's 16 key partitions.
+//!   the index size over [`index::SHARD_TARGET_BYTES`], at most [`index::MAX_SHARDS`], a
+//!   multiple of the build's 16 key partitions, and moves in steps of about a fifth, so that a
+//!   new issue leaves it and the index can be updated in place.
 //! - `search/h/<n>.js` — `gongbaoSearch.heads(n, first, [records], [texts])`: for documents
 //!   `first … first + HEAD_DOCS − 1`, what a result shows (`[date, 发文字号, title, URL]`;
 //!   issue, section and issuer come from the facets) and the body text up to body position
