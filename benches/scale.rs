@@ -187,16 +187,23 @@ fn main() {
             std::fs::write(doc, text.replacen("title = \"", "title = \"（更正）", 1)).unwrap();
             rebuild()
         });
+        // One issue added, of thirteen documents as the seed issue has: real bodies (copies of
+        // documents of the archive) under new numbers and titles.
         let added = content.join("2099/01");
         std::fs::create_dir_all(&added).unwrap();
         std::fs::write(added.join("issue.toml"), "year = 2099\nnumber = 1\ndate = \"2099-01\"\nsections = [\"增刊\"]\n").unwrap();
-        std::fs::write(added.join("p001.md"), "+++\ntitle = \"基准测试新增一期\"\nnumber = \"增〔2099〕1号\"\nissuer = \"基准测试\"\ndate = \"2099-01-02\"\nsection = \"增刊\"\npage = 1\n+++\n新增一期的正文。\n").unwrap();
+        for (i, doc) in (1..).zip(docs.iter().skip(docs.len() / 7).take(13)) {
+            let text = std::fs::read_to_string(doc).unwrap();
+            let body = &text[text.find("\n+++\n").map_or(0, |end| end + 5)..];
+            let front = format!("title = \"基准测试新增一期之{i}\"\nnumber = \"增〔2099〕{i}号\"\nissuer = \"基准测试\"\ndate = \"2099-01-02\"\nsection = \"增刊\"\npage = {i}");
+            std::fs::write(added.join(format!("p{i:03}.md")), format!("+++\n{front}\n+++\n{body}")).unwrap();
+        }
         let with_issue = rebuild();
         let share = |r: &Run| format!("{:.2} s ({:.1}% of full, peak {:.0} MB)", r.seconds, 100.0 * r.seconds / run.seconds, r.peak_mb);
-        println!("         incremental: one body changed {}; another (median of 3) {}; one issue added {}", share(&edited), share(&edited_again), share(&with_issue));
+        println!("         incremental: one body changed {}; another (median of 3) {}; one issue of 13 documents added {}", share(&edited), share(&edited_again), share(&with_issue));
         println!("         incremental: a correction in the first sentence of a body (median of 3) {}", share(&corrected));
         println!("         incremental: a correction with a character new to the archive (median of 3) {}", share(&new_character));
-        // and withdrawn again: the newest document's id goes
+        // and withdrawn again: the newest documents' ids go
         std::fs::remove_dir_all(&added).unwrap();
         let withdrawn = rebuild();
         println!("         incremental: a title corrected (median of 3) {}; the newest issue withdrawn {}", share(&retitled), share(&withdrawn));
