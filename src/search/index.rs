@@ -1123,12 +1123,15 @@ pub fn update(
     for (key, list) in edits {
         by_shard.entry(key_hash(&key) as usize % state.shards).or_default().push((key, list));
     }
-    let edited: Option<Vec<(usize, shard::Shard, BTreeMap<String, Option<codec::Bits>>)>> = by_shard
+    // Each edited shard is made into its file at once, which is all that is held of it until
+    // the files are written: a new issue edits most shards, and holding them read and their
+    // edited lists as well took an update at 3× past the full build's peak memory.
+    let edited: Option<Vec<(usize, (OutputFile, String))>> = by_shard
         .into_par_iter()
         .map(|(s, edits)| {
             let shard = shard::read(&std::fs::read(previous.join(shard_path(s))).ok()?, s, &state.lists[s])?;
             let lists = edits.into_iter().map(|(key, edits)| Some((key.clone(), edit_list(&key, shard.list(&key).as_ref(), &edits, n_docs, &old_spans, &spans)?))).collect::<Option<_>>()?;
-            Some((s, shard, lists))
+            Some((s, shard.edited(&lists)))
         })
         .collect();
     let Some(edited) = edited else { return Ok(None) };
@@ -1192,14 +1195,13 @@ pub fn update(
         let texts: Vec<Vec<u32>> = members.clone().map(|id| Ok(ranks_of(&new_text(id)?[..state.docs[id].head_end as usize]))).collect::<Result<_>>()?;
         emit(heads_file(h, members.start, &records, &texts, &code))
     })?;
-    let rewritten: std::collections::HashSet<usize> = edited.iter().map(|(s, _, _)| *s).collect();
+    let rewritten: std::collections::HashSet<usize> = edited.iter().map(|(s, _)| *s).collect();
     (0..state.shards).into_par_iter().filter(|s| !rewritten.contains(s)).try_for_each(|s| link(&shard_path(s)).map(drop))?;
     // Made in parallel, written by one thread: threads creating files in one folder contend
     // for its lock, and the kernel spins the waiting one (15% of a correction's CPU here).
-    let files: Vec<(OutputFile, String)> = edited.par_iter().map(|(_, shard, lists)| shard.edited(lists)).collect();
-    for ((s, _, _), (file, lengths)) in edited.iter().zip(files) {
+    for (s, (file, lengths)) in edited {
         emit(file)?;
-        state.lists[*s] = lengths;
+        state.lists[s] = lengths;
     }
     meta_files(site, &docs, &order, &state).into_iter().try_for_each(emit)?;
     Ok(Some(state))
