@@ -358,6 +358,23 @@ impl<'a> BitReader<'a> {
         Some((q << k) | self.bits(k)?)
     }
 
+    /// Reads past `count` Rice codes of parameter `k`: in one step each where the window holds
+    /// the whole code (a splice reads past most positions of every list it edits).
+    pub fn skip_rice(&mut self, k: u32, count: u32) -> Option<()> {
+        for _ in 0..count {
+            if self.bits < RICE_ESCAPE + 1 + k {
+                self.refill();
+            }
+            let q = if self.bits == 0 { u32::MAX } else { (self.acc << (64 - self.bits)).leading_ones() };
+            if q < RICE_ESCAPE && q + 1 + k <= self.bits {
+                self.bits -= q + 1 + k;
+            } else {
+                self.rice(k)?;
+            }
+        }
+        Some(())
+    }
+
     pub fn truncated(&mut self, n: u32) -> Option<u32> {
         if n <= 1 {
             return Some(0);
@@ -421,8 +438,7 @@ fn skip_positions(r: &mut BitReader, span: u32, count: u32) -> Option<()> {
     if count == 1 {
         return r.truncated(span).map(drop);
     }
-    let k = pos_k(span, count);
-    (0..count).try_for_each(|_| r.rice(k).map(drop))
+    r.skip_rice(pos_k(span, count), count)
 }
 
 /// Writes where a one-token key occurs in one document.
@@ -576,12 +592,23 @@ fn splice_list<T>(
         *prev = doc as i64;
     };
     let mut edits = edits.iter().peekable();
+    // Where a run of old entries starts whose bits stay as they are (each follows the same
+    // document as before, under the same parameter): copied in one go when the run ends, not
+    // entry by entry (a new issue appends to the end of thousands of long lists).
+    let mut run: Option<u64> = None;
+    let flush = |w: &mut BitWriter, run: &mut Option<u64>, end: u64| {
+        if let Some(from) = run.take() {
+            w.append_range(&old.units, from, end);
+        }
+    };
     for _ in 0..old_df {
         let start = r.consumed();
         if edits.peek().is_none() && dk == old_dk && prev == old_prev {
+            flush(&mut w, &mut run, start);
             w.append_range(&old.units, start, old.len);
             return Some(Some(w.finish_bits()));
         }
+        let before = old_prev;
         let doc = u32::try_from(old_prev + 1 + r.rice(old_dk)? as i64).ok()?;
         old_prev = doc as i64;
         let n = r.gamma()?;
@@ -592,6 +619,7 @@ fn splice_list<T>(
                 return None; // the old list should have held it
             }
             if let Some(entry) = &e.now {
+                flush(&mut w, &mut run, start);
                 put(&mut w, &mut prev, e.doc, entry);
             }
         }
@@ -599,16 +627,23 @@ fn splice_list<T>(
             if !e.was {
                 return None;
             }
+            flush(&mut w, &mut run, start);
             if let Some(entry) = &e.now {
                 put(&mut w, &mut prev, doc, entry);
             }
             continue;
         }
-        w.rice((doc as i64 - prev - 1) as u32, dk);
-        w.gamma(n);
-        w.append_range(&old.units, from, r.consumed());
+        if dk == old_dk && prev == before {
+            run.get_or_insert(start);
+        } else {
+            flush(&mut w, &mut run, start);
+            w.rice((doc as i64 - prev - 1) as u32, dk);
+            w.gamma(n);
+            w.append_range(&old.units, from, r.consumed());
+        }
         prev = doc as i64;
     }
+    flush(&mut w, &mut run, r.consumed());
     for e in edits {
         if e.was {
             return None;
