@@ -81,7 +81,7 @@ fn main() {
         .collect();
     let laws = corpus_tree::read_corpus(&corpus);
     // GONGBAO_SCALE_HUGO=0 leaves Hugo out (at 30× it would want some 20 GB of memory).
-    let with_hugo = std::env::var("GONGBAO_SCALE_HUGO").map_or(true, |v| v != "0");
+    let with_hugo = std::env::var("GONGBAO_SCALE_HUGO").as_deref() != Ok("0");
     let hugo = Command::new("hugo").arg("version").output().ok().filter(|o| with_hugo && o.status.success()).map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
     let work = tempfile::tempdir().expect("temp dir");
     // GONGBAO_SCALE_KEEP=1 keeps the generated content and output for a closer look.
