@@ -566,16 +566,11 @@ const UNIT_TENTH_BYTES: u64 = 20;
 fn shard_count(units: u64) -> usize {
     let aimed = ((units * UNIT_TENTH_BYTES / 10) as usize).div_ceil(SHARD_TARGET_BYTES).div_ceil(PARTS).clamp(1, MAX_SHARDS / PARTS);
     // ⌈2^(k/4)⌉ is the least s with s⁴ ≥ 2^k
-    let steps = (0..).map(|k: u32| (1usize..).find(|s| s.pow(4) >= 1 << k).expect("a root"));
-    let (mut low, mut high) = (1, 1);
-    for step in steps {
-        (low, high) = (high, step);
-        if step >= aimed {
-            break;
-        }
-    }
-    let nearest = if high == aimed || aimed * aimed > low * high { high } else { low };
-    nearest * PARTS
+    let step = |k: u32| (1usize..).find(|s| s.pow(4) >= 1 << k).expect("a root");
+    let k = (0..).find(|&k| step(k) >= aimed).expect("the aim is at most step(32)");
+    let (low, high) = (step(k.saturating_sub(1)), step(k));
+    // the nearer by ratio (an aim on a step is nearer to it than to the one below)
+    (if aimed * aimed > low * high { high } else { low }) * PARTS
 }
 
 /// Packs end where a chunk's hash says, once they hold PACK_MIN_BYTES (one chunk in
