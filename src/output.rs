@@ -14,6 +14,9 @@
 //! - after the swap the previous output is kept as `.public.prev`: the next build takes it up
 //!   as its staging folder and changes only the files that differ (see [`Generation`]), instead
 //!   of making ten thousand links and folders anew;
+//! - a fresh staging folder is made in one of the empty folders of `.public.nursery/` and moved
+//!   beside the output, so that ext4 puts its files where no output was removed lately (see
+//!   [`make_in_nursery`]);
 //! - two builds into the same output: the second one stops at once with a clear message, via an
 //!   advisory lock on `.public.lock` beside the output, which the system releases when the
 //!   holder exits in any way (so a killed build never leaves a stale lock).
@@ -169,8 +172,6 @@ pub struct Staging {
     folders: Mutex<HashSet<PathBuf>>,
     /// Set when the staging folder is the previous generation, taken up again.
     taken_up: Option<TakenUp>,
-    /// Whether the staging folder is marked the top of a folder tree (see [`spread_folders`]).
-    spread: bool,
     /// Every path this build made, with its size, and those written anew (not linked).
     made: Mutex<HashMap<String, u64>>,
     written: Mutex<Vec<String>>,
@@ -214,9 +215,10 @@ impl Staging {
                     trash = Some(std::thread::spawn(move || drop(fs::remove_dir_all(moved))));
                 }
             }
-            fs::create_dir(&dir).map_err(|e| Error::io(&dir, e))?;
+            if !make_in_nursery(parent, name, &dir) {
+                fs::create_dir(&dir).map_err(|e| Error::io(&dir, e))?;
+            }
         }
-        let spread = taken_up.is_none() && spread_folders(&dir);
         let current_sizes = generation.filter(|_| previous.is_some()).map_or_else(HashMap::new, |g| g.files.iter().cloned().collect());
         // (elsewhere `sync_filesystem` does nothing, and so would the thread)
         let flushed = dir.clone();
@@ -228,7 +230,6 @@ impl Staging {
             current_sizes,
             folders: Default::default(),
             taken_up,
-            spread,
             made: Default::default(),
             written: Default::default(),
             trash,
@@ -368,30 +369,8 @@ impl Staging {
         if self.folders.lock().expect("no panic while holding the lock").contains(parent) {
             return Ok(());
         }
-        if self.spread {
-            self.make_top_folder(parent)?;
-        }
         fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
         self.folders.lock().expect("no panic while holding the lock").insert(parent.to_path_buf());
-        Ok(())
-    }
-
-    /// Makes the folder of the staging folder's own that `folder` lies in, if it is not made
-    /// yet, under a name of this build's first and then renamed: ext4 starts its search for the
-    /// block group of a marked folder's subfolder at a hash of its name (and takes the group
-    /// with the fewest folders), so under its final name each build would land in the groups
-    /// whose inodes the removal of the last one's output just freed.
-    fn make_top_folder(&self, folder: &Path) -> Result<()> {
-        let Some(name) = folder.strip_prefix(&self.dir).ok().and_then(|rest| rest.components().next()) else { return Ok(()) };
-        let top = self.dir.join(name);
-        let mut folders = self.folders.lock().expect("no panic while holding the lock");
-        if folders.contains(&top) {
-            return Ok(());
-        }
-        let once = self.dir.join(format!(".folder-{}-{}", std::process::id(), folders.len()));
-        fs::create_dir(&once).map_err(|e| Error::io(&once, e))?;
-        fs::rename(&once, &top).map_err(|e| Error::io(&top, e))?;
-        folders.insert(top);
         Ok(())
     }
 
@@ -526,15 +505,119 @@ fn exchange(_: &Path, _: &Path) -> std::io::Result<bool> {
 #[cfg(target_os = "linux")]
 const TOPDIR: libc::c_int = 0x0002_0000;
 
-/// Marks `dir`, a new staging folder, the top of a folder tree (`chattr +T`), so that ext4
-/// places each folder made in it in a block group of its own choosing with inodes to spare,
-/// not in the group of `dir`; whether it took the mark. A full build usually follows the
-/// removal of the output it replaces, and ext4 without a journal then passes over every inode
-/// freed in the last minute or more for each file it makes in that group: on the 1× benchmark
-/// corpus, 9,600 files made right after as many were removed took 2–5 s of system time (of a
-/// 5–7 s build), and 0.6–0.9 s in other groups. File systems without the mark refuse it.
+/// How many nurseries a fresh staging folder is made in, in turn (see [`make_in_nursery`]).
+const NURSERIES: usize = 16;
+
+/// Inode numbers in one flex block group under ext4's defaults (8,192 inodes in each of 16
+/// groups): nurseries whose inodes lie in the same such range share the groups files go to.
+const INODES_PER_PLACE: u64 = 1 << 17;
+
+/// Makes `dir`, a fresh staging folder, in the nursery whose place was used longest ago and
+/// moves it into place beside the output; whether it did.
+///
+/// A full build usually follows the removal of the output it replaces, and ext4 without a
+/// journal, for each file it makes, passes over every inode of the block group freed in the
+/// last minute, or the last six while their inode table block is unwritten, as the files made
+/// beside them keep it. ext4 puts the files and folders made in a folder in that folder's
+/// flex group, and a new folder where its parent is (unless the parent is marked the top of a
+/// folder tree, `chattr +T`: then in the group with the fewest folders). So a staging folder
+/// made beside the output lands where the removed output lay, and so did each of its top
+/// folders when they were spread by the mark (session 9), as their groups had just been
+/// emptied of folders: on the 1× benchmark corpus 2–8 s of system time, against 0.8–0.9 s in
+/// groups without such inodes. The nurseries, `.public.nursery/0` … `/15`, are made in a
+/// folder marked the top of a folder tree, so ext4 spreads them over groups of its own
+/// choosing; a build makes its staging folder in the one whose place (its inode's flex group;
+/// some share one) was used longest ago, by the nurseries' modification times, which making
+/// and moving out a staging folder set; unless the folder took long to make (another output,
+/// such as another benchmark's, was removed from that place since), then in the next.
+///
+/// Nothing is made where the file system refuses the mark (it places folders otherwise).
 #[cfg(target_os = "linux")]
-fn spread_folders(dir: &Path) -> bool {
+fn make_in_nursery(parent: &Path, name: &str, dir: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let home = parent.join(format!(".{name}.nursery"));
+    if fs::create_dir(&home).is_ok() && !mark_top_folder(&home) {
+        let _ = fs::remove_dir(&home);
+        return false;
+    }
+    // all made before the first is used, so that no output in one sways where the next goes
+    let nurseries: Vec<(PathBuf, u64, std::time::SystemTime)> = (0..NURSERIES)
+        .filter_map(|k| {
+            let path = home.join(k.to_string());
+            let made = fs::create_dir(&path).is_ok();
+            let meta = fs::metadata(&path).ok()?;
+            let used = if made { std::time::UNIX_EPOCH } else { meta.modified().ok()? };
+            Some((path, meta.ino() / INODES_PER_PLACE, used))
+        })
+        .collect();
+    let places: Vec<(u64, std::time::SystemTime)> = nurseries.iter().map(|n| (n.1, n.2)).collect();
+    // the other outputs' nurseries beside (a benchmark's at 1× and 3×) share the places
+    let ours = home.file_name().map(|n| n.to_os_string());
+    let others: Vec<(u64, std::time::SystemTime)> = fs::read_dir(parent)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| Some(e.file_name()) != ours && e.file_name().to_str().is_some_and(|n| n.starts_with('.') && n.ends_with(".nursery")))
+        .flat_map(|e| fs::read_dir(e.path()).into_iter().flatten().flatten())
+        .filter_map(|e| {
+            let meta = e.metadata().ok()?;
+            Some((meta.ino() / INODES_PER_PLACE, meta.modified().ok()?))
+        })
+        .collect();
+    let order = longest_unused_first(&places, &others);
+    // The first whose staging folder is made quickly, else the first: another output (another
+    // benchmark's, say) may have been removed from the place since it was last used here.
+    let quick = order.iter().find_map(|&i| {
+        let (born, took) = born_in(&nurseries[i].0)?;
+        if took < QUICK_FOLDER {
+            return Some(born);
+        }
+        let _ = fs::remove_dir(&born);
+        None
+    });
+    let Some(born) = quick.or_else(|| Some(born_in(&nurseries[*order.first()?].0)?.0)) else { return false };
+    if fs::rename(&born, dir).is_ok() {
+        return true;
+    }
+    let _ = fs::remove_dir(&born);
+    false
+}
+
+/// Under this, a folder made in a nursery shows no inodes of its place freed lately: there it
+/// takes 25–75 µs on the machine measured, and 200–800 µs right after an output was removed.
+#[cfg(target_os = "linux")]
+const QUICK_FOLDER: std::time::Duration = std::time::Duration::from_micros(150);
+
+/// Makes this build's folder in `nursery`, after removing what a build killed before moving
+/// its own out left there; and how long making it took.
+#[cfg(target_os = "linux")]
+fn born_in(nursery: &Path) -> Option<(PathBuf, std::time::Duration)> {
+    for entry in fs::read_dir(nursery).into_iter().flatten().flatten() {
+        let _ = fs::remove_dir_all(entry.path());
+    }
+    let born = nursery.join(std::process::id().to_string());
+    let began = std::time::Instant::now();
+    fs::create_dir(&born).ok().map(|()| (born, began.elapsed()))
+}
+
+/// Nurseries by (place, when last used), in the order to try them: those whose place was used
+/// longest ago, by them or by `others`, first, and of those the one used longest ago itself.
+fn longest_unused_first<T: Ord + Copy>(nurseries: &[(u64, T)], others: &[(u64, T)]) -> Vec<usize> {
+    let place_used = |place: u64| nurseries.iter().chain(others).filter(|n| n.0 == place).map(|n| n.1).max();
+    let mut order: Vec<usize> = (0..nurseries.len()).collect();
+    order.sort_by_key(|&i| (place_used(nurseries[i].0), nurseries[i].1));
+    order
+}
+
+#[cfg(not(target_os = "linux"))]
+fn make_in_nursery(_: &Path, _: &str, _: &Path) -> bool {
+    false
+}
+
+/// Marks `dir` the top of a folder tree (`chattr +T`), so that ext4 places each folder made
+/// in it in a block group of its own choosing; whether it took the mark.
+#[cfg(target_os = "linux")]
+fn mark_top_folder(dir: &Path) -> bool {
     let Ok(f) = fs::File::open(dir) else { return false };
     use std::os::unix::io::AsRawFd;
     let mut flags: libc::c_int = 0;
@@ -545,11 +628,6 @@ fn spread_folders(dir: &Path) -> bool {
             libc::ioctl(f.as_raw_fd(), libc::FS_IOC_SETFLAGS, &flags) == 0
         }
     }
-}
-
-#[cfg(not(target_os = "linux"))]
-fn spread_folders(_: &Path) -> bool {
-    false
 }
 
 /// How often the staging folder's file system is flushed while the build runs. The swap waits
@@ -656,20 +734,9 @@ mod tests {
         assert_eq!(count.load(Ordering::SeqCst), 0);
     }
 
-    /// A fresh staging folder is marked where the file system keeps the mark (ext4, as the
-    /// temporary folder is on the machines the benchmarks run on), and its folders, made under
-    /// one-off names first (from several threads), end up under their own names, with nothing
-    /// else left over.
-    #[test]
-    fn folders_are_spread_and_named_as_written() {
-        let root = tempfile::tempdir().unwrap();
-        let target = root.path().join("public");
-        let mut staging = Staging::create(&target, false, None).unwrap();
-        #[cfg_attr(not(target_os = "linux"), allow(unused_variables))]
-        let marked = staging.spread;
-        // the one-off names need no mark: taken wherever the test runs
-        staging.spread = true;
-        let files = ["index.html", "2022/02/p001.html", "2022/index.html", "search/meta.js", "search/s0001.js", "2023/01/p002.html"];
+    /// Builds into `target` from scratch, writing `files` from several threads.
+    fn build_from_scratch(target: &Path, files: &[&str]) {
+        let staging = Staging::create(target, false, None).unwrap();
         std::thread::scope(|s| {
             for (i, path) in files.iter().enumerate() {
                 let staging = &staging;
@@ -677,6 +744,19 @@ mod tests {
             }
         });
         staging.commit().unwrap();
+    }
+
+    /// Where the file system keeps the top-folder mark (ext4, as the temporary folder is on the
+    /// machines the benchmarks run on), all nurseries are made at once, a fresh staging folder
+    /// is tried first in the one used longest ago, what a killed build left there is removed,
+    /// and the nurseries are left empty; elsewhere none is made. The site is written either way.
+    #[test]
+    fn fresh_staging_folders_are_made_in_nurseries_used_longest_ago_first() {
+        let root = tempfile::tempdir().unwrap();
+        let target = root.path().join("public");
+        let home = root.path().join(".public.nursery");
+        let files = ["index.html", "2022/02/p001.html", "2022/index.html", "search/meta.js", "search/s0001.js", "2023/01/p002.html"];
+        build_from_scratch(&target, &files);
         let mut found: Vec<String> = walkdir::WalkDir::new(&target)
             .into_iter()
             .map(|e| e.unwrap())
@@ -687,23 +767,56 @@ mod tests {
         let mut expected: Vec<String> = files.iter().map(|f| f.to_string()).collect();
         expected.sort();
         assert_eq!(found, expected);
-        let folders = walkdir::WalkDir::new(&target).into_iter().filter(|e| e.as_ref().unwrap().file_type().is_dir()).count();
-        assert_eq!(folders, 6, "public, 2022, 2022/02, 2023, 2023/01, search");
         for (i, path) in files.iter().enumerate() {
             assert_eq!(std::fs::read_to_string(target.join(path)).unwrap(), format!("file {i}"));
         }
+        let probe = root.path().join("probe");
+        std::fs::create_dir(&probe).unwrap();
+        #[cfg(target_os = "linux")]
+        let keeps_mark = mark_top_folder(&probe);
+        #[cfg(not(target_os = "linux"))]
+        let keeps_mark = false;
+        assert_eq!(home.exists(), keeps_mark, "a nursery exactly where the file system keeps the mark");
+        if !keeps_mark {
+            eprintln!("note: {} keeps no top-folder mark; no nursery is made there", root.path().display());
+            return;
+        }
         #[cfg(target_os = "linux")]
         {
-            use std::os::unix::io::AsRawFd;
-            let f = std::fs::File::open(&target).unwrap();
-            let mut flags: libc::c_int = 0;
-            // SAFETY: a valid open descriptor; the ioctl writes one int.
-            let kept = unsafe { libc::ioctl(f.as_raw_fd(), libc::FS_IOC_GETFLAGS, &mut flags) } == 0;
-            assert_eq!(marked, kept && flags & TOPDIR != 0, "marked exactly where the file system keeps the mark");
-            if !marked {
-                eprintln!("note: {} keeps no top-folder mark; the mark is not checked here", root.path().display());
+            let nursery = |k: usize| home.join(k.to_string());
+            let used = |k: usize| std::fs::metadata(nursery(k)).unwrap().modified().unwrap();
+            let names = |dir: &Path| std::fs::read_dir(dir).unwrap().count();
+            assert_eq!(names(&home), NURSERIES, "all made at once");
+            std::fs::create_dir(nursery(5).join("4242")).unwrap(); // left by a killed build
+            let now = std::time::SystemTime::now();
+            for k in 0..NURSERIES {
+                let seconds_ago = if k == 5 { 3000 } else { 1000 };
+                std::fs::File::open(nursery(k)).unwrap().set_modified(now - std::time::Duration::from_secs(seconds_ago)).unwrap();
             }
+            build_from_scratch(&target, &files);
+            let recently = std::time::SystemTime::now() - std::time::Duration::from_secs(100);
+            // the next ones are tried only where the folder took long to make (see QUICK_FOLDER)
+            assert!(used(5) > recently, "the nursery used longest ago was tried first");
+            for k in 0..NURSERIES {
+                assert_eq!(names(&nursery(k)), 0, "nursery {k} is left empty");
+            }
+            assert_eq!(std::fs::read_to_string(target.join("search/meta.js")).unwrap(), "file 3");
         }
+    }
+
+    /// A nursery is chosen by when its place was last used, whichever nursery there used it,
+    /// this output's or another's.
+    #[test]
+    fn the_nursery_chosen_is_the_one_whose_place_was_used_longest_ago() {
+        // (place, last used)
+        assert_eq!(longest_unused_first(&[(1, 50), (2, 10), (3, 30)], &[]), [1, 2, 0]);
+        // the second's place was used at 40, by the first
+        assert_eq!(longest_unused_first(&[(4, 40), (4, 5), (6, 20)], &[]), [2, 1, 0]);
+        // places no nursery has used yet (0: just made) first; of equals, the first
+        assert_eq!(longest_unused_first(&[(9, 0), (8, 3), (9, 0), (8, 0)], &[]), [0, 2, 3, 1]);
+        // another output's nursery used place 2 at 60
+        assert_eq!(longest_unused_first(&[(1, 50), (2, 10), (3, 30)], &[(2, 60), (5, 1)]), [2, 0, 1]);
+        assert!(longest_unused_first::<u32>(&[], &[(1, 1)]).is_empty());
     }
 
     #[test]
