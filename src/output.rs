@@ -208,6 +208,8 @@ impl Staging {
         };
         let mut trash = None;
         if taken_up.is_none() {
+            // where the output and the generation before it lie: freed by this build or a later one
+            let live: Vec<u64> = [&target, &prev].into_iter().filter_map(|p| place_of(p)).collect();
             if fs::symlink_metadata(&prev).is_ok() {
                 // removed while this build runs; the next build removes it if this one is killed
                 let moved = parent.join(format!(".{name}.trash-{}", std::process::id()));
@@ -215,7 +217,7 @@ impl Staging {
                     trash = Some(std::thread::spawn(move || drop(fs::remove_dir_all(moved))));
                 }
             }
-            if !make_in_nursery(parent, name, &dir) {
+            if !make_in_nursery(parent, name, &dir, &live) {
                 fs::create_dir(&dir).map_err(|e| Error::io(&dir, e))?;
             }
         }
@@ -533,7 +535,7 @@ const INODES_PER_PLACE: u64 = 1 << 17;
 ///
 /// Nothing is made where the file system refuses the mark (it places folders otherwise).
 #[cfg(target_os = "linux")]
-fn make_in_nursery(parent: &Path, name: &str, dir: &Path) -> bool {
+fn make_in_nursery(parent: &Path, name: &str, dir: &Path, live: &[u64]) -> bool {
     use std::os::unix::fs::MetadataExt;
     let home = parent.join(format!(".{name}.nursery"));
     if fs::create_dir(&home).is_ok() && !mark_top_folder(&home) {
@@ -551,8 +553,11 @@ fn make_in_nursery(parent: &Path, name: &str, dir: &Path) -> bool {
         })
         .collect();
     let places: Vec<(u64, std::time::SystemTime)> = nurseries.iter().map(|n| (n.1, n.2)).collect();
-    // the other outputs' nurseries beside (a benchmark's at 1× and 3×) share the places
+    // The other outputs' nurseries beside (a benchmark's at 1× and 3×) share the places; and
+    // those of the live outputs count as used now: the build removes the one before the
+    // current if it cannot take it up, and the current one is removed in its turn.
     let ours = home.file_name().map(|n| n.to_os_string());
+    let now = std::time::SystemTime::now();
     let others: Vec<(u64, std::time::SystemTime)> = fs::read_dir(parent)
         .into_iter()
         .flatten()
@@ -563,6 +568,7 @@ fn make_in_nursery(parent: &Path, name: &str, dir: &Path) -> bool {
             let meta = e.metadata().ok()?;
             Some((meta.ino() / INODES_PER_PLACE, meta.modified().ok()?))
         })
+        .chain(live.iter().map(|&place| (place, now)))
         .collect();
     let order = longest_unused_first(&places, &others);
     // The first whose staging folder is made quickly, else the first: another output (another
@@ -610,8 +616,20 @@ fn longest_unused_first<T: Ord + Copy>(nurseries: &[(u64, T)], others: &[(u64, T
 }
 
 #[cfg(not(target_os = "linux"))]
-fn make_in_nursery(_: &Path, _: &str, _: &Path) -> bool {
+fn make_in_nursery(_: &Path, _: &str, _: &Path, _: &[u64]) -> bool {
     false
+}
+
+/// The place of a folder (see [`INODES_PER_PLACE`]), where it exists.
+#[cfg(target_os = "linux")]
+fn place_of(dir: &Path) -> Option<u64> {
+    use std::os::unix::fs::MetadataExt;
+    fs::symlink_metadata(dir).ok().map(|m| m.ino() / INODES_PER_PLACE)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn place_of(_: &Path) -> Option<u64> {
+    None
 }
 
 /// Marks `dir` the top of a folder tree (`chattr +T`), so that ext4 places each folder made
