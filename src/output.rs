@@ -532,8 +532,8 @@ const INODES_PER_PLACE: u64 = 1 << 17;
 /// some share one) was used longest ago, by the nurseries' modification times, which making
 /// and moving out a staging folder set; unless the folder took long to make (another output,
 /// such as another benchmark's, was removed from that place since), then in the next. Places
-/// are only as fresh as fresh staging folders are rare: the 32 nurseries lay in 12–20 places
-/// on the machine measured, and there every output made and removed within six minutes makes
+/// are only as fresh as fresh staging folders are rare: 32 nurseries lay in 20–25 places
+/// on the machine measured (16 in 10–12), and there every output made and removed within six minutes makes
 /// the next one there slow again (a rebuild that takes up the generation before makes none).
 ///
 /// Nothing is made where the file system refuses the mark (it places folders otherwise).
