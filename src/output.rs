@@ -532,9 +532,10 @@ const INODES_PER_PLACE: u64 = 1 << 17;
 /// some share one) was used longest ago, by the nurseries' modification times, which making
 /// and moving out a staging folder set; unless the folder took long to make (another output,
 /// such as another benchmark's, was removed from that place since), then in the next. Places
-/// are only as fresh as fresh staging folders are rare: 32 nurseries lay in 20–25 places
-/// on the machine measured (16 in 10–12), and there every output made and removed within six minutes makes
-/// the next one there slow again (a rebuild that takes up the generation before makes none).
+/// are only as fresh as fresh staging folders are rare: 32 nurseries lay in 20–25 places on
+/// the machine measured (16 in 10–12), and an output made and removed in a place within six
+/// minutes makes the next one there slow again (a rebuild that takes up the generation before
+/// makes no staging folder).
 ///
 /// Nothing is made where the file system refuses the mark (it places folders otherwise).
 #[cfg(target_os = "linux")]
@@ -611,6 +612,7 @@ fn born_in(nursery: &Path) -> Option<(PathBuf, std::time::Duration)> {
 
 /// Nurseries by (place, when last used), in the order to try them: those whose place was used
 /// longest ago, by them or by `others`, first, and of those the one used longest ago itself.
+#[cfg(any(target_os = "linux", test))]
 fn longest_unused_first<T: Ord + Copy>(nurseries: &[(u64, T)], others: &[(u64, T)]) -> Vec<usize> {
     let place_used = |place: u64| nurseries.iter().chain(others).filter(|n| n.0 == place).map(|n| n.1).max();
     let mut order: Vec<usize> = (0..nurseries.len()).collect();
