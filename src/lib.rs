@@ -64,6 +64,8 @@ pub struct Report {
 /// Builds the site from `options.content` into `options.output`. On any error the previous
 /// output is left exactly as it was.
 pub fn build(options: &BuildOptions) -> Result<Report> {
+    // first, so that it is dropped last (see `memory::Ending`)
+    let ending = memory::Ending::default();
     let started = Instant::now();
     let mut timer = StageTimer { stages: Vec::new(), lap: Instant::now() };
 
@@ -226,6 +228,7 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
         Some(e) => notes.push(format!("未能写入生成缓存（{e}），下次生成将完整进行")),
     }
     timer.lap("swap");
+    ending.keep_freed();
     Ok(Report {
         issues: site.issues.len(),
         documents: descriptions.len(),
