@@ -670,7 +670,7 @@ fn chunk_size(chunk: &str, rank: &[u32], code: &lz::Code) -> u32 {
 }
 
 /// Everything a document adds besides its postings.
-fn doc_state(doc: &Document, keys: &DocKeys, tokens: &DocTokens, text: &str, rank: &[u32], code: &lz::Code) -> DocState {
+fn doc_state(doc: &Document, keys: &DocKeys, indexed: IndexedFields, tokens: &DocTokens, text: &str, rank: &[u32], code: &lz::Code) -> DocState {
     let mut start = 0;
     let chunks = tokens
         .chunk_ends
@@ -681,7 +681,7 @@ fn doc_state(doc: &Document, keys: &DocKeys, tokens: &DocTokens, text: &str, ran
         })
         .collect();
     let units = tokens.bigrams.iter().map(|b| b.len() as u64).sum::<u64>() + tokens.unigrams.iter().map(|u| u.len() as u64).sum::<u64>();
-    DocState { url: doc.url.clone(), body: keys.0, fields: keys.1, indexed: IndexedFields::of(doc), span: tokens.span, head_end: tokens.head_end as u32, chunks, units }
+    DocState { url: doc.url.clone(), body: keys.0, fields: keys.1, indexed, span: tokens.span, head_end: tokens.head_end as u32, chunks, units }
 }
 
 /// The display record of a document, as its heads file holds it: `[date, number, title, url]`,
@@ -739,8 +739,8 @@ pub fn build(site: &Site, keys: &[DocKeys], text: &(dyn Fn(usize) -> Result<Stri
     for (b, batch) in order.chunks(BATCH).enumerate() {
         let first = b * BATCH;
         let batch_texts: Vec<String> = batch.par_iter().map(|&i| text(i)).collect::<Result<_>>()?;
-        let tokens: Vec<DocTokens> =
-            batch.par_iter().zip(&batch_texts).map(|(&i, text)| tokenize_document(IndexedFields::of(docs[i]).get(), text)).collect();
+        let fields: Vec<IndexedFields> = batch.iter().map(|&i| IndexedFields::of(docs[i])).collect();
+        let tokens: Vec<DocTokens> = fields.par_iter().zip(&batch_texts).map(|(f, text)| tokenize_document(f.get(), text)).collect();
         let globals: Vec<Vec<u32>> = tokens.iter().map(|d| d.runs.iter().map(|r| interner.id(r)).collect()).collect();
         parts.par_iter_mut().enumerate().for_each(|(q, part)| {
             for (j, d) in tokens.iter().enumerate() {
@@ -755,7 +755,7 @@ pub fn build(site: &Site, keys: &[DocKeys], text: &(dyn Fn(usize) -> Result<Stri
             }
         });
         let states: Vec<DocState> =
-            batch.par_iter().zip(&tokens).zip(&batch_texts).map(|((&i, t), text)| doc_state(docs[i], &keys[i], t, text, &rank, &code)).collect();
+            batch.par_iter().zip(fields).zip(&tokens).zip(&batch_texts).map(|(((&i, f), t), text)| doc_state(docs[i], &keys[i], f, t, text, &rank, &code)).collect();
         // This batch's heads files and the packs it completes; then its texts are dropped.
         (0..batch.len().div_ceil(HEAD_DOCS)).into_par_iter().try_for_each(|g| {
             let members = g * HEAD_DOCS..((g + 1) * HEAD_DOCS).min(batch.len());
@@ -1078,17 +1078,18 @@ pub fn update(
 
     let before: Vec<Option<DocTokens>> =
         changed.par_iter().zip(&old_texts).map(|(&id, text)| text.as_ref().map(|text| tokenize_document(old.docs[id].indexed.get(), text))).collect();
+    let fields: Vec<IndexedFields> = changed.iter().map(|&id| order.get(id).map(|&i| IndexedFields::of(docs[i])).unwrap_or_default()).collect();
     let after: Vec<Option<DocTokens>> =
-        changed.par_iter().zip(&edited_texts).map(|(&id, text)| text.as_ref().map(|text| tokenize_document(IndexedFields::of(docs[order[id]]).get(), text))).collect();
+        fields.par_iter().zip(&edited_texts).map(|(f, text)| text.as_ref().map(|text| tokenize_document(f.get(), text))).collect();
     let old_spans: Vec<u32> = old.docs.iter().map(|d| coded_span(d.span)).collect();
     let old_ranges: std::collections::HashSet<((u32, u32), (u32, u32))> =
         old.packs.iter().zip(old.packs.iter().skip(1).copied().chain([(old_n as u32, 0)])).map(|(&a, b)| (a, b)).collect();
     let mut state = State { counts, alphabet, ..old };
     state.docs.truncate(n);
     let is_changed = |id: u32| changed.binary_search(&(id as usize)).is_ok();
-    for ((&id, tokens), text) in changed.iter().zip(&after).zip(&edited_texts) {
+    for (((&id, tokens), text), f) in changed.iter().zip(&after).zip(&edited_texts).zip(fields) {
         let (Some(tokens), Some(text)) = (tokens, text) else { continue };
-        let doc = doc_state(docs[order[id]], &keys[order[id]], tokens, text, &rank, &code);
+        let doc = doc_state(docs[order[id]], &keys[order[id]], f, tokens, text, &rank, &code);
         match state.docs.get_mut(id) {
             Some(d) => *d = doc,
             None => state.docs.push(doc), // new ids come in order, after the others
