@@ -20,6 +20,29 @@ enum Entry {
 /// what a previous build found in it (stamped the same since) is not read: its front matter is
 /// taken as then, its body left unread. Without `recall` every file is read.
 pub fn load(content: &Path, recall: Option<&Recall<'_>>) -> Result<Site> {
+    load_scanned(scan(content)?, recall)
+}
+
+/// What [`scan`] finds in the content folder: the site's settings and the files to load, and
+/// what is wrong so far. The walk reads folders only, so a build runs it beside the loading of
+/// its cache.
+pub struct Scan {
+    root: PathBuf,
+    content: PathBuf,
+    config: Option<SiteConfig>,
+    entries: Vec<(PathBuf, Entry)>,
+    diags: Vec<Diagnostic>,
+}
+
+impl Scan {
+    /// The theme site.toml names, if it could be read.
+    pub fn theme(&self) -> Option<&str> {
+        self.config.as_ref().and_then(|c| c.theme.as_deref())
+    }
+}
+
+/// Reads site.toml and lists the issue and document files of the content folder.
+pub fn scan(content: &Path) -> Result<Scan> {
     if !content.is_dir() {
         return Err(Error::Other(format!("内容目录 {} 不存在", content.display())));
     }
@@ -88,6 +111,13 @@ pub fn load(content: &Path, recall: Option<&Recall<'_>>) -> Result<Site> {
         }
     }
 
+    Ok(Scan { root, content: content.to_path_buf(), config, entries, diags })
+}
+
+/// Loads and validates the files [`scan`] found (see [`load`]).
+pub fn load_scanned(scan: Scan, recall: Option<&Recall<'_>>) -> Result<Site> {
+    let Scan { root, content, config, entries, mut diags } = scan;
+    let content = content.as_path();
     // Reading and parsing are independent per file.
     let parsed: Vec<std::result::Result<Parsed, Diagnostic>> =
         entries.par_iter().map(|(path, entry)| parse_entry(&root, path, entry, recall)).collect();

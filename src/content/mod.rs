@@ -4,7 +4,7 @@
 mod load;
 pub mod model;
 
-pub use load::{load, read_text, split_front_matter, Recall};
+pub use load::{load, load_scanned, read_text, scan, split_front_matter, Recall, Scan};
 
 use crate::error::{Error, Result};
 pub use model::*;
