@@ -704,6 +704,33 @@ fn sync_filesystem(dir: &Path) {
 #[cfg(not(target_os = "linux"))]
 fn sync_filesystem(_: &Path) {}
 
+/// Which of `paths` (relative to `root`) are files there: one listing per folder, the folders
+/// in parallel, rather than a look-up per file. A rebuild at 1x asks this of its 3,476 pages
+/// (455 folders) and of the 3,456 shards of the search index (one folder).
+pub fn files_present(root: &Path, paths: &[&str]) -> Vec<bool> {
+    use rayon::prelude::*;
+    let mut folders: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, path) in paths.iter().enumerate() {
+        folders.entry(path.rsplit_once('/').map_or("", |(dir, _)| dir)).or_default().push(i);
+    }
+    let folders: Vec<(&str, Vec<usize>)> = folders.into_iter().collect();
+    let mut present = vec![false; paths.len()];
+    let found: Vec<usize> = folders
+        .par_iter()
+        .flat_map_iter(|(dir, members)| {
+            let listed: HashSet<std::ffi::OsString> = fs::read_dir(root.join(dir))
+                .map(|entries| entries.filter_map(|e| e.ok()).filter(|e| e.file_type().is_ok_and(|t| t.is_file())).map(|e| e.file_name()).collect())
+                .unwrap_or_default();
+            let name = |i: usize| std::ffi::OsStr::new(paths[i].rsplit_once('/').map_or(paths[i], |(_, name)| name));
+            members.iter().copied().filter(move |&i| listed.contains(name(i)))
+        })
+        .collect();
+    for i in found {
+        present[i] = true;
+    }
+    present
+}
+
 /// `.public.prev` beside `public`.
 fn prev_path(target: &Path) -> PathBuf {
     let name = target.file_name().and_then(|n| n.to_str()).unwrap_or("public");
@@ -849,6 +876,16 @@ mod tests {
         // another output's nursery used place 2 at 60
         assert_eq!(longest_unused_first(&[(1, 50), (2, 10), (3, 30)], &[(2, 60), (5, 1)]), [2, 0, 1]);
         assert!(longest_unused_first::<u32>(&[], &[(1, 1)]).is_empty());
+    }
+
+    #[test]
+    fn files_present_tells_files_from_folders_and_from_what_is_missing() {
+        let root = tempfile::tempdir().unwrap();
+        fs::create_dir_all(root.path().join("2022/02/p002.html")).unwrap(); // a folder by that name
+        fs::write(root.path().join("2022/02/p001.html"), "").unwrap();
+        fs::write(root.path().join("index.html"), "").unwrap();
+        let paths = ["2022/02/p001.html", "2022/02/p002.html", "2022/02/p003.html", "2023/01/p001.html", "index.html", "404.html"];
+        assert_eq!(files_present(root.path(), &paths), [true, false, false, false, true, false]);
     }
 
     #[test]

@@ -1038,7 +1038,8 @@ pub fn update(
     }
     // Every shard has a file (an empty one too): one missing means the previous output is
     // not what the state describes.
-    if (0..old.shards).into_par_iter().any(|s| !previous.join(shard_path(s)).is_file()) {
+    let shards: Vec<String> = (0..old.shards).map(shard_path).collect();
+    if !crate::output::files_present(previous, &shards.iter().map(String::as_str).collect::<Vec<_>>()).into_iter().all(|f| f) {
         return Ok(None);
     }
     let changed: Vec<usize> =
