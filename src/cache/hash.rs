@@ -10,22 +10,44 @@ use xxhash_rust::xxh3::Xxh3;
 use super::Key;
 
 /// Hashes whatever is fed or serialised into it.
-pub struct Hasher(Box<Xxh3>);
+pub struct Hasher {
+    state: Box<Xxh3>,
+    /// Bytes not yet handed to `state`. A page's data comes as thousands of pieces of one to
+    /// eight bytes (a tag, a number, a length), and a call to the hasher for each cost more
+    /// than hashing them: they are gathered here and handed on in blocks. XXH3 gives the same
+    /// hash however its input is cut, so the keys are those of unbuffered hashing.
+    pending: Vec<u8>,
+}
+
+/// How many bytes [`Hasher`] gathers before handing them on.
+const PENDING: usize = 1024;
 
 impl Hasher {
     /// A hasher already fed with `seed` (e.g. the site's key), so keys of different builds or
     /// kinds of input never meet.
     pub fn new(seed: &[u8]) -> Hasher {
-        let mut h = Hasher(Box::new(Xxh3::new()));
+        let mut h = Hasher { state: Box::new(Xxh3::new()), pending: Vec::with_capacity(PENDING) };
         h.bytes(seed);
         h
     }
 
     /// Feeds a length-prefixed byte string: `("ab", "c")` and `("a", "bc")` differ.
     pub fn bytes(&mut self, bytes: &[u8]) -> &mut Self {
-        self.0.update(&(bytes.len() as u64).to_le_bytes());
-        self.0.update(bytes);
+        self.feed(&(bytes.len() as u64).to_le_bytes());
+        self.feed(bytes);
         self
+    }
+
+    fn feed(&mut self, bytes: &[u8]) {
+        if self.pending.len() + bytes.len() > PENDING {
+            self.state.update(&self.pending);
+            self.pending.clear();
+        }
+        if bytes.len() >= PENDING {
+            self.state.update(bytes);
+        } else {
+            self.pending.extend_from_slice(bytes);
+        }
     }
 
     /// Feeds `value` with every field a template could see: field and map keys included, so
@@ -36,16 +58,18 @@ impl Hasher {
     }
 
     pub fn key(&self) -> Key {
-        self.0.digest128().to_le_bytes()
+        let mut state = (*self.state).clone();
+        state.update(&self.pending);
+        state.digest128().to_le_bytes()
     }
 
     fn tag(&mut self, kind: u8) -> &mut Self {
-        self.0.update(&[kind]);
+        self.feed(&[kind]);
         self
     }
 
     fn number(&mut self, kind: u8, le: &[u8]) -> Result<(), Error> {
-        self.tag(kind).0.update(le);
+        self.tag(kind).feed(le);
         Ok(())
     }
 }
@@ -264,6 +288,20 @@ mod tests {
         #[serde(skip_serializing_if = "Option::is_none")]
         topic: Option<String>,
         title: String,
+    }
+
+    #[test]
+    fn the_key_is_the_hash_of_every_byte_fed_however_they_were_gathered() {
+        // pieces smaller than, around and larger than what is gathered before hashing
+        let pieces: Vec<Vec<u8>> = [1, 7, PENDING - 3, 2, PENDING, 5, 3 * PENDING + 1, 0, 9].iter().enumerate().map(|(i, &n)| vec![i as u8; n]).collect();
+        let mut h = Hasher::new(b"seed");
+        let mut fed: Vec<u8> = [4u64.to_le_bytes().as_slice(), b"seed"].concat();
+        for piece in &pieces {
+            h.bytes(piece);
+            fed.extend((piece.len() as u64).to_le_bytes());
+            fed.extend(piece);
+            assert_eq!(h.key(), xxhash_rust::xxh3::xxh3_128(&fed).to_le_bytes(), "after {} bytes", fed.len());
+        }
     }
 
     #[test]
