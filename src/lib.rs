@@ -205,7 +205,7 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
     // ids are kept only for the pages links point into (see `LinkIndex::linked_into`)
     let linked_into = links.linked_into();
     links.read_missing_ids(&linked_into, &|path| std::fs::read(staging.dir().join(path)).ok());
-    Error::check(links::blame(&links.broken(), &site))?;
+    Error::check(links::blame(&links.broken(staging.keeps_every_file()), &site))?;
     timer.lap("links");
     let mut keyed = keyed.into_inner().expect("no panic while holding the lock");
     keyed.sort();

@@ -154,7 +154,7 @@ fn exit_now(code: i32) -> ExitCode {
 
 fn check(dir: &std::path::Path) -> gongbao::Result<String> {
     let index = gongbao::links::LinkIndex::from_dir(dir)?;
-    let broken = index.broken();
+    let broken = index.broken(false);
     if broken.is_empty() {
         return Ok(format!("{}：所有站内链接和锚点均有效", dir.display()));
     }

@@ -410,6 +410,13 @@ impl Staging {
         }
     }
 
+    /// Whether every file of the output being replaced, as the build cache describes it, has
+    /// been made again (changed or not); `false` when the cache does not describe it.
+    pub fn keeps_every_file(&self) -> bool {
+        let made = self.made.lock().expect("no panic while holding the lock");
+        self.previous.is_some() && !self.current_sizes.is_empty() && self.current_sizes.keys().all(|path| made.contains_key(path))
+    }
+
     /// How many files were linked unchanged from the previous output.
     pub fn files_reused(&self) -> usize {
         self.files_written() - self.written.lock().expect("no panic while holding the lock").len()

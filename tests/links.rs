@@ -16,6 +16,37 @@ fn a_broken_link_in_a_document_fails_the_build_naming_file_line_and_link() {
     assert!(!ws.public().exists());
 }
 
+/// A rebuild takes most pages from the previous output without checking their links to files
+/// again: the build that made them found those files. So a change that removes a file, or an
+/// anchor, that a reused page links to must still fail the build.
+#[test]
+fn a_rebuild_refuses_links_of_reused_pages_that_a_change_broke() {
+    let ws = Workspace::new(&fixture("site"));
+    // a later issue, whose second page links into 2022/02 and is made again by nothing below
+    ws.write("2022/03/issue.toml", "year = 2022\nnumber = 3\ndate = \"2022-09\"\nsections = [\"文件\"]\n");
+    for (page, body) in [(1, "正文。"), (2, "详见[附件](../02/p001.html#fujian)和[另文](../02/p003.html)。")] {
+        let meta = format!("title = \"后来的文件{page}\"\nissuer = \"惠农区人民政府办公室\"\ndate = \"2022-09-0{page}\"\nsection = \"文件\"\npage = {page}");
+        ws.write(&format!("2022/03/p00{page}.md"), &format!("+++\n{meta}\n+++\n{body}\n"));
+    }
+    // the first build, the first rebuild after it, and a later one (see `output::Staging`)
+    for _ in 0..3 {
+        ws.build_ok();
+    }
+    let linking = ws.read("2022/03/p002.html");
+
+    let p003 = std::fs::read_to_string(ws.content().join("2022/02/p003.md")).unwrap();
+    std::fs::remove_file(ws.content().join("2022/02/p003.md")).unwrap();
+    let err = ws.build_err();
+    assert!(err.contains("content/2022/03/p002.md:8: 链接 ../02/p003.html 无效：文件 2022/02/p003.html 不存在"), "{err}");
+    ws.write("2022/02/p003.md", &p003);
+    ws.build_ok();
+
+    ws.edit("2022/02/p001.md", "## 附件 {#fujian}", "## 附件");
+    let err = ws.build_err();
+    assert!(err.contains("content/2022/03/p002.md:8: 链接 ../02/p001.html#fujian 无效：2022/02/p001.html 中没有锚点 #fujian"), "{err}");
+    assert_eq!(ws.read("2022/03/p002.html"), linking, "the failed builds left the output as it was");
+}
+
 #[test]
 fn check_reports_exactly_the_links_a_deleted_page_broke() {
     let ws = Workspace::new(&fixture("site"));
