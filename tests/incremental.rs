@@ -165,7 +165,7 @@ fn a_rebuild_reads_the_bodies_of_changed_files_only() {
 fn a_print_pdf_unchanged_since_the_last_build_is_not_read_again() {
     let ws = Workspace::new(&repo().join("content"));
     let source = ws.content().join("2022/02/print.pdf");
-    let pdf = |fill: u8| b"%PDF-1.4\n".iter().copied().chain(std::iter::repeat(fill).take(50_000)).collect::<Vec<u8>>();
+    let pdf = |fill: u8| b"%PDF-1.4\n".iter().copied().chain(std::iter::repeat_n(fill, 50_000)).collect::<Vec<u8>>();
     std::fs::write(&source, pdf(b'a')).unwrap();
     ws.edit("2022/02/issue.toml", "date = \"2022-07\"", "date = \"2022-07\"\npdf = \"print.pdf\"");
     std::thread::sleep(std::time::Duration::from_millis(2100));

@@ -223,7 +223,7 @@ fn each_issue_has_its_toc_as_json_linked_from_the_about_and_issue_pages() {
 fn the_print_pdf_is_copied_and_offered_with_its_size() {
     let ws = Workspace::new(&fixture("site"));
     ws.edit("2022/02/issue.toml", "date = \"2022-07\"", "date = \"2022-07\"\npdf = \"惠农区公报2022年第2期.pdf\"");
-    let pdf = b"%PDF-1.4\n".iter().copied().chain(std::iter::repeat(b'x').take(1_300_000)).collect::<Vec<u8>>();
+    let pdf = b"%PDF-1.4\n".iter().copied().chain(std::iter::repeat_n(b'x', 1_300_000)).collect::<Vec<u8>>();
     fs::write(ws.content().join("2022/02/惠农区公报2022年第2期.pdf"), &pdf).unwrap();
     ws.build_ok();
     assert_eq!(fs::read(ws.public().join("2022/02/gongbao-2022-02.pdf")).unwrap(), pdf, "copied byte for byte under an ASCII name");

@@ -232,6 +232,9 @@ pub fn load_scanned(scan: Scan, recall: Option<&Recall<'_>>) -> Result<Site> {
     Ok(Site { config: config.expect("no diagnostics means site.toml parsed"), issues, about })
 }
 
+// One per content file, moved once into the site: a box per document would only add an
+// allocation each.
+#[allow(clippy::large_enum_variant)]
 enum Parsed {
     Issue { dir: String, path: PathBuf, meta: IssueMeta, pdf_file: Option<PdfFile> },
     Doc { dir: String, doc: Document },

@@ -52,7 +52,7 @@ impl PageLinks {
         Some(PageLinks { ids, links, broken_here: Vec::new(), checked_before: false })
     }
 
-    pub fn parts(&self) -> (Option<(&str, &[u32])>, &str, &[u32]) {
+    pub fn parts(&self) -> Parts<'_> {
         (self.ids.as_ref().map(|ids| (ids.text.as_str(), ids.ends.as_slice())), &self.links.text, &self.links.ends)
     }
 
@@ -61,6 +61,10 @@ impl PageLinks {
         PageLinks { ids: None, ..self }
     }
 }
+
+/// A page's ids (if kept) and links as the build cache keeps them: each list as one text and
+/// where each item ends.
+pub type Parts<'a> = (Option<(&'a str, &'a [u32])>, &'a str, &'a [u32]);
 
 /// A list of strings in one allocation.
 #[derive(Debug, Default, Clone)]

@@ -180,11 +180,7 @@ fn push_text(text: &mut String, event: &Event) {
         // a line of the text is where one cannot (the search index's paragraphs).
         Event::SoftBreak => text.push(' '),
         Event::HardBreak => text.push('\n'),
-        Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::TableRow | TagEnd::TableHead | TagEnd::Item) => {
-            if !text.ends_with('\n') {
-                text.push('\n');
-            }
-        }
+        Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::TableRow | TagEnd::TableHead | TagEnd::Item) if !text.ends_with('\n') => text.push('\n'),
         Event::End(TagEnd::TableCell) => text.push('\t'),
         _ => {}
     }

@@ -395,7 +395,7 @@ pub fn url_scheme(url: &str) -> Option<String> {
 pub const URL_SCHEMES: &[&str] = &["http", "https", "mailto", "tel"];
 
 pub fn safe_url(url: &str) -> bool {
-    url_scheme(url).map_or(true, |s| URL_SCHEMES.contains(&s.as_str()))
+    url_scheme(url).is_none_or(|s| URL_SCHEMES.contains(&s.as_str()))
 }
 
 /// The second layer: the rendered HTML through `ammonia`, allowing only the renderer's own markup.

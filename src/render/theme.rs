@@ -112,7 +112,7 @@ fn describe(error: &tera::Error) -> String {
     let mut text = error.to_string();
     let mut source = std::error::Error::source(error);
     while let Some(s) = source {
-        text.push_str("：");
+        text.push('：');
         text.push_str(&s.to_string());
         source = s.source();
     }

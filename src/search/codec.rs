@@ -810,7 +810,7 @@ mod tests {
 
             let where_of = |e: &(u32, Vec<u32>)| {
                 let field = e.1[0] % 4; // a field of 3 (the body) has a body location
-                Unigram { doc: e.0, count: e.1.len() as u32, field, body: (field == 3 || e.1[0] % 3 != 0).then_some(e.1[0] % 9) }
+                Unigram { doc: e.0, count: e.1.len() as u32, field, body: (field == 3 || !e.1[0].is_multiple_of(3)).then_some(e.1[0] % 9) }
             };
             let code = |list: &[(u32, Vec<u32>)]| encode_unigram(total, list.len() as u32, list.iter().map(where_of));
             let before = (!old.is_empty()).then(|| code(&old));

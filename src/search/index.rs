@@ -188,6 +188,10 @@ impl Hasher for IntHasher {
 
 type IntMap<K, V> = HashMap<K, V, BuildHasherDefault<IntHasher>>;
 
+/// A token of a document: the token, its count, the field of its first occurrence, its body
+/// location.
+type TokenStats = (u32, u32, u32, Option<u32>);
+
 /// One document's tokens, computed independently of all others (in parallel). Digit and letter
 /// runs get ids local to the document (`RUN_BASE + i` → `runs[i]`), made global when the
 /// documents are merged in id order.
@@ -195,8 +199,8 @@ struct DocTokens {
     runs: Vec<String>,
     /// Per key partition: (two-token key, position) in position order.
     bigrams: Vec<Vec<(u64, u32)>>,
-    /// Per key partition, by token: count, field of the first occurrence, body location.
-    unigrams: Vec<Vec<(u32, u32, u32, Option<u32>)>>,
+    /// Per key partition, by token.
+    unigrams: Vec<Vec<TokenStats>>,
     /// Byte offsets in the body text where excerpt chunks end (the last is the text's length).
     chunk_ends: Vec<usize>,
     /// Byte offset where the head (the body tokens before position [`HEAD_TOKENS`]) ends.
@@ -328,7 +332,7 @@ fn tokenize_document(fields: [&str; 3], body: &str) -> DocTokens {
             e.2 = Some(body_location(pos));
         }
     }
-    let mut unigrams: Vec<Vec<(u32, u32, u32, Option<u32>)>> = vec![Vec::new(); PARTS];
+    let mut unigrams: Vec<Vec<TokenStats>> = vec![Vec::new(); PARTS];
     for (t, (c, f, b)) in seen {
         unigrams[token_units(t, FNV_OFFSET) as usize % PARTS].push((t, c, f, b));
     }
@@ -376,7 +380,7 @@ fn place_paragraphs(text: &str, mut f: impl FnMut(usize, usize, Piece<'_>)) {
             continue;
         }
         let boundary = (next / CHUNK_TOKENS + 1) * CHUNK_TOKENS;
-        let at = if next % CHUNK_TOKENS != 0 && next + tokens.len() >= boundary { boundary } else { next };
+        let at = if !next.is_multiple_of(CHUNK_TOKENS) && next + tokens.len() >= boundary { boundary } else { next };
         let mut from = 0;
         for (i, (start, held)) in tokens.iter().enumerate() {
             let piece = match *held {
@@ -701,6 +705,9 @@ fn heads_file(h: usize, first: usize, records: &[String], heads: &[Vec<u32>], co
     OutputFile::new(head_path(h), super::utf16_script(&js))
 }
 
+/// A pack to write: its first chunk (document id, chunk), and its chunks as ranks.
+type Pack = ((u32, u32), Vec<Vec<u32>>);
+
 /// The pack starting with chunk `c` of document `id`.
 fn pack_file(id: u32, c: u32, chunks: &[Vec<u32>], code: &lz::Code) -> OutputFile {
     let mut js = format!("gongbaoSearch.pack({id},{c},");
@@ -728,7 +735,7 @@ pub fn build(site: &Site, keys: &[DocKeys], text: &(dyn Fn(usize) -> Result<Stri
     // their text, which is all the results page needs for a match near the start of the body
     // (or none in it). Packs: every excerpt chunk in (document id, chunk) order, cut into files
     // (see PackCutter), for matches further in.
-    const { assert!(BATCH % HEAD_DOCS == 0, "a heads file never spans two batches") };
+    const { assert!(BATCH.is_multiple_of(HEAD_DOCS), "a heads file never spans two batches") };
     let mut cutter = PackCutter::default();
     let mut open_pack: Vec<Vec<u32>> = Vec::new(); // the chunks of the last pack, not yet full
 
@@ -766,7 +773,7 @@ pub fn build(site: &Site, keys: &[DocKeys], text: &(dyn Fn(usize) -> Result<Stri
         // the chunks as ranks, in parallel: the loop that cuts the packs runs on one thread
         let mut ranked: Vec<Vec<Vec<u32>>> =
             states.par_iter().zip(&batch_texts).map(|(doc, text)| (0..doc.chunks.len()).map(|c| ranks_of(&text[doc.chunk(c)])).collect()).collect();
-        let mut full: Vec<((u32, u32), Vec<Vec<u32>>)> = Vec::new();
+        let mut full: Vec<Pack> = Vec::new();
         for (j, doc) in states.iter().enumerate() {
             let id = (first + j) as u32;
             for (c, &(_, size, hash)) in doc.chunks.iter().enumerate() {
@@ -944,6 +951,9 @@ enum Entry {
     Where { count: u32, field: u32, body: Option<u32> },
 }
 
+/// A change to one key's list: the document id, whether it had an entry, its entry now.
+type EntryEdit = (u32, bool, Option<Entry>);
+
 /// A document's entries by key.
 fn doc_entries(tokens: &DocTokens) -> HashMap<String, Entry> {
     let name = |t: u32| -> String {
@@ -1103,7 +1113,7 @@ pub fn update(
     // Shards: the lists of the keys whose entries changed, edited in the previous files.
     let n_docs = order.len() as u32;
     let spans: Vec<u32> = state.docs.iter().map(|d| coded_span(d.span)).collect();
-    let mut edits: BTreeMap<String, Vec<(u32, bool, Option<Entry>)>> = BTreeMap::new();
+    let mut edits: BTreeMap<String, Vec<EntryEdit>> = BTreeMap::new();
     for (k, &id) in changed.iter().enumerate() {
         let entries = |tokens: &Option<DocTokens>| tokens.as_ref().map(doc_entries).unwrap_or_default();
         let (was, is) = (entries(&before[k]), entries(&after[k]));
@@ -1116,7 +1126,7 @@ pub fn update(
             }
         }
     }
-    let mut by_shard: BTreeMap<usize, Vec<(String, Vec<(u32, bool, Option<Entry>)>)>> = BTreeMap::new();
+    let mut by_shard: BTreeMap<usize, Vec<(String, Vec<EntryEdit>)>> = BTreeMap::new();
     for (key, list) in edits {
         by_shard.entry(key_hash(&key) as usize % state.shards).or_default().push((key, list));
     }
@@ -1174,7 +1184,7 @@ pub fn update(
         let mut chunks: Vec<Vec<u32>> = Vec::with_capacity(w[1] - w[0]);
         let mut doc: Option<(u32, std::borrow::Cow<str>)> = None; // read once for its chunks
         for &(id, c) in &chunk_at[w[0]..w[1]] {
-            if doc.as_ref().map_or(true, |(d, _)| *d != id) {
+            if doc.as_ref().is_none_or(|(d, _)| *d != id) {
                 doc = Some((id, new_text(id as usize)?));
             }
             let text = &doc.as_ref().expect("just set").1;
@@ -1212,6 +1222,20 @@ pub fn head_path(h: usize) -> String {
 }
 pub fn pack_path(id: u32, c: u32) -> String {
     format!("search/p/{id}-{c}.js")
+}
+
+/// `["…","…"]` from strings that need no escaping (the encoders write only U+3000–U+AFFF).
+fn push_string_array(js: &mut String, items: &[String]) {
+    js.push('[');
+    for (j, item) in items.iter().enumerate() {
+        if j > 0 {
+            js.push(',');
+        }
+        js.push('"');
+        js.push_str(item);
+        js.push('"');
+    }
+    js.push(']');
 }
 
 #[cfg(test)]
@@ -1345,18 +1369,4 @@ mod tests {
         nudged[99].1 = 1_000_000;
         assert_ne!(alphabet(&nudged), a);
     }
-}
-
-/// `["…","…"]` from strings that need no escaping (the encoders write only U+3000–U+AFFF).
-fn push_string_array(js: &mut String, items: &[String]) {
-    js.push('[');
-    for (j, item) in items.iter().enumerate() {
-        if j > 0 {
-            js.push(',');
-        }
-        js.push('"');
-        js.push_str(item);
-        js.push('"');
-    }
-    js.push(']');
 }

@@ -291,7 +291,7 @@ mod tests {
         // 200 characters of about 10 bits each as literals; a tenth of that with copies
         assert!(chars(&coded[0]) * 15 < 400, "{}", chars(&coded[0]));
         // b's second half repeats a's phrase: fewer characters than its literals take
-        let b_alone = code.encode(&[b.clone()]);
+        let b_alone = code.encode(std::slice::from_ref(&b));
         assert!(chars(&coded[1]) < chars(&b_alone[0]));
     }
 
@@ -301,7 +301,7 @@ mod tests {
         // ranks past the table are the rarest characters, by code point
         let rank = |i: u32| if i < n { i } else { RARE + 0x4e00 + i };
         let mut text: Vec<u32> = (0..70_000u32).map(|i| rank(i.wrapping_mul(2_654_435_761) % 5000)).collect();
-        text.extend_from_slice(&text[3..3000].to_vec()); // a repeat from far back
+        text.extend_from_within(3..3000); // a repeat from far back
         let texts = vec![text, vec![n - 1, 0, 63, 64, 255, 256, 1023, 1024, 3071, RARE, RARE + 0x20000, RARE + 0x10_ffff]];
         let code = Code::new(n);
         assert_eq!(code.decode(&code.encode(&texts)).unwrap(), texts);

@@ -398,7 +398,10 @@ mod tests {
             old.clone(),
             &old_text,
             dir.path(),
-            &|f| Ok(appended.lock().unwrap().push((f.path, f.bytes))),
+            &|f| {
+                appended.lock().unwrap().push((f.path, f.bytes));
+                Ok(())
+            },
             &|path| Ok(dir.path().join(path).is_file().then(|| appended.lock().unwrap().push((path.to_string(), std::fs::read(dir.path().join(path)).unwrap()))).is_some()),
         )
         .unwrap()
@@ -430,7 +433,10 @@ mod tests {
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(path, bytes).unwrap();
         };
-        let emit = |f: crate::output::OutputFile| Ok(put(&f.path, &f.bytes));
+        let emit = |f: crate::output::OutputFile| {
+            put(&f.path, &f.bytes);
+            Ok(())
+        };
         let link = |p: &str| Ok(std::fs::read(dir.join(p)).map(|bytes| put(p, &bytes)).is_ok());
         super::update_index(site, &keys(site, new_texts), &|i| Ok(new_texts[i].clone()), old.clone(), &old_text, dir, &emit, &link).unwrap()
     }

@@ -272,7 +272,7 @@ mod tests {
         assert!(read(&f.bytes[..f.bytes.len() - 16], 7, &lengths).is_none(), "cut short");
         assert!(read(&f.bytes, 7, &file(7, &entries[1..]).1).is_none(), "lengths of another shard");
         let mut overflowing = String::new();
-        for len in [u64::MAX, 1].into_iter().chain(std::iter::repeat(0).take(entries.len() - 2)) {
+        for len in [u64::MAX, 1].into_iter().chain(std::iter::repeat_n(0, entries.len() - 2)) {
             super::super::index::push_number(&mut overflowing, len);
         }
         assert!(read(&f.bytes, 7, &overflowing).is_none(), "lengths that overflow");
