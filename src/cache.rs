@@ -33,7 +33,7 @@ use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::content::{Document, Front, Stamp};
+use crate::content::{Document, Front, Issue, IssueMeta, Stamp};
 use crate::error::{Diagnostic, Error, Result};
 use crate::links::citations::{Citation, CrossRefs, Known, Scan};
 use crate::links::PageLinks;
@@ -77,6 +77,20 @@ struct TextRef {
     known: Key,
 }
 
+/// What the previous build found in a content file (as the content folder names it), if it is
+/// still stamped the same.
+impl crate::content::Recall for Previous {
+    fn document(&self, path: &Path, stamp: &Stamp) -> Option<Front> {
+        let source = self.sources.get(path).filter(|s| s.stamp == *stamp)?;
+        let [body_line, section_line, number_line] = source.lines.map(|l| l as usize);
+        Some(Front { meta: serde_json::from_str(&source.meta).ok()?, body_line, section_line, number_line })
+    }
+
+    fn issue(&self, path: &Path, stamp: &Stamp) -> Option<IssueMeta> {
+        self.issues.get(path).filter(|(s, _)| s == stamp).and_then(|(_, meta)| serde_json::from_str(meta).ok())
+    }
+}
+
 /// The numbers a page's citations were looked up by, and the URL each resolved to.
 pub type Asked = Vec<(String, Option<String>)>;
 
@@ -91,6 +105,8 @@ pub struct Previous {
     generation: Option<Generation>,
     /// Document source path → what the previous build found in it, for the files settled then.
     sources: HashMap<PathBuf, Source>,
+    /// issue.toml path → its stamp and what it held (as JSON), for the files settled then.
+    issues: HashMap<PathBuf, (Stamp, String)>,
 }
 
 /// A document source file as a build found it.
@@ -128,7 +144,7 @@ impl Previous {
                 )
             },
         );
-        Previous { sources: sources.sources, texts: texts.texts, data: texts.data, ..pages }
+        Previous { sources: sources.sources, issues: sources.issues, texts: texts.texts, data: texts.data, ..pages }
     }
 
     fn read_sources(&mut self, bytes: &[u8]) -> Option<()> {
@@ -137,22 +153,21 @@ impl Previous {
         let mut sources = HashMap::new();
         for _ in 0..r.u32()? {
             let path = PathBuf::from(r.str()?);
-            let stamp = Stamp { len: r.u64()?, modified: r.u64()? as i64, changed: r.u64()? as i64, inode: r.u64()? };
+            let stamp = r.stamp()?;
             let (body_key, meta, lines) = (r.key()?, r.str()?.to_string(), [r.u32()?, r.u32()?, r.u32()?]);
             if stamp.settled(taken) {
                 sources.insert(path, Source { stamp, body_key, meta, lines });
             }
         }
-        self.sources = sources;
+        let mut issues = HashMap::new();
+        for _ in 0..r.u32()? {
+            let (path, stamp, meta) = (PathBuf::from(r.str()?), r.stamp()?, r.str()?.to_string());
+            if stamp.settled(taken) {
+                issues.insert(path, (stamp, meta));
+            }
+        }
+        (self.sources, self.issues) = (sources, issues);
         Some(())
-    }
-
-    /// What the previous build found in the document file at `path` (as the content folder
-    /// names it), if it is still stamped the same.
-    pub fn recall(&self, path: &Path, stamp: &Stamp) -> Option<Front> {
-        let source = self.sources.get(path).filter(|s| s.stamp == *stamp)?;
-        let [body_line, section_line, number_line] = source.lines.map(|l| l as usize);
-        Some(Front { meta: serde_json::from_str(&source.meta).ok()?, body_line, section_line, number_line })
     }
 
     /// The key of the body of the document file at `path`, if it is still stamped the same.
@@ -366,18 +381,24 @@ impl Next {
         self.stage(PAGES, &w.0)
     }
 
-    /// The documents' source files as this build found them when it began loading (`taken`,
-    /// nanoseconds since 1970): stamps, front matters, and the bodies' keys.
-    pub fn write_sources<'a>(&self, staging: &Path, taken: i64, docs: impl Iterator<Item = (&'a Document, &'a Key)>) -> Result<()> {
+    /// The source files as this build found them when it began loading (`taken`, nanoseconds
+    /// since 1970): the documents' stamps, front matters and bodies' keys, and the issue.toml
+    /// files' stamps and contents.
+    pub fn write_sources<'a>(&self, staging: &Path, taken: i64, docs: impl Iterator<Item = (&'a Document, &'a Key)>, issues: &[Issue]) -> Result<()> {
         let mut w = self.header(staging);
         w.u64(taken as u64);
         // a path that is not Unicode is not recorded: its file is read every time
         let docs: Vec<_> = docs.filter_map(|(d, key)| Some((d.source.to_str()?, d.stamp?, d, key))).collect();
         w.u32(docs.len() as u32);
         for (path, stamp, d, key) in docs {
-            w.str(path).u64(stamp.len).u64(stamp.modified as u64).u64(stamp.changed as u64).u64(stamp.inode).key(key);
+            w.str(path).stamp(&stamp).key(key);
             w.str(&serde_json::to_string(&d.meta).expect("plain data serialises"));
             w.u32(d.body_line as u32).u32(d.section_line as u32).u32(d.number_line as u32);
+        }
+        let issues: Vec<_> = issues.iter().filter_map(|i| Some((i.source.to_str()?, i.stamp?, &i.meta))).collect();
+        w.u32(issues.len() as u32);
+        for (path, stamp, meta) in issues {
+            w.str(path).stamp(&stamp).str(&serde_json::to_string(meta).expect("plain data serialises"));
         }
         self.stage(SOURCES, &w.0)
     }
@@ -535,6 +556,9 @@ impl Writer {
         self.0.extend_from_slice(b);
         self
     }
+    fn stamp(&mut self, stamp: &Stamp) -> &mut Self {
+        self.u64(stamp.len).u64(stamp.modified as u64).u64(stamp.changed as u64).u64(stamp.inode)
+    }
     fn key(&mut self, key: &Key) -> &mut Self {
         self.0.extend_from_slice(key);
         self
@@ -574,6 +598,9 @@ impl<'a> Reader<'a> {
     }
     fn key(&mut self) -> Option<Key> {
         self.take(16)?.try_into().ok()
+    }
+    fn stamp(&mut self) -> Option<Stamp> {
+        Some(Stamp { len: self.u64()?, modified: self.u64()? as i64, changed: self.u64()? as i64, inode: self.u64()? })
     }
     fn u32s(&mut self) -> Option<Vec<u32>> {
         let n = self.u32()? as usize;

@@ -84,8 +84,7 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
     );
     let scan = scan?;
     timer.lap("cache+scan");
-    let recall = |path: &std::path::Path, stamp: &content::Stamp| previous.recall(path, stamp);
-    let recall = (!options.full && content::Stamp::trusted_on(&options.content)).then_some(&recall as &content::Recall);
+    let recall = (!options.full && content::Stamp::trusted_on(&options.content)).then_some(&previous as &dyn content::Recall);
     // The templates are parsed while the files load; the content's errors are told first.
     let theme_name = scan.theme().map(str::to_string);
     let (site, theme) = rayon::join(|| content::load_scanned(scan, recall), || render::Theme::load(&options.content, theme_name.as_deref()));
@@ -226,7 +225,7 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
     let generation = staging.generation(previous.generation());
     let (pages_cached, sources_cached) = rayon::join(
         || next.write_pages(staging.dir(), &index_state, &generation, keyed.into_iter()),
-        || next.write_sources(staging.dir(), loaded_at, site.documents().zip(&body_keys)),
+        || next.write_sources(staging.dir(), loaded_at, site.documents().zip(&body_keys), &site.issues),
     );
     cache_error = cache_error.or(pages_cached.err()).or(sources_cached.err());
     let (files, reused, bytes) = (staging.files_written(), staging.files_reused(), staging.bytes_written());

@@ -264,6 +264,11 @@ fn the_build_cache_remakes_what_each_kind_of_change_reaches() {
     same_as_full("a title edited: its neighbours link it by title");
     assert!(ws.read("2022/02/p003.html").contains("关于印发修订后的") && ws.read("2022/02/p017.html").contains("关于印发修订后的"));
 
+    // An issue.toml is read again once changed (an unchanged one is taken from the cache).
+    ws.edit("2022/02/issue.toml", "date = \"2022-07\"", "date = \"2022-07\"\ntotal_number = 118");
+    same_as_full("an issue.toml edited");
+    assert!(ws.read("2022/02/index.html").contains("总第118期"));
+
     // p007 cites 宁政办发〔2021〕35号, which the archive lacks until this issue comes.
     add_issue(&ws, "宁政办发〔2021〕35号");
     same_as_full("a cited number added");

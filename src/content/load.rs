@@ -19,7 +19,7 @@ enum Entry {
 /// Loads and validates the whole content folder. A document file for which `recall` gives
 /// what a previous build found in it (stamped the same since) is not read: its front matter is
 /// taken as then, its body left unread. Without `recall` every file is read.
-pub fn load(content: &Path, recall: Option<&Recall<'_>>) -> Result<Site> {
+pub fn load(content: &Path, recall: Option<&dyn Recall>) -> Result<Site> {
     load_scanned(scan(content)?, recall)
 }
 
@@ -115,21 +115,21 @@ pub fn scan(content: &Path) -> Result<Scan> {
 }
 
 /// Loads and validates the files [`scan`] found (see [`load`]).
-pub fn load_scanned(scan: Scan, recall: Option<&Recall<'_>>) -> Result<Site> {
+pub fn load_scanned(scan: Scan, recall: Option<&dyn Recall>) -> Result<Site> {
     let Scan { root, content, config, entries, mut diags } = scan;
     let content = content.as_path();
     // Reading and parsing are independent per file.
     let parsed: Vec<std::result::Result<Parsed, Diagnostic>> =
         entries.par_iter().map(|(path, entry)| parse_entry(&root, path, entry, recall)).collect();
 
-    let mut issues: BTreeMap<String, (PathBuf, IssueMeta, Option<PdfFile>)> = BTreeMap::new();
+    let mut issues: BTreeMap<String, (PathBuf, IssueMeta, Option<PdfFile>, Option<Stamp>)> = BTreeMap::new();
     // Issues whose issue.toml is itself broken: their documents are not reported again.
     let mut broken_issues = std::collections::HashSet::new();
     let mut docs: Vec<(String, Document)> = Vec::new();
     for result in parsed {
         match result {
-            Ok(Parsed::Issue { dir, path, meta, pdf_file }) => {
-                issues.insert(dir, (path, meta, pdf_file));
+            Ok(Parsed::Issue { dir, path, meta, pdf_file, stamp }) => {
+                issues.insert(dir, (path, meta, pdf_file, stamp));
             }
             Ok(Parsed::Doc { dir, doc }) => docs.push((dir, doc)),
             Err(d) => {
@@ -142,7 +142,7 @@ pub fn load_scanned(scan: Scan, recall: Option<&Recall<'_>>) -> Result<Site> {
     }
 
     let mut built: BTreeMap<String, Issue> = BTreeMap::new();
-    for (dir, (path, meta, pdf_file)) in issues {
+    for (dir, (path, meta, pdf_file, stamp)) in issues {
         let expected = format!("{:04}/{:02}", meta.year, meta.number);
         if dir != expected {
             diags.push(Diagnostic::new(
@@ -160,7 +160,7 @@ pub fn load_scanned(scan: Scan, recall: Option<&Recall<'_>>) -> Result<Site> {
         }
         let title = format!("{}年第{}期", meta.year, meta.number);
         let sections = meta.sections.iter().map(|name| Section { name: name.clone(), documents: Vec::new() }).collect();
-        built.insert(dir.clone(), Issue { title, url: format!("{dir}/index.html"), dir, sections, meta, pdf_file });
+        built.insert(dir.clone(), Issue { title, url: format!("{dir}/index.html"), dir, sections, meta, pdf_file, source: path, stamp });
     }
 
     let mut numbers: HashMap<String, (PathBuf, usize)> = HashMap::new();
@@ -236,24 +236,35 @@ pub fn load_scanned(scan: Scan, recall: Option<&Recall<'_>>) -> Result<Site> {
 // allocation each.
 #[allow(clippy::large_enum_variant)]
 enum Parsed {
-    Issue { dir: String, path: PathBuf, meta: IssueMeta, pdf_file: Option<PdfFile> },
+    Issue { dir: String, path: PathBuf, meta: IssueMeta, pdf_file: Option<PdfFile>, stamp: Option<Stamp> },
     Doc { dir: String, doc: Document },
 }
 
-/// What a previous build found in a document file, given the path and the file's stamp now;
+/// What a previous build found in a content file, given the path and the file's stamp now;
 /// `None` where the file must be read.
-pub type Recall<'a> = dyn Fn(&Path, &Stamp) -> Option<Front> + Sync + 'a;
+pub trait Recall: Sync {
+    /// A document's front matter.
+    fn document(&self, path: &Path, stamp: &Stamp) -> Option<Front>;
+    /// An issue.toml.
+    fn issue(&self, path: &Path, stamp: &Stamp) -> Option<IssueMeta>;
+}
 
-fn parse_entry(root: &Path, path: &Path, entry: &Entry, recall: Option<&Recall<'_>>) -> std::result::Result<Parsed, Diagnostic> {
+fn parse_entry(root: &Path, path: &Path, entry: &Entry, recall: Option<&dyn Recall>) -> std::result::Result<Parsed, Diagnostic> {
     match entry {
         Entry::IssueMeta { dir } => {
-            let text = read_text(path)?;
-            let meta: IssueMeta = parse_toml(path, &text, 1)?;
+            let (meta, stamp) = match recalled(path, recall, |r, stamp| r.issue(path, stamp)) {
+                Some((meta, stamp)) => (meta, Some(stamp)),
+                None => {
+                    let (text, stamp) = read_document(path)?;
+                    (parse_toml::<IssueMeta>(path, &text, 1)?, stamp)
+                }
+            };
             // The print PDF: one plain name beside issue.toml, inside the content folder.
             let pdf_file = match &meta.pdf {
                 Some(pdf) => {
-                    let line = 1 + line_of_key(&text, "pdf").unwrap_or(0);
-                    let bad = |why: String| Diagnostic::new(path, line, format!("印刷版 pdf = \"{}\" 无效：{why}", pdf.escape_debug()));
+                    // (the file is read again for the line of a message: a recalled one was not)
+                    let line = || 1 + read_text(path).ok().and_then(|text| line_of_key(&text, "pdf")).unwrap_or(0);
+                    let bad = |why: String| Diagnostic::new(path, line(), format!("印刷版 pdf = \"{}\" 无效：{why}", pdf.escape_debug()));
                     check_file_name(pdf).map_err(|why| bad(why.to_string()))?;
                     let real = inside(root, &path.with_file_name(pdf)).map_err(bad)?;
                     let file = std::fs::metadata(&real).ok().filter(|m| m.is_file()).ok_or_else(|| bad("不是文件".into()))?;
@@ -262,7 +273,7 @@ fn parse_entry(root: &Path, path: &Path, entry: &Entry, recall: Option<&Recall<'
                 }
                 None => None,
             };
-            Ok(Parsed::Issue { dir: dir.clone(), path: path.to_path_buf(), meta, pdf_file })
+            Ok(Parsed::Issue { dir: dir.clone(), path: path.to_path_buf(), meta, pdf_file, stamp })
         }
         Entry::Document { dir } => {
             let slug = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
@@ -273,7 +284,7 @@ fn parse_entry(root: &Path, path: &Path, entry: &Entry, recall: Option<&Recall<'
                     "文件名决定网址，只能用小写英文字母、数字和连字符（如 p001.md），且不超过 64 个字符",
                 ));
             }
-            let (front, body, stamp) = match recalled(path, recall) {
+            let (front, body, stamp) = match recalled(path, recall, |r, stamp| r.document(path, stamp)) {
                 Some((front, stamp)) => (front, None, Some(stamp)),
                 None => {
                     let (text, stamp) = read_document(path)?;
@@ -304,11 +315,12 @@ fn parse_entry(root: &Path, path: &Path, entry: &Entry, recall: Option<&Recall<'
     }
 }
 
-/// The front matter a previous build found in the file at `path`, if it is stamped as then.
-fn recalled(path: &Path, recall: Option<&Recall<'_>>) -> Option<(Front, Stamp)> {
+/// What a previous build found in the file at `path` (`find`: its front matter, its
+/// issue.toml), if it is stamped as then; and the stamp.
+fn recalled<T>(path: &Path, recall: Option<&dyn Recall>, find: impl Fn(&dyn Recall, &Stamp) -> Option<T>) -> Option<(T, Stamp)> {
     let recall = recall?;
     let stamp = std::fs::metadata(path).ok().and_then(|m| Stamp::of(&m))?;
-    recall(path, &stamp).map(|front| (front, stamp))
+    find(recall, &stamp).map(|found| (found, stamp))
 }
 
 /// A document's front matter, parsed and checked; where its keys are; the body's length.
@@ -568,6 +580,31 @@ fn valid_slug(slug: &str) -> bool {
 mod tests {
     use super::*;
 
+    /// What a load of a site found, recalled as a build cache would.
+    struct Found {
+        fronts: HashMap<PathBuf, (Stamp, Front)>,
+        issues: HashMap<PathBuf, (Stamp, IssueMeta)>,
+    }
+
+    impl Found {
+        fn of(site: &Site) -> Found {
+            let front = |d: &Document| Front { meta: d.meta.clone(), body_line: d.body_line, section_line: d.section_line, number_line: d.number_line };
+            Found {
+                fronts: site.documents().map(|d| (d.source.clone(), (d.stamp.unwrap(), front(d)))).collect(),
+                issues: site.issues.iter().map(|i| (i.source.clone(), (i.stamp.unwrap(), i.meta.clone()))).collect(),
+            }
+        }
+    }
+
+    impl Recall for Found {
+        fn document(&self, path: &Path, stamp: &Stamp) -> Option<Front> {
+            self.fronts.get(path).filter(|(s, _)| s == stamp).map(|(_, f)| f.clone())
+        }
+        fn issue(&self, path: &Path, stamp: &Stamp) -> Option<IssueMeta> {
+            self.issues.get(path).filter(|(s, _)| s == stamp).map(|(_, m)| m.clone())
+        }
+    }
+
     /// A document recalled from a previous build loads as when read, and its body, read later,
     /// is the same: with a byte order mark and CRLF lines, a long front matter, no body.
     #[test]
@@ -589,11 +626,7 @@ mod tests {
             std::fs::write(content.join("2022/02").join(name), text).unwrap();
         }
         let whole = load(content, None).unwrap();
-        let fronts: HashMap<PathBuf, (Stamp, Front)> = whole
-            .documents()
-            .map(|d| (d.source.clone(), (d.stamp.unwrap(), Front { meta: d.meta.clone(), body_line: d.body_line, section_line: d.section_line, number_line: d.number_line })))
-            .collect();
-        let recall = |path: &Path, stamp: &Stamp| fronts.get(path).filter(|(s, _)| s == stamp).map(|(_, f)| f.clone());
+        let recall = Found::of(&whole);
         let mut recalled = load(content, Some(&recall)).unwrap();
         assert!(recalled.documents().all(|d| d.body_unread && d.body.is_empty()));
         crate::content::read_bodies(&mut recalled, &|_| true).unwrap();
@@ -610,6 +643,34 @@ mod tests {
         // and the next load reads it
         let next = load(content, Some(&recall)).unwrap();
         assert!(next.documents().any(|d| !d.body_unread && d.body == "改过的正文。\n"));
+    }
+
+    /// An issue.toml stamped as a previous build found it is taken as then, unread; changed,
+    /// it is read again.
+    #[test]
+    fn a_recalled_issue_toml_is_taken_as_recalled_and_a_changed_one_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let content = dir.path();
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+        std::fs::create_dir_all(content.join("2022/02")).unwrap();
+        for file in ["site.toml", "2022/02/issue.toml"] {
+            std::fs::copy(repo.join(file), content.join(file)).unwrap();
+        }
+        let whole = load(content, None).unwrap();
+        let mut recall = Found::of(&whole);
+        // what the cache holds for the file, not what the file says: proof it was not read
+        for (_, meta) in recall.issues.values_mut() {
+            meta.total_number = Some(999);
+        }
+        let recalled = load(content, Some(&recall)).unwrap();
+        assert!(recalled.issues.iter().all(|i| i.meta.total_number == Some(999)));
+        assert_eq!(whole.issues.iter().map(|i| (&i.source, i.stamp)).collect::<Vec<_>>(), recalled.issues.iter().map(|i| (&i.source, i.stamp)).collect::<Vec<_>>());
+
+        let issue = &whole.issues[0].source;
+        let text = std::fs::read_to_string(issue).unwrap();
+        std::fs::write(issue, text.replacen("date = ", "total_number = 7\ndate = ", 1)).unwrap();
+        let next = load(content, Some(&recall)).unwrap();
+        assert_eq!(next.issues[0].meta.total_number, Some(7));
     }
 
     #[test]

@@ -341,6 +341,11 @@ pub struct Issue {
     /// The print PDF named by `pdf` in issue.toml, checked to exist when loading.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pdf_file: Option<PdfFile>,
+    /// Its issue.toml, and that file's stamp when it was read or recalled.
+    #[serde(skip)]
+    pub source: std::path::PathBuf,
+    #[serde(skip)]
+    pub stamp: Option<Stamp>,
 }
 
 /// The print edition of an issue as a PDF, offered for download beside the issue page.

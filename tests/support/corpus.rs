@@ -110,6 +110,8 @@ pub fn load_corpus(path: &Path) -> (Site, Vec<String>) {
             dir,
             sections,
             pdf_file: None,
+            source: Default::default(),
+            stamp: None,
         });
     }
     let site = Site {
