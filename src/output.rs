@@ -712,7 +712,7 @@ fn sync_filesystem(dir: &Path) {
 fn sync_filesystem(_: &Path) {}
 
 /// Which of `paths` (relative to `root`) are files there: one listing per folder, the folders
-/// in parallel, rather than a look-up per file. A rebuild at 1x asks this of its 3,476 pages
+/// in parallel, rather than a look-up per file. A rebuild at 1× asks this of its 3,476 pages
 /// (455 folders) and of the 3,456 shards of the search index (one folder).
 pub fn files_present(root: &Path, paths: &[&str]) -> Vec<bool> {
     use rayon::prelude::*;

@@ -18,7 +18,8 @@ enum Entry {
 
 /// Loads and validates the whole content folder. A document file for which `recall` gives
 /// what a previous build found in it (stamped the same since) is not read: its front matter is
-/// taken as then, its body left unread. Without `recall` every file is read.
+/// taken as then, its body left unread; an issue.toml likewise. Without `recall` every file is
+/// read.
 pub fn load(content: &Path, recall: Option<&dyn Recall>) -> Result<Site> {
     load_scanned(scan(content)?, recall)
 }

@@ -208,7 +208,7 @@ impl LinkIndex {
     /// With `files_kept` (the build makes every file of the output it replaces), a reused page's
     /// links to files without an anchor are not checked again: the build that made the page
     /// found their files, and those are all still there. Its links into anchors are, as the
-    /// page they point into may have changed. A rebuild at 1x checked 60,000 links, 4,000 of
+    /// page they point into may have changed. A rebuild at 1× checked 60,000 links, 4,000 of
     /// them into anchors.
     pub fn broken(&self, files_kept: bool) -> Vec<BrokenLink> {
         let files = self.files.lock().expect("no panics while holding the lock");
