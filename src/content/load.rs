@@ -606,17 +606,23 @@ mod tests {
         }
     }
 
+    /// A content folder of the repository's site.toml and its issue 2022/02, without documents.
+    fn one_issue() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+        std::fs::create_dir_all(dir.path().join("2022/02")).unwrap();
+        for file in ["site.toml", "2022/02/issue.toml"] {
+            std::fs::copy(repo.join(file), dir.path().join(file)).unwrap();
+        }
+        dir
+    }
+
     /// A document recalled from a previous build loads as when read, and its body, read later,
     /// is the same: with a byte order mark and CRLF lines, a long front matter, no body.
     #[test]
     fn a_recalled_document_loads_and_reads_as_a_read_one_does() {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = one_issue();
         let content = dir.path();
-        let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
-        std::fs::create_dir_all(content.join("2022/02")).unwrap();
-        for file in ["site.toml", "2022/02/issue.toml"] {
-            std::fs::copy(repo.join(file), content.join(file)).unwrap();
-        }
         let front = |page: u32, extra: &str| format!("+++\ntitle = \"标题\"\nissuer = \"惠农区人民政府办公室\"\ndate = \"2022-05-19\"\nsection = \"惠农区人民政府办公室文件\"\npage = {page}\n{extra}+++");
         let files = [
             ("p001.md", format!("\u{feff}{}\n正文第一段。\n\n第二段。\n", front(1, "number = \"惠政发〔2022〕1号\"\n")).replace('\n', "\r\n")),
@@ -650,13 +656,8 @@ mod tests {
     /// it is read again.
     #[test]
     fn a_recalled_issue_toml_is_taken_as_recalled_and_a_changed_one_read() {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = one_issue();
         let content = dir.path();
-        let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
-        std::fs::create_dir_all(content.join("2022/02")).unwrap();
-        for file in ["site.toml", "2022/02/issue.toml"] {
-            std::fs::copy(repo.join(file), content.join(file)).unwrap();
-        }
         let whole = load(content, None).unwrap();
         let mut recall = Found::of(&whole);
         // what the cache holds for the file, not what the file says: proof it was not read
