@@ -77,20 +77,6 @@ struct TextRef {
     known: Key,
 }
 
-/// What the previous build found in a content file (as the content folder names it), if it is
-/// still stamped the same.
-impl crate::content::Recall for Previous {
-    fn document(&self, path: &Path, stamp: &Stamp) -> Option<Front> {
-        let source = self.sources.get(path).filter(|s| s.stamp == *stamp)?;
-        let [body_line, section_line, number_line] = source.lines.map(|l| l as usize);
-        Some(Front { meta: serde_json::from_str(&source.meta).ok()?, body_line, section_line, number_line })
-    }
-
-    fn issue(&self, path: &Path, stamp: &Stamp) -> Option<IssueMeta> {
-        self.issues.get(path).filter(|(s, _)| s == stamp).and_then(|(_, meta)| serde_json::from_str(meta).ok())
-    }
-}
-
 /// The numbers a page's citations were looked up by, and the URL each resolved to.
 pub type Asked = Vec<(String, Option<String>)>;
 
@@ -117,6 +103,20 @@ struct Source {
     /// The front matter, as JSON: parsed only when recalled, by the loader's threads.
     meta: String,
     lines: [u32; 3],
+}
+
+/// What the previous build found in a content file (as the content folder names it), if it is
+/// still stamped the same.
+impl crate::content::Recall for Previous {
+    fn document(&self, path: &Path, stamp: &Stamp) -> Option<Front> {
+        let source = self.sources.get(path).filter(|s| s.stamp == *stamp)?;
+        let [body_line, section_line, number_line] = source.lines.map(|l| l as usize);
+        Some(Front { meta: serde_json::from_str(&source.meta).ok()?, body_line, section_line, number_line })
+    }
+
+    fn issue(&self, path: &Path, stamp: &Stamp) -> Option<IssueMeta> {
+        self.issues.get(path).filter(|(s, _)| s == stamp).and_then(|(_, meta)| serde_json::from_str(meta).ok())
+    }
 }
 
 impl Previous {

@@ -100,7 +100,7 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
     let doc_keys = render::Pages { site: &site, theme: &theme, base_url: base_url.as_ref(), key: site_key }.document_keys(&body_keys);
     // A page is reused only if it is still in the output (removed by hand, it is made anew).
     let docs: Vec<&content::Document> = site.documents().collect();
-    let present = output::files_present(&options.output, &docs.iter().map(|d| d.url.as_str()).collect::<Vec<_>>());
+    let present = output::files_present(&options.output, &docs.iter().map(|d| &d.url).collect::<Vec<_>>());
     let reusable: Vec<bool> = docs.par_iter().zip(&doc_keys).zip(present).map(|((d, key), present)| present && previous.page(&d.url, key, &refs.urls).is_some()).collect();
     let kept: Vec<bool> = body_keys.iter().map(|key| previous.warnings(key).is_some()).collect();
     content::read_bodies(&mut site, &|i| !reusable[i] || !kept[i])?;

@@ -547,7 +547,6 @@ const INODES_PER_PLACE: u64 = 1 << 17;
 /// Nothing is made where the file system refuses the mark (it places folders otherwise).
 #[cfg(target_os = "linux")]
 fn make_in_nursery(parent: &Path, name: &str, dir: &Path, live: &[u64]) -> bool {
-    use std::os::unix::fs::MetadataExt;
     let home = parent.join(format!(".{name}.nursery"));
     if fs::create_dir(&home).is_ok() && !mark_top_folder(&home) {
         let _ = fs::remove_dir(&home);
@@ -560,7 +559,7 @@ fn make_in_nursery(parent: &Path, name: &str, dir: &Path, live: &[u64]) -> bool 
             let made = fs::create_dir(&path).is_ok();
             let meta = fs::metadata(&path).ok()?;
             let used = if made { std::time::UNIX_EPOCH } else { meta.modified().ok()? };
-            Some((path, meta.ino() / INODES_PER_PLACE, used))
+            Some((path, place(&meta), used))
         })
         .collect();
     let places: Vec<(u64, std::time::SystemTime)> = nurseries.iter().map(|n| (n.1, n.2)).collect();
@@ -577,7 +576,7 @@ fn make_in_nursery(parent: &Path, name: &str, dir: &Path, live: &[u64]) -> bool 
         .flat_map(|e| fs::read_dir(e.path()).into_iter().flatten().flatten())
         .filter_map(|e| {
             let meta = e.metadata().ok()?;
-            Some((meta.ino() / INODES_PER_PLACE, meta.modified().ok()?))
+            Some((place(&meta), meta.modified().ok()?))
         })
         .chain(live.iter().map(|&place| (place, now)))
         .collect();
@@ -635,8 +634,14 @@ fn make_in_nursery(_: &Path, _: &str, _: &Path, _: &[u64]) -> bool {
 /// The place of a folder (see [`INODES_PER_PLACE`]), where it exists.
 #[cfg(target_os = "linux")]
 fn place_of(dir: &Path) -> Option<u64> {
+    fs::symlink_metadata(dir).ok().map(|m| place(&m))
+}
+
+/// The place of a file or folder by its inode (see [`INODES_PER_PLACE`]).
+#[cfg(target_os = "linux")]
+fn place(meta: &fs::Metadata) -> u64 {
     use std::os::unix::fs::MetadataExt;
-    fs::symlink_metadata(dir).ok().map(|m| m.ino() / INODES_PER_PLACE)
+    meta.ino() / INODES_PER_PLACE
 }
 
 #[cfg(not(target_os = "linux"))]
@@ -714,8 +719,9 @@ fn sync_filesystem(_: &Path) {}
 /// Which of `paths` (relative to `root`) are files there: one listing per folder, the folders
 /// in parallel, rather than a look-up per file. A rebuild at 1× asks this of its 3,476 pages
 /// (455 folders) and of the 3,456 shards of the search index (one folder).
-pub fn files_present(root: &Path, paths: &[&str]) -> Vec<bool> {
+pub fn files_present(root: &Path, paths: &[impl AsRef<str> + Sync]) -> Vec<bool> {
     use rayon::prelude::*;
+    let paths: Vec<&str> = paths.iter().map(AsRef::as_ref).collect();
     let mut folders: HashMap<&str, Vec<usize>> = HashMap::new();
     for (i, path) in paths.iter().enumerate() {
         folders.entry(path.rsplit_once('/').map_or("", |(dir, _)| dir)).or_default().push(i);

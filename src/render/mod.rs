@@ -388,7 +388,7 @@ impl<'a> Pages<'a> {
                 return Ok(());
             }
             let body = body.ok_or_else(|| Error::Other(format!("内部错误：{} 的正文未渲染，上次生成的页面也不可用；请加 --full 重新生成", doc.url)))?;
-            let mut ctx = Context::from_serialize(self.document_page(&docs, n)).map_err(tera_error)?;
+            let mut ctx = context_of(&self.document_page(&docs, n))?;
             ctx.insert("body", &body);
             ctx.insert("description", &descriptions[n]);
             ctx.insert("qr", &base_url.map(|b| b.join(&doc.url)).and_then(|url| crate::links::qr::svg_for(&url)));
@@ -399,7 +399,7 @@ impl<'a> Pages<'a> {
         for (_, doc) in &docs {
             for alias in &doc.meta.aliases {
                 let root = "../".repeat(alias.matches('/').count());
-                let mut ctx = Context::from_serialize(Common { root: &root, ..self.common("", &doc.url) }).map_err(tera_error)?;
+                let mut ctx = context_of(&Common { root: &root, ..self.common("", &doc.url) })?;
                 ctx.insert("doc", doc);
                 emit(OutputFile::new(alias.clone(), theme.render("redirect.html", &ctx)?))?;
             }
@@ -413,7 +413,7 @@ impl<'a> Pages<'a> {
                 let page = self.issue_page(issue);
                 let key = Hasher::new(&self.key).value(&page).key();
                 if !reuse(&issue.url, &key)? {
-                    let ctx = Context::from_serialize(page).map_err(tera_error)?;
+                    let ctx = context_of(&page)?;
                     emit(OutputFile::new(issue.url.clone(), theme.render("issue.html", &ctx)?))?;
                 }
                 Ok(key)
@@ -469,7 +469,7 @@ impl<'a> Pages<'a> {
             body: String::new(),
             body_line: 1,
         });
-        let mut ctx = Context::from_serialize(self.common("", "about.html")).map_err(tera_error)?;
+        let mut ctx = context_of(&self.common("", "about.html"))?;
         ctx.insert("page", &about);
         ctx.insert("body", &about_body.html);
         ctx.insert("page_title", &about.title);
@@ -499,6 +499,7 @@ fn page_key(site_key: &Key, path: &str, data: &impl Serialize) -> Key {
     Hasher::new(site_key).bytes(path.as_bytes()).value(data).key()
 }
 
+/// The template context of a page's data.
 fn context_of(data: &impl Serialize) -> Result<Context> {
     Context::from_serialize(data).map_err(tera_error)
 }

@@ -1049,7 +1049,7 @@ pub fn update(
     // Every shard has a file (an empty one too): one missing means the previous output is
     // not what the state describes.
     let shards: Vec<String> = (0..old.shards).map(shard_path).collect();
-    if !crate::output::files_present(previous, &shards.iter().map(String::as_str).collect::<Vec<_>>()).into_iter().all(|f| f) {
+    if !crate::output::files_present(previous, &shards).into_iter().all(|f| f) {
         return Ok(None);
     }
     let changed: Vec<usize> =
