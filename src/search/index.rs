@@ -324,16 +324,31 @@ fn tokenize_document(fields: [&str; 3], body: &str) -> DocTokens {
             bigrams[h as usize % PARTS].push((((w[0].0 as u64) << 32) | w[1].0 as u64, w[0].1));
         }
     }
-    let mut seen: IntMap<u32, (u32, u32, Option<u32>)> = IntMap::default();
-    for &(t, pos) in &stream {
-        let e = seen.entry(t).or_insert((0, field_of(pos), None));
-        e.0 += 1;
-        if e.2.is_none() && pos >= BODY_AT {
-            e.2 = Some(body_location(pos));
+    // Per token its count, field and body location, found through a table by token (a map
+    // cost a lookup per occurrence): characters by code point, in a table each thread keeps
+    // and clears after the document; the document's runs in one of their own.
+    thread_local!(static SLOTS: std::cell::RefCell<Vec<u32>> = std::cell::RefCell::new(vec![0; RUN_BASE as usize]));
+    let mut stats: Vec<TokenStats> = Vec::new();
+    SLOTS.with_borrow_mut(|slots| {
+        let mut run_slots = vec![0u32; runs.len()];
+        for &(t, pos) in &stream {
+            let slot = if t < RUN_BASE { &mut slots[t as usize] } else { &mut run_slots[(t - RUN_BASE) as usize] };
+            if *slot == 0 {
+                stats.push((t, 0, field_of(pos), None));
+                *slot = stats.len() as u32;
+            }
+            let e = &mut stats[*slot as usize - 1];
+            e.1 += 1;
+            if e.3.is_none() && pos >= BODY_AT {
+                e.3 = Some(body_location(pos));
+            }
         }
-    }
+        for &(t, ..) in stats.iter().filter(|s| s.0 < RUN_BASE) {
+            slots[t as usize] = 0;
+        }
+    });
     let mut unigrams: Vec<Vec<TokenStats>> = vec![Vec::new(); PARTS];
-    for (t, (c, f, b)) in seen {
+    for (t, c, f, b) in stats {
         unigrams[token_units(t, FNV_OFFSET) as usize % PARTS].push((t, c, f, b));
     }
     for list in &mut unigrams {
