@@ -3,7 +3,6 @@
 
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, HashMap};
-use std::hash::{BuildHasherDefault, Hasher};
 
 use rayon::prelude::*;
 
@@ -14,6 +13,7 @@ use crate::content::{Document, Site};
 use crate::error::Result;
 use crate::output::OutputFile;
 
+use super::keymap::KeyMap;
 use super::{codec, lz, shard, slices};
 use super::normalize::{for_each_piece, Piece};
 
@@ -163,30 +163,6 @@ impl Interner {
         }
     }
 }
-
-/// A multiplicative hasher for the integer keys of the build's maps (SipHash costs a third of
-/// the build on the corpus). Iteration order never reaches the output: keys are sorted.
-#[derive(Default, Clone, Copy)]
-struct IntHasher(u64);
-
-impl Hasher for IntHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.write_u64(b as u64);
-        }
-    }
-    fn write_u32(&mut self, n: u32) {
-        self.write_u64(n as u64);
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x517c_c1b7_2722_0a95);
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-type IntMap<K, V> = HashMap<K, V, BuildHasherDefault<IntHasher>>;
 
 /// A token of a document: the token, its count, the field of its first occurrence, its body
 /// location.
@@ -421,6 +397,8 @@ pub fn document_order(docs: &[&Document]) -> Vec<usize> {
 const BATCH: usize = 128;
 /// Key partitions merged in parallel, each by one thread in document order.
 const PARTS: usize = 16;
+/// How many occurrences ahead a key's slot is fetched (see [`KeyMap::prefetch`]).
+const AHEAD: usize = 8;
 /// Marks a one-token key among the two-token keys `(a << 32) | b` (token ids are below 2³¹).
 const UNIGRAM: u64 = 1 << 63;
 
@@ -453,13 +431,13 @@ struct Postings {
 /// slot in a vector of postings cost a second cache miss per occurrence).
 #[derive(Default)]
 struct Partition {
-    postings: IntMap<u64, Postings>,
+    postings: KeyMap<Postings>,
     pool: slices::Pool,
 }
 
 impl Partition {
     fn add_position(&mut self, key: u64, doc: u32, pos: u32) {
-        let p = self.postings.entry(key).or_default();
+        let p = self.postings.entry(key);
         // the low bit tells a new document (its delta, then the position) from a next position
         // in the same document (its gap): one varint for most occurrences
         if p.df == 0 || p.last_doc != doc {
@@ -474,7 +452,7 @@ impl Partition {
     }
 
     fn add_unigram(&mut self, key: u64, doc: u32, count: u32, field: u32, body: Option<u32>) {
-        let p = self.postings.entry(key).or_default();
+        let p = self.postings.entry(key);
         self.pool.push_varint(&mut p.bytes, doc - if p.df == 0 { 0 } else { p.last_doc });
         p.df += 1;
         p.last_doc = doc;
@@ -771,8 +749,14 @@ pub fn build(site: &Site, keys: &[DocKeys], text: &(dyn Fn(usize) -> Result<Stri
                 for &(t, count, field, body) in &d.unigrams[q] {
                     part.add_unigram(UNIGRAM | map(t) as u64, id, count, field, body);
                 }
-                for &(key, pos) in &d.bigrams[q] {
-                    part.add_position(((map((key >> 32) as u32) as u64) << 32) | map(key as u32) as u64, id, pos);
+                let key_of = |key: u64| ((map((key >> 32) as u32) as u64) << 32) | map(key as u32) as u64;
+                let bigrams = &d.bigrams[q];
+                for (n, &(key, pos)) in bigrams.iter().enumerate() {
+                    // the slot of an occurrence a few ahead is fetched while this one is added
+                    if let Some(&(ahead, _)) = bigrams.get(n + AHEAD) {
+                        part.postings.prefetch(key_of(ahead));
+                    }
+                    part.add_position(key_of(key), id, pos);
                 }
             }
         });

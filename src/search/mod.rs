@@ -147,6 +147,7 @@
 //!
 pub mod codec;
 pub mod index;
+pub mod keymap;
 pub mod lz;
 pub mod normalize;
 pub mod shard;

@@ -1,0 +1,110 @@
+//! The map from key to postings of one key partition while the documents stream in.
+//!
+//! Each occurrence of a two-token key looks its postings up, some twenty million times on the
+//! benchmark corpus, among 300,000 keys: most lookups miss the processor's nearer caches. Here a
+//! key's slot follows from its hash alone (open addressing, the value beside the key), so the
+//! caller asks for the slot of an occurrence a few ahead while it adds this one, and the wait
+//! for memory overlaps the work. Against the standard map (with a multiplicative hasher), a
+//! full build at 1× took 0.93 of the time per pair, in ten alternating pairs; at most five
+//! eighths full, the maps hold some 5 MB more at the peak.
+
+/// A key no map holds: keys are token pairs `(a << 32) | b` with ids below 2³¹, or a token id
+/// with the top bit set.
+const EMPTY: u64 = u64::MAX;
+
+pub struct KeyMap<V> {
+    slots: Vec<(u64, V)>,
+    len: usize,
+    /// log₂ of the number of slots.
+    bits: u32,
+}
+
+impl<V: Default> Default for KeyMap<V> {
+    fn default() -> Self {
+        KeyMap::with_bits(10)
+    }
+}
+
+impl<V: Default> KeyMap<V> {
+    fn with_bits(bits: u32) -> Self {
+        KeyMap { slots: (0..1usize << bits).map(|_| (EMPTY, V::default())).collect(), len: 0, bits }
+    }
+
+    fn home(&self, key: u64) -> usize {
+        // Fibonacci hashing: the top bits of the product depend on every bit of the key
+        ((key ^ (key >> 32)).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - self.bits)) as usize
+    }
+
+    /// Asks the processor to fetch the slot where `key` would be found first.
+    #[inline]
+    pub fn prefetch(&self, key: u64) {
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: `home` is below the number of slots; a prefetch reads nothing and cannot fault.
+        unsafe {
+            use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+            _mm_prefetch::<_MM_HINT_T0>(self.slots.as_ptr().add(self.home(key)).cast());
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = key;
+    }
+
+    /// The value of `key`, made the default if there is none.
+    #[inline]
+    pub fn entry(&mut self, key: u64) -> &mut V {
+        debug_assert_ne!(key, EMPTY);
+        // at most five eighths full: linear probing stays short
+        if (self.len + 1) * 8 > self.slots.len() * 5 {
+            self.grow();
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = self.home(key);
+        loop {
+            let k = self.slots[i].0;
+            if k == key {
+                return &mut self.slots[i].1;
+            }
+            if k == EMPTY {
+                self.len += 1;
+                self.slots[i].0 = key;
+                return &mut self.slots[i].1;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    fn grow(&mut self) {
+        let old = std::mem::replace(self, KeyMap::with_bits(self.bits + 1));
+        for (key, value) in old.into_iter() {
+            *self.entry(key) = value;
+        }
+    }
+
+    /// The keys and their values, in no particular order.
+    pub fn into_iter(self) -> impl Iterator<Item = (u64, V)> {
+        self.slots.into_iter().filter(|s| s.0 != EMPTY)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_key_keeps_its_own_value_through_growth() {
+        let mut map: KeyMap<u32> = KeyMap::default();
+        // token pairs, one-token keys, and keys that differ only in their high half
+        let keys: Vec<u64> = (0..50_000u64).flat_map(|i| [i << 32 | 70_000, 1 << 63 | i, i]).collect();
+        for (n, &k) in keys.iter().enumerate() {
+            map.prefetch(k);
+            *map.entry(k) += n as u32 + 1;
+        }
+        for (n, &k) in keys.iter().enumerate().step_by(7) {
+            assert_eq!(*map.entry(k), n as u32 + 1);
+        }
+        let mut all: Vec<(u64, u32)> = map.into_iter().collect();
+        all.sort_unstable();
+        let mut expected: Vec<(u64, u32)> = keys.iter().enumerate().map(|(n, &k)| (k, n as u32 + 1)).collect();
+        expected.sort_unstable();
+        assert_eq!(all, expected);
+    }
+}
