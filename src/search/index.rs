@@ -397,7 +397,10 @@ pub fn document_order(docs: &[&Document]) -> Vec<usize> {
 const BATCH: usize = 128;
 /// Key partitions merged in parallel, each by one thread in document order.
 const PARTS: usize = 16;
-/// How many occurrences ahead a key's slot is fetched (see [`KeyMap::prefetch`]).
+/// How many occurrences ahead the merge asks for where a key's postings go next: their slot in
+/// the map twice this far ahead, and, once the slot is at hand, the end of their list this far
+/// (see [`KeyMap::prefetch`]). The list's end: a further 0.98–0.99 of the full build's time
+/// per pair, in ten alternating pairs in either order.
 const AHEAD: usize = 8;
 /// Marks a one-token key among the two-token keys `(a << 32) | b` (token ids are below 2³¹).
 const UNIGRAM: u64 = 1 << 63;
@@ -752,9 +755,12 @@ pub fn build(site: &Site, keys: &[DocKeys], text: &(dyn Fn(usize) -> Result<Stri
                 let key_of = |key: u64| ((map((key >> 32) as u32) as u64) << 32) | map(key as u32) as u64;
                 let bigrams = &d.bigrams[q];
                 for (n, &(key, pos)) in bigrams.iter().enumerate() {
-                    // the slot of an occurrence a few ahead is fetched while this one is added
-                    if let Some(&(ahead, _)) = bigrams.get(n + AHEAD) {
+                    // fetched ahead: the slot of a later occurrence's key, the list end of a nearer one's
+                    if let Some(&(ahead, _)) = bigrams.get(n + 2 * AHEAD) {
                         part.postings.prefetch(key_of(ahead));
+                    }
+                    if let Some(p) = bigrams.get(n + AHEAD).and_then(|&(near, _)| part.postings.get(key_of(near))) {
+                        part.pool.prefetch(&p.bytes);
                     }
                     part.add_position(key_of(key), id, pos);
                 }

@@ -38,14 +38,21 @@ impl<V: Default> KeyMap<V> {
     /// Asks the processor to fetch the slot where `key` would be found first.
     #[inline]
     pub fn prefetch(&self, key: u64) {
-        #[cfg(target_arch = "x86_64")]
-        // SAFETY: `home` is below the number of slots; a prefetch reads nothing and cannot fault.
-        unsafe {
-            use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
-            _mm_prefetch::<_MM_HINT_T0>(self.slots.as_ptr().add(self.home(key)).cast());
+        prefetch(&self.slots[self.home(key)]);
+    }
+
+    /// The value of `key`, if it has one.
+    #[inline]
+    pub fn get(&self, key: u64) -> Option<&V> {
+        let mask = self.slots.len() - 1;
+        let mut i = self.home(key);
+        loop {
+            match self.slots[i].0 {
+                k if k == key => return Some(&self.slots[i].1),
+                EMPTY => return None,
+                _ => i = (i + 1) & mask,
+            }
         }
-        #[cfg(not(target_arch = "x86_64"))]
-        let _ = key;
     }
 
     /// The value of `key`, made the default if there is none.
@@ -85,6 +92,19 @@ impl<V: Default> KeyMap<V> {
     }
 }
 
+/// Asks the processor to fetch the cache line of `value` (where it knows how; else nothing).
+#[inline]
+pub fn prefetch<T>(value: &T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: the address of a reference; a prefetch reads nothing and cannot fault.
+    unsafe {
+        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+        _mm_prefetch::<_MM_HINT_T0>((value as *const T).cast());
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = value;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -99,8 +119,10 @@ mod tests {
             *map.entry(k) += n as u32 + 1;
         }
         for (n, &k) in keys.iter().enumerate().step_by(7) {
+            assert_eq!(map.get(k), Some(&(n as u32 + 1)));
             assert_eq!(*map.entry(k), n as u32 + 1);
         }
+        assert_eq!(map.get(1 << 62), None);
         let mut all: Vec<(u64, u32)> = map.into_iter().collect();
         all.sort_unstable();
         let mut expected: Vec<(u64, u32)> = keys.iter().enumerate().map(|(n, &k)| (k, n as u32 + 1)).collect();

@@ -101,6 +101,15 @@ impl Pool {
         list.level = level;
     }
 
+    /// Asks the processor to fetch where the next byte of `list` goes.
+    #[inline]
+    pub fn prefetch(&self, list: &List) {
+        if list.at != list.end {
+            let (b, i) = split(list.at);
+            super::keymap::prefetch(&self.blocks[b][i]);
+        }
+    }
+
     /// The bytes of `list`, in order, into `out` (cleared first).
     pub fn read(&self, list: &List, out: &mut Vec<u8>) {
         out.clear();
