@@ -5,7 +5,7 @@
 //! free took 15–18% of a full build's CPU on the 1× benchmark corpus. With mimalloc the build
 //! takes about a quarter less wall time there (measured on tmpfs, to leave file creation out),
 //! at more peak memory, within the budget: 5% more at 1× (173 against 165 MB), 13–15% at 3×
-//! (377–386 against 334 MB; see the README's performance section). It is built with `no_thp`,
+//! (377–386 against 334 MB; see docs/performance-history.md, session 10). It is built with `no_thp`,
 //! so it does not ask for transparent huge pages for its memory: asking, the 1× peak was 190 MB.
 
 use std::os::raw::{c_int, c_long};
