@@ -819,7 +819,7 @@ pub fn build(site: &Site, keys: &[DocKeys], text: &(dyn Fn(usize) -> Result<Stri
         let Partition { postings, pool } = part;
         let mut room = Room::default();
         let mut entries: Vec<(String, codec::Bits)> =
-            postings.into_iter().map(|(key, p)| (name(key), encode_postings(key, &p, &pool, &mut room, n_docs, &spans))).collect();
+            postings.into_entries().map(|(key, p)| (name(key), encode_postings(key, &p, &pool, &mut room, n_docs, &spans))).collect();
         drop(pool);
         entries.sort_unstable_by(|x, y| x.0.cmp(&y.0));
         let mut by_shard: BTreeMap<usize, Vec<(String, codec::Bits)>> = BTreeMap::new();

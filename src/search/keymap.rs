@@ -81,13 +81,13 @@ impl<V: Default> KeyMap<V> {
 
     fn grow(&mut self) {
         let old = std::mem::replace(self, KeyMap::with_bits(self.bits + 1));
-        for (key, value) in old.into_iter() {
+        for (key, value) in old.into_entries() {
             *self.entry(key) = value;
         }
     }
 
     /// The keys and their values, in no particular order.
-    pub fn into_iter(self) -> impl Iterator<Item = (u64, V)> {
+    pub fn into_entries(self) -> impl Iterator<Item = (u64, V)> {
         self.slots.into_iter().filter(|s| s.0 != EMPTY)
     }
 }
@@ -123,7 +123,7 @@ mod tests {
             assert_eq!(*map.entry(k), n as u32 + 1);
         }
         assert_eq!(map.get(1 << 62), None);
-        let mut all: Vec<(u64, u32)> = map.into_iter().collect();
+        let mut all: Vec<(u64, u32)> = map.into_entries().collect();
         all.sort_unstable();
         let mut expected: Vec<(u64, u32)> = keys.iter().enumerate().map(|(n, &k)| (k, n as u32 + 1)).collect();
         expected.sort_unstable();
