@@ -515,7 +515,7 @@ fn exchange(_: &Path, _: &Path) -> std::io::Result<bool> {
 const TOPDIR: libc::c_int = 0x0002_0000;
 
 /// How many nurseries a fresh staging folder is made in, in turn (see [`make_in_nursery`]).
-const NURSERIES: usize = 32;
+const NURSERIES: usize = 64;
 
 /// Inode numbers in one flex block group under ext4's defaults (8,192 inodes in each of 16
 /// groups): nurseries whose inodes lie in the same such range share the groups files go to.
@@ -533,16 +533,19 @@ const INODES_PER_PLACE: u64 = 1 << 17;
 /// made beside the output lands where the removed output lay, and so did each of its top
 /// folders when they were spread by the mark (session 9), as their groups had just been
 /// emptied of folders: on the 1× benchmark corpus 2–8 s of system time, against 0.8–0.9 s in
-/// groups without such inodes. The nurseries, `.public.nursery/0` … `/31`, are made in a
+/// groups without such inodes. The nurseries, `.public.nursery/0` … `/63`, are made in a
 /// folder marked the top of a folder tree, so ext4 spreads them over groups of its own
 /// choosing; a build makes its staging folder in the one whose place (its inode's flex group;
 /// some share one) was used longest ago, by the nurseries' modification times, which making
 /// and moving out a staging folder set; unless the folder took long to make (another output,
 /// such as another benchmark's, was removed from that place since), then in the next. Places
-/// are only as fresh as fresh staging folders are rare: 32 nurseries lay in 20–25 places on
-/// the machine measured (16 in 10–12), and an output made and removed in a place within six
-/// minutes makes the next one there slow again (a rebuild that takes up the generation before
-/// makes no staging folder).
+/// are only as fresh as fresh staging folders are rare: an output made and removed in a place
+/// within the minute (six, while its inode table is unwritten) makes the next one there slow
+/// again (a rebuild that takes up the generation before makes no staging folder). Full builds
+/// back to back, each after the removal of the output before, come back to a place after about
+/// as many builds as there are places: 32 nurseries lay in 20–26 places on the machine measured
+/// (16 in 10–12), and 5 of 24 such builds, alternating with another output's, took 2.8–5.2 s of
+/// system time where the others took 0.8–1.2 s; 64 lay in 36, and none of 24 did.
 ///
 /// Nothing is made where the file system refuses the mark (it places folders otherwise).
 #[cfg(target_os = "linux")]
