@@ -300,9 +300,9 @@ fn tokenize_document(fields: [&str; 3], body: &str) -> DocTokens {
             bigrams[h as usize % PARTS].push((((w[0].0 as u64) << 32) | w[1].0 as u64, w[0].1));
         }
     }
-    // Per token its count, field and body location, found through a table by token (a map
-    // cost a lookup per occurrence): characters by code point, in a table each thread keeps
-    // and clears after the document; the document's runs in one of their own.
+    // Per token its count, field and body location, found through a table indexed by token
+    // (a hash map cost a hashed probe per occurrence): characters by code point, in a table
+    // each thread keeps and clears after the document; the document's runs in one of their own.
     thread_local!(static SLOTS: std::cell::RefCell<Vec<u32>> = std::cell::RefCell::new(vec![0; RUN_BASE as usize]));
     let mut stats: Vec<TokenStats> = Vec::new();
     SLOTS.with_borrow_mut(|slots| {
