@@ -181,6 +181,7 @@ impl Previous {
         let identity = (r.u64()?, r.u64()?);
         let files = (0..r.u32()?).map(|_| Some((r.str()?.to_string(), r.u64()?))).collect::<Option<Vec<_>>>()?;
         let differs = (0..r.u32()?).map(|_| r.str().map(str::to_string)).collect::<Option<Vec<_>>>()?;
+        let folders = (0..r.u32()?).map(|_| Some((r.str()?.to_string(), r.u64()?))).collect::<Option<Vec<_>>>()?;
         let mut pages = HashMap::new();
         for _ in 0..r.u32()? {
             let path = r.str()?.to_string();
@@ -193,7 +194,7 @@ impl Previous {
             let asked = (0..r.u32()?).map(|_| Some((r.str()?.to_string(), (r.u32()? == 1).then(|| r.str().map(str::to_string)).flatten()))).collect::<Option<Asked>>()?;
             pages.insert(path, (key, links, asked));
         }
-        (self.pages, self.search, self.generation) = (pages, Some(search), Some(Generation { identity, files, differs }));
+        (self.pages, self.search, self.generation) = (pages, Some(search), Some(Generation { identity, files, differs, folders }));
         Some(())
     }
 
@@ -362,6 +363,10 @@ impl Next {
         w.u32(generation.differs.len() as u32);
         for path in &generation.differs {
             w.str(path);
+        }
+        w.u32(generation.folders.len() as u32);
+        for (folder, time) in &generation.folders {
+            w.str(folder).u64(*time);
         }
         w.u32(pages.len() as u32);
         for (path, key, links, asked) in pages {
@@ -620,7 +625,7 @@ mod tests {
         std::fs::create_dir(&output).unwrap();
         let next = Next::new(&output, "v1");
         let links = PageLinks::from_parts(Some(("ab".into(), vec![1, 2])), "x.html".into(), vec![6]).unwrap();
-        let generation = Generation { identity: (1, 2), files: vec![("a.html".into(), 9)], differs: vec!["b.html".into()] };
+        let generation = Generation { identity: (1, 2), files: vec![("a.html".into(), 9)], differs: vec!["b.html".into()], folders: vec![(String::new(), 7)] };
         let asked: Asked = vec![("惠政发〔2022〕1号".into(), Some("2022/02/p001.html".into())), ("惠政发〔2022〕2号".into(), None)];
         next.write_pages(&output, b"search state", &generation, [("a.html", &[1u8; 16], links, &asked)].into_iter()).unwrap();
         let warning = Diagnostic::new("a.md", 3, "去掉了 HTML");
@@ -647,7 +652,7 @@ mod tests {
         assert_eq!(previous.asked("a.html"), Some(&asked));
         assert_eq!(previous.search_state(), Some(&b"search state"[..]));
         let kept = previous.generation().unwrap();
-        assert_eq!((kept.identity, &kept.files, &kept.differs), (generation.identity, &generation.files, &generation.differs));
+        assert_eq!((kept.identity, &kept.files, &kept.differs, &kept.folders), (generation.identity, &generation.files, &generation.differs, &generation.folders));
         assert_eq!(previous.text(&[2; 16]).unwrap(), "正文");
         assert_eq!(previous.warnings(&[2; 16]), Some(&[warning][..]));
         let scanned = |known: &Known| previous.citations(&[2; 16], known).map(|(scan, _)| scan.clone());

@@ -135,7 +135,7 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
         }
     }
     timer.lap("markdown");
-    let staging = output::Staging::create(&options.output, !options.full, previous.generation())?;
+    let mut staging = output::Staging::create(&options.output, !options.full, previous.generation())?;
     // The cache only ever saves work: when it cannot be written the build goes on, and the
     // next one is full.
     let mut cache_error = next.write_texts(staging.dir(), &mut texts, &warnings, &refs).err();
