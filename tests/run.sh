@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test of gongbao: Rust unit and integration tests, the Node tests of the search
-# client, and the headless Chromium tests of the built site. Installs what it needs on a fresh
-# Debian machine (Chromium from apt, playwright-core from npm).
+# Runs every test of gongbao: Rust unit and integration tests, clippy, the Node tests of the
+# search client, and the headless Chromium tests of the built site. Installs what it needs on a
+# fresh Debian machine (Chromium from apt, playwright-core from npm, clippy from rustup).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,6 +20,13 @@ fi
 echo "== cargo test"
 # Release profile: the browser tests below reuse the same binary instead of compiling twice.
 cargo test --release
+
+echo "== cargo clippy"
+# The tree is kept free of clippy's warnings; a toolchain without clippy gets it from rustup.
+if ! cargo clippy --version >/dev/null 2>&1 && command -v rustup >/dev/null; then
+  rustup component add clippy
+fi
+cargo clippy --release --locked --lib --tests --benches --bins -- -D warnings
 
 export GONGBAO_BIN="$PWD/target/release/gongbao"
 shopt -s nullglob
