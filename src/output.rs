@@ -210,7 +210,7 @@ impl Staging {
     /// It is taken up however much of it differs: each of its files costs at most an unlink
     /// and a link or a write, where a fresh folder costs the link or write and the old
     /// generation's removal meanwhile, which was the larger part (an issue added or withdrawn
-    /// at 1×: 0.93–1.0 s with a fresh folder when over a quarter differed, 0.68–0.69 s taken up).
+    /// at 1×: 0.93–1.07 s with a fresh folder when over a quarter differed, 0.68–0.76 s taken up).
     pub fn create(target: &Path, reuse: bool, generation: Option<&Generation>) -> Result<Staging> {
         let target = absolute(target)?;
         let parent = target.parent().ok_or_else(|| Error::Other(format!("输出目录 {} 无效", target.display())))?;
