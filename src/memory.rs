@@ -72,8 +72,8 @@ impl Drop for Ending {
 
 /// Hands memory this thread freed back to the system without waiting for the purge delay,
 /// and what mimalloc holds for the whole process that is free by then: called where the most
-/// has just been freed (after a slice of bodies is rendered, between the index's batches,
-/// when a key partition is written and dropped). Other threads' heaps are left to the delay.
+/// has just been freed (after a slice of bodies is rendered, between the index's batches).
+/// Other threads' heaps are left to the delay.
 pub fn release_freed() {
     // SAFETY: collects the calling thread's heap; safe at any point outside the allocator.
     unsafe { mi_collect(true) };
