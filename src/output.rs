@@ -303,11 +303,22 @@ impl Staging {
         let made = self.made.lock().expect("no panic while holding the lock");
         let mut files: Vec<(String, u64)> = made.iter().map(|(p, &s)| (p.clone(), s)).collect();
         files.sort_unstable();
+        // The output being replaced: as the cache describes it, else as it lies (after --full,
+        // or a build without a cache). Where it is not known the generation is not taken up:
+        // it may hold files this build did not make, which taking it up would leave in place.
+        let current: Option<Vec<String>> = match current {
+            Some(g) => Some(g.files.iter().map(|(p, _)| p.clone()).collect()),
+            None => files_under(&self.target),
+        };
+        let identity = match current {
+            Some(_) => folder_identity(&self.target).unwrap_or_default(),
+            None => (0, 0),
+        };
         let mut differs: Vec<String> = match current {
             // written anew, or gone since
-            Some(g) => {
+            Some(current) => {
                 let written = self.written.lock().expect("no panic while holding the lock");
-                written.iter().cloned().chain(g.files.iter().filter(|(p, _)| !made.contains_key(p)).map(|(p, _)| p.clone())).collect()
+                written.iter().cloned().chain(current.into_iter().filter(|p| !made.contains_key(p))).collect()
             }
             None => files.iter().map(|(p, _)| p.clone()).collect(), // not known: all of them
         };
@@ -317,7 +328,7 @@ impl Staging {
         folders.sort_unstable();
         folders.dedup();
         let folders = folders.par_iter().filter_map(|&f| modified(&self.dir.join(f)).map(|t| (f.to_string(), t))).collect();
-        Generation { identity: folder_identity(&self.target).unwrap_or_default(), files, differs, folders }
+        Generation { identity, files, differs, folders }
     }
 
     pub fn write(&self, file: &OutputFile) -> Result<()> {
@@ -791,6 +802,21 @@ fn prev_path(target: &Path) -> PathBuf {
 fn changed_by_hand<'a>(output: &Path, g: &'a Generation) -> impl Iterator<Item = String> + 'a {
     let unchanged: HashSet<&str> = g.folders.par_iter().filter(|(f, t)| modified(&output.join(f)) == Some(*t)).map(|(f, _)| f.as_str()).collect();
     g.files.iter().filter(move |(p, _)| !unchanged.contains(folder_of(p))).map(|(p, _)| p.clone())
+}
+
+/// Every file under `dir`, as an output path (folders joined by `/`); `None` if there is no
+/// such folder or any part of it cannot be read.
+fn files_under(dir: &Path) -> Option<Vec<String>> {
+    let mut files = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).follow_links(false) {
+        let entry = entry.ok()?;
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        let parts: Option<Vec<&str>> = entry.path().strip_prefix(dir).ok()?.components().map(|c| c.as_os_str().to_str()).collect();
+        files.push(parts?.join("/"));
+    }
+    Some(files)
 }
 
 /// The folder of an output path ("" the top).

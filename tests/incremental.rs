@@ -312,3 +312,30 @@ fn a_cache_that_cannot_be_written_changes_nothing_but_the_next_builds_speed() {
     assert!(tree(&ws.public()) == tree(&ws.dir.path().join("full")), "the site differs when the cache cannot be written");
     assert!(ws.read("search/meta.js").len() > 1000);
 }
+
+/// A build that replaces an output the cache does not describe (after `--full`, or without a
+/// cache, as a new gongbao binary's first build) lists that output, so that the next build,
+/// taking it up, removes what it holds and the site no longer does: the page of a document
+/// withdrawn in that build.
+#[test]
+fn a_rebuild_after_a_full_build_or_one_without_a_cache_equals_a_full_build() {
+    for (what, full) in [("without a cache", false), ("--full", true)] {
+        let ws = Workspace::new(&repo().join("content"));
+        build(&ws, "public", false);
+        build(&ws, "public", false);
+        if !full {
+            std::fs::remove_dir_all(ws.dir.path().join(".public.cache")).unwrap();
+        }
+        // in that build, a document withdrawn (its page goes) and another edited
+        std::fs::remove_file(ws.content().join("2022/02/p061.md")).unwrap();
+        ws.edit("2022/02/p036.md", "组长：刘占强", "组长：刘占强（已修订）");
+        let summary = build(&ws, "public", full);
+        if !full {
+            assert!(reused(&summary) > 0, "files made alike are linked from the output");
+        }
+        ws.edit("2022/02/p036.md", "刘占强（已修订）", "刘占强（再次修订）");
+        build(&ws, "public", false);
+        assert!(!ws.public().join("2022/02/p061.html").exists(), "{what}: the withdrawn page is gone");
+        assert_same_as_full(&ws, &format!("a rebuild after a build {what}"));
+    }
+}
