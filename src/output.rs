@@ -192,6 +192,8 @@ pub struct Staging {
     folders: Mutex<HashSet<PathBuf>>,
     /// Set when the staging folder is the previous generation, taken up again.
     taken_up: Option<TakenUp>,
+    /// Files of the current output that the cache does not list, put there by hand.
+    added_by_hand: Vec<String>,
     /// Every path this build made, with its size, and those written anew (not linked).
     made: Mutex<HashMap<String, u64>>,
     written: Mutex<Vec<String>>,
@@ -222,10 +224,11 @@ impl Staging {
         }
         let previous = (reuse && target.is_dir()).then(|| target.clone());
         let prev = prev_path(&target);
+        let by_hand = generation.filter(|_| previous.is_some()).map(|g| changed_by_hand(&target, g)).unwrap_or_default();
         let fit = generation.filter(|g| previous.is_some() && folder_identity(&prev) == Some(g.identity));
         let taken_up = match fit {
             Some(g) if fs::rename(&prev, &dir).is_ok() => Some(TakenUp {
-                stale: g.differs.iter().cloned().chain(changed_by_hand(&target, g)).collect(),
+                stale: g.differs.iter().cloned().chain(by_hand.stale).collect(),
                 paths: g.files.iter().map(|(p, _)| p.clone()).chain(g.differs.iter().cloned()).collect(),
             }),
             _ => None,
@@ -256,6 +259,7 @@ impl Staging {
             current_sizes,
             folders: Default::default(),
             taken_up,
+            added_by_hand: by_hand.added,
             made: Default::default(),
             written: Default::default(),
             trash,
@@ -307,7 +311,7 @@ impl Staging {
         // or a build without a cache). Where it is not known the generation is not taken up:
         // it may hold files this build did not make, which taking it up would leave in place.
         let current: Option<Vec<String>> = match current {
-            Some(g) => Some(g.files.iter().map(|(p, _)| p.clone()).collect()),
+            Some(g) => Some(g.files.iter().map(|(p, _)| p.clone()).chain(self.added_by_hand.iter().cloned()).collect()),
             None => files_under(&self.target),
         };
         let identity = match current {
@@ -795,13 +799,41 @@ fn prev_path(target: &Path) -> PathBuf {
     target.with_file_name(format!(".{name}.prev"))
 }
 
-/// The files of `g` in folders of `output` changed since the build that made it (their time is
-/// not the one it recorded, or none was): there the output may hold other files than
-/// `.public.prev`. (A change within the same clock tick as the build's last one goes unseen;
-/// file systems keep these times to a few milliseconds or finer, FAT to two seconds.)
-fn changed_by_hand<'a>(output: &Path, g: &'a Generation) -> impl Iterator<Item = String> + 'a {
+/// What changed by hand in the output `g` describes, in its folders whose time is not the one
+/// it recorded (or none was). (A change within the same clock tick as the build's last one goes
+/// unseen; file systems keep these times to a few milliseconds or finer, FAT to two seconds.)
+#[derive(Default)]
+struct ByHand {
+    /// The files of `g` there: the output may hold other files than `.public.prev` there.
+    stale: Vec<String>,
+    /// The files there that `g` does not list: the generation this build leaves holds them.
+    added: Vec<String>,
+}
+
+fn changed_by_hand(output: &Path, g: &Generation) -> ByHand {
     let unchanged: HashSet<&str> = g.folders.par_iter().filter(|(f, t)| modified(&output.join(f)) == Some(*t)).map(|(f, _)| f.as_str()).collect();
-    g.files.iter().filter(move |(p, _)| !unchanged.contains(folder_of(p))).map(|(p, _)| p.clone())
+    let stale: Vec<String> = g.files.iter().filter(|(p, _)| !unchanged.contains(folder_of(p))).map(|(p, _)| p.clone()).collect();
+    let mut changed: Vec<&str> = stale.iter().map(|p| folder_of(p)).chain(g.folders.iter().map(|(f, _)| f.as_str()).filter(|f| !unchanged.contains(f))).collect();
+    changed.sort_unstable();
+    changed.dedup();
+    let listed: HashSet<&str> = stale.iter().map(String::as_str).collect();
+    let folders: HashSet<&str> = g.folders.iter().map(|(f, _)| f.as_str()).collect();
+    let mut added = Vec::new();
+    for folder in changed {
+        for entry in fs::read_dir(output.join(folder)).into_iter().flatten().flatten() {
+            let Ok(name) = entry.file_name().into_string() else { continue };
+            let path = if folder.is_empty() { name } else { format!("{folder}/{name}") };
+            match entry.file_type() {
+                // a folder made by hand: all that is in it
+                Ok(t) if t.is_dir() && !folders.contains(path.as_str()) => {
+                    added.extend(files_under(&entry.path()).into_iter().flatten().map(|f| format!("{path}/{f}")));
+                }
+                Ok(t) if !t.is_dir() && !listed.contains(path.as_str()) => added.push(path),
+                _ => {}
+            }
+        }
+    }
+    ByHand { stale, added }
 }
 
 /// Every file under `dir`, as an output path (folders joined by `/`); `None` if there is no

@@ -339,3 +339,22 @@ fn a_rebuild_after_a_full_build_or_one_without_a_cache_equals_a_full_build() {
         assert_same_as_full(&ws, &format!("a rebuild after a build {what}"));
     }
 }
+
+/// A file put into the output by hand is not part of the site a build makes: it is gone after
+/// the next build, and it does not come back with the generation before, which still held it.
+#[test]
+fn files_added_to_the_output_by_hand_stay_gone() {
+    let ws = Workspace::new(&repo().join("content"));
+    build(&ws, "public", false);
+    build(&ws, "public", false);
+    std::fs::write(ws.public().join("google0123456789.html"), "google-site-verification").unwrap();
+    std::fs::create_dir(ws.public().join("verify")).unwrap();
+    std::fs::write(ws.public().join("verify/key.txt"), "key").unwrap();
+    for n in 1..=3 {
+        ws.edit("2022/02/p036.md", "组长：刘占强", "组长：刘占强（修订）");
+        build(&ws, "public", false);
+        assert!(!ws.public().join("google0123456789.html").exists(), "build {n} after: the file added by hand is gone");
+        assert!(!ws.public().join("verify").exists(), "build {n} after: the folder added by hand is gone");
+    }
+    assert_same_as_full(&ws, "files added by hand, three builds later");
+}
