@@ -69,7 +69,9 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
     let started = Instant::now();
     let mut timer = StageTimer { stages: Vec::new(), lap: Instant::now() };
 
-    // Before anything else: one build at a time per output, and repair an interrupted one.
+    // Before anything else: never replace a folder that is not a site gongbao made; one build
+    // at a time per output; repair an interrupted one.
+    let options = &BuildOptions { output: output::target(&options.output, &options.content)?, ..options.clone() };
     let _lock = output::OutputLock::acquire(&options.output)?;
     // What the previous build left beside its output: a source file stamped as it was then is
     // not read, a page whose inputs hash the same is linked from it, a body it scanned or

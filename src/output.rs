@@ -66,6 +66,52 @@ pub fn script_safe_json(json: &str) -> String {
     out
 }
 
+/// The folder a build into `output` replaces: `output`, or the folder it links to (so that the
+/// link stays and its folder is what changes, the staging and cache folders beside that).
+///
+/// A build replaces the whole folder and keeps the one before it as `.public.prev`, which the
+/// next build takes up or removes: whatever else lay there would be lost. So the folder must be
+/// absent, empty or a site gongbao made (it holds `search/build.js`), and must not hold the
+/// content or lie inside it.
+pub fn target(output: &Path, content: &Path) -> Result<PathBuf> {
+    let given = absolute(output)?;
+    let target = match fs::symlink_metadata(&given) {
+        Ok(m) if m.file_type().is_symlink() => fs::canonicalize(&given).map_err(|_| {
+            Error::Other(format!("输出目录 {} 是符号链接，但它指向的位置不存在", given.display()))
+        })?,
+        _ => given.clone(),
+    };
+    let shown = given.display();
+    // as it will lie: a folder not made yet, by the nearest folder above it that exists
+    let real = target.ancestors().find_map(|a| Some(fs::canonicalize(a).ok()?.join(target.strip_prefix(a).ok()?)));
+    if let (Ok(content), Some(real)) = (fs::canonicalize(content), real) {
+        if content.starts_with(&real) {
+            return Err(Error::Other(format!(
+                "输出目录 {shown} 就是内容目录或包含内容目录：生成会整个替换输出目录，内容文件将随之删除。请另选输出目录（默认 public）"
+            )));
+        }
+        if real.starts_with(&content) {
+            return Err(Error::Other(format!("输出目录 {shown} 位于内容目录之内：内容目录只应存放公报内容。请把输出目录放在内容目录之外（默认为与 content 并列的 public）")));
+        }
+    }
+    match fs::metadata(&target) {
+        Err(_) => Ok(target),
+        Ok(m) if !m.is_dir() => Err(Error::Other(format!(
+            "输出路径 {shown} 是一个文件，不是文件夹：生成会替换整个输出目录，为免删除此文件，本次未生成。请另选输出目录，或先移走该文件"
+        ))),
+        Ok(_) if made_by_gongbao(&target) || fs::read_dir(&target).is_ok_and(|mut d| d.next().is_none()) => Ok(target),
+        Ok(_) => Err(Error::Other(format!(
+            "输出目录 {shown} 中已有文件，但它不是 gongbao 生成的网站（没有 search/build.js）：生成会替换整个目录，其中的文件将被删除，因此本次未生成。请另选一个新的或空的输出目录，或先移走其中的文件"
+        ))),
+    }
+}
+
+/// Whether `dir` is a site gongbao made: every one holds the search index's `build.js`.
+fn made_by_gongbao(dir: &Path) -> bool {
+    let mut start = [0u8; 20];
+    fs::File::open(dir.join("search/build.js")).and_then(|mut f| std::io::Read::read_exact(&mut f, &mut start)).is_ok() && &start == b"gongbaoSearch.build("
+}
+
 /// Exclusive right to build into one output folder, held for the whole build.
 pub struct OutputLock {
     _file: fs::File,
@@ -866,7 +912,8 @@ fn modified(dir: &Path) -> Option<u64> {
 #[cfg(unix)]
 pub fn folder_identity(dir: &Path) -> Option<(u64, u64)> {
     use std::os::unix::fs::MetadataExt;
-    fs::metadata(dir).ok().filter(|m| m.is_dir()).map(|m| (m.dev(), m.ino()))
+    // not through a symbolic link: a link put in its place is not the folder
+    fs::symlink_metadata(dir).ok().filter(|m| m.is_dir()).map(|m| (m.dev(), m.ino()))
 }
 
 #[cfg(not(unix))]

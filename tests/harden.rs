@@ -452,3 +452,81 @@ fn odd_but_valid_content_builds_renders_and_is_searchable() {
     let dated = docs.as_array().unwrap().iter().find(|d| d["url"] == "2021/04/p108.html").unwrap();
     assert_eq!(dated["date"], "2022-04-01");
 }
+
+// ---------------------------------------------------------------- what the output may replace
+
+/// A build replaces its output folder whole: a folder or file that gongbao did not make, or one
+/// that holds the content, is refused with a message, untouched, and nothing is left beside it.
+#[test]
+fn an_output_that_is_not_a_gongbao_site_is_refused_and_left_as_it_was() {
+    let ws = Workspace::new(&fixture("site"));
+    let run = |output: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_gongbao"))
+            .current_dir(ws.dir.path())
+            .args(["build", "--content", "content", "--output", output])
+            .output()
+            .unwrap();
+        (out.status.success(), String::from_utf8(out.stderr).unwrap())
+    };
+    let listing = || {
+        let mut names: Vec<String> = fs::read_dir(ws.dir.path()).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+        names.sort();
+        names
+    };
+    fs::create_dir_all(ws.dir.path().join("docs")).unwrap();
+    fs::write(ws.dir.path().join("docs/report.txt"), "important").unwrap();
+    fs::write(ws.dir.path().join("notes.txt"), "a file").unwrap();
+    let before = (listing(), tree(&ws.content()));
+    for (output, why) in [
+        ("docs", "不是 gongbao 生成的网站"),
+        ("notes.txt", "是一个文件，不是文件夹"),
+        ("content", "就是内容目录或包含内容目录"),
+        (".", "就是内容目录或包含内容目录"),
+        ("content/public", "位于内容目录之内"),
+        ("content/new/public", "位于内容目录之内"),
+    ] {
+        let (ok, err) = run(output);
+        assert!(!ok && err.contains(why), "{output}: {err}");
+        assert!(err.contains("本次未生成") || err.contains("请另选输出目录") || err.contains("请把输出目录放在内容目录之外"), "{output}: {err}");
+        assert_eq!((listing(), tree(&ws.content())), before, "{output}");
+    }
+    assert_eq!(fs::read_to_string(ws.dir.path().join("docs/report.txt")).unwrap(), "important");
+    // an empty folder, and a site gongbao made, are built into
+    fs::create_dir(ws.dir.path().join("empty")).unwrap();
+    assert!(run("empty").0);
+    assert!(run("empty").0, "a site gongbao made is rebuilt");
+    let mut fresh = Workspace::new(&fixture("site"));
+    fresh.build_ok();
+    assert_eq!(tree(&ws.dir.path().join("empty")), tree(&fresh.public()));
+    fresh.dir = tempfile::tempdir().unwrap();
+}
+
+/// An output given as a symbolic link stays a link: the folder it points to is what each build
+/// replaces, and a failed build writes nothing through it.
+#[test]
+fn an_output_that_is_a_symbolic_link_is_built_where_it_points() {
+    let ws = Workspace::new(&fixture("site"));
+    fs::create_dir(ws.dir.path().join("real")).unwrap();
+    std::os::unix::fs::symlink("real", ws.public()).unwrap();
+    let mut fresh = Workspace::new(&fixture("site"));
+    fresh.build_ok();
+    for _ in 0..3 {
+        ws.build_ok();
+        assert!(fs::symlink_metadata(ws.public()).unwrap().file_type().is_symlink());
+        assert_eq!(tree(&ws.dir.path().join("real")), tree(&fresh.public()));
+        assert!(!ws.dir.path().join(".public.prev").exists(), "the folders beside are the real folder's");
+    }
+    let good = tree(&ws.dir.path().join("real"));
+    ws.edit("2022/02/p003.md", "建立联席会议制度。", "建立联席会议制度。\n\n详见[旧文](../01/p009.html)。");
+    assert!(ws.build_err().contains("链接 ../01/p009.html 无效"));
+    assert_eq!(tree(&ws.dir.path().join("real")), good);
+    for prev in [".real.prev", ".public.prev"] {
+        if let Ok(m) = fs::symlink_metadata(ws.dir.path().join(prev)) {
+            assert!(!m.file_type().is_symlink(), "{prev}");
+        }
+    }
+    fs::remove_file(ws.public()).unwrap();
+    std::os::unix::fs::symlink("nowhere", ws.public()).unwrap();
+    assert!(ws.build_err().contains("指向的位置不存在"));
+    fresh.dir = tempfile::tempdir().unwrap();
+}
