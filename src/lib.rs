@@ -143,6 +143,9 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
     let mut cache_error = next.write_texts(staging.dir(), &mut texts, &warnings, &refs).err();
     let text = |i: usize| texts.text(i);
     let mut warnings: Vec<_> = warnings.into_iter().flatten().chain(about.warnings.iter().cloned()).collect();
+    if site.issues.is_empty() {
+        warnings.push(error::Diagnostic::new(&options.content, 0, "没有任何一期公报（每期应为 <年>/<期>/issue.toml 及其文件，如 2022/02/）：网站只有首页等页面"));
+    }
     warnings.sort();
     let links = links::LinkIndex::default();
     let keyed = std::sync::Mutex::new(Vec::new());

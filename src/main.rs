@@ -6,10 +6,12 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 /// Prints a line, ignoring a closed pipe (`gongbao build | head`) instead of panicking.
+/// Prints a line with its control characters shown as escapes: a message may quote content
+/// (a section name, a path), and an escape sequence there would act on the terminal.
 macro_rules! say {
     ($stream:ident, $($arg:tt)*) => {{
         use std::io::Write as _;
-        let _ = writeln!(std::io::$stream(), $($arg)*);
+        let _ = writeln!(std::io::$stream(), "{}", gongbao::error::visible(&format!($($arg)*)));
     }};
 }
 
@@ -100,7 +102,7 @@ fn main() -> ExitCode {
                     if r.warnings.len() > SHOWN {
                         say!(stderr, "警告：……另有 {} 处，未全部列出", r.warnings.len() - SHOWN);
                     }
-                    text.push_str(&format!("\n有 {} 处警告（见上）：不允许的 HTML 或链接地址已删除，其余内容照常生成", r.warnings.len()));
+                    text.push_str(&format!("\n有 {} 处警告（见上），其余内容照常生成", r.warnings.len()));
                 }
                 if !r.external_citations.is_empty() {
                     text.push_str(&format!("\n引用了 {} 个本库未收录的文号（保留为文字）：", r.external_citations.len()));

@@ -217,3 +217,61 @@ fn base_url_gives_canonical_links_but_pages_stay_relative() {
     ws.build_ok();
     assert!(!ws.read("2022/02/p001.html").contains("class=\"qr\""));
 }
+
+/// What would be left out without a word (a document or a whole issue under a name that is not
+/// UTF-8 or not `.md`), reach the pages as control characters, or read files outside the site
+/// (a theme named by a path) is an error naming the file, and the line where there is one.
+#[test]
+fn names_and_values_that_would_be_lost_or_garble_pages_are_refused() {
+    let ws = Workspace::new(&fixture("site"));
+    let page = fs::read_to_string(ws.content().join("2022/02/p060.md")).unwrap();
+    use std::os::unix::ffi::OsStrExt;
+    fs::write(ws.content().join("2022/02").join(std::ffi::OsStr::from_bytes(b"p\xce\xc4061.md")), &page).unwrap();
+    fs::create_dir(ws.content().join(std::ffi::OsStr::from_bytes(b"2022/0\xff3"))).unwrap();
+    fs::write(ws.content().join("2022/02/p062.MD"), &page).unwrap();
+    fs::write(ws.content().join("2022/02/p063.markdown"), &page).unwrap();
+    fs::create_dir(ws.content().join("2022/02/p064.md")).unwrap();
+    fs::write(ws.content().join("2022/02/p\u{1b}[2J.md"), &page).unwrap();
+    ws.edit("2022/02/p001.md", "title = \"", "title = \"\\u001b[31m");
+    // a literal string's backslash is text, and so is one in a comment
+    let p003 = fs::read_to_string(ws.content().join("2022/02/p003.md")).unwrap();
+    let title = p003.lines().find(|l| l.starts_with("title = ")).unwrap();
+    ws.edit("2022/02/p003.md", title, "# \\u0000\ntitle = '文字\\u0000'");
+    ws.edit("2022/02/issue.toml", "number = 2", "number = 0");
+    fs::write(ws.content().join("site.toml"), fs::read_to_string(ws.content().join("site.toml")).unwrap() + "theme = \"../../etc\"\n").unwrap();
+    let site_lines = fs::read_to_string(ws.content().join("site.toml")).unwrap().lines().count();
+    let err = ws.build_err();
+    for expected in [
+        "content/2022/02/p��061.md: 名称不是 UTF-8 编码".to_string(),
+        "content/2022/0�3: 名称不是 UTF-8 编码".to_string(),
+        "content/2022/02/p062.MD: 扩展名应为小写的 .md".to_string(),
+        "content/2022/02/p063.markdown: 扩展名应为小写的 .md".to_string(),
+        "content/2022/02/p064.md: 是文件夹".to_string(),
+        "content/2022/02/p001.md:2: 含控制字符 U+001B".to_string(),
+        "content/2022/02/issue.toml:2: 期号（number）应从 1 开始".to_string(),
+        format!("content/site.toml:{site_lines}: 主题 theme = \"../../etc\" 无效"),
+        // echoed as an escape, not acted on by the terminal
+        "content/2022/02/p\\u{1b}[2J.md:".to_string(),
+    ] {
+        assert!(err.contains(&expected), "missing {expected:?} in:\n{err}");
+    }
+    assert!(!err.contains('\u{1b}'), "{err}");
+    assert!(!err.contains("p003.md"), "{err}");
+    assert!(!err.contains("没有 issue.toml"), "the issue's documents are not blamed for it: {err}");
+    assert!(!ws.public().exists());
+}
+
+#[test]
+fn a_theme_that_does_not_exist_is_named_at_its_line_and_an_empty_archive_is_a_warning() {
+    let ws = Workspace::new(&fixture("site"));
+    fs::write(ws.content().join("site.toml"), fs::read_to_string(ws.content().join("site.toml")).unwrap() + "theme = \"nope\"\n").unwrap();
+    let lines = fs::read_to_string(ws.content().join("site.toml")).unwrap().lines().count();
+    assert!(ws.build_err().contains(&format!("content/site.toml:{lines}: 主题 theme = \"nope\" 不存在")));
+    let site = fs::read_to_string(ws.content().join("site.toml")).unwrap().replace("theme = \"nope\"\n", "");
+    fs::remove_dir_all(ws.content()).unwrap();
+    ws.write("site.toml", &site);
+    let out = ws.run(&[]);
+    assert!(out.status.success());
+    assert!(String::from_utf8(out.stderr).unwrap().contains("警告：content: 没有任何一期公报"));
+    assert!(String::from_utf8(out.stdout).unwrap().starts_with("已生成 0 期、0 篇文件"));
+}

@@ -154,7 +154,8 @@ fn every_path_from_content_stays_in_its_folder() {
         ("2022/02/aliases-up.md", "aliases = [\"../../../etc/x.html\"]", "别名 aliases 中的「../../../etc/x.html」无效"),
         ("2022/02/aliases-abs.md", "aliases = [\"/etc/cron.d/x.html\"]", "别名 aliases 中的「/etc/cron.d/x.html」无效：应为相对于网站根目录的路径"),
         ("2022/02/aliases-win.md", "aliases = [\"C:\\\\Windows\\\\x.html\"]", "无效：应为相对于网站根目录的路径"),
-        ("2022/02/aliases-nul.md", "aliases = [\"a\\u0000b.html\"]", "无效：只能用小写英文字母"),
+        ("2022/02/aliases-nul.md", "aliases = [\"a\\u0000b.html\"]", "含控制字符 U+0000"),
+        ("2022/02/aliases-star.md", "aliases = [\"a*b.html\"]", "无效：只能用小写英文字母"),
         ("2022/02/aliases-dev.md", "aliases = [\"2022/nul.html\"]", "无效：含 Windows 保留的设备名"),
         ("2022/02/aliases-long.md", "aliases = [\"LONG\"]", "无效：路径过长"),
     ];
@@ -182,7 +183,7 @@ fn the_print_pdf_is_a_file_beside_issue_toml() {
     let cases: Vec<(String, &str)> = vec![
         ("../../../secret.pdf".into(), "不能含路径"),
         (outside.path().join("secret.pdf").display().to_string(), "不能含路径"),
-        ("a\\u0000.pdf".into(), "不允许的字符"),
+        ("a|b.pdf".into(), "不允许的字符"),
         ("CON.pdf".into(), "Windows 保留的设备名"),
         (format!("{}.pdf", "长".repeat(101)), "文件名过长"),
         ("print.exe".into(), "应为 .pdf 文件"),

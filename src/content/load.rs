@@ -52,7 +52,23 @@ pub fn scan(content: &Path) -> Result<Scan> {
     let site_path = content.join("site.toml");
     let config: Option<SiteConfig> = if site_path.is_file() {
         read_text(&site_path)
-            .and_then(|text| parse_toml(&site_path, &text, 1))
+            .and_then(|text| {
+                let config: SiteConfig = parse_toml(&site_path, &text, 1)?;
+                let line = || 1 + line_of_key(&text, "theme").unwrap_or(0);
+                match config.theme.as_deref() {
+                    Some(name) if !theme_name(name) => Err(Diagnostic::new(
+                        &site_path,
+                        line(),
+                        format!("主题 theme = \"{name}\" 无效：应为 themes/ 下一个文件夹的名字，不能是路径"),
+                    )),
+                    Some(name) if name != "default" && !content.parent().unwrap_or(Path::new(".")).join("themes").join(name).is_dir() => Err(Diagnostic::new(
+                        &site_path,
+                        line(),
+                        format!("主题 theme = \"{name}\" 不存在：内容目录旁的 themes/ 下没有文件夹 {name}"),
+                    )),
+                    _ => Ok(config),
+                }
+            })
             .map_err(|d| diags.push(d))
             .ok()
     } else {
@@ -65,7 +81,8 @@ pub fn scan(content: &Path) -> Result<Scan> {
     let mut entries = Vec::new();
     // Without following links, a link loop cannot make the walk run forever; links are
     // resolved one by one below.
-    for item in WalkDir::new(content).follow_links(false).sort_by_file_name() {
+    let mut walk = WalkDir::new(content).follow_links(false).sort_by_file_name().into_iter();
+    while let Some(item) = walk.next() {
         let item = match item {
             Ok(item) => item,
             Err(e) => {
@@ -76,9 +93,31 @@ pub fn scan(content: &Path) -> Result<Scan> {
         };
         let path = item.path();
         let rel = path.strip_prefix(content).unwrap_or(path);
-        let parts: Vec<&str> = rel.iter().filter_map(|p| p.to_str()).collect();
-        if parts.iter().any(|p| p.starts_with('.')) || parts.len() != rel.iter().count() {
+        // hidden files and folders (.git, editors' backups) are not content
+        if item.depth() > 0 && item.file_name().as_encoded_bytes().starts_with(b".") {
+            if item.file_type().is_dir() {
+                walk.skip_current_dir();
+            }
             continue;
+        }
+        let Some(parts) = rel.iter().map(|p| p.to_str()).collect::<Option<Vec<&str>>>() else {
+            // it would be left out without a word: a document, or a whole issue
+            diags.push(Diagnostic::new(path, 0, "名称不是 UTF-8 编码（可能是 GBK），无法用于网址：请改名（如用 convmv -f gbk -t utf8）"));
+            if item.file_type().is_dir() {
+                walk.skip_current_dir();
+            }
+            continue;
+        };
+        if let [_, _, name] = parts.as_slice() {
+            let extension = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+            if item.file_type().is_dir() && name.ends_with(".md") {
+                diags.push(Diagnostic::new(path, 0, "是文件夹：期次目录中以 .md 结尾的应是文件"));
+                continue;
+            }
+            if !name.ends_with(".md") && matches!(extension.as_deref(), Some("md" | "markdown" | "mdown" | "mkd")) {
+                diags.push(Diagnostic::new(path, 0, "扩展名应为小写的 .md：否则不会作为文件发布"));
+                continue;
+            }
         }
         if item.path_is_symlink() && item.depth() > 0 {
             match inside(&root, path) {
@@ -115,6 +154,12 @@ pub fn scan(content: &Path) -> Result<Scan> {
     Ok(Scan { root, content: content.to_path_buf(), config, entries, diags })
 }
 
+/// Whether `name` can name a folder of `themes/`: a name, not a path that could lead anywhere
+/// (a theme's every file is read).
+fn theme_name(name: &str) -> bool {
+    !name.is_empty() && !name.starts_with('.') && !name.contains(|c: char| matches!(c, '/' | '\\' | ':') || c.is_control())
+}
+
 /// Loads and validates the files [`scan`] found (see [`load`]).
 pub fn load_scanned(scan: Scan, recall: Option<&dyn Recall>) -> Result<Site> {
     let Scan { root, content, config, entries, mut diags } = scan;
@@ -145,12 +190,22 @@ pub fn load_scanned(scan: Scan, recall: Option<&dyn Recall>) -> Result<Site> {
     let mut built: BTreeMap<String, Issue> = BTreeMap::new();
     for (dir, (path, meta, pdf_file, stamp)) in issues {
         let expected = format!("{:04}/{:02}", meta.year, meta.number);
-        if dir != expected {
-            diags.push(Diagnostic::new(
+        let line = |key: &str| read_text(&path).ok().and_then(|text| line_of_key(&text, key)).map_or(0, |l| l + 1);
+        let wrong = if meta.number == 0 {
+            Some(Diagnostic::new(&path, line("number"), "期号（number）应从 1 开始"))
+        } else if dir != expected {
+            Some(Diagnostic::new(
                 &path,
-                0,
+                line(if dir.starts_with(&format!("{:04}/", meta.year)) { "number" } else { "year" }),
                 format!("目录 {dir} 与 issue.toml 中的 year = {}, number = {} 不符，应为 {expected}", meta.year, meta.number),
-            ));
+            ))
+        } else {
+            None
+        };
+        if let Some(wrong) = wrong {
+            // its documents are not reported again as lacking an issue.toml
+            broken_issues.insert(path.parent().map(Path::to_path_buf));
+            diags.push(wrong);
             continue;
         }
         let mut seen = HashMap::new();
@@ -444,10 +499,64 @@ pub fn split_front_matter<'a>(path: &Path, text: &'a str) -> std::result::Result
 
 /// Parses TOML that starts on line `first_line` of `path`, naming the line of any error.
 fn parse_toml<T: DeserializeOwned>(path: &Path, text: &str, first_line: usize) -> std::result::Result<T, Diagnostic> {
-    toml::from_str(text).map_err(|e| {
+    let value = toml::from_str(text).map_err(|e| {
         let line = e.span().map(|s| line_of_offset(text, s.start)).unwrap_or(1) + first_line - 1;
         Diagnostic::new(path, line, explain_toml(e.message()))
-    })
+    })?;
+    match control_escape(text) {
+        Some((at, c)) => Err(Diagnostic::new(
+            path,
+            line_of_offset(text, at) + first_line - 1,
+            format!("含控制字符 U+{c:04X}（转义写法）：网页中无法显示，请删去这个转义"),
+        )),
+        None => Ok(value),
+    }
+}
+
+/// The first escape in `toml`'s basic strings that stands for a control character other than
+/// a tab or line end, with its offset. TOML refuses such characters raw but lets `\u0000` or
+/// `\e` through, and in a title they would reach the pages as they are.
+fn control_escape(toml: &str) -> Option<(usize, u32)> {
+    let b = toml.as_bytes();
+    let control = |c: u32| char::from_u32(c).is_some_and(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'));
+    let hex = |from: usize, digits: usize| toml.get(from..from + digits).and_then(|h| u32::from_str_radix(h, 16).ok());
+    // the closing quote of the string the scan is in
+    let mut close: Option<&[u8]> = None;
+    let mut i = 0;
+    while i < b.len() {
+        match close {
+            None => match b[i] {
+                b'#' => i += b[i..].iter().position(|&c| c == b'\n').unwrap_or(b.len() - i),
+                b'"' | b'\'' => {
+                    let quote: &[u8] = match (b[i], b[i..].starts_with(b"\"\"\"") || b[i..].starts_with(b"'''")) {
+                        (b'"', true) => b"\"\"\"",
+                        (b'"', false) => b"\"",
+                        (_, true) => b"'''",
+                        _ => b"'",
+                    };
+                    (close, i) = (Some(quote), i + quote.len());
+                }
+                _ => i += 1,
+            },
+            Some(quote) if quote[0] == b'"' && b[i] == b'\\' => {
+                let c = match b.get(i + 1) {
+                    Some(b'b') => Some(0x08),
+                    Some(b'f') => Some(0x0c),
+                    Some(b'e') => Some(0x1b),
+                    Some(b'u') => hex(i + 2, 4),
+                    Some(b'U') => hex(i + 2, 8),
+                    _ => None,
+                };
+                if let Some(c) = c.filter(|&c| control(c)) {
+                    return Some((i, c));
+                }
+                i += 2;
+            }
+            Some(quote) if b[i..].starts_with(quote) => (close, i) = (None, i + quote.len()),
+            Some(_) => i += 1,
+        }
+    }
+    None
 }
 
 fn explain_toml(message: &str) -> String {
