@@ -3,6 +3,7 @@
 mod common;
 
 use common::*;
+use std::fs;
 use std::process::Command;
 
 #[test]
@@ -98,4 +99,36 @@ fn aliases_become_redirect_pages_and_bad_ones_are_refused() {
         assert!(err.contains(alias) && err.contains(why), "{alias}: {err}");
         ws.edit("2022/02/p003.md", &format!("aliases = [\"{alias}\", "), "aliases = [");
     }
+}
+
+/// The line of a broken link is where it is written as a link, every such line, not the first
+/// line that happens to hold its text; in about.md too, and in a file with old Mac line ends.
+#[test]
+fn each_line_a_broken_link_is_written_on_is_named() {
+    let ws = Workspace::new(&fixture("site"));
+    ws.edit(
+        "2022/02/p003.md",
+        "建立联席会议制度。",
+        "建立联席会议制度。\n\n文字 nope.html 出现在这里，[about](../../about.html)。\n\n[坏](nope.html)与[别](about.html)\n\n再次[坏](nope.html \"标题\")。\n\n[定义]\n\n[定义]: nope.html",
+    );
+    ws.write("about.md", "+++\ntitle = \"本刊简介\"\n+++\n简介\n\n见[此](missing.html)。\n");
+    let err = ws.build_err();
+    for expected in [
+        "content/2022/02/p003.md:14: 链接 nope.html 无效",
+        "content/2022/02/p003.md:16: 链接 nope.html 无效",
+        "content/2022/02/p003.md:20: 链接 nope.html 无效",
+        "content/2022/02/p003.md:14: 链接 about.html 无效",
+        "content/about.md:6: 链接 missing.html 无效",
+    ] {
+        assert!(err.contains(expected), "missing {expected:?} in:\n{err}");
+    }
+    assert!(!err.contains("p003.md:12:"), "{err}");
+
+    let ws = Workspace::new(&fixture("site"));
+    let path = ws.content().join("2022/02/p003.md");
+    let text = fs::read_to_string(&path).unwrap().replace("建立联席会议制度。", "建立联席会议制度。\n\n[坏](nope.html)");
+    let line = text.lines().position(|l| l == "[坏](nope.html)").unwrap() + 1;
+    fs::write(&path, text.replace('\n', "\r")).unwrap();
+    let err = ws.build_err();
+    assert!(err.contains(&format!("content/2022/02/p003.md:{line}: 链接 nope.html 无效")), "{err}");
 }
