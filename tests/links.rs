@@ -132,3 +132,15 @@ fn each_line_a_broken_link_is_written_on_is_named() {
     let err = ws.build_err();
     assert!(err.contains(&format!("content/2022/02/p003.md:{line}: 链接 nope.html 无效")), "{err}");
 }
+
+/// A link to another host written without a scheme would take `file:` from a USB stick and lead
+/// nowhere: it is given `https:`.
+#[test]
+fn a_link_without_a_scheme_to_another_host_gets_https() {
+    let ws = Workspace::new(&fixture("site"));
+    ws.edit("2022/02/p003.md", "建立联席会议制度。", "建立联席会议制度。\n\n见[中国政府网](//www.gov.cn/zhengce/)。");
+    ws.build_ok();
+    let page = ws.read("2022/02/p003.html");
+    assert!(page.contains("<a href=\"https://www.gov.cn/zhengce/\">中国政府网</a>"), "{page}");
+    assert!(!page.contains("\"//www.gov.cn"));
+}

@@ -98,11 +98,11 @@ pub fn render(body: &str, file: &Path, first_line: usize, linker: Linker) -> Res
             }
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
                 links.push(true);
-                push_joined(&mut events, Event::Start(Tag::Link { link_type, dest_url: owned(dest_url), title: owned(title), id: owned(id) }));
+                push_joined(&mut events, Event::Start(Tag::Link { link_type, dest_url: with_scheme(dest_url), title: owned(title), id: owned(id) }));
             }
             Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
                 links.push(true);
-                push_joined(&mut events, Event::Start(Tag::Image { link_type, dest_url: owned(dest_url), title: owned(title), id: owned(id) }));
+                push_joined(&mut events, Event::Start(Tag::Image { link_type, dest_url: with_scheme(dest_url), title: owned(title), id: owned(id) }));
             }
             Event::End(end @ (TagEnd::Link | TagEnd::Image)) => {
                 if links.pop().unwrap_or(true) {
@@ -162,6 +162,15 @@ fn push_joined<'a>(events: &mut Vec<Event<'a>>, event: Event<'a>) {
 
 fn owned(s: CowStr<'_>) -> CowStr<'static> {
     CowStr::from(s.into_string())
+}
+
+/// A link to another host without a scheme (`//www.gov.cn/…`) takes the page's, which from a
+/// USB stick is `file:` and leads nowhere: it is given `https:`, as government sites are served.
+fn with_scheme(url: CowStr<'_>) -> CowStr<'static> {
+    match url.strip_prefix("//") {
+        Some(_) => CowStr::from(format!("https:{url}")),
+        None => owned(url),
+    }
 }
 
 /// Plain text of a Markdown body without rendering HTML (raw HTML is dropped).
