@@ -131,7 +131,7 @@ fn every_kind_of_bad_content_is_reported_with_file_and_line() {
     fs::write(ws.content().join("2021/04/p020.md"), b"+++\ntitle = \"\xce\xc4\xbc\xfe\"\n+++\n").unwrap();
     let err = ws.build_err();
     for expected in [
-        "content/2022/02/p060.md:6: TOML 格式错误：此处应为整数，实为 string \"六十\"",
+        "content/2022/02/p060.md:6: TOML 格式错误：此处应为整数，实为文字 \"六十\"",
         "content/2021/04/issue.toml:3: TOML 格式错误",
         "content/2022/02/p080.md:4: TOML 格式错误：日期「2022-04-31」无法识别",
         "content/2022/02/p003.md:3: 发文字号「惠政办发[2022]8号」重复：content/2022/02/p001.md:3 已使用",

@@ -559,23 +559,69 @@ fn control_escape(toml: &str) -> Option<(usize, u32)> {
     None
 }
 
+/// The TOML parser's and serde's messages in words an office user can act on; any other
+/// message (a field's own check, such as a date's) as it is.
 fn explain_toml(message: &str) -> String {
     let message = message.trim();
+    // the backquoted names of a message, joined as a list
+    let names = |s: &str| s.split('`').skip(1).step_by(2).collect::<Vec<_>>().join("、");
+    let first_name = |s: &str| s.split('`').nth(1).unwrap_or(s).to_string();
+    let said = |found: &str| -> String {
+        let value = found.split_once(' ').map_or("", |(_, v)| v.trim_matches('`'));
+        match found.split_once(' ').map_or(found, |(kind, _)| kind) {
+            "map" => "表（日期也须加引号，如 \"2022-04-01\"）".to_string(),
+            "string" => format!("文字 {value}"),
+            "integer" => format!("整数 {value}"),
+            "floating" => format!("小数 {}", value.trim_start_matches("point ").trim_matches('`')),
+            "boolean" => format!("布尔值 {value}"),
+            "sequence" => "列表 [ … ]".to_string(),
+            other => other.to_string(),
+        }
+    };
     if let Some(field) = message.strip_prefix("missing field ") {
         format!("缺少必填字段 {field}")
     } else if let Some(rest) = message.strip_prefix("unknown field ") {
         let (field, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
-        format!("未知字段 {field}；可用字段：{expected}")
+        format!("未知字段 {field}；可用字段：{}", names(expected))
+    } else if let Some(rest) = message.strip_prefix("unknown variant ") {
+        let (value, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
+        format!("「{}」不是可选的值；可选：{}", first_name(value), names(expected))
+    } else if let Some((found, expected)) = message.strip_prefix("invalid value: ").and_then(|m| m.split_once(", expected ")) {
+        let range = match expected {
+            "u8" => "0 至 255",
+            "u16" => "0 至 65535",
+            "u32" => "0 至 4294967295",
+            other => other,
+        };
+        format!("TOML 格式错误：{} 超出范围，此处应为 {range} 的整数", first_name(found))
     } else if let Some((found, expected)) = message.strip_prefix("invalid type: ").and_then(|m| m.split_once(", expected ")) {
         let expected = match expected {
             "u8" | "u16" | "u32" | "u64" | "usize" => "整数",
             "a string" => "带引号的文字",
             "a sequence" => "列表 [ … ]",
+            "a boolean" => "true 或 false",
             other => other,
         };
-        format!("TOML 格式错误：此处应为{expected}，实为 {found}")
+        format!("TOML 格式错误：此处应为{expected}，实为{}", said(found))
+    } else if let Some(at) = message.find("duplicate key ") {
+        format!("TOML 格式错误：键 {} 重复", first_name(&message[at..]))
     } else {
-        format!("TOML 格式错误：{message}")
+        let plain = match message.lines().next().unwrap_or(message) {
+            "invalid basic string" | "invalid literal string" | "invalid multiline basic string" | "invalid multiline literal string" => {
+                "文字的引号没有成对结束（同一行内以 \" 开始，也以 \" 结束）"
+            }
+            "invalid string" => "值应为带引号的文字，如 title = \"…\"",
+            "invalid escape sequence" => "反斜杠 \\ 后的转义无效：要写反斜杠本身请写两个 \\\\，或改用单引号 '…'",
+            "expected newline, `#`" => "值后面还有多余的内容：一行只写一个 键 = 值",
+            "invalid key" => "键名无效：每行应为 键 = 值",
+            "invalid table header" => "方括号表头 [ … ] 无效",
+            "invalid date-time" => "日期时间无效",
+            "invalid number" => "数字无效",
+            "invalid array" => "列表 [ … ] 无效：各项以逗号分隔，以 ] 结束",
+            "invalid inline table" => "内联表 { … } 无效",
+            _ => message,
+        };
+        format!("TOML 格式错误：{plain}")
     }
 }
 
@@ -689,6 +735,37 @@ fn valid_slug(slug: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every message the TOML parser and serde gave for the mistakes a front matter is likely to
+    /// hold (toml 0.8), and what the user reads: Chinese, with the names and values quoted.
+    #[test]
+    fn toml_messages_read_in_chinese() {
+        for (message, expected) in [
+            ("invalid basic string", "TOML 格式错误：文字的引号没有成对结束"),
+            ("invalid literal string", "TOML 格式错误：文字的引号没有成对结束"),
+            ("invalid string\nexpected `\"`, `'`", "TOML 格式错误：值应为带引号的文字"),
+            ("duplicate key `title` in document root", "TOML 格式错误：键 title 重复"),
+            ("invalid table header\nduplicate key `a` in document root", "TOML 格式错误：键 a 重复"),
+            ("invalid escape sequence\nexpected `b`, `f`, `n`", "TOML 格式错误：反斜杠 \\ 后的转义无效"),
+            ("invalid value: integer `-5`, expected u32", "TOML 格式错误：-5 超出范围，此处应为 0 至 4294967295 的整数"),
+            ("invalid value: integer `99999`, expected u16", "TOML 格式错误：99999 超出范围，此处应为 0 至 65535 的整数"),
+            ("unknown variant `作废`, expected one of `有效`, `废止`, `失效`", "「作废」不是可选的值；可选：有效、废止、失效"),
+            ("unknown variant `作废`, expected `有效` or `废止`", "「作废」不是可选的值；可选：有效、废止"),
+            ("expected newline, `#`", "TOML 格式错误：值后面还有多余的内容"),
+            ("invalid type: map, expected a string", "TOML 格式错误：此处应为带引号的文字，实为表（日期也须加引号"),
+            ("invalid type: string \"a\", expected a sequence", "TOML 格式错误：此处应为列表 [ … ]，实为文字 \"a\""),
+            ("invalid type: floating point `1.5`, expected u32", "TOML 格式错误：此处应为整数，实为小数 1.5"),
+            ("unknown field `zz`, expected one of `title`, `page`", "未知字段 `zz`；可用字段：title、page"),
+            ("unknown field `pdf`, expected `label` or `value`", "未知字段 `pdf`；可用字段：label、value"),
+            ("missing field `title`", "缺少必填字段 `title`"),
+            ("invalid key", "TOML 格式错误：键名无效"),
+            ("日期「2022-04-31」无法识别", "TOML 格式错误：日期「2022-04-31」无法识别"),
+        ] {
+            let said = explain_toml(message);
+            assert!(said.starts_with(expected), "{message:?} → {said:?}");
+            assert!(!said.contains("expected") && !said.contains("invalid"), "{message:?} → {said:?}");
+        }
+    }
 
     /// What a load of a site found, recalled as a build cache would.
     struct Found {
