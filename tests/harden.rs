@@ -158,6 +158,8 @@ fn every_path_from_content_stays_in_its_folder() {
         ("2022/02/aliases-star.md", "aliases = [\"a*b.html\"]", "无效：只能用小写英文字母"),
         ("2022/02/aliases-dev.md", "aliases = [\"2022/nul.html\"]", "无效：含 Windows 保留的设备名"),
         ("2022/02/aliases-long.md", "aliases = [\"LONG\"]", "无效：路径过长"),
+        ("2022/02/aliases-in-file.md", "aliases = [\"about.html/x.html\"]", "无效：文件夹名不能含 ."),
+        ("2022/02/aliases-page.md", "aliases = [\"2022/02/p001.html\"]", "别名「2022/02/p001.html」与现有页面重名"),
     ];
     let long = format!("{}/x.html", vec!["abcdefgh"; 30].join("/"));
     for (file, extra, expected) in cases {

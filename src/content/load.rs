@@ -211,7 +211,7 @@ pub fn load_scanned(scan: Scan, recall: Option<&dyn Recall>) -> Result<Site> {
         let mut seen = HashMap::new();
         for (i, name) in meta.sections.iter().enumerate() {
             if let Some(first) = seen.insert(name.as_str(), i) {
-                diags.push(Diagnostic::new(&path, 0, format!("栏目「{name}」重复（第 {} 项与第 {} 项）", first + 1, i + 1)));
+                diags.push(Diagnostic::new(&path, line("sections"), format!("栏目「{name}」重复（第 {} 项与第 {} 项）", first + 1, i + 1)));
             }
         }
         let title = format!("{}年第{}期", meta.year, meta.number);
@@ -220,7 +220,7 @@ pub fn load_scanned(scan: Scan, recall: Option<&dyn Recall>) -> Result<Site> {
     }
 
     let mut numbers: HashMap<String, (PathBuf, usize)> = HashMap::new();
-    let mut aliases: HashMap<String, PathBuf> = HashMap::new();
+    let mut aliases: HashMap<String, (PathBuf, usize)> = HashMap::new();
     for (dir, mut doc) in docs {
         let (section_line, number_line) = (doc.section_line, doc.number_line);
         let Some(issue) = built.get_mut(&dir) else {
@@ -243,7 +243,7 @@ pub fn load_scanned(scan: Scan, recall: Option<&dyn Recall>) -> Result<Site> {
             let line = line_in_body_or_front(&doc, alias);
             if let Err(why) = check_alias(alias) {
                 diags.push(Diagnostic::new(&doc.source, line, format!("别名 aliases 中的「{alias}」无效：{why}")));
-            } else if let Some(other) = aliases.insert(alias.clone(), doc.source.clone()) {
+            } else if let Some((other, _)) = aliases.insert(alias.clone(), (doc.source.clone(), line)) {
                 diags.push(Diagnostic::new(&doc.source, line, format!("别名「{alias}」已被 {} 使用", other.display())));
             }
         }
@@ -266,8 +266,8 @@ pub fn load_scanned(scan: Scan, recall: Option<&dyn Recall>) -> Result<Site> {
     for issue in built.values() {
         let pages = std::iter::once(issue.url.clone()).chain(issue.documents().map(|d| d.url.clone()));
         for page in pages {
-            if let Some(source) = aliases.get(&page) {
-                diags.push(Diagnostic::new(source, 0, format!("别名「{page}」与现有页面重名")));
+            if let Some((source, line)) = aliases.get(&page) {
+                diags.push(Diagnostic::new(source, *line, format!("别名「{page}」与现有页面重名")));
             }
         }
     }
@@ -661,6 +661,10 @@ fn check_alias(alias: &str) -> std::result::Result<(), &'static str> {
     }
     if !segments.iter().all(safe) {
         return Err("只能用小写英文字母、数字、- _ . 组成的文件夹和文件名，每段不超过 64 个字符，不能以 . 开头（不能含 ..）");
+    }
+    // every name with a dot in the output is a file's (about.html, data/documents.json)
+    if segments[..segments.len() - 1].iter().any(|s| s.contains('.')) {
+        return Err("文件夹名不能含 .：网站中带 . 的名字都是文件（如 about.html）");
     }
     if segments.iter().any(|s| windows_reserved(s)) {
         return Err("含 Windows 保留的设备名（CON、PRN、AUX、NUL、COM1–9、LPT1–9）");
