@@ -34,7 +34,7 @@ pub enum Error {
     /// Every problem found in the content, sorted by file and line.
     #[error("{}", format_diagnostics(.0))]
     Content(Vec<Diagnostic>),
-    #[error("{}: {}{source}", path.display(), io_hint(source))]
+    #[error("{}: {}", path.display(), io_words(source))]
     Io { path: PathBuf, source: std::io::Error },
     #[error("模板错误：{0}")]
     Template(String),
@@ -58,21 +58,33 @@ impl Error {
     }
 }
 
-/// The usual causes of a failed write, in words an office user can act on.
-fn io_hint(e: &std::io::Error) -> &'static str {
+/// What a failed read or write met, in words an office user can act on, with the system's
+/// error number for whoever helps them; a cause without words here in the system's own.
+pub fn io_words(e: &std::io::Error) -> String {
     #[cfg(unix)]
-    match e.raw_os_error() {
-        Some(28) => return "磁盘空间不足：",   // ENOSPC
-        Some(122) => return "超出磁盘配额：",  // EDQUOT
-        Some(30) => return "所在磁盘为只读：", // EROFS
-        Some(36) => return "文件名过长：",     // ENAMETOOLONG
-        Some(40) => return "符号链接层数过多（可能是循环链接）：", // ELOOP
-        _ => {}
-    }
-    match e.kind() {
-        std::io::ErrorKind::PermissionDenied => "没有写入或读取权限：",
-        std::io::ErrorKind::NotFound => "找不到：",
-        _ => "",
+    let words = match e.raw_os_error() {
+        Some(28) => Some("磁盘空间不足"),   // ENOSPC
+        Some(122) => Some("超出磁盘配额"),  // EDQUOT
+        Some(30) => Some("所在磁盘为只读"), // EROFS
+        Some(36) => Some("文件名过长"),     // ENAMETOOLONG
+        Some(40) => Some("符号链接层数过多（可能是循环链接）"), // ELOOP
+        Some(20) => Some("路径中有一段是文件，不是文件夹"),    // ENOTDIR
+        Some(21) => Some("是文件夹，不是文件"),                // EISDIR
+        Some(17) => Some("已有同名的文件或文件夹"),            // EEXIST
+        Some(5) => Some("读写出错（磁盘或 U 盘可能有故障）"),  // EIO
+        _ => None,
+    };
+    #[cfg(not(unix))]
+    let words = None;
+    let words = words.or(match e.kind() {
+        std::io::ErrorKind::PermissionDenied => Some("没有读写权限"),
+        std::io::ErrorKind::NotFound => Some("找不到"),
+        _ => None,
+    });
+    match (words, e.raw_os_error()) {
+        (Some(words), Some(n)) => format!("{words}（系统错误 {n}）"),
+        (Some(words), None) => words.to_string(),
+        (None, _) => e.to_string(),
     }
 }
 

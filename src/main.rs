@@ -155,6 +155,9 @@ fn exit_now(code: i32) -> ExitCode {
 }
 
 fn check(dir: &std::path::Path) -> gongbao::Result<String> {
+    if !dir.is_dir() {
+        return Err(gongbao::Error::Other(format!("{} 不是文件夹：请给出生成的网站目录（如 public）", dir.display())));
+    }
     let index = gongbao::links::LinkIndex::from_dir(dir)?;
     let broken = index.broken(false);
     if broken.is_empty() {

@@ -94,6 +94,9 @@ pub fn target(output: &Path, content: &Path) -> Result<PathBuf> {
             return Err(Error::Other(format!("输出目录 {shown} 位于内容目录之内：内容目录只应存放公报内容。请把输出目录放在内容目录之外（默认为与 content 并列的 public）")));
         }
     }
+    if let Some(above) = target.ancestors().skip(1).find(|a| fs::symlink_metadata(a).is_ok()).filter(|a| !a.is_dir()) {
+        return Err(Error::Other(format!("输出目录 {shown} 无法建立：其上级 {} 是文件，不是文件夹", above.display())));
+    }
     match fs::metadata(&target) {
         Err(_) => Ok(target),
         Ok(m) if !m.is_dir() => Err(Error::Other(format!(

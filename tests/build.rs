@@ -238,6 +238,7 @@ fn names_and_values_that_would_be_lost_or_garble_pages_are_refused() {
     let title = p003.lines().find(|l| l.starts_with("title = ")).unwrap();
     ws.edit("2022/02/p003.md", title, "# \\u0000\ntitle = '文字\\u0000'");
     ws.edit("2022/02/issue.toml", "number = 2", "number = 0");
+    fs::write(ws.content().join("2022/02/p071.md"), [0xff, 0xfe, b'+', 0, b'+', 0]).unwrap();
     ws.edit("2021/04/issue.toml", "sections = [", "sections = [\"惠农区人民政府文件\", ");
     fs::write(ws.content().join("site.toml"), fs::read_to_string(ws.content().join("site.toml")).unwrap() + "theme = \"../../etc\"\n").unwrap();
     let site_lines = fs::read_to_string(ws.content().join("site.toml")).unwrap().lines().count();
@@ -250,6 +251,7 @@ fn names_and_values_that_would_be_lost_or_garble_pages_are_refused() {
         "content/2022/02/p064.md: 是文件夹".to_string(),
         "content/2022/02/p001.md:2: 含控制字符 U+001B".to_string(),
         "content/2022/02/issue.toml:2: 期号（number）应从 1 开始".to_string(),
+        "content/2022/02/p071.md:1: 是 UTF-16 编码：请用 UTF-8 保存".to_string(),
         "content/2021/04/issue.toml:4: 栏目「惠农区人民政府文件」重复".to_string(),
         format!("content/site.toml:{site_lines}: 主题 theme = \"../../etc\" 无效"),
         // echoed as an escape, not acted on by the terminal

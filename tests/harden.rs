@@ -487,10 +487,11 @@ fn an_output_that_is_not_a_gongbao_site_is_refused_and_left_as_it_was() {
         (".", "就是内容目录或包含内容目录"),
         ("content/public", "位于内容目录之内"),
         ("content/new/public", "位于内容目录之内"),
+        ("notes.txt/public", "是文件，不是文件夹"),
     ] {
         let (ok, err) = run(output);
         assert!(!ok && err.contains(why), "{output}: {err}");
-        assert!(err.contains("本次未生成") || err.contains("请另选输出目录") || err.contains("请把输出目录放在内容目录之外"), "{output}: {err}");
+        assert!(err.contains("未生成网站"), "{output}: {err}");
         assert_eq!((listing(), tree(&ws.content())), before, "{output}");
     }
     assert_eq!(fs::read_to_string(ws.dir.path().join("docs/report.txt")).unwrap(), "important");

@@ -87,7 +87,8 @@ pub fn scan(content: &Path) -> Result<Scan> {
             Ok(item) => item,
             Err(e) => {
                 let path = e.path().unwrap_or(content).to_path_buf();
-                diags.push(Diagnostic::new(path, 0, format!("无法读取：{e}")));
+                let why = e.io_error().map_or_else(|| e.to_string(), crate::error::io_words);
+                diags.push(Diagnostic::new(path, 0, format!("无法读取：{why}")));
                 continue;
             }
         };
@@ -428,7 +429,7 @@ fn into_body(mut text: String, body_len: usize) -> String {
 
 /// Reads a document's source whole: its text, and the file's stamp as it was read.
 fn read_document(path: &Path) -> std::result::Result<(String, Option<Stamp>), Diagnostic> {
-    let cannot = |e: std::io::Error| Diagnostic::new(path, 0, format!("无法读取：{e}"));
+    let cannot = |e: std::io::Error| Diagnostic::new(path, 0, format!("无法读取：{}", crate::error::io_words(&e)));
     let mut file = std::fs::File::open(path).map_err(cannot)?;
     let stamp = file.metadata().ok().and_then(|m| Stamp::of(&m));
     let mut bytes = Vec::new();
@@ -454,7 +455,7 @@ pub(super) fn read_body(doc: &mut Document) -> std::result::Result<(), Diagnosti
 
 /// Reads a content file as UTF-8 text with `\n` line ends and no BOM.
 pub fn read_text(path: &Path) -> std::result::Result<String, Diagnostic> {
-    let bytes = std::fs::read(path).map_err(|e| Diagnostic::new(path, 0, format!("无法读取：{e}")))?;
+    let bytes = std::fs::read(path).map_err(|e| Diagnostic::new(path, 0, format!("无法读取：{}", crate::error::io_words(&e))))?;
     decode_text(path, bytes)
 }
 
@@ -468,11 +469,11 @@ fn decode_text(path: &Path, bytes: Vec<u8>) -> std::result::Result<String, Diagn
         Err(_) => {
             let valid = simdutf8::compat::from_utf8(&bytes).err().map_or(bytes.len(), |e| e.valid_up_to());
             let line = bytes[..valid].iter().filter(|&&b| b == b'\n').count() + 1;
-            return Err(Diagnostic::new(
-                path,
-                line,
-                "不是 UTF-8 编码（可能是 GBK）：请用 UTF-8 保存，或用 gongbao import 导入",
-            ));
+            let utf16 = bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]);
+            let (encoding, line) = if utf16 { ("是 UTF-16 编码", 1) } else { ("不是 UTF-8 编码（可能是 GBK）", line) };
+            // a document may come from a text extract; a settings file is typed
+            let import = if path.extension().is_some_and(|e| e == "md") { "，或用 gongbao import 导入" } else { "" };
+            return Err(Diagnostic::new(path, line, format!("{encoding}：请用 UTF-8 保存{import}")));
         }
     };
     // in place: bodies are most of the content's bytes, and most need neither change
