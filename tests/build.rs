@@ -271,7 +271,16 @@ fn a_theme_that_does_not_exist_is_named_at_its_line_and_an_empty_archive_is_a_wa
     fs::write(ws.content().join("site.toml"), fs::read_to_string(ws.content().join("site.toml")).unwrap() + "theme = \"nope\"\n").unwrap();
     let lines = fs::read_to_string(ws.content().join("site.toml")).unwrap().lines().count();
     assert!(ws.build_err().contains(&format!("content/site.toml:{lines}: 主题 theme = \"nope\" 不存在")));
-    let site = fs::read_to_string(ws.content().join("site.toml")).unwrap().replace("theme = \"nope\"\n", "");
+    let site = fs::read_to_string(ws.content().join("site.toml")).unwrap().replace("theme = \"nope\"\n", "website = \"javascript:alert(1)\"\n");
+    fs::write(ws.content().join("site.toml"), &site).unwrap();
+    let issue = fs::read_to_string(ws.content().join("2022/02/issue.toml")).unwrap();
+    let (n, sections) = issue.lines().enumerate().find(|(_, l)| l.starts_with("sections = ")).unwrap();
+    ws.edit("2022/02/issue.toml", sections, "sections = []");
+    let err = ws.build_err();
+    assert!(err.contains(&format!("content/site.toml:{lines}: 门户网站 website 应为以 https:// 或 http:// 开头的网址")), "{err}");
+    assert!(err.contains(&format!("content/2022/02/issue.toml:{}: 栏目（sections）不能为空", n + 1)), "{err}");
+    assert!(!err.contains("p001.md"), "its documents are not blamed for it: {err}");
+    let site = site.replace("website = \"javascript:alert(1)\"\n", "");
     fs::remove_dir_all(ws.content()).unwrap();
     ws.write("site.toml", &site);
     let out = ws.run(&[]);

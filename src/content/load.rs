@@ -66,6 +66,11 @@ pub fn scan(content: &Path) -> Result<Scan> {
                         line(),
                         format!("主题 theme = \"{name}\" 不存在：内容目录旁的 themes/ 下没有文件夹 {name}"),
                     )),
+                    _ if config.website.as_deref().is_some_and(|w| !(w.starts_with("https://") || w.starts_with("http://"))) => Err(Diagnostic::new(
+                        &site_path,
+                        1 + line_of_key(&text, "website").unwrap_or(0),
+                        "门户网站 website 应为以 https:// 或 http:// 开头的网址",
+                    )),
                     _ => Ok(config),
                 }
             })
@@ -192,7 +197,9 @@ pub fn load_scanned(scan: Scan, recall: Option<&dyn Recall>) -> Result<Site> {
     for (dir, (path, meta, pdf_file, stamp)) in issues {
         let expected = format!("{:04}/{:02}", meta.year, meta.number);
         let line = |key: &str| read_text(&path).ok().and_then(|text| line_of_key(&text, key)).map_or(0, |l| l + 1);
-        let wrong = if meta.number == 0 {
+        let wrong = if meta.sections.is_empty() {
+            Some(Diagnostic::new(&path, line("sections"), "栏目（sections）不能为空：按印刷顺序列出本期各栏目"))
+        } else if meta.number == 0 {
             Some(Diagnostic::new(&path, line("number"), "期号（number）应从 1 开始"))
         } else if dir != expected {
             Some(Diagnostic::new(
