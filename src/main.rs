@@ -69,7 +69,10 @@ enum Command {
 
 fn main() -> ExitCode {
     gongbao::memory::init();
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(e),
+    };
     let result = match cli.command {
         Command::Build { content, output, base_url, timings, full } => {
             let options = gongbao::BuildOptions { content, output: output.clone(), base_url, full };
@@ -152,6 +155,40 @@ fn exit_now(code: i32) -> ExitCode {
 #[cfg(not(target_os = "linux"))]
 fn exit_now(code: i32) -> ExitCode {
     if code == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+}
+
+/// A command line clap cannot take, told in Chinese (help and version are printed as asked).
+fn usage_error(e: clap::Error) -> ExitCode {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let context = |kind: ContextKind| -> String {
+        match e.get(kind) {
+            Some(ContextValue::String(s)) => s.clone(),
+            Some(ContextValue::Strings(v)) => v.join("、"),
+            Some(other) => other.to_string(),
+            None => String::new(),
+        }
+    };
+    let suggested = |kind: ContextKind| match context(kind) {
+        s if s.is_empty() => String::new(),
+        s => format!("（是否要用 {s}？）"),
+    };
+    let what = match e.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => e.exit(),
+        ErrorKind::UnknownArgument => format!("未知参数 {}{}", context(ContextKind::InvalidArg), suggested(ContextKind::SuggestedArg)),
+        ErrorKind::InvalidSubcommand => format!("未知命令 {}{}", context(ContextKind::InvalidSubcommand), suggested(ContextKind::SuggestedSubcommand)),
+        ErrorKind::MissingRequiredArgument => format!("缺少参数 {}", context(ContextKind::InvalidArg)),
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
+            format!("参数 {} 的值「{}」无效", context(ContextKind::InvalidArg), context(ContextKind::InvalidValue))
+        }
+        ErrorKind::ArgumentConflict => match context(ContextKind::PriorArg) {
+            prior if prior.is_empty() || prior == context(ContextKind::InvalidArg) => format!("参数 {} 只能给一次", context(ContextKind::InvalidArg)),
+            prior => format!("参数 {} 与 {prior} 不能同时使用", context(ContextKind::InvalidArg)),
+        },
+        ErrorKind::TooManyValues => format!("参数 {} 给了多次或多个值", context(ContextKind::InvalidArg)),
+        _ => e.to_string().trim().to_string(),
+    };
+    say!(stderr, "错误：{what}\n用法见 gongbao --help，或某个命令的 gongbao <命令> --help");
+    ExitCode::from(2)
 }
 
 fn check(dir: &std::path::Path) -> gongbao::Result<String> {

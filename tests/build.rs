@@ -288,3 +288,21 @@ fn a_theme_that_does_not_exist_is_named_at_its_line_and_an_empty_archive_is_a_wa
     assert!(String::from_utf8(out.stderr).unwrap().contains("警告：content: 没有任何一期公报"));
     assert!(String::from_utf8(out.stdout).unwrap().starts_with("已生成 0 期、0 篇文件"));
 }
+
+/// A mistyped command line is told in Chinese, with the likely meant word, and exits with 2.
+#[test]
+fn command_line_mistakes_are_told_in_chinese() {
+    for (args, expected) in [
+        (&["build", "--outptu", "x"][..], "错误：未知参数 --outptu（是否要用 --output？）"),
+        (&["biuld"][..], "错误：未知命令 biuld（是否要用 build？）"),
+        (&["import", "x.txt", "--year", "二〇二二", "--issue", "2"][..], "错误：参数 --year <YEAR> 的值「二〇二二」无效"),
+        (&["import"][..], "错误：缺少参数 --year <YEAR>、--issue <ISSUE>、<FILE>"),
+    ] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_gongbao")).args(args).output().unwrap();
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(err.starts_with(expected) && err.contains("gongbao --help"), "{args:?}: {err}");
+    }
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_gongbao")).arg("--help").output().unwrap();
+    assert!(out.status.success() && String::from_utf8(out.stdout).unwrap().contains("生成网站"));
+}
