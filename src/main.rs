@@ -78,7 +78,8 @@ fn main() -> ExitCode {
             let options = gongbao::BuildOptions { content, output: output.clone(), base_url, full };
             gongbao::build(&options).map_err(|e| match e {
                 gongbao::Error::Content(_) => e,
-                e => gongbao::Error::Other(format!("{e}\n未生成网站，原有输出 {} 保持不变。", output.display())),
+                e if output.exists() => gongbao::Error::Other(format!("{e}\n未生成网站，原有输出 {} 保持不变。", output.display())),
+                e => gongbao::Error::Other(format!("{e}\n未生成网站。")),
             }).map(|r| {
                 let mut text = format!(
                     "已生成 {} 期、{} 篇文件：输出 {} 个文件（{:.1} MB，其中 {} 个未变沿用），用时 {} ms → {}",

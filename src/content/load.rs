@@ -45,7 +45,8 @@ impl Scan {
 /// Reads site.toml and lists the issue and document files of the content folder.
 pub fn scan(content: &Path) -> Result<Scan> {
     if !content.is_dir() {
-        return Err(Error::Other(format!("内容目录 {} 不存在", content.display())));
+        let what = if content.exists() { "是文件，不是文件夹" } else { "不存在" };
+        return Err(Error::Other(format!("内容目录 {} {what}", content.display())));
     }
     let mut diags = Vec::new();
 
