@@ -108,8 +108,18 @@ fn hashed_name(name: &str, bytes: &[u8]) -> String {
 }
 
 /// Tera hides the useful part of an error in its source chain.
+/// Tera's error and its causes: what it was doing in Chinese (`templates/<name>` of the theme,
+/// or of the default theme where the site's does not override it), Tera's detail after that.
 fn describe(error: &tera::Error) -> String {
-    let mut text = error.to_string();
+    let said = error.to_string();
+    let quoted = |prefix: &str| said.strip_prefix(prefix).map(|rest| rest.trim_matches(['\'', '`']).to_string());
+    let mut text = if let Some(name) = quoted("Failed to render ") {
+        format!("生成页面时模板 templates/{name} 出错")
+    } else if let Some(name) = quoted("Failed to parse ") {
+        format!("模板 templates/{name} 有语法错误")
+    } else {
+        said
+    };
     let mut source = std::error::Error::source(error);
     while let Some(s) = source {
         text.push('：');
