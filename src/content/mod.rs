@@ -9,19 +9,31 @@ pub use load::{load, load_scanned, read_text, scan, split_front_matter, Recall, 
 use crate::error::{Error, Result};
 pub use model::*;
 
-/// The comparison form of a 发文字号: any bracket style (〔〕 [] 【】 () （） ［］ 〈〉), full-width
-/// digits and white space all fold to one spelling, so 惠政办发[2022]8号 equals 惠政办发〔2022〕8号.
+/// The comparison form of a 发文字号: any bracket style (〔〕 [] 【】 () （） ［］ 〈〉 ﹝﹞ ﹙﹚ 〘〙),
+/// full-width digits and white space all fold to one spelling, and so do leading zeros of the
+/// serial number and a 号 left off after it: 惠政办发[2022]08 equals 惠政办发〔2022〕8号.
+/// (Mirrored by `numberKey` in themes/default/static/wenhao.js.)
 pub fn number_key(number: &str) -> String {
-    number
+    let mut key: String = number
         .chars()
         .filter(|c| !c.is_whitespace())
         .map(|c| match c {
-            '[' | '【' | '(' | '（' | '［' | '〈' | '〖' | '{' => '〔',
-            ']' | '】' | ')' | '）' | '］' | '〉' | '〗' | '}' => '〕',
+            '[' | '【' | '(' | '（' | '［' | '〈' | '〖' | '{' | '﹝' | '﹙' | '〘' => '〔',
+            ']' | '】' | ')' | '）' | '］' | '〉' | '〗' | '}' | '﹞' | '﹚' | '〙' => '〕',
             '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
             c => c,
         })
-        .collect()
+        .collect();
+    // the serial number after the year: 〔2022〕08号 → 〔2022〕8号, 〔2022〕8 → 〔2022〕8号
+    if let Some(at) = key.rfind('〕').map(|i| i + '〕'.len_utf8()) {
+        let serial = &key[at..];
+        let digits = serial.trim_end_matches('号');
+        if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) && serial.len() - digits.len() <= '号'.len_utf8() {
+            let trimmed = digits.trim_start_matches('0');
+            key = format!("{}{}号", &key[..at], if trimmed.is_empty() { "0" } else { trimmed });
+        }
+    }
+    key
 }
 
 /// Takes the Markdown bodies out of the site, in `site.documents()` order, for the renderer to
@@ -50,6 +62,12 @@ mod tests {
         for spelling in ["惠政办发[2022]8号", "惠政办发【2022】8号", "惠政办发(2022)8号", "惠政办发（２０２２）８号", "惠政办发 [2022] 8号"] {
             assert_eq!(number_key(spelling), key, "{spelling}");
         }
+        for spelling in ["惠政办发﹝2022﹞8号", "惠政办发﹙2022﹚8号", "惠政办发〘2022〙8号", "惠政办发〔2022〕08号", "惠政办发〔2022〕8", "惠政办发〔2022〕 8 号"] {
+            assert_eq!(number_key(spelling), key, "{spelling}");
+        }
         assert_ne!(number_key("惠政办发〔2022〕18号"), key);
+        assert_ne!(number_key("惠政办发〔2022〕80号"), key);
+        // a serial that is not all digits is left as written
+        assert_eq!(number_key("惠政办发〔2022〕第08号"), "惠政办发〔2022〕第08号");
     }
 }

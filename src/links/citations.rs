@@ -6,8 +6,8 @@ use std::ops::Range;
 
 use crate::content::{number_key, DocRef, Site};
 
-const OPEN: &[char] = &['〔', '[', '【', '(', '（', '［'];
-const CLOSE: &[char] = &['〕', ']', '】', ')', '）', '］'];
+const OPEN: &[char] = &['〔', '[', '【', '(', '（', '［', '﹝', '﹙', '〘'];
+const CLOSE: &[char] = &['〕', ']', '】', ')', '）', '］', '﹞', '﹚', '〙'];
 
 /// A document number found in text, e.g. 惠政办发〔2022〕25号.
 #[derive(Debug, Clone, PartialEq, Eq)]

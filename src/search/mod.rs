@@ -77,8 +77,11 @@
 //! [`index::update`] takes (an old document withdrawn or back-filled), or passes a power of
 //! two in the document count, builds it anew.
 //!
-//! Document ids run oldest first (成文日期, then issue, then later in print first), so ties in
-//! ranking ("newest first") are broken by descending id. Each document's tokens live in one position space: 发文字号 from
+//! Results rank by 发文字号 matches, title matches, a title that begins with a term (and
+//! before all these, within the top 发文字号 rank, a title that is the whole query: see
+//! `exactTitlesFirst` in search.js), then occurrences. Document ids run oldest first (成文日期,
+//! then issue, then later in print first), so ties in ranking ("newest first") are broken by
+//! descending id. Each document's tokens live in one position space: 发文字号 from
 //! [`index::NUMBER_AT`], title from [`index::TITLE_AT`], 发文机关 from [`index::ISSUER_AT`], body
 //! from [`index::BODY_AT`]; the field of a match is read off its position. In the body, each
 //! paragraph (line of the text) starts at a multiple of [`index::PARAGRAPH_ALIGN`] after a gap,

@@ -18,7 +18,8 @@ test.after(async () => { await browser.close(); });
 
 test('wenhao.html resolves 惠政办发〔2022〕31号 written with any brackets, from file://', async () => {
   assert.ok(target, 'the seed issue holds 惠政办发〔2022〕31号');
-  for (const written of ['惠政办发〔2022〕31号', '惠政办发[2022]31号', '惠政办发【2022】31号', '惠政办发(2022)31号', '惠政办发（２０２２）３１号']) {
+  for (const written of ['惠政办发〔2022〕31号', '惠政办发[2022]31号', '惠政办发【2022】31号', '惠政办发(2022)31号', '惠政办发（２０２２）３１号',
+    '惠政办发﹝2022﹞31号', '惠政办发〔2022〕031号', '惠政办发〔2022〕31']) {
     const page = await browser.newPage();
     await page.goto(fileUrl(site, 'wenhao.html') + '?n=' + encodeURIComponent(written));
     await page.waitForURL((url) => url.href.endsWith(target.url), { timeout: 5000 });

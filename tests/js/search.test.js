@@ -80,7 +80,7 @@ test('ranking: 发文字号 first, then title, then body; document numbers in an
   r = await c.query('131号');
   // p002 carries 惠政发〔2021〕131号 as its number; p009 only mentions it
   same(r.urls, ['2021/12/p002.html', '2022/02/p009.html']);
-  for (const spelling of ['惠政办发[2022]31号', '惠政办发【2022】31号', '惠政办发(2022)31号', '惠政办发〔2022〕31号']) {
+  for (const spelling of ['惠政办发[2022]31号', '惠政办发【2022】31号', '惠政办发(2022)31号', '惠政办发〔2022〕31号', '惠政办发﹝2022﹞31号', '惠政办发〘2022〙31号']) {
     r = await c.query(spelling);
     same(r.urls, ['2022/02/p005.html'], spelling);
   }
@@ -163,4 +163,25 @@ test('query parsing: AND terms, duplicates once, number runs whole', () => {
   same(api.coverOffsets(2), [0]);
   same(api.coverOffsets(3), [0, 1]);
   same(api.coverOffsets(4), [0, 2]);
+});
+
+test('a query that is a whole title finds that document first, before titles that only hold it', async () => {
+  const fs = require('node:fs');
+  const dir = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'gongbao-exact-'));
+  process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  fs.cpSync(path.join(REPO, 'tests', 'fixtures', 'search-site'), dir, { recursive: true });
+  const doc = (name, title, page, body) => fs.writeFileSync(path.join(dir, '2022', '02', name),
+    `+++\ntitle = "${title}"\nissuer = "测试区人民政府办公室"\ndate = "2022-05-2${page % 10}"\nsection = "区政府办公室文件"\npage = ${page}\n+++\n\n${body}\n`);
+  // the exact title names it once; the others, newer and holding it in their titles, three times
+  doc('p095.md', '森林防火条例', 95, '第一条 为了有效预防和扑救森林火灾，制定本条例。');
+  doc('p096.md', '河南省森林防火条例', 96, '根据《森林防火条例》，结合本省实际。执行森林防火条例。违反森林防火条例的，依法处理。');
+  doc('p097.md', '森林防火条例实施细则', 97, '根据《森林防火条例》制定本细则。森林防火条例规定的。森林防火条例第五条。');
+  const rx = buildFixture(dir, ['森林防火条例']);
+  const c = client(rx.publicDir);
+  const r = await c.query('森林防火条例');
+  same(r.urls.slice().sort(), rx.truth['森林防火条例']);
+  same(r.urls, ['2022/02/p095.html', '2022/02/p097.html', '2022/02/p096.html'],
+    'the whole title, then the title that begins with it, then the one that holds it');
+  // spaces and full-width forms in the query do not stop it being the whole title
+  same((await c.query('森林防火 条例')).urls[0], '2022/02/p095.html');
 });

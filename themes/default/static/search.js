@@ -19,6 +19,8 @@
   var DIGIT_VALUE = {};
   for (var di = 0; di < DIGITS.length; di++) DIGIT_VALUE[DIGITS.charCodeAt(di)] = di;
   var PAGE_SIZE = 10;
+  // Titles that begin with the query whose records are compared with it (exactTitlesFirst).
+  var EXACT_TITLE_CANDIDATES = 8;
   // Posting lists: 15 bits per character, U+3000 + the bits (mirror of src/search/codec.rs).
   var GROUP_BASE = 0x3000, GROUP_BITS = 15;
   // Excerpt text (mirror of src/search/lz.rs): literal classes by rank, shortest copy.
@@ -36,8 +38,8 @@
     if (c === '\u3000') c = ' ';
     else if (c.length === 1 && cp >= 0xff01 && cp <= 0xff5e) c = String.fromCharCode(cp - 0xfee0);
     switch (c) {
-      case '[': case '【': case '(': case '〈': case '〖': case '{': return '〔';
-      case ']': case '】': case ')': case '〉': case '〗': case '}': return '〕';
+      case '[': case '【': case '(': case '〈': case '〖': case '{': case '﹝': case '﹙': case '〘': return '〔';
+      case ']': case '】': case ')': case '〉': case '〗': case '}': case '﹞': case '﹚': case '〙': return '〕';
     }
     if (c >= 'A' && c <= 'Z') return c.toLowerCase();
     return c;
@@ -433,24 +435,48 @@
       var keep = filterTest(filters), scored = [], hits = {};
       perTerm[0].forEach(function (_, id) {
         if (!keep(id)) return;
-        var numberHits = 0, titleHits = 0, count = 0, latestFirst = 0, body = -1;
+        var numberHits = 0, titleHits = 0, titleStart = 0, count = 0, latestFirst = 0, body = -1;
         for (var i = 0; i < perTerm.length; i++) {
           var h = perTerm[i].get(id);
           if (!h) return;
           if (h.first < at.title) numberHits++;
           else if (h.first < at.issuer) titleHits++;
+          if (h.first === at.title) titleStart = 1;
           count += h.count;
           if (h.first > latestFirst) latestFirst = h.first;
           if (body < 0 || (h.body >= 0 && h.body < body)) body = h.body;
         }
         hits[id] = { body: body };
-        scored.push([numberHits, titleHits, count, latestFirst, id]);
+        scored.push([numberHits, titleHits, titleStart, count, latestFirst, id]);
       });
-      // 发文字号 hits, then title hits, then frequency, then earliness; ids run oldest first.
+      // 发文字号 hits, then title hits, a title that begins with a term, then frequency, then
+      // earliness; ids run oldest first.
       scored.sort(function (a, b) {
-        return (b[0] - a[0]) || (b[1] - a[1]) || (b[2] - a[2]) || (a[3] - b[3]) || (b[4] - a[4]);
+        return (b[0] - a[0]) || (b[1] - a[1]) || (b[2] - a[2]) || (b[3] - a[3]) || (a[4] - b[4]) || (b[5] - a[5]);
       });
-      return { terms: terms, ids: scored.map(function (s) { return s[4]; }), hits: hits };
+      var result = { terms: terms, ids: scored.map(function (s) { return s[5]; }), hits: hits };
+      return exactTitlesFirst(result, scored, q);
+    });
+  }
+
+  /* A query that is a document's whole title finds that document first, before titles that
+   * only hold it (森林防火条例 before 河南省森林防火条例 and 森林防火条例实施细则, which may
+   * name it more often). The index knows where a title begins, not where it ends: the records
+   * of the first few titles that begin with the query are loaded (the results page loads them
+   * anyway) and compared whole. */
+  function exactTitlesFirst(result, scored, q) {
+    var want = tokenize(q).map(function (t) { return t.t; }).join(' ');
+    var top = scored.length ? scored[0][0] : 0;
+    var starts = scored.filter(function (s) { return s[0] === top && s[2]; }).slice(0, EXACT_TITLE_CANDIDATES).map(function (s) { return s[5]; });
+    if (!starts.length) return result;
+    var paths = {};
+    starts.forEach(function (id) { paths['search/h/' + Math.floor(id / data.meta.head.docs) + '.js'] = true; });
+    return Promise.all(Object.keys(paths).sort().map(load)).then(function () {
+      var exact = starts.filter(function (id) {
+        return data.docs[id] && tokenize(data.docs[id].t).map(function (t) { return t.t; }).join(' ') === want;
+      });
+      if (exact.length) result.ids = exact.concat(result.ids.filter(function (id) { return exact.indexOf(id) < 0; }));
+      return result;
     });
   }
 

@@ -3,7 +3,7 @@
 // it works from file:// as on the web.
 (function () {
   'use strict';
-  var OPEN = '[【(（［〈〖{', CLOSE = ']】)）］〉〗}';
+  var OPEN = '[【(（［〈〖{﹝﹙〘', CLOSE = ']】)）］〉〗}﹞﹚〙';
   // The same folding as number_key() in the Rust build.
   function numberKey(text) {
     var out = '';
@@ -15,6 +15,9 @@
       else if (code >= 0xff10 && code <= 0xff19) c = String.fromCharCode(code - 0xff10 + 48);
       out += c;
     }
+    // the serial number after the year: 〔2022〕08号 → 〔2022〕8号, 〔2022〕8 → 〔2022〕8号
+    var at = out.lastIndexOf('〕') + 1, serial = /^0*(\d+)号?$/.exec(out.slice(at));
+    if (at > 0 && serial) out = out.slice(0, at) + (serial[1].replace(/^0+(?=\d)/, '')) + '号';
     return out;
   }
   if (typeof module !== 'undefined' && module.exports) { module.exports = { numberKey: numberKey }; return; }
