@@ -290,3 +290,46 @@ test('search runs in the page over http', async () => {
     await server.close();
   }
 });
+
+// The filter menus: a menu chosen from the keyboard keeps the focus (arrow keys go on through
+// its options, WCAG 3.2.2), 期次 lists the chosen year's issues, a value no menu holds is left
+// out and named rather than finding nothing, a filter without a query asks for one, the page
+// title names the query, and a long unbroken query wraps at phone width.
+test('filters keep the focus, follow the year, and say what they leave out', async () => {
+  const fixture = buildSite(path.join(REPO, 'tests', 'fixtures', 'site'));
+  const base = (rel) => fileUrl(fixture, rel);
+  const page = await openPage(browser, base('search.html?q=' + encodeURIComponent('通知')));
+  await page.waitForSelector('#search[data-state="done"]');
+  assert.match(await page.title(), /^“通知”的检索结果 - /);
+  const issues = () => page.$$eval('#f-issue option', (os) => os.slice(1).map((o) => o.value));
+  assert.deepEqual(await issues(), ['2022年第2期', '2021年第4期']);
+  await page.evaluate(() => document.getElementById('search').removeAttribute('data-state'));
+  await page.focus('#f-year');
+  await page.keyboard.press('ArrowDown');
+  await page.waitForSelector('#search[data-state="done"]');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'f-year', 'the menu keeps the focus');
+  assert.equal(await page.inputValue('#f-year'), '2022');
+  assert.deepEqual(await issues(), ['2022年第2期'], '期次 follows 年份');
+  assert.match(await page.textContent('#result-count'), /找到 2 篇/);
+  assert.deepEqual(page.problems, []);
+  await page.close();
+
+  const unknown = await openPage(browser, base('search.html?q=' + encodeURIComponent('通知') + '&issuer=NOPE&year=' + encodeURIComponent('<b>')));
+  await unknown.waitForSelector('#search[data-state="done"]');
+  const count = await unknown.textContent('#result-count');
+  assert.match(count, /已忽略本库中没有的筛选条件：年份「<b>」、发文机关「NOPE」/);
+  assert.match(count, /找到 3 篇/);
+  assert.equal(await unknown.$$eval('#result-count b', (bs) => bs.length), 0, 'shown as text');
+  await unknown.close();
+
+  const bare = await openPage(browser, base('search.html?q=&year=2022'));
+  await bare.waitForSelector('#search[data-state="done"]');
+  assert.match(await bare.textContent('#result-count'), /请输入检索词/);
+  await bare.close();
+
+  const narrow = await browser.newPage({ viewport: { width: 375, height: 700 } });
+  await narrow.goto(base('search.html?q=' + 'abcdefghij'.repeat(8)));
+  await narrow.waitForSelector('#search[data-state="done"]');
+  assert.ok(await narrow.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'no horizontal scroll');
+  await narrow.close();
+});

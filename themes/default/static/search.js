@@ -757,6 +757,7 @@
   }
 
   var FILTERS = ['year', 'issue', 'section', 'issuer'];
+  var FILTER_NAMES = { year: '年份', issue: '期次', section: '栏目', issuer: '发文机关' };
 
   /* The search a URL's query string asks for. */
   function stateOf(search) {
@@ -791,6 +792,7 @@
     var selects = {};
     FILTERS.forEach(function (f) { selects[f] = document.getElementById('f-' + f); });
     var seq = 0, menus = null; // the meta file the filter menus were filled from
+    var pageTitle = document.title; // 全文检索 - <site name>
 
     function formState() {
       var filters = {};
@@ -798,31 +800,35 @@
       return { q: input.value, filters: filters, page: 1 };
     }
 
-    function go(state, how) {
+    /* `focus`: move to the result count afterwards (a search submitted or a page turned; not a
+     * filter chosen, whose menu keeps the focus, so arrow keys go on through its options). */
+    function go(state, focus) {
       var url = location.pathname + queryOf(state);
       try {
-        if (how === 'push') history.pushState(null, '', url);
-        else if (how === 'replace') history.replaceState(null, '', url);
+        history.pushState(null, '', url);
       } catch (e) {
         location.search = queryOf(state); // no history API here: navigate
         return;
       }
-      run(state, how === 'push' ? 'count' : null);
+      run(state, focus ? 'count' : null);
     }
 
     form.addEventListener('submit', function (ev) {
       ev.preventDefault();
-      go(formState(), 'push');
+      go(formState(), true);
     });
-    // Changing a filter searches again at once.
+    // Changing a filter searches again at once; a year keeps only an issue of that year.
     FILTERS.forEach(function (f) {
-      selects[f].addEventListener('change', function () { go(formState(), 'push'); });
+      selects[f].addEventListener('change', function () {
+        if (f === 'year') selects.issue.value = '';
+        go(formState(), false);
+      });
     });
     pager.addEventListener('click', function (ev) {
       var a = ev.target.closest ? ev.target.closest('a') : null;
       if (!a || ev.button !== 0 || ev.ctrlKey || ev.metaKey || ev.shiftKey || ev.altKey) return;
       ev.preventDefault();
-      go(stateOf(a.getAttribute('href').replace(/^[^?]*/, '')), 'push');
+      go(stateOf(a.getAttribute('href').replace(/^[^?]*/, '')), true);
     });
     window.addEventListener('popstate', function () { run(stateOf(location.search), null); });
 
@@ -831,6 +837,7 @@
       box.setAttribute('data-state', 'busy');
       input.value = state.q;
       var q = state.q;
+      document.title = q.trim() ? '“' + q.trim() + '”的检索结果 - ' + pageTitle.replace(/^[^-]*- /, '') : pageTitle;
       var same = recheck(), fetched = fetches;
       /* Whether to show what the search found: at once if it used only files the page held,
        * which are all of one build; else once the name is confirmed (build.js is asked for
@@ -845,13 +852,26 @@
           var m = data.meta, years = [];
           m.issues.forEach(function (i) { if (years.indexOf(String(i.year)) < 0) years.push(String(i.year)); });
           fillSelect(selects.year, years);
-          fillSelect(selects.issue, m.issues.map(function (i) { return i.title; }));
           fillSelect(selects.section, m.sections);
           fillSelect(selects.issuer, m.issuers);
           menus = m;
         }
-        FILTERS.forEach(function (f) { selects[f].value = state.filters[f] || ''; });
-        if (!q.trim()) return null;
+        // A value no menu holds (a bookmark from before a correction, a hand-made URL) would
+        // find nothing with no menu showing why: it is left out, and the count says so. The
+        // year comes first: 期次 lists that year's issues only.
+        var ignored = [];
+        FILTERS.forEach(function (f) {
+          if (f === 'issue') {
+            var year = state.filters.year;
+            fillSelect(selects.issue, data.meta.issues.filter(function (i) { return !year || String(i.year) === year; }).map(function (i) { return i.title; }));
+          }
+          selects[f].value = state.filters[f] || '';
+          if (selects[f].value !== (state.filters[f] || '')) {
+            ignored.push(FILTER_NAMES[f] + '「' + state.filters[f] + '」');
+            state.filters[f] = '';
+          }
+        });
+        if (!q.trim()) return FILTERS.some(function (f) { return state.filters[f]; }) || ignored.length ? { empty: true, ignored: ignored } : null;
         if (mine === seq) count.textContent = '正在检索…';
         return search(q, state.filters).then(function (result) {
           var total = result.ids.length;
@@ -859,7 +879,7 @@
           var page = Math.min(state.page, pages);
           var from = (page - 1) * PAGE_SIZE;
           return loadPage(result, from, from + PAGE_SIZE).then(function (items) {
-            return { result: result, items: items, total: total, from: from, page: page, pages: pages };
+            return { result: result, items: items, total: total, from: from, page: page, pages: pages, ignored: ignored };
           });
         });
       }).then(function (out) {
@@ -867,7 +887,6 @@
           if (!show) return;
           clear();
           if (out) render(state, out);
-          else input.focus();
           box.setAttribute('data-ms', String(Math.round(performance.now() - started)));
           if (focusAfter === 'count' && out) count.focus();
         });
@@ -901,6 +920,13 @@
 
     function render(state, out) {
       var result = out.result, total = out.total, page = out.page, pages = out.pages;
+      if (out.ignored.length) {
+        count.appendChild(el('span', 'ignored', '已忽略本库中没有的筛选条件：' + out.ignored.join('、') + '。'));
+      }
+      if (out.empty) {
+        count.appendChild(document.createTextNode('请输入检索词：筛选条件用于缩小检索结果。'));
+        return;
+      }
       if (!total) {
         count.appendChild(document.createTextNode('找到 0 篇文件。没有找到包含“' + state.q.trim() + '”的文件，请检查用字、减少检索词或取消筛选条件。'));
         count.className = 'result-count empty';
