@@ -35,6 +35,7 @@ fn without_base_url_no_feeds_are_written_and_the_build_says_why() {
     let mut lines = out.lines();
     assert!(lines.next().unwrap().starts_with("已生成 2 期、4 篇文件"), "summary stays the first line: {out}");
     assert!(lines.next().unwrap().contains("未生成 sitemap.xml、robots.txt 和 Atom 订阅"), "{out}");
+    assert!(lines.next().unwrap().contains("404.html 的链接为相对地址"), "a 404 page under a sub-path needs it too: {out}");
     for file in ["sitemap.xml", "robots.txt", "feeds/documents.xml", "feeds/issues.xml"] {
         assert!(!ws.public().join(file).exists(), "{file} needs absolute URLs");
     }

@@ -94,6 +94,9 @@ pub fn publish(
             "未生成 sitemap.xml、robots.txt 和 Atom 订阅（feeds/）：其中须写完整网址，请在 site.toml 中设置 base_url 或使用 --base-url"
                 .to_string(),
         );
+        // A server shows 404.html for a missing address at any depth, where relative links lead
+        // nowhere; with base_url its links are full addresses (see render's site pages).
+        notes.push("404.html 的链接为相对地址，只在网站根目录一级的错误地址下有效；设置 base_url 后改用完整网址，任何地址下都有效".to_string());
     }
     for pdf in site.issues.iter().filter_map(|i| i.pdf_file.as_ref()) {
         if let Some(key) = stamps_trusted_at.and_then(|at| pdf_key(pdf, at)) {

@@ -302,7 +302,7 @@ fn transform(events: Vec<Event>, linker: Linker) -> Rendered {
             }
             Event::End(TagEnd::Paragraph) => {
                 let close = match open_paragraphs.pop().flatten() {
-                    Some(id) => format!("{}</p>\n", anchor_link(&id)),
+                    Some(id) => format!("{}</p>\n", paragraph_link(&id)),
                     None => "</p>\n".to_string(),
                 };
                 out.push(Event::Html(CowStr::from(close)));
@@ -397,6 +397,13 @@ fn anchor_link(id: &str) -> String {
     format!("<a class=\"anchor\" href=\"#{}\" aria-label=\"本段链接\">¶</a>", escape_attr(id))
 }
 
+/// A paragraph's ¶ link, for the mouse only: a long law has two thousand paragraphs, and as
+/// many stops for the Tab key and a screen reader's list of links, between the body and the
+/// footer. Headings keep theirs.
+fn paragraph_link(id: &str) -> String {
+    format!("<a class=\"anchor\" href=\"#{}\" tabindex=\"-1\" aria-hidden=\"true\">¶</a>", escape_attr(id))
+}
+
 fn escape_attr(text: &str) -> String {
     text.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;")
 }
@@ -463,6 +470,17 @@ mod tests {
         let ids: Vec<&str> = r.headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids, ["一总体要求", "一总体要求-2", "fujian-1"]);
         assert!(r.html.contains("<h3 id=\"一总体要求\">一、总体要求<a class=\"anchor\" href=\"#一总体要求\" aria-label=\"本段链接\">¶</a></h3>"), "{}", r.html);
+    }
+
+    /// A heading's ¶ link is a stop for the Tab key; a paragraph's, of which a law has
+    /// thousands, is for the mouse only, with or without raw HTML in the body (the final pass).
+    #[test]
+    fn paragraph_links_are_for_the_mouse_and_heading_links_for_all() {
+        for md in ["### 第一章\n\n第一条 为了规范管理。\n", "### 第一章\n\n第一条 为了规范管理。<b>x</b>\n"] {
+            let out = html(md);
+            assert!(out.contains("第一章<a class=\"anchor\" href=\"#第一章\" aria-label=\"本段链接\">¶</a></h3>"), "{out}");
+            assert!(out.contains("<a class=\"anchor\" href=\"#第一条\" tabindex=\"-1\" aria-hidden=\"true\">¶</a></p>"), "{out}");
+        }
     }
 
     #[test]

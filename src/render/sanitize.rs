@@ -409,7 +409,8 @@ pub fn final_pass(html: &str) -> String {
         .into_iter()
         .collect();
         let mut tag_attributes: HashMap<&str, HashSet<&str>> = HashMap::new();
-        tag_attributes.insert("a", ["href", "aria-label", "title"].into_iter().collect());
+        // (tabindex and aria-hidden: a paragraph's ¶ link, for the mouse only)
+        tag_attributes.insert("a", ["href", "aria-label", "title", "tabindex", "aria-hidden"].into_iter().collect());
         tag_attributes.insert("img", ["src", "alt", "title"].into_iter().collect());
         tag_attributes.insert("ol", ["start"].into_iter().collect());
         tag_attributes.insert("td", ["rowspan", "colspan"].into_iter().collect());
@@ -494,7 +495,7 @@ mod tests {
 
     #[test]
     fn final_pass_keeps_rendered_markup_and_removes_the_rest() {
-        let ours = "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"表1（可左右滚动）\"><table><caption class=\"visually-hidden\">表1</caption><thead><tr><th scope=\"col\" class=\"align-center\">a</th></tr></thead></table></div>\n<p id=\"p1\">x<a class=\"anchor\" href=\"#p1\" aria-label=\"本段链接\">¶</a></p>\n";
+        let ours = "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"表1（可左右滚动）\"><table><caption class=\"visually-hidden\">表1</caption><thead><tr><th scope=\"col\" class=\"align-center\">a</th></tr></thead></table></div>\n<p id=\"p1\">x<a class=\"anchor\" href=\"#p1\" tabindex=\"-1\" aria-hidden=\"true\">¶</a></p>\n";
         assert_eq!(final_pass(ours), ours);
         let bad = "<h2 onclick=\"alert(1)\" id=\"x\">t</h2><a href=\"javascript:alert(1)\">l</a><th style=\"text-align: left\">c</th>";
         let out = final_pass(bad);
