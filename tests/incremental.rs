@@ -358,3 +358,24 @@ fn files_added_to_the_output_by_hand_stay_gone() {
     }
     assert_same_as_full(&ws, "files added by hand, three builds later");
 }
+
+/// An update of the search index reads the shards it edits back from the output: one changed
+/// there since (by hand, or damaged on disk) is not edited, carrying the change into the file
+/// written anew, but the index is built anew, and the site equals a full build.
+#[test]
+fn a_search_shard_changed_in_the_output_is_not_carried_into_the_next_index() {
+    let ws = Workspace::new(&repo().join("content"));
+    run_build(&ws, "public", &[]);
+    // a bit flipped in the middle of every shard's text, in place (folder times unchanged)
+    for entry in std::fs::read_dir(ws.public().join("search/t")).unwrap() {
+        let path = entry.unwrap().path();
+        let mut bytes = std::fs::read(&path).unwrap();
+        let i = bytes.len() / 2 & !1;
+        bytes[i] ^= 1;
+        std::fs::OpenOptions::new().write(true).open(&path).and_then(|mut f| std::io::Write::write_all(&mut f, &bytes)).unwrap();
+    }
+    ws.edit("2022/02/p060.md", "issuer = \"惠农区人民政府办公室\"", "issuer = \"惠农区人民政府\"");
+    let rebuilt = run_build(&ws, "public", &["--timings"]);
+    assert!(rebuilt.contains("检索索引重新生成"), "{rebuilt}");
+    assert_same_as_full(&ws, "a shard changed by hand, then an edit that reaches it");
+}

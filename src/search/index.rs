@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use rayon::prelude::*;
 
 use serde::{Deserialize, Serialize};
+use xxhash_rust::xxh3::xxh3_64;
 
 use crate::cache::Key;
 use crate::content::{Document, Site};
@@ -525,6 +526,10 @@ pub struct State {
     pub packs: Vec<(u32, u32)>,
     /// Per shard, the bit lengths of its lists (see [`shard::file`]).
     pub lists: Vec<String>,
+    /// Per shard, a hash of its file as written. An update reads the shards it edits back from
+    /// the output: one changed there since (by hand, or damaged) would carry the change into
+    /// the file written anew, so the index is built anew instead.
+    pub shard_hashes: Vec<u64>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -725,7 +730,7 @@ pub fn build(site: &Site, keys: &[DocKeys], text: &(dyn Fn(usize) -> Result<Stri
     let rank = rank_table(&chars);
     let code = lz::Code::new(chars.len() as u32);
     let ranks_of = |text: &str| -> Vec<u32> { text.chars().map(|c| rank[c as usize]).collect() };
-    let mut state = State { shards: 0, alphabet: chars.iter().collect(), counts, docs: Vec::with_capacity(docs.len()), packs: Vec::new(), lists: Vec::new() };
+    let mut state = State { shards: 0, alphabet: chars.iter().collect(), counts, docs: Vec::with_capacity(docs.len()), packs: Vec::new(), lists: Vec::new(), shard_hashes: Vec::new() };
 
     // Heads: per HEAD_DOCS documents in id order, their display records and the beginning of
     // their text, which is all the results page needs for a match near the start of the body
@@ -815,7 +820,7 @@ pub fn build(site: &Site, keys: &[DocKeys], text: &(dyn Fn(usize) -> Result<Stri
     state.shards = shard_count(state.docs.iter().map(|d| d.units).sum());
     let shards = state.shards;
     // Each partition codes its keys, sorts them and writes its shards, then frees them.
-    let lengths: Vec<Vec<(usize, String)>> = parts.into_par_iter().map(|part| {
+    let lengths: Vec<Vec<(usize, String, u64)>> = parts.into_par_iter().map(|part| {
         let Partition { postings, pool } = part;
         let mut room = Room::default();
         let mut entries: Vec<(String, codec::Bits)> =
@@ -828,7 +833,8 @@ pub fn build(site: &Site, keys: &[DocKeys], text: &(dyn Fn(usize) -> Result<Stri
         }
         let lengths = by_shard.into_iter().map(|(s, list)| {
             let (file, lengths) = shard::file(s, &list);
-            emit(file).map(|()| (s, lengths))
+            let hash = shard_hash(&file);
+            emit(file).map(|()| (s, lengths, hash))
         });
         // Its blocks and lists are freed here but not handed back to the system at once (as
         // the batch loop's are): the thread's next partition reuses them. Handed back, they
@@ -836,17 +842,21 @@ pub fn build(site: &Site, keys: &[DocKeys], text: &(dyn Fn(usize) -> Result<Stri
         // peak (183–188 and 373–378 MB either way).
         lengths.collect::<Result<Vec<_>>>()
     }).collect::<Result<_>>()?;
-    let mut lists: Vec<Option<String>> = vec![None; shards];
-    for (s, l) in lengths.into_iter().flatten() {
-        lists[s] = Some(l);
+    let mut lists: Vec<Option<(String, u64)>> = vec![None; shards];
+    for (s, l, hash) in lengths.into_iter().flatten() {
+        lists[s] = Some((l, hash));
     }
     // A shard without keys is written too: the client loads the shard of every key it is asked.
-    state.lists = lists
+    (state.lists, state.shard_hashes) = lists
         .into_iter()
         .enumerate()
         .map(|(s, l)| match l {
             Some(l) => Ok(l),
-            None => emit(shard::file(s, &[]).0).map(|()| String::new()),
+            None => {
+                let file = shard::file(s, &[]).0;
+                let hash = shard_hash(&file);
+                emit(file).map(|()| (String::new(), hash))
+            }
         })
         .collect::<Result<_>>()?;
     meta_files(site, &docs, &order, &state).into_iter().try_for_each(emit)?;
@@ -1142,7 +1152,11 @@ pub fn update(
     let edited: Option<Vec<(usize, (OutputFile, String))>> = by_shard
         .into_par_iter()
         .map(|(s, edits)| {
-            let shard = shard::read(&std::fs::read(previous.join(shard_path(s))).ok()?, s, &state.lists[s])?;
+            let bytes = std::fs::read(previous.join(shard_path(s))).ok()?;
+            if state.shard_hashes.get(s) != Some(&xxh3_64(&bytes)) {
+                return None; // changed in the output since it was written
+            }
+            let shard = shard::read(&bytes, s, &state.lists[s])?;
             let lists = edits.into_iter().map(|(key, edits)| Some((key.clone(), edit_list(&key, shard.list(&key).as_ref(), &edits, n_docs, &old_spans, &spans)?))).collect::<Option<_>>()?;
             Some((s, shard.edited(&lists)))
         })
@@ -1213,11 +1227,16 @@ pub fn update(
     // Made in parallel, written by one thread: threads creating files in one folder contend
     // for its lock, and the kernel spins the waiting one (15% of a correction's CPU here).
     for (s, (file, lengths)) in edited {
+        state.shard_hashes[s] = shard_hash(&file);
         emit(file)?;
         state.lists[s] = lengths;
     }
     meta_files(site, &docs, &order, &state).into_iter().try_for_each(emit)?;
     Ok(Some(state))
+}
+
+fn shard_hash(file: &OutputFile) -> u64 {
+    xxh3_64(&file.bytes)
 }
 
 pub fn shard_path(s: usize) -> String {

@@ -359,7 +359,7 @@ mod tests {
         let full = tempfile::tempdir().unwrap();
         let anew = written(full.path(), &site, &edited);
         assert_ne!(state.alphabet, old.alphabet);
-        assert_eq!((&state.alphabet, &state.docs, &state.packs, &state.lists), (&anew.alphabet, &anew.docs, &anew.packs, &anew.lists));
+        assert_eq!((&state.alphabet, &state.docs, &state.packs, &state.lists, &state.shard_hashes), (&anew.alphabet, &anew.docs, &anew.packs, &anew.lists, &anew.shard_hashes));
         assert!(files_of(out.path()) == files_of(full.path()), "the same files as built anew");
 
         // In an archive of more characters than the table holds, the rarest are coded by code
@@ -376,7 +376,7 @@ mod tests {
             let full = tempfile::tempdir().unwrap();
             let anew = written(full.path(), &site, &corrected);
             assert_eq!(state.alphabet, old.alphabet, "the table stays");
-            assert_eq!((&state.docs, &state.packs, &state.lists), (&anew.docs, &anew.packs, &anew.lists));
+            assert_eq!((&state.docs, &state.packs, &state.lists, &state.shard_hashes), (&anew.docs, &anew.packs, &anew.lists, &anew.shard_hashes));
             assert!(files_of(out.path()) == files_of(full.path()), "the same files as built anew");
             let changed = files_of(out.path()).into_iter().filter(|(p, b)| std::fs::read(dir.path().join(p)).ok().as_ref() != Some(b)).count();
             assert!(changed <= 5, "{changed} files changed: the corrected document's shards, heads file and pack, meta.js and build.js");
@@ -520,7 +520,7 @@ mod tests {
             let state = update_into(&site, &old, &texts, &new_texts, dir.path(), out.path()).unwrap_or_else(|| panic!("{what}: updated in place"));
             let full = tempfile::tempdir().unwrap();
             let anew = written(full.path(), &site, &new_texts);
-            assert_eq!((&state.alphabet, &state.docs, &state.packs, &state.lists), (&anew.alphabet, &anew.docs, &anew.packs, &anew.lists), "{what}");
+            assert_eq!((&state.alphabet, &state.docs, &state.packs, &state.lists, &state.shard_hashes), (&anew.alphabet, &anew.docs, &anew.packs, &anew.lists, &anew.shard_hashes), "{what}");
             assert!(files_of(out.path()) == files_of(full.path()), "{what}: the same files as built anew");
             if packs_kept {
                 let packs = files_of(out.path()).into_iter().filter(|(p, _)| p.starts_with("search/p/")).collect::<Vec<_>>();
