@@ -109,10 +109,13 @@ pub fn target(output: &Path, content: &Path) -> Result<PathBuf> {
     }
 }
 
-/// Whether `dir` is a site gongbao made: every one holds the search index's `build.js`.
+/// Whether `dir` is a site gongbao made: every one holds the search index's `build.js`, and
+/// has its build cache beside it (which tells it even with `build.js` removed by hand).
 fn made_by_gongbao(dir: &Path) -> bool {
     let mut start = [0u8; 20];
-    fs::File::open(dir.join("search/build.js")).and_then(|mut f| std::io::Read::read_exact(&mut f, &mut start)).is_ok() && &start == b"gongbaoSearch.build("
+    let cache = dir.file_name().and_then(|n| n.to_str()).map(|name| dir.with_file_name(format!(".{name}.cache")));
+    cache.is_some_and(|c| c.is_dir())
+        || fs::File::open(dir.join("search/build.js")).and_then(|mut f| std::io::Read::read_exact(&mut f, &mut start)).is_ok() && &start == b"gongbaoSearch.build("
 }
 
 /// Exclusive right to build into one output folder, held for the whole build.

@@ -499,6 +499,8 @@ fn an_output_that_is_not_a_gongbao_site_is_refused_and_left_as_it_was() {
     fs::create_dir(ws.dir.path().join("empty")).unwrap();
     assert!(run("empty").0);
     assert!(run("empty").0, "a site gongbao made is rebuilt");
+    fs::remove_file(ws.dir.path().join("empty/search/build.js")).unwrap();
+    assert!(run("empty").0, "with its build cache beside it, even without build.js");
     let mut fresh = Workspace::new(&fixture("site"));
     fresh.build_ok();
     assert_eq!(tree(&ws.dir.path().join("empty")), tree(&fresh.public()));
