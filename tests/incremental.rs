@@ -370,7 +370,7 @@ fn a_search_shard_changed_in_the_output_is_not_carried_into_the_next_index() {
     for entry in std::fs::read_dir(ws.public().join("search/t")).unwrap() {
         let path = entry.unwrap().path();
         let mut bytes = std::fs::read(&path).unwrap();
-        let i = bytes.len() / 2 & !1;
+        let i = (bytes.len() / 2) & !1;
         bytes[i] ^= 1;
         std::fs::OpenOptions::new().write(true).open(&path).and_then(|mut f| std::io::Write::write_all(&mut f, &bytes)).unwrap();
     }
