@@ -562,8 +562,7 @@ fn text_check(text: &[u8]) -> Key {
 
 /// `.public.cache` beside `public`.
 fn cache_dir(output: &Path) -> PathBuf {
-    let name = output.file_name().and_then(|n| n.to_str()).unwrap_or("public");
-    output.with_file_name(format!(".{name}.cache"))
+    crate::output::beside(output, "cache")
 }
 
 #[derive(Default)]

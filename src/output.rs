@@ -113,8 +113,7 @@ pub fn target(output: &Path, content: &Path) -> Result<PathBuf> {
 /// has its build cache beside it (which tells it even with `build.js` removed by hand).
 fn made_by_gongbao(dir: &Path) -> bool {
     let mut start = [0u8; 20];
-    let cache = dir.file_name().and_then(|n| n.to_str()).map(|name| dir.with_file_name(format!(".{name}.cache")));
-    cache.is_some_and(|c| c.is_dir())
+    beside(dir, "cache").is_dir()
         || fs::File::open(dir.join("search/build.js")).and_then(|mut f| std::io::Read::read_exact(&mut f, &mut start)).is_ok() && &start == b"gongbaoSearch.build("
 }
 
@@ -847,8 +846,13 @@ pub fn files_present(root: &Path, paths: &[impl AsRef<str> + Sync]) -> Vec<bool>
 
 /// `.public.prev` beside `public`.
 fn prev_path(target: &Path) -> PathBuf {
+    beside(target, "prev")
+}
+
+/// `.public.<what>` beside `public`: the folders a build keeps next to its output.
+pub fn beside(target: &Path, what: &str) -> PathBuf {
     let name = target.file_name().and_then(|n| n.to_str()).unwrap_or("public");
-    target.with_file_name(format!(".{name}.prev"))
+    target.with_file_name(format!(".{name}.{what}"))
 }
 
 /// What changed by hand in the output `g` describes, in its folders whose time is not the one
