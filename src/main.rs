@@ -5,9 +5,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-/// Prints a line, ignoring a closed pipe (`gongbao build | head`) instead of panicking.
-/// Prints a line with its control characters shown as escapes: a message may quote content
-/// (a section name, a path), and an escape sequence there would act on the terminal.
+/// Prints a line, ignoring a closed pipe (`gongbao build | head`) instead of panicking, with its
+/// control characters shown as escapes: a message may quote content (a section name, a path),
+/// and an escape sequence there would act on the terminal.
 macro_rules! say {
     ($stream:ident, $($arg:tt)*) => {{
         use std::io::Write as _;

@@ -107,9 +107,9 @@ fn hashed_name(name: &str, bytes: &[u8]) -> String {
     }
 }
 
-/// Tera hides the useful part of an error in its source chain.
-/// Tera's error and its causes: what it was doing in Chinese (`templates/<name>` of the theme,
-/// or of the default theme where the site's does not override it), Tera's detail after that.
+/// Tera's error and its causes, where it hides the useful part: what it was doing in Chinese
+/// (`templates/<name>` of the theme, or of the default theme where the site's does not override
+/// it), Tera's detail after that.
 fn describe(error: &tera::Error) -> String {
     let said = error.to_string();
     let quoted = |prefix: &str| said.strip_prefix(prefix).map(|rest| rest.trim_matches(['\'', '`']).to_string());
