@@ -606,9 +606,9 @@ impl PackCutter {
     }
 }
 
-/// FNV-1a of a chunk's text.
+/// A hash of a chunk's text: xxh3, as FNV-1a's byte at a time cost 1.5% of a full build.
 fn text_hash(text: &str) -> u32 {
-    text.bytes().fold(FNV_OFFSET, |h, b| (h ^ b as u32).wrapping_mul(FNV_PRIME))
+    xxhash_rust::xxh3::xxh3_64(text.as_bytes()) as u32
 }
 
 /// How often each character occurs in `texts`, by character. Counted per thread in a table of
