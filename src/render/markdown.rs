@@ -32,7 +32,8 @@ pub struct Rendered {
     /// The visible text, one block per line: what search indexes and excerpts show.
     pub text: String,
     pub headings: Vec<Heading>,
-    /// Raw HTML and link addresses that were removed, one per line: the build goes on.
+    /// Raw HTML, link addresses and control characters that were removed, one warning per
+    /// line: the build goes on.
     pub warnings: Vec<Diagnostic>,
 }
 
@@ -55,6 +56,10 @@ pub fn no_links(_: &str) -> Vec<(Range<usize>, String)> {
 /// [`super::sanitize`]); what was removed comes back as [`Rendered::warnings`]. Never fails on
 /// any input: the `Result` is kept for callers that treat content errors alike.
 pub fn render(body: &str, file: &Path, first_line: usize, linker: Linker) -> Result<Rendered, Vec<Diagnostic>> {
+    let controls = without_controls(body);
+    let removed = controls.as_ref().map(|(_, removed)| control_warnings(body, removed, file, first_line));
+    // Only characters other than line ends are taken out, so lines are counted alike in both.
+    let body = controls.as_ref().map_or(body, |(clean, _)| clean);
     let mut events: Vec<Event> = Vec::new();
     let mut cleaner = Cleaner::new(file);
     let line_at = |offset: usize| line_of_offset(body, offset) + first_line - 1;
@@ -148,7 +153,44 @@ pub fn render(body: &str, file: &Path, first_line: usize, linker: Linker) -> Res
         rendered.html = final_pass(&rendered.html);
     }
     rendered.warnings = cleaner.warnings();
+    rendered.warnings.extend(removed.into_iter().flatten());
+    rendered.warnings.sort_by_key(|w| w.line);
     Ok(rendered)
+}
+
+/// Whether `c` is a control character HTML does not allow in text: any but tab, the line ends
+/// and form feed. Invisible on the page, they come with text copied from PDF or Word.
+fn is_stray_control(c: char) -> bool {
+    c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{c}')
+}
+
+/// The body without its stray control characters, and where each was (byte offset): `None`
+/// when there are none, as in nearly every body, which one pass over its bytes tells.
+fn without_controls(body: &str) -> Option<(String, Vec<(usize, char)>)> {
+    // 0xC2 leads U+0080–U+009F (and some printable characters such as ·)
+    let suspect = |b: u8| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c)) || b == 0x7f || b == 0xc2;
+    // (folded a block at a time, which the compiler vectorises: the test passes over every body)
+    if !body.as_bytes().chunks(64).any(|block| block.iter().fold(false, |found, &b| found | suspect(b))) {
+        return None;
+    }
+    let removed: Vec<(usize, char)> = body.char_indices().filter(|&(_, c)| is_stray_control(c)).collect();
+    (!removed.is_empty()).then(|| (body.chars().filter(|&c| !is_stray_control(c)).collect(), removed))
+}
+
+/// One warning per line that had stray control characters, naming them.
+fn control_warnings(body: &str, removed: &[(usize, char)], file: &Path, first_line: usize) -> Vec<Diagnostic> {
+    let mut by_line: std::collections::BTreeMap<usize, Vec<String>> = std::collections::BTreeMap::new();
+    for &(offset, c) in removed {
+        let names = by_line.entry(line_of_offset(body, offset) + first_line - 1).or_default();
+        let name = format!("U+{:04X}", c as u32);
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    by_line
+        .into_iter()
+        .map(|(line, names)| Diagnostic::new(file, line, format!("已删除控制字符 {}（不可见，网页中无效；多见于从 PDF 或 Word 复制的文字）", names.join("、"))))
+        .collect()
 }
 
 /// The parser splits text at characters such as [ ]; joined, a number like 惠政办发[2022]8号 is
@@ -499,6 +541,20 @@ mod tests {
         assert!(r.html.contains("文字粗，H<sub>2</sub>O，链接<a class=\"anchor\""), "{}", r.html);
         assert!(!r.html.contains("alert"), "{}", r.html);
         assert_eq!(r.text, "第一段\n\n文字粗，H2O，链接\n标题");
+    }
+
+    #[test]
+    fn control_characters_are_removed_and_each_line_is_a_warning() {
+        let md = "第一段\u{1b}[31m红\u{7}\u{1b}\n\n第二\u{85}段·\t\u{c}\n\n- 列表\u{0}项\n";
+        let r = render(md, Path::new("c.md"), 5, &no_links).unwrap();
+        assert!(!r.html.chars().chain(r.text.chars()).any(is_stray_control), "{:?}", r.html);
+        assert!(r.html.contains("第一段[31m红") && r.html.contains("第二段·") && r.html.contains("列表项"), "{}", r.html);
+        let shown: Vec<String> = r.warnings.iter().map(ToString::to_string).collect();
+        assert_eq!(shown.len(), 3, "{shown:?}");
+        assert!(shown[0].starts_with("c.md:5: 已删除控制字符 U+001B、U+0007（"), "{}", shown[0]);
+        assert!(shown[1].starts_with("c.md:7: 已删除控制字符 U+0085（"), "{}", shown[1]);
+        assert!(shown[2].starts_with("c.md:9: 已删除控制字符 U+0000（"), "{}", shown[2]);
+        assert!(render("第一段·\t文字\u{c}\r\n", Path::new("c.md"), 1, &no_links).unwrap().warnings.is_empty());
     }
 
     #[test]
