@@ -321,5 +321,12 @@ fn a_base_url_that_is_not_a_full_address_is_refused() {
     let ws = Workspace::new(&fixture("site"));
     ws.edit("site.toml", "name = ", "base_url = \"www.huinong.gov.cn/gongbao/\"\nname = ");
     let err = ws.build_err();
-    assert!(err.contains("base_url「www.huinong.gov.cn/gongbao/」不是完整网址"), "{err}");
+    assert!(err.contains("site.toml:1: base_url「www.huinong.gov.cn/gongbao/」不是完整网址"), "{err}");
+    assert!(!ws.public().exists(), "nothing is written");
+
+    // on the command line, the option is named instead
+    let ws = Workspace::new(&fixture("site"));
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_gongbao")).current_dir(ws.dir.path()).args(["build", "--base-url", "https://"]).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && err.contains("--base-url「https://」不是完整网址"), "{err}");
 }

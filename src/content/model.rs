@@ -41,6 +41,13 @@ pub struct SiteConfig {
     pub theme: Option<String>,
 }
 
+/// Whether `url` can be the address the site is published at: a full http(s) address with a
+/// host, without spaces, query or fragment (every sitemap and feed entry is made from it).
+pub fn full_url(url: &str) -> bool {
+    let host = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://")).unwrap_or("");
+    !host.split('/').next().unwrap_or("").is_empty() && !url.contains(char::is_whitespace) && !url.contains(['?', '#', '"', '<', '>'])
+}
+
 /// A calendar date as printed: 成文日期 always has a day, an issue's 出版日期 may only have a month.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct GDate {

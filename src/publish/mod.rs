@@ -17,16 +17,12 @@ pub use data::issue_data_path;
 pub struct BaseUrl(String);
 
 impl BaseUrl {
-    /// `None` when no base_url is configured; an error when one is given but is not a full URL,
-    /// since every sitemap and feed entry would then be wrong.
+    /// `None` when no base_url is configured; an error when one is given on the command line
+    /// but is not a full URL (site.toml's is checked where it is read, to name its line).
     pub fn parse(url: Option<&str>) -> Result<Option<BaseUrl>> {
         let Some(url) = url.map(str::trim).filter(|u| !u.is_empty()) else { return Ok(None) };
-        let host = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://")).unwrap_or("");
-        let host = host.split('/').next().unwrap_or("");
-        if host.is_empty() || url.contains(char::is_whitespace) || url.contains(['?', '#', '"', '<', '>']) {
-            return Err(Error::Other(format!(
-                "base_url「{url}」不是完整网址：应写作 https://www.huinong.gov.cn/gongbao/ 这样的形式"
-            )));
+        if !crate::content::full_url(url) {
+            return Err(Error::Other(format!("--base-url「{url}」不是完整网址：应写作 https://www.huinong.gov.cn/gongbao/ 这样的形式")));
         }
         Ok(Some(BaseUrl(if url.ends_with('/') { url.to_string() } else { format!("{url}/") })))
     }
