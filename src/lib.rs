@@ -163,16 +163,27 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
     let old_index: Option<search::State> = previous.search_state().and_then(search::state_from_bytes);
     let index_state = std::sync::Mutex::new(None);
     let pages = render::Pages { site: &site, theme: &theme, base_url: base_url.as_ref(), key: site_key };
-    // The search index needs only the plain texts: it is built while the pages render. Each
-    // half is timed on its own too: they overlap, so their sum exceeds the stage.
-    let (page_time, index_time) = rayon::join(
-        || {
-            timed(|| {
+    // The search index needs only the plain texts: it is built while the pages render, and
+    // then open data, feeds and PDFs are made (they go through the link index too, so pages
+    // may link them). Each half is timed on its own too: they overlap, so their sum exceeds
+    // the stage.
+    let (pages_and_publish, index_time) = rayon::join(
+        || -> Result<(u128, u128, Vec<String>)> {
+            let page_time = timed(|| {
                 pages.render(html, &descriptions, &about, &doc_keys, &reuse, &|file| {
                     links.add(&file);
                     staging.write(&file)
                 })
-            })
+            })?;
+            let mut notes = Vec::new();
+            let publish_time = timed(|| {
+                notes = publish::publish(&site, base_url.as_ref(), &site_key, recall.is_some().then_some(loaded_at), &reuse, &|file| {
+                    links.add(&file);
+                    staging.write(&file)
+                })?;
+                Ok(())
+            })?;
+            Ok((page_time, publish_time, notes))
         },
         || {
             timed(|| {
@@ -197,15 +208,9 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
             })
         },
     );
-    let (page_time, index_time) = (page_time?, index_time?);
+    let ((page_time, publish_time, mut notes), index_time) = (pages_and_publish?, index_time?);
     timer.lap("pages+search");
-    timer.stages.extend([("  pages alone", page_time), ("  search alone", index_time)]);
-    // Open data, feeds and PDFs go through the link index too, so pages may link them.
-    let mut notes = publish::publish(&site, base_url.as_ref(), &site_key, recall.is_some().then_some(loaded_at), &reuse, &|file| {
-        links.add(&file);
-        staging.write(&file)
-    })?;
-    timer.lap("publish");
+    timer.stages.extend([("  pages alone", page_time), ("  publish alone", publish_time), ("  search alone", index_time)]);
     // ids are kept only for the pages links point into (see `LinkIndex::linked_into`)
     let linked_into = links.linked_into();
     links.read_missing_ids(&linked_into, &|path| std::fs::read(staging.dir().join(path)).ok());

@@ -93,7 +93,7 @@ fn main() -> ExitCode {
                 );
                 if timings {
                     for (stage, micros) in &r.stages {
-                        text.push_str(&format!("\n  {stage:<14} {:>9.1} ms", *micros as f64 / 1000.0));
+                        text.push_str(&format!("\n  {stage:<16} {:>9.1} ms", *micros as f64 / 1000.0));
                     }
                     text.push_str(&format!("\n  读取正文 {} 篇，其余 {} 篇的文件自上次生成后未变", r.bodies_read, r.documents - r.bodies_read));
                     text.push_str(if r.index_updated { "\n  检索索引在上次的索引上更新" } else { "\n  检索索引重新生成" });
