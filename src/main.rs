@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{ArgAction, Parser, Subcommand};
 
 /// Prints a line, ignoring a closed pipe (`gongbao build | head`) instead of panicking, with its
 /// control characters shown as escapes: a message may quote content (a section name, a path),
@@ -15,25 +15,46 @@ macro_rules! say {
     }};
 }
 
+/// The help's layout: clap's own headings and words are English.
+const HELP: &str = "{about-with-newline}\n用法：{usage}\n\n{all-args}";
+
 #[derive(Parser)]
-#[command(name = "gongbao", version, about = "公报：把政府公报生成可检索的静态网站")]
+#[command(
+    name = "gongbao",
+    version,
+    about = "公报：把政府公报生成可检索的静态网站",
+    help_template = HELP,
+    override_usage = "gongbao <命令> [选项]",
+    subcommand_help_heading = "命令",
+    subcommand_value_name = "命令",
+    disable_help_flag = true,
+    disable_version_flag = true,
+    disable_help_subcommand = true
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// 显示帮助
+    #[arg(short = 'h', long, action = ArgAction::Help, global = true, help_heading = "选项", display_order = 100)]
+    help: Option<bool>,
+    /// 显示版本号
+    #[arg(short = 'V', long, action = ArgAction::Version, help_heading = "选项")]
+    version: Option<bool>,
 }
 
 #[derive(Subcommand)]
 enum Command {
     /// 生成网站：读取内容目录，写入输出目录（失败时原有输出保持不变）
+    #[command(help_template = HELP, override_usage = "gongbao build [选项]", next_help_heading = "选项")]
     Build {
-        /// 内容目录
-        #[arg(long, default_value = "content")]
+        /// 内容目录（默认 content）
+        #[arg(long, value_name = "目录", default_value = "content", hide_default_value = true)]
         content: PathBuf,
-        /// 输出目录
-        #[arg(long, default_value = "public")]
+        /// 输出目录（默认 public）
+        #[arg(long, value_name = "目录", default_value = "public", hide_default_value = true)]
         output: PathBuf,
         /// 网站的正式地址（如 https://www.huinong.gov.cn/gongbao/），覆盖 site.toml 中的 base_url
-        #[arg(long)]
+        #[arg(long, value_name = "网址")]
         base_url: Option<String>,
         /// 逐项列出各阶段用时
         #[arg(long)]
@@ -43,26 +64,29 @@ enum Command {
         full: bool,
     },
     /// 导入一期公报：从印刷版 PDF 提取的文本生成 content/<年>/<期>/
+    #[command(help_template = HELP, override_usage = "gongbao import <文本文件> --year <年份> --issue <期号> [选项]", next_help_heading = "选项")]
     Import {
         /// 提取的文本文件（UTF-8 或 GBK/GB18030）
+        #[arg(value_name = "文本文件", help_heading = "参数")]
         file: PathBuf,
         /// 年份
-        #[arg(long)]
+        #[arg(long, value_name = "年份")]
         year: u16,
         /// 期号
-        #[arg(long)]
+        #[arg(long, value_name = "期号")]
         issue: u16,
-        /// 内容目录
-        #[arg(long, default_value = "content")]
+        /// 内容目录（默认 content）
+        #[arg(long, value_name = "目录", default_value = "content", hide_default_value = true)]
         content: PathBuf,
         /// 覆盖已存在的期次目录
         #[arg(long)]
         force: bool,
     },
     /// 检查已生成的网站：每个站内链接和锚点都必须存在（用于生成后又手工修改过的网站）
+    #[command(help_template = HELP, override_usage = "gongbao check [网站目录]", next_help_heading = "选项")]
     Check {
-        /// 网站目录
-        #[arg(default_value = "public")]
+        /// 网站目录（默认 public）
+        #[arg(value_name = "网站目录", default_value = "public", hide_default_value = true, help_heading = "参数")]
         dir: PathBuf,
     },
 }

@@ -299,14 +299,30 @@ fn command_line_mistakes_are_told_in_chinese() {
     for (args, expected) in [
         (&["build", "--outptu", "x"][..], "错误：未知参数 --outptu（是否要用 --output？）"),
         (&["biuld"][..], "错误：未知命令 biuld（是否要用 build？）"),
-        (&["import", "x.txt", "--year", "二〇二二", "--issue", "2"][..], "错误：参数 --year <YEAR> 的值「二〇二二」无效"),
-        (&["import"][..], "错误：缺少参数 --year <YEAR>、--issue <ISSUE>、<FILE>"),
+        (&["import", "x.txt", "--year", "二〇二二", "--issue", "2"][..], "错误：参数 --year <年份> 的值「二〇二二」无效"),
+        (&["import"][..], "错误：缺少参数 --year <年份>、--issue <期号>、<文本文件>"),
     ] {
         let out = std::process::Command::new(env!("CARGO_BIN_EXE_gongbao")).args(args).output().unwrap();
         let err = String::from_utf8(out.stderr).unwrap();
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         assert!(err.starts_with(expected) && err.contains("gongbao --help"), "{args:?}: {err}");
     }
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_gongbao")).arg("--help").output().unwrap();
-    assert!(out.status.success() && String::from_utf8(out.stdout).unwrap().contains("生成网站"));
+}
+
+/// The help of the command and of each subcommand is in Chinese: clap's own words (Usage,
+/// Options, Arguments, Print help, default) are replaced, only names the user types stay.
+#[test]
+fn help_is_in_chinese() {
+    for args in [&["--help"][..], &["-h"], &["build", "--help"], &["import", "-h"], &["check", "--help"]] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_gongbao")).args(args).output().unwrap();
+        let help = String::from_utf8(out.stdout).unwrap();
+        assert!(out.status.success() && help.contains("用法：gongbao") && help.contains("选项:\n") && help.contains("显示帮助"), "{args:?}: {help}");
+        for english in ["Usage", "Options", "Arguments", "Commands", "Print", "default", "\n  help ", "[OPTIONS]", "<COMMAND>", "<FILE>"] {
+            assert!(!help.contains(english), "{args:?}: {english} in\n{help}");
+        }
+    }
+    let top = String::from_utf8(std::process::Command::new(env!("CARGO_BIN_EXE_gongbao")).arg("--help").output().unwrap().stdout).unwrap();
+    assert!(top.contains("命令:\n  build   生成网站") && top.contains("显示版本号"), "{top}");
+    let version = std::process::Command::new(env!("CARGO_BIN_EXE_gongbao")).arg("-V").output().unwrap();
+    assert_eq!(String::from_utf8(version.stdout).unwrap(), format!("gongbao {}\n", env!("CARGO_PKG_VERSION")));
 }
