@@ -14,7 +14,9 @@
 //! Tokens: a run of ASCII digits is one token, a run of ASCII letters is one token, white space
 //! separates and is not a token, every other character is a token of its own. So a CJK phrase is
 //! a sequence of one-character tokens (searched by bigrams), while `31` in 31号 does not match
-//! inside 131号 and `2022` does not match inside 20221.
+//! inside 131号 and `2022` does not match inside 20221. A run of digits is read as a number:
+//! its leading zeros go (`08` is `8`, `000` is `0`), as [`crate::content::number_key`] drops
+//! them, so 〔2022〕08号 finds 〔2022〕8号 and 2022年5月 finds 2022年05月.
 
 /// White space: what JavaScript's `\s` matches plus U+0085, so both sides split alike.
 pub fn is_space(c: char) -> bool {
@@ -91,7 +93,7 @@ pub fn for_each_piece(text: &str, mut f: impl FnMut(usize, usize, Piece<'_>)) {
                 run.push(n);
                 continue;
             }
-            f(run_start, i, Piece::Run(&run));
+            f(run_start, i, Piece::Run(as_token(&run, run_class)));
             run.clear();
             run_class = Class::Space;
         }
@@ -106,7 +108,18 @@ pub fn for_each_piece(text: &str, mut f: impl FnMut(usize, usize, Piece<'_>)) {
         }
     }
     if run_class != Class::Space {
-        f(run_start, text.len(), Piece::Run(&run));
+        f(run_start, text.len(), Piece::Run(as_token(&run, run_class)));
+    }
+}
+
+/// A run's token: a number without its leading zeros (one zero stays of a run of zeros).
+fn as_token(run: &str, class: Class) -> &str {
+    match class {
+        Class::Digit => {
+            let zeros = run.len() - run.trim_start_matches('0').len();
+            &run[zeros.min(run.len() - 1)..]
+        }
+        _ => run,
     }
 }
 
@@ -171,6 +184,11 @@ mod tests {
         assert_eq!(token_strings("医疗 保障\n基金"), ["医", "疗", "保", "障", "基", "金"]);
         assert_eq!(token_strings("２０２２年５月"), ["2022", "年", "5", "月"]);
         assert!(token_strings(" \u{3000}\t\u{feff}").is_empty());
+        // numbers without their leading zeros, as number_key reads them
+        assert_eq!(token_strings("〔2022〕08号 2022年05月 000 0.50 007a"), ["〔", "2022", "〕", "8", "号", "2022", "年", "5", "月", "0", "0", ".", "50", "7", "a"]);
+        for spelling in ["惠政办发〔2022〕08号", "惠政办发〔2022〕8号", "惠政办发〔02022〕008号"] {
+            assert_eq!(token_strings(spelling), token_strings(&number_key(spelling)), "{spelling}");
+        }
         // a character outside the BMP is one token, as in JavaScript's for…of
         assert_eq!(token_strings("𠀀字"), ["𠀀", "字"]);
     }

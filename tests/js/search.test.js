@@ -10,7 +10,8 @@ const { buildFixture, client, REPO } = require('./client.js');
 const same = (actual, expected, message) => assert.deepEqual(JSON.parse(JSON.stringify(actual)), expected, message);
 
 const QUERIES = ['医疗保障', '联席会议', '自建房屋', '惠政办发[2022]31号', '惠政办发（２０２２）３１号', '2022年5月',
-  '31号', '131号', '医疗 保障', '联 席', '不存在的词', '医', '推进', '第150项工作', '区政府办公室', '落', '防汛抗旱', '上报数据'];
+  '31号', '131号', '医疗 保障', '联 席', '不存在的词', '医', '推进', '第150项工作', '区政府办公室', '落', '防汛抗旱', '上报数据',
+  '惠政办发〔2022〕031号', '第0150项'];
 const fx = buildFixture(path.join(REPO, 'tests', 'fixtures', 'search-site'), QUERIES);
 
 test('tokens agree with the Rust tokeniser', () => {
@@ -28,6 +29,10 @@ test('every query returns exactly the documents that contain it', async () => {
     same(urls, fx.truth[q], q);
   }
   assert.equal(fx.truth['医疗保障'].length, 3, 'fixture sanity: a doc with 医疗保险 + 治疗保障 is not a match');
+  // a number's leading zeros do not count, on either side
+  assert.ok(fx.truth['惠政办发〔2022〕031号'].length > 0);
+  same(fx.truth['惠政办发〔2022〕031号'], fx.truth['惠政办发[2022]31号']);
+  same(fx.truth['第0150项'], fx.truth['第150项工作']);
 });
 
 test('a phrase runs across a wrapped source line but not from one paragraph into the next', async () => {

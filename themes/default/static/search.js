@@ -61,7 +61,7 @@
       var n = normalizeChar(ch);
       var k = charClass(n);
       if (runClass !== 0 && (k !== runClass || k === 3)) {
-        out.push({ t: run, start: runStart, end: i, br: runBr });
+        out.push({ t: asToken(run, runClass), start: runStart, end: i, br: runBr });
         run = '';
         runClass = 0;
       }
@@ -73,8 +73,13 @@
       }
       i += ch.length;
     }
-    if (runClass !== 0) out.push({ t: run, start: runStart, end: i, br: runBr });
+    if (runClass !== 0) out.push({ t: asToken(run, runClass), start: runStart, end: i, br: runBr });
     return out;
+  }
+
+  /* A run's token: a number without its leading zeros (08 is 8, 000 is 0), as in as_token. */
+  function asToken(run, runClass) {
+    return runClass === 1 ? run.replace(/^0+(?=\d)/, '') : run;
   }
 
   /* Terms of a query: separated by white space, all must match; repeated terms count once. */
