@@ -97,7 +97,7 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
     content::read_bodies(&mut site, &|i| previous.citations(&body_keys[i], &known).is_none())?;
     let refs = links::citations::cross_reference(&mut site, &known, &|i| previous.citations(&body_keys[i], &known).map(|(scan, key)| (scan.clone(), *key)));
     timer.lap("citations");
-    let base_url = publish::BaseUrl::parse(options.base_url.as_deref().or(site.config.base_url.as_deref()))?;
+    let base_url = publish::BaseUrl::of(options.base_url.as_deref(), &site.config, &options.content.join("site.toml"))?;
     let site_key = render::site_key(&version, &theme, base_url.as_ref(), &site.config);
     let doc_keys = render::Pages { site: &site, theme: &theme, base_url: base_url.as_ref(), key: site_key }.document_keys(&body_keys);
     // A page is reused only if it is still in the output (removed by hand, it is made anew).

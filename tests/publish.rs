@@ -323,6 +323,9 @@ fn a_base_url_that_is_not_a_full_address_is_refused() {
     let err = ws.build_err();
     assert!(err.contains("site.toml:1: base_url「www.huinong.gov.cn/gongbao/」不是完整网址"), "{err}");
     assert!(!ws.public().exists(), "nothing is written");
+    // the command line's address replaces it, and so does none
+    build_with_base(&ws);
+    assert!(ws.read("sitemap.xml").contains(BASE));
 
     // on the command line, the option is named instead
     let ws = Workspace::new(&fixture("site"));

@@ -72,12 +72,7 @@ pub fn scan(content: &Path) -> Result<Scan> {
                         1 + line_of_key(&text, "website").unwrap_or(0),
                         "门户网站 website 应为以 https:// 或 http:// 开头的网址",
                     )),
-                    _ if config.base_url.as_deref().map(str::trim).is_some_and(|u| !u.is_empty() && !super::full_url(u)) => Err(Diagnostic::new(
-                        &site_path,
-                        1 + line_of_key(&text, "base_url").unwrap_or(0),
-                        format!("base_url「{}」不是完整网址：应写作 https://www.huinong.gov.cn/gongbao/ 这样的形式", config.base_url.as_deref().unwrap_or_default().trim()),
-                    )),
-                    _ => Ok(config),
+                    _ => Ok(SiteConfig { base_url_line: line_of_key(&text, "base_url").map_or(0, |l| l + 1), ..config }),
                 }
             })
             .map_err(|d| diags.push(d))

@@ -32,6 +32,10 @@ pub struct SiteConfig {
     /// canonical URLs; every link between pages stays relative.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base_url: Option<String>,
+    /// The line of site.toml `base_url` is on (0: none), to name it if it is wrong: it is
+    /// checked where `--base-url` can override it.
+    #[serde(skip)]
+    pub base_url_line: usize,
     /// 网站标识码 given by the national government website registry (政府网站标识码), shown in the
     /// SiteIDCode meta tag that portal inspections read.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -156,6 +156,7 @@ pub fn import(text: &str, year: u16, issue: u16) -> Result<Imported, ImportError
         email: get(&["电子邮箱", "邮箱"]),
         website,
         base_url: None,
+        base_url_line: 0,
         site_id_code: None,
         theme: None,
     };

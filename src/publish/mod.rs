@@ -6,8 +6,10 @@ mod data;
 mod feeds;
 
 use crate::cache::{Hasher, Key, Reuse};
-use crate::content::{GDate, Issue, PdfFile, Site};
-use crate::error::{Error, Result};
+use std::path::Path;
+
+use crate::content::{GDate, Issue, PdfFile, Site, SiteConfig};
+use crate::error::{Diagnostic, Error, Result};
 use crate::output::OutputFile;
 
 pub use data::issue_data_path;
@@ -17,14 +19,19 @@ pub use data::issue_data_path;
 pub struct BaseUrl(String);
 
 impl BaseUrl {
-    /// `None` when no base_url is configured; an error when one is given on the command line
-    /// but is not a full URL (site.toml's is checked where it is read, to name its line).
-    pub fn parse(url: Option<&str>) -> Result<Option<BaseUrl>> {
-        let Some(url) = url.map(str::trim).filter(|u| !u.is_empty()) else { return Ok(None) };
-        if !crate::content::full_url(url) {
-            return Err(Error::Other(format!("--base-url「{url}」不是完整网址：应写作 https://www.huinong.gov.cn/gongbao/ 这样的形式")));
+    /// The address the site is published at: `given` on the command line (`--base-url`, where
+    /// an empty one means none), else site.toml's; `None` when there is none. A wrong one is an
+    /// error naming where it was given, since every sitemap and feed entry would be wrong.
+    pub fn of(given: Option<&str>, config: &SiteConfig, site_toml: &Path) -> Result<Option<BaseUrl>> {
+        let Some(url) = given.or(config.base_url.as_deref()).map(str::trim).filter(|u| !u.is_empty()) else { return Ok(None) };
+        if crate::content::full_url(url) {
+            return Ok(Some(BaseUrl(if url.ends_with('/') { url.to_string() } else { format!("{url}/") })));
         }
-        Ok(Some(BaseUrl(if url.ends_with('/') { url.to_string() } else { format!("{url}/") })))
+        let what = |name: &str| format!("{name}「{url}」不是完整网址：应写作 https://www.huinong.gov.cn/gongbao/ 这样的形式");
+        Err(match given {
+            Some(_) => Error::Other(what("--base-url")),
+            None => Error::Content(vec![Diagnostic::new(site_toml, config.base_url_line, what("base_url"))]),
+        })
     }
 
     pub fn as_str(&self) -> &str {
@@ -141,27 +148,44 @@ pub fn size_text(bytes: u64) -> String {
 mod tests {
     use super::*;
 
+    fn site() -> Site {
+        crate::content::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("content"), None).unwrap()
+    }
+
     #[test]
     fn base_url_must_be_a_full_address() {
-        let b = BaseUrl::parse(Some("https://www.huinong.gov.cn/gongbao")).unwrap().unwrap();
+        let mut config = site().config;
+        let of = |given: Option<&str>, config: &SiteConfig| BaseUrl::of(given, config, Path::new("c/site.toml"));
+        let b = of(Some("https://www.huinong.gov.cn/gongbao"), &config).unwrap().unwrap();
         assert_eq!(b.as_str(), "https://www.huinong.gov.cn/gongbao/");
         assert_eq!(b.host(), "www.huinong.gov.cn");
         assert_eq!(b.join("2022/02/p001.html"), "https://www.huinong.gov.cn/gongbao/2022/02/p001.html");
-        assert_eq!(BaseUrl::parse(None).unwrap(), None);
-        assert_eq!(BaseUrl::parse(Some(" ")).unwrap(), None);
+        assert_eq!(of(None, &config).unwrap(), None);
+        assert_eq!(of(Some(" "), &config).unwrap(), None);
         for bad in ["www.huinong.gov.cn/gongbao/", "/gongbao/", "https://", "https://a b/", "ftp://x/"] {
-            assert!(BaseUrl::parse(Some(bad)).is_err(), "{bad}");
+            let e = of(Some(bad), &config).unwrap_err().to_string();
+            assert!(e.starts_with(&format!("--base-url「{bad}」不是完整网址")), "{e}");
+            // in site.toml: named at its line, unless the command line gives another (or none)
+            (config.base_url, config.base_url_line) = (Some(bad.to_string()), 7);
+            let e = of(None, &config).unwrap_err().to_string();
+            assert!(e.contains(&format!("c/site.toml:7: base_url「{bad}」不是完整网址")), "{e}");
+            assert_eq!(of(Some("https://x.cn/"), &config).unwrap().unwrap().as_str(), "https://x.cn/");
+            assert_eq!(of(Some(""), &config).unwrap(), None);
         }
     }
 
     #[test]
     fn the_paths_known_beforehand_are_where_the_files_go() {
-        let site = crate::content::load(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content"), None).unwrap();
-        let base = BaseUrl::parse(Some("https://www.huinong.gov.cn/gongbao/")).unwrap();
-        for base in [None, base.as_ref()] {
+        let site = site();
+        let base = of_command_line("https://www.huinong.gov.cn/gongbao/", &site);
+        for base in [None, Some(&base)] {
             let made: Vec<String> = files(&site, base).unwrap().into_iter().map(|f| f.path).collect();
             assert_eq!(paths(&site, base), made);
         }
+    }
+
+    fn of_command_line(url: &str, site: &Site) -> BaseUrl {
+        BaseUrl::of(Some(url), &site.config, Path::new("site.toml")).unwrap().unwrap()
     }
 
     #[test]

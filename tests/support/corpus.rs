@@ -126,6 +126,7 @@ pub fn load_corpus(path: &Path) -> (Site, Vec<String>) {
             email: None,
             website: None,
             base_url: None,
+            base_url_line: 0,
             site_id_code: None,
             theme: None,
         },
