@@ -15,17 +15,19 @@ macro_rules! say {
     }};
 }
 
-/// The help's layout: clap's own headings and words are English.
-const HELP: &str = "{about-with-newline}\n用法：{usage}\n\n{all-args}";
+// The help's layouts, one per kind of command: clap's own headings and words are English, and
+// its headings end with an ASCII colon.
+const HELP_COMMANDS: &str = "{about-with-newline}\n用法：{usage}\n\n命令：\n{subcommands}\n\n选项：\n{options}";
+const HELP_OPTIONS: &str = "{about-with-newline}\n用法：{usage}\n\n选项：\n{options}";
+const HELP_BOTH: &str = "{about-with-newline}\n用法：{usage}\n\n参数：\n{positionals}\n\n选项：\n{options}";
 
 #[derive(Parser)]
 #[command(
     name = "gongbao",
     version,
     about = "公报：把政府公报生成可检索的静态网站",
-    help_template = HELP,
+    help_template = HELP_COMMANDS,
     override_usage = "gongbao <命令> [选项]",
-    subcommand_help_heading = "命令",
     subcommand_value_name = "命令",
     disable_help_flag = true,
     disable_version_flag = true,
@@ -35,17 +37,17 @@ struct Cli {
     #[command(subcommand)]
     command: Command,
     /// 显示帮助
-    #[arg(short = 'h', long, action = ArgAction::Help, global = true, help_heading = "选项", display_order = 100)]
+    #[arg(short = 'h', long, action = ArgAction::Help, global = true, display_order = 100)]
     help: Option<bool>,
     /// 显示版本号
-    #[arg(short = 'V', long, action = ArgAction::Version, help_heading = "选项")]
+    #[arg(short = 'V', long, action = ArgAction::Version)]
     version: Option<bool>,
 }
 
 #[derive(Subcommand)]
 enum Command {
     /// 生成网站：读取内容目录，写入输出目录（失败时原有输出保持不变）
-    #[command(help_template = HELP, override_usage = "gongbao build [选项]", next_help_heading = "选项")]
+    #[command(help_template = HELP_OPTIONS, override_usage = "gongbao build [选项]")]
     Build {
         /// 内容目录（默认 content）
         #[arg(long, value_name = "目录", default_value = "content", hide_default_value = true)]
@@ -64,10 +66,10 @@ enum Command {
         full: bool,
     },
     /// 导入一期公报：从印刷版 PDF 提取的文本生成 content/<年>/<期>/
-    #[command(help_template = HELP, override_usage = "gongbao import <文本文件> --year <年份> --issue <期号> [选项]", next_help_heading = "选项")]
+    #[command(help_template = HELP_BOTH, override_usage = "gongbao import <文本文件> --year <年份> --issue <期号> [选项]")]
     Import {
         /// 提取的文本文件（UTF-8 或 GBK/GB18030）
-        #[arg(value_name = "文本文件", help_heading = "参数")]
+        #[arg(value_name = "文本文件")]
         file: PathBuf,
         /// 年份
         #[arg(long, value_name = "年份")]
@@ -83,11 +85,18 @@ enum Command {
         force: bool,
     },
     /// 检查已生成的网站：每个站内链接和锚点都必须存在（用于生成后又手工修改过的网站）
-    #[command(help_template = HELP, override_usage = "gongbao check [网站目录]", next_help_heading = "选项")]
+    #[command(help_template = HELP_BOTH, override_usage = "gongbao check [网站目录]")]
     Check {
         /// 网站目录（默认 public）
-        #[arg(value_name = "网站目录", default_value = "public", hide_default_value = true, help_heading = "参数")]
+        #[arg(value_name = "网站目录", default_value = "public", hide_default_value = true)]
         dir: PathBuf,
+    },
+    /// 显示帮助，或某个命令的帮助（同 gongbao <命令> --help）
+    #[command(help_template = HELP_BOTH, override_usage = "gongbao help [命令]")]
+    Help {
+        /// 命令：build、import 或 check
+        #[arg(value_name = "命令")]
+        command: Option<String>,
     },
 }
 
@@ -150,6 +159,7 @@ fn main() -> ExitCode {
             gongbao::import::run(&file, year, issue, &content, force).map_err(|e| gongbao::Error::Other(e.to_string()))
         }
         Command::Check { dir } => check(&dir),
+        Command::Help { command } => return help(command.as_deref()),
     };
     let code = match result {
         Ok(summary) => {
@@ -214,6 +224,25 @@ fn usage_error(e: clap::Error) -> ExitCode {
     };
     say!(stderr, "错误：{what}\n用法见 gongbao --help，或某个命令的 gongbao <命令> --help");
     ExitCode::from(2)
+}
+
+/// `gongbao help [命令]`: the help of the command, or of one of its commands.
+fn help(command: Option<&str>) -> ExitCode {
+    use clap::CommandFactory;
+    let mut cli = Cli::command();
+    cli.build();
+    // as `say!`: a closed pipe (`gongbao help | head`) is no error
+    let _ = match command {
+        None => cli.print_help(),
+        Some(name) => match cli.find_subcommand_mut(name) {
+            Some(sub) => sub.print_help(),
+            None => {
+                say!(stderr, "错误：未知命令 {name}（命令有 build、import、check）");
+                return ExitCode::from(2);
+            }
+        },
+    };
+    ExitCode::SUCCESS
 }
 
 fn check(dir: &std::path::Path) -> gongbao::Result<String> {

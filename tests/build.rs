@@ -313,16 +313,21 @@ fn command_line_mistakes_are_told_in_chinese() {
 /// Options, Arguments, Print help, default) are replaced, only names the user types stay.
 #[test]
 fn help_is_in_chinese() {
-    for args in [&["--help"][..], &["-h"], &["build", "--help"], &["import", "-h"], &["check", "--help"]] {
+    for args in [&["--help"][..], &["-h"], &["build", "--help"], &["import", "-h"], &["check", "--help"], &["help"], &["help", "build"]] {
         let out = std::process::Command::new(env!("CARGO_BIN_EXE_gongbao")).args(args).output().unwrap();
         let help = String::from_utf8(out.stdout).unwrap();
-        assert!(out.status.success() && help.contains("用法：gongbao") && help.contains("选项:\n") && help.contains("显示帮助"), "{args:?}: {help}");
-        for english in ["Usage", "Options", "Arguments", "Commands", "Print", "default", "\n  help ", "[OPTIONS]", "<COMMAND>", "<FILE>"] {
+        assert!(out.status.success() && help.contains("用法：gongbao") && help.contains("\n选项：\n") && help.contains("显示帮助"), "{args:?}: {help}");
+        for english in ["Usage", "Options", "Arguments", "Commands", "Print", "default", "[OPTIONS]", "<COMMAND>", "<FILE>"] {
             assert!(!help.contains(english), "{args:?}: {english} in\n{help}");
         }
     }
     let top = String::from_utf8(std::process::Command::new(env!("CARGO_BIN_EXE_gongbao")).arg("--help").output().unwrap().stdout).unwrap();
-    assert!(top.contains("命令:\n  build   生成网站") && top.contains("显示版本号"), "{top}");
+    assert!(top.contains("命令：\n  build   生成网站") && top.contains("\n  help    显示帮助") && top.contains("显示版本号"), "{top}");
+    let build = String::from_utf8(std::process::Command::new(env!("CARGO_BIN_EXE_gongbao")).args(["help", "build"]).output().unwrap().stdout).unwrap();
+    assert!(build.contains("用法：gongbao build [选项]") && build.contains("--content <目录>   内容目录（默认 content）"), "aligned by display width: {build}");
+    let unknown = std::process::Command::new(env!("CARGO_BIN_EXE_gongbao")).args(["help", "biuld"]).output().unwrap();
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(String::from_utf8(unknown.stderr).unwrap().starts_with("错误：未知命令 biuld"));
     let version = std::process::Command::new(env!("CARGO_BIN_EXE_gongbao")).arg("-V").output().unwrap();
     assert_eq!(String::from_utf8(version.stdout).unwrap(), format!("gongbao {}\n", env!("CARGO_PKG_VERSION")));
 }
