@@ -16,7 +16,8 @@
 //! a sequence of one-character tokens (searched by bigrams), while `31` in 31号 does not match
 //! inside 131号 and `2022` does not match inside 20221. A run of digits is read as a number:
 //! its leading zeros go (`08` is `8`, `000` is `0`), as [`crate::content::number_key`] drops
-//! them, so 〔2022〕08号 finds 〔2022〕8号 and 2022年5月 finds 2022年05月.
+//! them, so 〔2022〕08号 finds 〔2022〕8号 and 2022年5月 finds 2022年05月; but not after a digit
+//! and a point, where they are a fraction's (0.05 is not 0.5).
 
 /// White space: what JavaScript's `\s` matches plus U+0085, so both sides split alike.
 pub fn is_space(c: char) -> bool {
@@ -85,15 +86,20 @@ pub fn for_each_piece(text: &str, mut f: impl FnMut(usize, usize, Piece<'_>)) {
     let mut run = String::new();
     let mut run_class = Class::Space;
     let mut run_start = 0;
+    // the two characters before, normalised: a run of digits after `<digit>.` is a fraction's
+    let mut before = [' ', ' '];
+    let mut fraction = false;
     for (i, c) in text.char_indices() {
         let n = normalize_char(c);
         let k = class(n);
+        let behind = before;
+        before = [before[1], n];
         if run_class != Class::Space {
             if k == run_class {
                 run.push(n);
                 continue;
             }
-            f(run_start, i, Piece::Run(as_token(&run, run_class)));
+            f(run_start, i, Piece::Run(as_token(&run, run_class, fraction)));
             run.clear();
             run_class = Class::Space;
         }
@@ -103,19 +109,21 @@ pub fn for_each_piece(text: &str, mut f: impl FnMut(usize, usize, Piece<'_>)) {
             Class::Digit | Class::Letter => {
                 run_start = i;
                 run_class = k;
+                fraction = behind[1] == '.' && behind[0].is_ascii_digit();
                 run.push(n);
             }
         }
     }
     if run_class != Class::Space {
-        f(run_start, text.len(), Piece::Run(as_token(&run, run_class)));
+        f(run_start, text.len(), Piece::Run(as_token(&run, run_class, fraction)));
     }
 }
 
-/// A run's token: a number without its leading zeros (one zero stays of a run of zeros).
-fn as_token(run: &str, class: Class) -> &str {
+/// A run's token: a number without its leading zeros (one zero stays of a run of zeros),
+/// unless it is the `fraction` of a decimal number.
+fn as_token(run: &str, class: Class, fraction: bool) -> &str {
     match class {
-        Class::Digit => {
+        Class::Digit if !fraction => {
             let zeros = run.len() - run.trim_start_matches('0').len();
             &run[zeros.min(run.len() - 1)..]
         }
@@ -186,6 +194,8 @@ mod tests {
         assert!(token_strings(" \u{3000}\t\u{feff}").is_empty());
         // numbers without their leading zeros, as number_key reads them
         assert_eq!(token_strings("〔2022〕08号 2022年05月 000 0.50 007a"), ["〔", "2022", "〕", "8", "号", "2022", "年", "5", "月", "0", "0", ".", "50", "7", "a"]);
+        // but a fraction keeps its zeros: 0.05 is not 0.5
+        assert_eq!(token_strings("0.05 ０．０５ 1.005 10:05 .05 v2.05"), ["0", ".", "05", "0", ".", "05", "1", ".", "005", "10", ":", "5", ".", "5", "v", "2", ".", "05"]);
         for spelling in ["惠政办发〔2022〕08号", "惠政办发〔2022〕8号", "惠政办发〔02022〕008号"] {
             assert_eq!(token_strings(spelling), token_strings(&number_key(spelling)), "{spelling}");
         }

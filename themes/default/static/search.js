@@ -57,29 +57,38 @@
   function tokenize(text) {
     var out = [];
     var run = '', runClass = 0, runStart = 0, runBr = false, br = false, i = 0;
+    // the two characters before, normalised: digits after `<digit>.` are a fraction's
+    var before0 = ' ', before1 = ' ', fraction = false;
     for (var ch of text) {
       var n = normalizeChar(ch);
       var k = charClass(n);
+      var behind0 = before0, behind1 = before1;
+      before0 = before1;
+      before1 = n;
       if (runClass !== 0 && (k !== runClass || k === 3)) {
-        out.push({ t: asToken(run, runClass), start: runStart, end: i, br: runBr });
+        out.push({ t: asToken(run, runClass, fraction), start: runStart, end: i, br: runBr });
         run = '';
         runClass = 0;
       }
       if (k !== 0) {
-        if (runClass === 0) { runStart = i; runClass = k; runBr = br; br = false; }
+        if (runClass === 0) {
+          runStart = i; runClass = k; runBr = br; br = false;
+          fraction = behind1 === '.' && behind0 >= '0' && behind0 <= '9';
+        }
         run += n;
       } else if (ch === '\n') {
         br = true;
       }
       i += ch.length;
     }
-    if (runClass !== 0) out.push({ t: asToken(run, runClass), start: runStart, end: i, br: runBr });
+    if (runClass !== 0) out.push({ t: asToken(run, runClass, fraction), start: runStart, end: i, br: runBr });
     return out;
   }
 
-  /* A run's token: a number without its leading zeros (08 is 8, 000 is 0), as in as_token. */
-  function asToken(run, runClass) {
-    return runClass === 1 ? run.replace(/^0+(?=\d)/, '') : run;
+  /* A run's token: a number without its leading zeros (08 is 8, 000 is 0) unless it is the
+   * fraction of a decimal (0.05 is not 0.5), as in as_token. */
+  function asToken(run, runClass, fraction) {
+    return runClass === 1 && !fraction ? run.replace(/^0+(?=\d)/, '') : run;
   }
 
   /* Terms of a query: separated by white space, all must match; repeated terms count once. */
