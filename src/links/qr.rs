@@ -58,7 +58,7 @@ pub fn svg_for(url: &str) -> Option<String> {
 /// The QR code of `url` at error correction level M: whether each module is dark, row by row,
 /// and the number of modules a side.
 fn modules(url: &str) -> Option<(Vec<bool>, usize)> {
-    let bits = bits::encode_auto(url.as_bytes(), EcLevel::M).ok()?;
+    let bits = bits::encode_auto(percent_encoded(url).as_bytes(), EcLevel::M).ok()?;
     let version = bits.version();
     let (data, ec) = ec::construct_codewords(&bits.into_bytes(), version, EcLevel::M).ok()?;
     let mut canvas = Canvas::new(version, EcLevel::M);
@@ -74,6 +74,24 @@ fn modules(url: &str) -> Option<(Vec<bool>, usize)> {
         })
         .min_by_key(|dark| penalty(dark, n))
         .map(|dark| (dark, n))
+}
+
+/// `url` with every byte of a non-ASCII character written `%XX`: the crate would take the
+/// UTF-8 of a Chinese path (https://…/公报/) for Shift JIS, and a phone read it as other
+/// characters. A browser reads the percent-encoded address as the same one.
+fn percent_encoded(url: &str) -> std::borrow::Cow<'_, str> {
+    if url.is_ascii() {
+        return url.into();
+    }
+    let mut out = String::with_capacity(url.len() * 2);
+    for b in url.bytes() {
+        if b.is_ascii() {
+            out.push(b as char);
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out.into()
 }
 
 /// A masked code's penalty by the standard's four rules (ISO/IEC 18004, 7.8.3), scored as the
@@ -146,6 +164,16 @@ mod tests {
             let expected: Vec<bool> = code.to_colors().into_iter().map(|c| c == Color::Dark).collect();
             assert_eq!(modules(&url), Some((expected, code.width())), "{url}");
         }
+    }
+
+    #[test]
+    fn a_chinese_path_is_percent_encoded_not_taken_for_shift_jis() {
+        let url = "https://www.huinong.gov.cn/公报/2022/02/p001.html";
+        let ascii = "https://www.huinong.gov.cn/%E5%85%AC%E6%8A%A5/2022/02/p001.html";
+        assert_eq!(percent_encoded(url), ascii);
+        let code = qrcode::QrCode::with_error_correction_level(ascii.as_bytes(), EcLevel::M).unwrap();
+        let expected: Vec<bool> = code.to_colors().into_iter().map(|c| c == Color::Dark).collect();
+        assert_eq!(modules(url), Some((expected, code.width())));
     }
 
     #[test]
