@@ -72,3 +72,20 @@ fn adding_an_issue_keeps_every_published_url_serving_the_same_document() {
     }
     assert!(after.contains_key("2022/03/p001.html"));
 }
+
+/// A control character pasted into a cited number or a link's address is taken out before
+/// anything reads the body: the page, the 被引用 lists and the broken-link message agree.
+#[test]
+fn a_control_character_inside_a_number_or_an_address_is_read_as_the_page_shows_it() {
+    let ws = with_later_issue();
+    ws.edit("2022/03/p001.md", "根据惠政办发[2022]8号", "根据惠政办发[2022]\u{7}8号");
+    let out = ws.run(&[]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("2022/03/p001.md:12: 已删除控制字符 U+0007"));
+    assert!(ws.read("2022/03/p001.html").contains("根据<a class=\"cite\" href=\"../../2022/02/p001.html\">惠政办发[2022]8号</a>"));
+    assert!(ws.read("2022/02/p001.html").contains("<h3>被引用</h3>"), "the citing page is listed");
+
+    ws.edit("2022/03/p001.md", "现将修订后的制度印发给你们。", "现将修订后的[制度](p0\u{7}99.html)印发给你们。");
+    let err = ws.build_err();
+    assert!(err.contains("2022/03/p001.md:12: ") && err.contains("p099.html"), "the line of the link is named: {err}");
+}

@@ -36,6 +36,31 @@ pub fn number_key(number: &str) -> String {
     key
 }
 
+/// Whether `c` is a control character HTML does not allow in text: any but tab, the line ends
+/// and form feed. Invisible on the page, they come with text copied from PDF or Word.
+pub fn is_stray_control(c: char) -> bool {
+    c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{c}')
+}
+
+/// The body without its stray control characters, and where each was (byte offset): `None`
+/// when there are none, as in nearly every body, which one pass over its bytes tells.
+pub fn without_controls(body: &str) -> Option<(String, Vec<(usize, char)>)> {
+    // 0xC2 leads U+0080–U+009F (and some printable characters such as ·)
+    let suspect = |b: u8| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c)) || b == 0x7f || b == 0xc2;
+    // (folded a block at a time, which the compiler vectorises: the test passes over every body)
+    if !body.as_bytes().chunks(64).any(|block| block.iter().fold(false, |found, &b| found | suspect(b))) {
+        return None;
+    }
+    let removed: Vec<(usize, char)> = body.char_indices().filter(|&(_, c)| is_stray_control(c)).collect();
+    (!removed.is_empty()).then(|| (body.chars().filter(|&c| !is_stray_control(c)).collect(), removed))
+}
+
+/// `text` as pages show it, without stray control characters: what the citations and the
+/// link checker read, as the renderer does.
+pub fn shown_text(text: &str) -> std::borrow::Cow<'_, str> {
+    without_controls(text).map_or(std::borrow::Cow::Borrowed(text), |(clean, _)| std::borrow::Cow::Owned(clean))
+}
+
 /// Takes the Markdown bodies out of the site, in `site.documents()` order, for the renderer to
 /// consume (and free one by one). What needs a line of a body afterwards (a broken link's
 /// message) reads the source file again.

@@ -196,7 +196,7 @@ pub fn cross_reference(site: &mut Site, known: &Known, kept: &(dyn Fn(usize) -> 
         .enumerate()
         .map(|(i, d)| {
             kept(i).unwrap_or_else(|| {
-                let scan = scan(&d.body, &|key| known.contains(key));
+                let scan = scan(&crate::content::shown_text(&d.body), &|key| known.contains(key));
                 let key = known.key_for(&scan.tails);
                 (scan, key)
             })

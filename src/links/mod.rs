@@ -37,6 +37,8 @@ pub fn blame(broken: &[BrokenLink], site: &Site) -> Vec<Diagnostic> {
 /// The lines of `text` from `first` on where one of `written` is a link's destination (`](…`,
 /// `](<…`, or a reference definition `]: …`); else the first line that holds it; else 0.
 fn link_lines(text: &str, first: usize, written: &[&str]) -> Vec<usize> {
+    // as rendered: a control character inside an address was taken out (lines stay)
+    let text = crate::content::shown_text(text);
     let body = || text.lines().enumerate().skip(first.saturating_sub(1));
     let as_link = |line: &str| {
         written.iter().any(|w| {

@@ -17,6 +17,7 @@ use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 
 use super::sanitize::{final_pass, safe_url, Cleaner};
+use crate::content::without_controls;
 use crate::error::{line_of_offset, Diagnostic};
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -156,25 +157,6 @@ pub fn render(body: &str, file: &Path, first_line: usize, linker: Linker) -> Res
     rendered.warnings.extend(removed.into_iter().flatten());
     rendered.warnings.sort_by_key(|w| w.line);
     Ok(rendered)
-}
-
-/// Whether `c` is a control character HTML does not allow in text: any but tab, the line ends
-/// and form feed. Invisible on the page, they come with text copied from PDF or Word.
-fn is_stray_control(c: char) -> bool {
-    c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{c}')
-}
-
-/// The body without its stray control characters, and where each was (byte offset): `None`
-/// when there are none, as in nearly every body, which one pass over its bytes tells.
-fn without_controls(body: &str) -> Option<(String, Vec<(usize, char)>)> {
-    // 0xC2 leads U+0080–U+009F (and some printable characters such as ·)
-    let suspect = |b: u8| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c)) || b == 0x7f || b == 0xc2;
-    // (folded a block at a time, which the compiler vectorises: the test passes over every body)
-    if !body.as_bytes().chunks(64).any(|block| block.iter().fold(false, |found, &b| found | suspect(b))) {
-        return None;
-    }
-    let removed: Vec<(usize, char)> = body.char_indices().filter(|&(_, c)| is_stray_control(c)).collect();
-    (!removed.is_empty()).then(|| (body.chars().filter(|&c| !is_stray_control(c)).collect(), removed))
 }
 
 /// One warning per line that had stray control characters, naming them.
@@ -547,7 +529,7 @@ mod tests {
     fn control_characters_are_removed_and_each_line_is_a_warning() {
         let md = "第一段\u{1b}[31m红\u{7}\u{1b}\n\n第二\u{85}段·\t\u{c}\n\n- 列表\u{0}项\n";
         let r = render(md, Path::new("c.md"), 5, &no_links).unwrap();
-        assert!(!r.html.chars().chain(r.text.chars()).any(is_stray_control), "{:?}", r.html);
+        assert!(!r.html.chars().chain(r.text.chars()).any(crate::content::is_stray_control), "{:?}", r.html);
         assert!(r.html.contains("第一段[31m红") && r.html.contains("第二段·") && r.html.contains("列表项"), "{}", r.html);
         let shown: Vec<String> = r.warnings.iter().map(ToString::to_string).collect();
         assert_eq!(shown.len(), 3, "{shown:?}");
