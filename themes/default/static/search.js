@@ -57,14 +57,10 @@
   function tokenize(text) {
     var out = [];
     var run = '', runClass = 0, runStart = 0, runBr = false, br = false, i = 0;
-    // the two characters before, normalised: digits after `<digit>.` are a fraction's
-    var before0 = ' ', before1 = ' ', fraction = false;
+    var fraction = false;
     for (var ch of text) {
       var n = normalizeChar(ch);
       var k = charClass(n);
-      var behind0 = before0, behind1 = before1;
-      before0 = before1;
-      before1 = n;
       if (runClass !== 0 && (k !== runClass || k === 3)) {
         out.push({ t: asToken(run, runClass, fraction), start: runStart, end: i, br: runBr });
         run = '';
@@ -73,7 +69,8 @@
       if (k !== 0) {
         if (runClass === 0) {
           runStart = i; runClass = k; runBr = br; br = false;
-          fraction = behind1 === '.' && behind0 >= '0' && behind0 <= '9';
+          // digits right after `<digit>.` are a fraction's ('.', '．' and digits are one unit each)
+          fraction = k === 1 && i >= 2 && normalizeChar(text[i - 1]) === '.' && charClass(normalizeChar(text[i - 2])) === 1;
         }
         run += n;
       } else if (ch === '\n') {
