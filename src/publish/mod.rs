@@ -5,9 +5,9 @@
 mod data;
 mod feeds;
 
-use crate::cache::{Hasher, Key, Reuse};
 use std::path::Path;
 
+use crate::cache::{Hasher, Key, Reuse};
 use crate::content::{GDate, Issue, PdfFile, Site, SiteConfig};
 use crate::error::{Diagnostic, Error, Result};
 use crate::output::OutputFile;
