@@ -52,7 +52,7 @@ fn main() {
     std::fs::write(out.join("truth.json"), serde_json::to_string_pretty(&truth).unwrap()).unwrap();
     let samples = [
         "惠政办发〔2022〕31号", "惠政办发［２０２２］３１号", "GB2312编码 v2.0", "（一）【附件】\u{3000}Ａｂｃ",
-        "医疗 保障\n基金", "𠀀字", "第１２条", "e-mail: Office@Gov.CN", "\u{feff}x\u{85}y", "〔2022〕08号 2022年05月 000 0.50 007a", "0.05 ０．０５ 1.005 10:05 .05 v2.05 9.\n05",
+        "医疗 保障\n基金", "𠀀字", "第１２条", "e-mail: Office@Gov.CN", "\u{feff}x\u{85}y", "〔2022〕08号 2022年05月 000 0.50 007a", "0.05 ０．０５ 1.005 10:05 .05 v2.05 9.\n05", "20\u{200b}22年 医\u{200b}疗 a\u{feff}b 0.\u{2060}05",
     ];
     let tokens: BTreeMap<&str, Vec<String>> =
         samples.iter().map(|s| (*s, gongbao::search::normalize::token_strings(s))).collect();

@@ -21,9 +21,14 @@
 
 /// White space: what JavaScript's `\s` matches plus U+0085, so both sides split alike.
 pub fn is_space(c: char) -> bool {
-    // Zero-width characters pasted from Word or web pages are invisible: a reader searching
-    // 医疗保障 must find 医疗\u{200b}保障, so they separate nothing, like a space.
-    c.is_whitespace() || matches!(c, '\u{feff}' | '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}')
+    c.is_whitespace()
+}
+
+/// Zero-width characters pasted from Word or web pages: invisible, so a reader searching
+/// 医疗保障 must find 医疗\u{200b}保障, and 2022 must find 20\u{200b}22. They are passed over
+/// as if absent, even inside a run of digits or letters (where a space would split it).
+pub fn is_zero_width(c: char) -> bool {
+    matches!(c, '\u{feff}' | '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}')
 }
 
 /// The comparison form of one character.
@@ -88,6 +93,9 @@ pub fn for_each_piece(text: &str, mut f: impl FnMut(usize, usize, Piece<'_>)) {
     let mut run_start = 0;
     let mut fraction = false;
     for (i, c) in text.char_indices() {
+        if is_zero_width(c) {
+            continue;
+        }
         let n = normalize_char(c);
         let k = class(n);
         if run_class != Class::Space {
@@ -107,7 +115,7 @@ pub fn for_each_piece(text: &str, mut f: impl FnMut(usize, usize, Piece<'_>)) {
                 run_class = k;
                 // digits right after `<digit>.` are a fraction's (looked back at only here: a
                 // run starts rarely, a character is read nearly 20 million times a build)
-                let mut behind = text[..i].chars().rev().map(normalize_char);
+                let mut behind = text[..i].chars().rev().filter(|&c| !is_zero_width(c)).map(normalize_char);
                 fraction = k == Class::Digit && behind.next() == Some('.') && behind.next().is_some_and(|c| c.is_ascii_digit());
                 run.push(n);
             }
@@ -191,6 +199,8 @@ mod tests {
         assert_eq!(token_strings("医疗 保障\n基金"), ["医", "疗", "保", "障", "基", "金"]);
         assert_eq!(token_strings("２０２２年５月"), ["2022", "年", "5", "月"]);
         assert!(token_strings(" \u{3000}\t\u{feff}").is_empty());
+        // zero-width characters are passed over, inside runs too
+        assert_eq!(token_strings("20\u{200b}22年 医\u{200b}疗 a\u{feff}b 0.\u{2060}05"), ["2022", "年", "医", "疗", "ab", "0", ".", "05"]);
         // numbers without their leading zeros, as number_key reads them
         assert_eq!(token_strings("〔2022〕08号 2022年05月 000 0.50 007a"), ["〔", "2022", "〕", "8", "号", "2022", "年", "5", "月", "0", "0", ".", "50", "7", "a"]);
         // but a fraction keeps its zeros: 0.05 is not 0.5

@@ -29,8 +29,19 @@
   // ---- normalisation and tokens (mirror of normalize.rs) ----
 
   function isSpace(c) {
-    // Zero-width characters count as space, as in the Rust tokeniser (is_space).
-    return /\s/.test(c) || c === '\u0085' || c === '\u200b' || c === '\u200c' || c === '\u200d' || c === '\u2060';
+    return /\s/.test(c) || c === '\u0085';
+  }
+
+  /* Zero-width characters are passed over as if absent, inside runs too (is_zero_width). */
+  function isZeroWidth(c) {
+    return c === '\ufeff' || c === '\u200b' || c === '\u200c' || c === '\u200d' || c === '\u2060';
+  }
+
+  /* The index of the unit before `i` in `text` that is not zero-width; -1 if none. */
+  function visibleBefore(text, i) {
+    var j = i - 1;
+    while (j >= 0 && isZeroWidth(text[j])) j--;
+    return j;
   }
 
   function normalizeChar(c) {
@@ -59,6 +70,7 @@
     var run = '', runClass = 0, runStart = 0, runBr = false, br = false, i = 0;
     var fraction = false;
     for (var ch of text) {
+      if (isZeroWidth(ch)) { i += ch.length; continue; }
       var n = normalizeChar(ch);
       var k = charClass(n);
       if (runClass !== 0 && (k !== runClass || k === 3)) {
@@ -70,7 +82,8 @@
         if (runClass === 0) {
           runStart = i; runClass = k; runBr = br; br = false;
           // digits right after `<digit>.` are a fraction's ('.', '．' and digits are one unit each)
-          fraction = k === 1 && i >= 2 && normalizeChar(text[i - 1]) === '.' && charClass(normalizeChar(text[i - 2])) === 1;
+          var point = visibleBefore(text, i), digit = visibleBefore(text, point);
+          fraction = k === 1 && digit >= 0 && normalizeChar(text[point]) === '.' && charClass(normalizeChar(text[digit])) === 1;
         }
         run += n;
       } else if (ch === '\n') {
