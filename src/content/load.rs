@@ -522,12 +522,12 @@ fn parse_toml<T: DeserializeOwned>(path: &Path, text: &str, first_line: usize) -
     }
 }
 
-/// The first escape in `toml`'s basic strings that stands for a control character other than
-/// a tab or line end, with its offset. TOML refuses such characters raw but lets `\u0000` or
-/// `\e` through, and in a title they would reach the pages as they are.
+/// The first escape in `toml`'s basic strings that stands for a control character a body may
+/// not hold either ([`super::is_stray_control`]), with its offset. TOML refuses such characters
+/// raw but lets `\u0000` or `\e` through, and in a title they would reach the pages as they are.
 fn control_escape(toml: &str) -> Option<(usize, u32)> {
     let b = toml.as_bytes();
-    let control = |c: u32| char::from_u32(c).is_some_and(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'));
+    let control = |c: u32| char::from_u32(c).is_some_and(super::is_stray_control);
     let hex = |from: usize, digits: usize| toml.get(from..from + digits).and_then(|h| u32::from_str_radix(h, 16).ok());
     // the closing quote of the string the scan is in
     let mut close: Option<&[u8]> = None;
