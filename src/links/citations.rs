@@ -47,12 +47,10 @@ pub fn scan(text: &str, known: &dyn Fn(&str) -> bool) -> Scan {
         search_from = open + open_len;
         let Some(end) = tail(&text[open + open_len..]) else { continue };
         let end = open + open_len + end;
-        // The issuer code: the run of Han characters right before the bracket.
-        let head: Vec<(usize, char)> = text[..open].char_indices().rev().take_while(|(_, c)| is_han(*c)).take(16).collect();
-        if head.is_empty() {
+        let starts = code_starts(&text[..open]); // nearest first
+        if starts.is_empty() {
             continue;
         }
-        let starts: Vec<usize> = head.iter().map(|(i, _)| *i).collect(); // nearest first
         tails.push(number_key(&text[open..end]));
         let start = starts
             .iter()
@@ -69,10 +67,41 @@ pub fn scan(text: &str, known: &dyn Fn(&str) -> bool) -> Scan {
     Scan { citations: found, tails }
 }
 
-/// A number's comparison key from its opening bracket on (〔2022〕25号): every key `scan`
-/// asks about ends with the tail of the candidate it is reading. `None` without a bracket.
+/// Where the issuer code before a year's bracket may start (nearest first): the run of Han
+/// characters right before it, up to sixteen, in which a bracketed part of one to three Han
+/// characters between two of them belongs to the code (法（研）发〔1987〕32号, a court's code)
+/// but is no start of it.
+fn code_starts(before: &str) -> Vec<usize> {
+    let back: Vec<(usize, char)> = before.char_indices().rev().take(24).collect();
+    let mut starts = Vec::new();
+    let mut k = 0;
+    while let Some(&(i, c)) = back.get(k).filter(|_| starts.len() < 16) {
+        if is_han(c) {
+            starts.push(i);
+            k += 1;
+            continue;
+        }
+        // a closing bracket after a Han character: 1–3 Han characters, the opening one, and a
+        // Han character before it
+        let inner = back[k + 1..].iter().take_while(|(_, c)| is_han(*c)).count();
+        let bracketed = !starts.is_empty()
+            && matches!(c, '）' | ')')
+            && (1..=3).contains(&inner)
+            && back.get(k + 1 + inner).is_some_and(|(_, c)| matches!(c, '（' | '('))
+            && back.get(k + 2 + inner).is_some_and(|(_, c)| is_han(*c));
+        if !bracketed {
+            break;
+        }
+        k += inner + 2;
+    }
+    starts
+}
+
+/// A number's comparison key from its year's opening bracket on (〔2022〕25号): every key
+/// `scan` asks about ends with the tail of the candidate it is reading. `None` without a
+/// bracket. (The year's is the last: a code may hold one too, 法〔研〕发〔1987〕32号.)
 fn tail_of(key: &str) -> Option<&str> {
-    key.find('〔').map(|i| &key[i..])
+    key.rfind('〔').map(|i| &key[i..])
 }
 
 /// After the opening bracket: four digits, a closing bracket, digits, 号. Returns the byte
@@ -101,6 +130,8 @@ fn guess_code_start(text: &str, starts: &[usize]) -> usize {
         // what the corpus showed before a code: 简称京缓堵函〔2017〕3号, 我院以法〔1998〕86号,
         // 北京市人民政府京政发〔1985〕167号
         "简称", "我院", "本院", "以", "政府",
+        // 原温江区国土局作出温国土资发（2018）366号
+        "作出", "下发",
     ];
     let window = starts[starts.len().min(8) - 1];
     let code_end = starts[0];
@@ -272,6 +303,28 @@ mod tests {
         ] {
             assert_eq!(numbers(text, &[]), [(code.into(), false)], "{text}");
         }
+    }
+
+    #[test]
+    fn a_bracketed_part_of_a_code_belongs_to_it() {
+        // as the corpus has it; the code is not in the archive
+        let text = "《关于…的解释》（法（研）发〔1987〕32号）同时废止";
+        assert_eq!(numbers(text, &[]), [("法（研）发〔1987〕32号".into(), true)]);
+        // in the archive, in another bracket style
+        assert_eq!(numbers("根据法(研)发〔1987〕32号", &["法（研）发〔1987〕32号"]), [("法(研)发〔1987〕32号".into(), false)]);
+        // not one: no Han character before it, or too long, or the year's bracket right after
+        assert_eq!(numbers("（研）发〔1987〕32号", &[]), [("发〔1987〕32号".into(), false)]);
+        assert_eq!(numbers("法（研究部门）发〔1987〕32号", &[]), [("发〔1987〕32号".into(), false)]);
+        // a scan with such a number depends on the archive's numbers of its tail
+        let known = Known::of([Some("法（研）发〔1987〕32号")].into_iter());
+        let scan = scan(text, &|key| known.contains(key));
+        assert_ne!(known.key_for(&scan.tails), [0; 16]);
+    }
+
+    #[test]
+    fn words_that_lead_into_a_number_are_not_taken_into_it() {
+        assert_eq!(numbers("原温江区国土局作出温国土资发（2018）366号《决定》", &[]), [("温国土资发（2018）366号".into(), false)]);
+        assert_eq!(numbers("已下发川府发〔2020〕3号", &[]), [("川府发〔2020〕3号".into(), false)]);
     }
 
     #[test]
