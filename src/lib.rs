@@ -30,7 +30,8 @@ pub struct BuildOptions {
     pub output: PathBuf,
     /// Overrides `base_url` of site.toml.
     pub base_url: Option<String>,
-    /// Write every file anew instead of reusing unchanged files of the previous output.
+    /// Make every file anew instead of reusing what the build cache holds (a file whose bytes
+    /// come out unchanged is still linked from the previous output).
     pub full: bool,
 }
 
@@ -137,7 +138,7 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
         }
     }
     timer.lap("markdown");
-    let mut staging = output::Staging::create(&options.output, !options.full, previous.generation())?;
+    let mut staging = output::Staging::create(&options.output, previous.generation())?;
     // The cache only ever saves work: when it cannot be written the build goes on, and the
     // next one is full.
     let mut cache_error = next.write_texts(staging.dir(), &mut texts, &warnings, &refs).err();

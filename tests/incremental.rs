@@ -75,6 +75,29 @@ fn corrections_update_the_search_index_in_place() {
     assert_same_as_full(&ws, "a body edited after --full");
 }
 
+/// `--full` over an existing output makes every file anew, but links those whose bytes come out
+/// as the output has them instead of writing them: the output it leaves behind as the
+/// generation before then differs only where something changed, and the next rebuild takes it
+/// up (writing 9,473 files anew made that rebuild take 1.0 s at 1×, against 0.09 s). A page
+/// changed by hand, even to the same length, is written anew.
+#[test]
+fn a_full_build_links_the_files_whose_bytes_it_would_write_again() {
+    let ws = Workspace::new(&repo().join("content"));
+    build(&ws, "public", false);
+    let page = ws.public().join("2022/02/p036.html");
+    let html = std::fs::read_to_string(&page).unwrap();
+    let by_hand = html.replacen("安全隐患", "安全问题", 1);
+    assert_eq!(by_hand.len(), html.len());
+    std::fs::write(&page, by_hand).unwrap();
+    let full = build(&ws, "public", true);
+    let total: usize = full.split("输出 ").nth(1).unwrap().split(' ').next().unwrap().parse().unwrap();
+    assert_eq!(reused(&full), total - 1, "all but the page changed by hand: {full}");
+    assert_eq!(std::fs::read_to_string(&page).unwrap(), html);
+    ws.edit("2022/02/p036.md", "组长：刘占强", "组长：刘占强（已修订）");
+    build(&ws, "public", false);
+    assert_same_as_full(&ws, "a body edited after --full over an output");
+}
+
 /// Builds with `--timings`; returns how many bodies the build read.
 fn bodies_read(ws: &Workspace) -> usize {
     let summary = run_build(ws, "public", &["--timings"]);
