@@ -107,31 +107,71 @@ fn hashed_name(name: &str, bytes: &[u8]) -> String {
     }
 }
 
-/// Tera's error and its causes, where it hides the useful part: what it was doing in Chinese
+/// Tera's error and its causes, in Chinese where Tera's words are known: what it was doing
 /// (`templates/<name>` of the theme, or of the default theme where the site's does not override
-/// it), Tera's detail after that.
+/// it), then what went wrong. A message Tera words freely is given as it is, and so is the
+/// parser's excerpt of the line (its list of what it expected stays English).
 fn describe(error: &tera::Error) -> String {
-    let said = error.to_string();
-    let quoted = |prefix: &str| said.strip_prefix(prefix).map(|rest| rest.trim_matches(['\'', '`']).to_string());
-    let mut text = if let Some(name) = quoted("Failed to render ") {
-        format!("生成页面时模板 templates/{name} 出错")
-    } else if let Some(name) = quoted("Failed to parse ") {
-        format!("模板 templates/{name} 有语法错误")
-    } else {
-        said
-    };
+    let mut parts = vec![in_chinese(error)];
     let mut source = std::error::Error::source(error);
     while let Some(s) = source {
-        text.push('：');
-        text.push_str(&s.to_string());
+        parts.push(s.downcast_ref::<tera::Error>().map_or_else(|| s.to_string(), in_chinese));
         source = s.source();
     }
-    text
+    parts.join("：")
+}
+
+/// One of Tera's errors, without its causes.
+fn in_chinese(error: &tera::Error) -> String {
+    use tera::ErrorKind as K;
+    match &error.kind {
+        K::Msg(said) => {
+            let quoted = |prefix: &str| said.strip_prefix(prefix).map(|rest| rest.trim_matches(['\'', '`']).to_string());
+            if let Some(name) = quoted("Failed to render ") {
+                format!("生成页面时模板 templates/{name} 出错")
+            } else if let Some(name) = quoted("Failed to parse ") {
+                format!("模板 templates/{name} 有语法错误")
+            } else if let Some((variable, _)) = said.strip_prefix("Variable `").and_then(|rest| rest.split_once("` not found in context")) {
+                format!("变量 {variable} 不存在（页面数据中没有这一项）")
+            } else {
+                said.replace("= expected ", "= 此处应为 ").replace("= unexpected ", "= 此处不应有 ")
+            }
+        }
+        K::TemplateNotFound(name) => format!("找不到模板 {}", name.trim_matches(['[', ']'])),
+        K::MissingParent { current, parent } => format!("模板 {current} 所继承（extends）的模板 {parent} 不存在"),
+        K::CircularExtend { tpl, inheritance_chain } => format!("模板 {tpl} 的继承（extends）绕成了环：{}", inheritance_chain.join(" → ")),
+        K::FilterNotFound(name) => format!("没有名为 {name} 的过滤器"),
+        K::TestNotFound(name) => format!("没有名为 {name} 的测试"),
+        K::FunctionNotFound(name) => format!("没有名为 {name} 的函数"),
+        K::CallFilter(name) => format!("过滤器 {name} 出错"),
+        K::CallTest(name) => format!("测试 {name} 出错"),
+        K::CallFunction(name) => format!("函数 {name} 出错"),
+        K::InvalidMacroDefinition(info) => format!("宏定义有误：{info}"),
+        _ => error.to_string(),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Renders `template` as a page of a theme that has it; the message of its error.
+    fn error_of(template: &str) -> String {
+        let mut tera = tera::Tera::default();
+        let rendered = tera.add_raw_template("page.html", template).and_then(|()| tera.render("page.html", &tera::Context::new()));
+        describe(&rendered.expect_err("the template fails"))
+    }
+
+    #[test]
+    fn template_errors_are_told_in_chinese() {
+        assert_eq!(error_of("{{ \"标题\" | nosuchfilter }}"), "生成页面时模板 templates/page.html 出错：没有名为 nosuchfilter 的过滤器");
+        assert_eq!(error_of("{{ doc.title }}"), "生成页面时模板 templates/page.html 出错：变量 doc.title 不存在（页面数据中没有这一项）");
+        assert_eq!(error_of("{% include \"nothere.html\" %}"), "生成页面时模板 templates/page.html 出错：找不到模板 nothere.html");
+        assert_eq!(error_of("{{ 1 | truncate(length=\"x\") }}").split('：').take(2).collect::<Vec<_>>(), ["生成页面时模板 templates/page.html 出错", "过滤器 truncate 出错"]);
+        let parse = error_of("<p>{{ title }</p>");
+        assert!(parse.starts_with("模板 templates/page.html 有语法错误： --> 1:"), "{parse}");
+        assert!(parse.contains("= 此处应为 "), "{parse}");
+    }
 
     #[test]
     fn default_theme_is_embedded_and_compiles() {
