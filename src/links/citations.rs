@@ -312,7 +312,7 @@ mod tests {
         assert_eq!(numbers(text, &[]), [("法（研）发〔1987〕32号".into(), true)]);
         // in the archive, in another bracket style
         assert_eq!(numbers("根据法(研)发〔1987〕32号", &["法（研）发〔1987〕32号"]), [("法(研)发〔1987〕32号".into(), false)]);
-        // not one: no Han character before it, or too long, or the year's bracket right after
+        // not one: no Han character before it, or too long
         assert_eq!(numbers("（研）发〔1987〕32号", &[]), [("发〔1987〕32号".into(), false)]);
         assert_eq!(numbers("法（研究部门）发〔1987〕32号", &[]), [("发〔1987〕32号".into(), false)]);
         // a scan with such a number depends on the archive's numbers of its tail
