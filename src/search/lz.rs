@@ -52,16 +52,18 @@ fn ilog2(n: usize) -> u32 {
     usize::BITS - 1 - n.max(1).leading_zeros()
 }
 
-/// Bits of `v` in `[0, n)` as a truncated binary number.
-fn truncated_len(v: u32, n: u32) -> u32 {
+/// `v` in `[0, n)` as a truncated binary number: its bits and their count, as
+/// [`BitWriter::truncated`] writes them.
+fn truncated_code(v: u32, n: u32) -> (u32, u32) {
     if n <= 1 {
-        return 0;
+        return (0, 0);
     }
     let b = 32 - (n - 1).leading_zeros();
-    if v < (1u32 << b) - n {
-        b - 1
+    let short = (1u32 << b) - n;
+    if v < short {
+        (v, b - 1)
     } else {
-        b
+        (v + short, b)
     }
 }
 
@@ -116,9 +118,10 @@ fn gamma_len(v: usize) -> u32 {
 /// The code of an alphabet of a given size: the rank range of each literal class.
 pub struct Code {
     classes: [(u32, u32); 5],
-    /// Bits of each rank of the table as a literal: asked for every character twice (what a
-    /// chunk costs, what a copy saves), where finding the class took a search.
-    lens: Vec<u8>,
+    /// Each rank of the table as a literal, its bits and their count: asked for every
+    /// character twice (what a chunk costs, what a copy saves) and written for every literal,
+    /// where finding the class took a search and the truncated number a few steps more.
+    literals: Vec<(u32, u8)>,
 }
 
 impl Code {
@@ -131,8 +134,8 @@ impl Code {
             *slot = (start, end - start);
             start = end;
         }
-        let mut code = Code { classes, lens: Vec::new() };
-        code.lens = (0..start).map(|r| code.class_literal_len(r) as u8).collect();
+        let mut code = Code { classes, literals: Vec::new() };
+        code.literals = (0..start).map(|r| code.class_literal(r)).map(|(bits, len)| (bits, len as u8)).collect();
         code
     }
 
@@ -140,17 +143,25 @@ impl Code {
         self.classes.iter().position(|&(start, size)| r < start + size).expect("a rank inside the alphabet")
     }
 
-    /// Bits of rank `r` as a literal.
-    pub fn literal_len(&self, r: u32) -> u32 {
-        match self.lens.get(r as usize) {
-            Some(&n) => n as u32,
-            None => self.class_literal_len(r),
+    /// Rank `r` as a literal: its bits and their count.
+    fn literal(&self, r: u32) -> (u32, u32) {
+        match self.literals.get(r as usize) {
+            Some(&(bits, len)) => (bits, len as u32),
+            None => self.class_literal(r),
         }
     }
 
-    fn class_literal_len(&self, r: u32) -> u32 {
+    /// Bits of rank `r` as a literal.
+    pub fn literal_len(&self, r: u32) -> u32 {
+        self.literal(r).1
+    }
+
+    /// The event code of the rank's class, then its place in the class (in class 4 its code
+    /// point: 20 or 21 bits, which with the event code fit a word).
+    fn class_literal(&self, r: u32) -> (u32, u32) {
         let j = self.class_of(r);
-        LITERAL[j].1 + truncated_len(r - self.classes[j].0, self.classes[j].1)
+        let (bits, len) = truncated_code(r - self.classes[j].0, self.classes[j].1);
+        ((LITERAL[j].0 << len) | bits, LITERAL[j].1 + len)
     }
 
     /// Codes the texts of one file, each a sequence of ranks.
@@ -202,7 +213,7 @@ impl Code {
                 }
                 let copy_len = || {
                     let k = ilog2(best_dist);
-                    (COPY.1 + gamma_len(best_len - MIN_MATCH + 1) + truncated_len(k, ilog2(i) + 1) + k) as u64
+                    (COPY.1 + gamma_len(best_len - MIN_MATCH + 1) + truncated_code(k, ilog2(i) + 1).1 + k) as u64
                 };
                 if best_len >= MIN_MATCH && copy_len() < before[i + best_len] - before[i] {
                     let k = ilog2(best_dist);
@@ -215,10 +226,8 @@ impl Code {
                     }
                     i += best_len;
                 } else {
-                    let r = all[i];
-                    let j = self.class_of(r);
-                    w.bits(LITERAL[j].0, LITERAL[j].1);
-                    w.truncated(r - self.classes[j].0, self.classes[j].1);
+                    let (bits, len) = self.literal(all[i]);
+                    w.bits(bits, len);
                     chains.insert(all, i);
                     i += 1;
                 }
