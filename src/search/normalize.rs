@@ -93,6 +93,11 @@ pub fn for_each_piece(text: &str, mut f: impl FnMut(usize, usize, Piece<'_>)) {
     let mut run_start = 0;
     let mut fraction = false;
     for (i, c) in text.char_indices() {
+        // nearly every character of the text: a CJK ideograph is its own token, unchanged
+        if ('\u{4e00}'..='\u{9fff}').contains(&c) && run_class == Class::Space {
+            f(i, i + 3, Piece::Char(c));
+            continue;
+        }
         if is_zero_width(c) {
             continue;
         }
