@@ -54,6 +54,21 @@ pub fn units_of(s: &str) -> Vec<u16> {
     s.encode_utf16().map(group).collect()
 }
 
+/// `v` in `[0, n)` as a truncated binary number: its bits and their count, ⌊log₂ n⌋ or
+/// ⌈log₂ n⌉ (none for n ≤ 1).
+pub fn truncated_code(v: u32, n: u32) -> (u32, u32) {
+    if n <= 1 {
+        return (0, 0);
+    }
+    let b = 32 - (n - 1).leading_zeros(); // ⌈log₂ n⌉
+    let short = ((1u64 << b) - n as u64) as u32;
+    if v < short {
+        (v, b - 1)
+    } else {
+        (v + short, b)
+    }
+}
+
 /// ⌊log₂ n⌋, 0 for n ≤ 1.
 fn ilog2(n: u64) -> u32 {
     if n <= 1 {
@@ -161,19 +176,11 @@ impl BitWriter {
         }
     }
 
-    /// `v` in `[0, n)` as a truncated binary number: ⌊log₂ n⌋ or ⌈log₂ n⌉ bits.
+    /// `v` in `[0, n)` as a truncated binary number (see [`truncated_code`]).
     pub fn truncated(&mut self, v: u32, n: u32) {
         debug_assert!(v < n);
-        if n <= 1 {
-            return;
-        }
-        let b = 32 - (n - 1).leading_zeros(); // ⌈log₂ n⌉
-        let short = ((1u64 << b) - n as u64) as u32;
-        if v < short {
-            self.bits(v, b - 1);
-        } else {
-            self.bits(v + short, b);
-        }
+        let (bits, len) = truncated_code(v, n);
+        self.bits(bits, len);
     }
 
     /// Appends the bits of `b`.

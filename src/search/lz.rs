@@ -30,7 +30,7 @@
 //! character (deflate on 36 KB pieces of UTF-8: 6.8; the rank code and ASCII copies of format
 //! 5: 7.9).
 
-use super::codec::{units_of, BitReader, BitWriter};
+use super::codec::{truncated_code, units_of, BitReader, BitWriter};
 
 pub const MIN_MATCH: usize = 3;
 /// Where the literal classes end, by rank; the last class is every other character.
@@ -50,21 +50,6 @@ const HASH_BITS: u32 = 16;
 
 fn ilog2(n: usize) -> u32 {
     usize::BITS - 1 - n.max(1).leading_zeros()
-}
-
-/// `v` in `[0, n)` as a truncated binary number: its bits and their count, as
-/// [`BitWriter::truncated`] writes them.
-fn truncated_code(v: u32, n: u32) -> (u32, u32) {
-    if n <= 1 {
-        return (0, 0);
-    }
-    let b = 32 - (n - 1).leading_zeros();
-    let short = (1u32 << b) - n;
-    if v < short {
-        (v, b - 1)
-    } else {
-        (v + short, b)
-    }
 }
 
 fn hash(t: &[u32]) -> usize {
