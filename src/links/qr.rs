@@ -59,22 +59,24 @@ pub fn svg_for(url: &str) -> Option<String> {
 /// The QR code of `url` at error correction level M: whether each module is dark, row by row,
 /// and the number of modules a side.
 fn modules(url: &str) -> Option<(Vec<bool>, usize)> {
-    let bits = bits::encode_auto(percent_encoded(url).as_bytes(), EcLevel::M).ok()?;
+    let (masked, n) = masked_codes(percent_encoded(url).as_bytes())?;
+    masked.into_iter().min_by_key(|dark| penalty(dark, n)).map(|dark| (dark, n))
+}
+
+/// The code of `data` at level M under each of [`MASKS`], in their order, and its modules a side.
+fn masked_codes(data: &[u8]) -> Option<(Vec<Vec<bool>>, usize)> {
+    let bits = bits::encode_auto(data, EcLevel::M).ok()?;
     let version = bits.version();
     let (data, ec) = ec::construct_codewords(&bits.into_bytes(), version, EcLevel::M).ok()?;
     let mut canvas = Canvas::new(version, EcLevel::M);
     canvas.draw_all_functional_patterns();
     canvas.draw_data(&data, &ec);
-    let n = version.width() as usize;
-    MASKS
-        .iter()
-        .map(|&mask| {
-            let mut masked = canvas.clone();
-            masked.apply_mask(mask);
-            masked.into_colors().into_iter().map(|c| c == Color::Dark).collect::<Vec<bool>>()
-        })
-        .min_by_key(|dark| penalty(dark, n))
-        .map(|dark| (dark, n))
+    let masked = MASKS.map(|mask| {
+        let mut masked = canvas.clone();
+        masked.apply_mask(mask);
+        masked.into_colors().into_iter().map(|c| c == Color::Dark).collect()
+    });
+    Some((masked.into(), version.width() as usize))
 }
 
 /// `url` with every byte of a non-ASCII character written `%XX`: the crate would take the
@@ -223,18 +225,9 @@ mod tests {
         let fills = [14, 26, 42, 62, 84, 106, 122, 152, 180, 213, 251].map(|bytes| "a".repeat(bytes));
         let mut widths = std::collections::BTreeSet::new();
         for url in urls().chain(fills) {
-            let bits = bits::encode_auto(url.as_bytes(), EcLevel::M).unwrap();
-            let version = bits.version();
-            let (data, ec) = ec::construct_codewords(&bits.into_bytes(), version, EcLevel::M).unwrap();
-            let mut canvas = Canvas::new(version, EcLevel::M);
-            canvas.draw_all_functional_patterns();
-            canvas.draw_data(&data, &ec);
-            let n = version.width() as usize;
-            for mask in MASKS {
-                let mut masked = canvas.clone();
-                masked.apply_mask(mask);
-                let dark: Vec<bool> = masked.into_colors().into_iter().map(|c| c == Color::Dark).collect();
-                assert_eq!(penalty(&dark, n), penalty_by_module(&dark, n), "{url} {mask:?}");
+            let (masked, n) = masked_codes(url.as_bytes()).unwrap();
+            for (dark, mask) in masked.iter().zip(MASKS) {
+                assert_eq!(penalty(dark, n), penalty_by_module(dark, n), "{url} {mask:?}");
             }
             widths.insert(n);
         }
