@@ -106,9 +106,10 @@ fn a_content_error_names_file_and_line_and_keeps_the_previous_output() {
     let err = ws.build_err();
     assert!(err.contains("content/2022/02/p003.md:6: 栏目「不存在的栏目」不在本期"), "{err}");
     assert_eq!(tree(&ws.public()), before, "a failed build changed public/");
-    // the lock, the cache of the last good build and the empty nurseries (where the file
-    // system makes them) stay beside the output
-    let kept = [".public.lock", ".public.cache", ".public.nursery"];
+    // the lock, the cache of the last good build, the generation before it (its twin, after
+    // a build from nothing) and the empty nurseries (where the file system makes them) stay
+    // beside the output
+    let kept = [".public.lock", ".public.cache", ".public.prev", ".public.nursery"];
     let leftovers: Vec<_> = fs::read_dir(ws.dir.path()).unwrap().map(|e| e.unwrap().file_name()).filter(|n| !kept.iter().any(|k| n == k)).collect();
     assert_eq!(leftovers.len(), 2, "temporary folders left behind: {leftovers:?}");
     for nursery in fs::read_dir(ws.dir.path().join(".public.nursery")).into_iter().flatten() {

@@ -98,6 +98,30 @@ fn a_full_build_links_the_files_whose_bytes_it_would_write_again() {
     assert_same_as_full(&ws, "a body edited after --full over an output");
 }
 
+/// A build from nothing leaves the output's twin beside it as the generation before, every
+/// file of it a second link to the output's own, and the first rebuild takes that up as its
+/// staging folder, as a later rebuild takes up the generation before, rather than link the
+/// whole output into a fresh one.
+#[test]
+#[cfg(target_os = "linux")] // the twin is made by folder descriptors
+fn the_first_rebuild_after_a_build_from_nothing_takes_up_the_twin_it_left() {
+    use std::os::unix::fs::MetadataExt;
+    let ws = Workspace::new(&repo().join("content"));
+    build(&ws, "public", false);
+    let twin = ws.dir.path().join(".public.prev");
+    let output = tree(&ws.public());
+    assert_eq!(tree(&twin), output, "the twin holds the output's files");
+    let inode = |path: &std::path::Path| std::fs::metadata(path).unwrap().ino();
+    for (path, _) in &output {
+        assert_eq!(inode(&twin.join(path)), inode(&ws.public().join(path)), "{path} is a copy, not the output's own file");
+    }
+    let twin_folder = inode(&twin);
+    ws.edit("2022/02/p036.md", "组长：刘占强", "组长：刘占强（已修订）");
+    build(&ws, "public", false);
+    assert_eq!(inode(&ws.public()), twin_folder, "the rebuild made a fresh staging folder");
+    assert_same_as_full(&ws, "the first rebuild after a build from nothing");
+}
+
 /// Builds with `--timings`; returns how many bodies the build read.
 fn bodies_read(ws: &Workspace) -> usize {
     let summary = run_build(ws, "public", &["--timings"]);
