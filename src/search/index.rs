@@ -639,6 +639,16 @@ fn count_chars(texts: impl ParallelIterator<Item = Result<String>>) -> Result<Ve
     Ok(counts)
 }
 
+/// How many documents, the oldest by id, the excerpt code's characters are counted in: half
+/// the document count the list code goes by ([`codec::doc_count`], a power of two), so that
+/// a new issue, whose documents take the last ids, changes no excerpt file but its own (where
+/// counting every document made it code every heads file and pack anew: at 1× a quarter of a
+/// full build), until the count passes a power of two and the index is built anew anyway.
+/// Half the archive or more, the oldest part, is a fair sample of its characters.
+fn counted_docs(docs: usize) -> usize {
+    (codec::doc_count(docs as u32) as usize / 2).clamp(1.min(docs), docs)
+}
+
 /// The characters of the excerpt code's table, in code order: the most frequent first, in the
 /// classes of [`lz::CLASS_ENDS`], each class in code point order; the rarer ones are not in it
 /// ([`lz::RARE`]). Frequency is counted in quarter octaves: a correction moves no character's
@@ -725,7 +735,7 @@ pub fn build(site: &Site, keys: &[DocKeys], text: &(dyn Fn(usize) -> Result<Stri
     // Excerpt text is coded by character (see `alphabet`), counted first so that each
     // document's excerpt files can be written as soon as it is indexed: each text is asked
     // for twice, and only a batch of them is held at a time.
-    let counts = count_chars((0..docs.len()).into_par_iter().map(text))?;
+    let counts = count_chars((0..counted_docs(order.len())).into_par_iter().map(|id| text(order[id])))?;
     let chars = alphabet(&counts);
     let rank = rank_table(&chars);
     let code = lz::Code::new(chars.len() as u32);
@@ -1085,9 +1095,11 @@ pub fn update(
         })
     };
 
-    // The excerpt code follows from the archive's characters.
+    // The excerpt code follows from the characters of the oldest documents (the document
+    // count's power of two stays, and so does how many those are).
     let mut counts: BTreeMap<char, i64> = old.counts.iter().map(|&(c, n)| (c, n as i64)).collect();
-    for (was, is) in old_texts.iter().zip(&edited_texts) {
+    let counted = counted_docs(n);
+    for (_, (was, is)) in changed.iter().zip(old_texts.iter().zip(&edited_texts)).filter(|(&id, _)| id < counted) {
         was.iter().flat_map(|t| t.chars()).for_each(|c| *counts.entry(c).or_default() -= 1);
         is.iter().flat_map(|t| t.chars()).for_each(|c| *counts.entry(c).or_default() += 1);
     }

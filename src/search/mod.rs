@@ -69,11 +69,13 @@
 //! keeps): in the lists of the keys whose entries changed, the changed documents' entries
 //! (and the moved ids') are coded anew and the others' bits copied from the previous shards
 //! ([`codec`]'s splice), the heads and packs holding changed or new text written, and the rest
-//! linked; the result is the same bytes as a new index (tested). A character entering the
-//! excerpt code's table (its 3,072 most frequent characters: any new one while it holds fewer,
+//! linked; the result is the same bytes as a new index (tested). The excerpt code's table
+//! counts the characters of the oldest documents only (half the document count rounded up to
+//! a power of two), so a new issue never changes it; a correction there may: a character
+//! entering the table (its 3,072 most frequent characters: any new one while it holds fewer,
 //! or one displacing another at its cut), or one moving to another code class, changes the
-//! code: then every heads file and pack is coded anew from the texts the cache keeps, the lists
-//! still edited in place (a tenth of the index's work). A change that moves more ids than
+//! code, and then every heads file and pack is coded anew from the texts the cache keeps, the
+//! lists still edited in place (a tenth of the index's work). A change that moves more ids than
 //! [`index::update`] takes (an old document withdrawn or back-filled), or passes a power of
 //! two in the document count, builds it anew.
 //!
@@ -351,9 +353,27 @@ mod tests {
         }
         assert_eq!(state.docs.len(), old.docs.len());
 
-        // A character the texts never held changes the excerpt code: every heads file and pack
-        // is coded anew, the lists are still edited in place.
-        edited[3].push('龘');
+        // The excerpt code counts the characters of the oldest documents: a character the
+        // texts never held, in the newest document, changes no other file's code.
+        let order = super::index::document_order(&site.documents().collect::<Vec<_>>());
+        let (oldest, newest) = (order[0], order[order.len() - 1]);
+        {
+            let mut corrected = texts.clone();
+            corrected[newest].push('龘');
+            let out = tempfile::tempdir().unwrap();
+            let state = update_into(&site, &old, &texts, &corrected, dir.path(), out.path()).expect("a new character is updated in place");
+            let full = tempfile::tempdir().unwrap();
+            let anew = written(full.path(), &site, &corrected);
+            assert_eq!(state.alphabet, old.alphabet, "the table stays");
+            assert_eq!((&state.docs, &state.packs, &state.lists, &state.shard_hashes), (&anew.docs, &anew.packs, &anew.lists, &anew.shard_hashes));
+            assert!(files_of(out.path()) == files_of(full.path()), "the same files as built anew");
+            let changed = files_of(out.path()).into_iter().filter(|(p, b)| std::fs::read(dir.path().join(p)).ok().as_ref() != Some(b)).count();
+            assert!(changed <= 5, "{changed} files changed: the corrected document's shards, heads file and pack, meta.js and build.js");
+        }
+        // In the oldest, it changes the excerpt code: every heads file and pack is coded anew,
+        // the lists are still edited in place.
+        let mut edited = texts.clone();
+        edited[oldest].push('龘');
         let out = tempfile::tempdir().unwrap();
         let state = update_into(&site, &old, &texts, &edited, dir.path(), out.path()).expect("a new character is updated in place");
         let full = tempfile::tempdir().unwrap();
@@ -393,7 +413,8 @@ mod tests {
             later.issues[0].sections[0].documents.push(doc);
         }
         let by_url: std::collections::HashMap<String, String> = site.documents().map(|d| d.url.clone()).zip(texts.iter().cloned()).collect();
-        let texts_later: Vec<String> = later.documents().map(|d| by_url.get(&d.url).cloned().unwrap_or_default()).collect();
+        // real text, with a character the archive never held
+        let texts_later: Vec<String> = later.documents().map(|d| by_url.get(&d.url).cloned().unwrap_or_else(|| format!("{}𠀀", texts[0]))).collect();
         let appended = std::sync::Mutex::new(Vec::new());
         let state = super::update_index(
             &later,
@@ -418,6 +439,15 @@ mod tests {
         for ((path, a), (_, b)) in files.iter().zip(&anew) {
             assert!(a == b, "{path} differs from the index built anew after an issue was added");
         }
+        // and the excerpt code stays: of the heads files and packs, only those holding the new
+        // documents are new or changed
+        assert_eq!(state.alphabet, old.alphabet);
+        let excerpts_changed: Vec<&String> = files
+            .iter()
+            .filter(|(p, b)| (p.starts_with("search/h/") || p.starts_with("search/p/")) && std::fs::read(dir.path().join(p)).ok().as_ref() != Some(b))
+            .map(|(p, _)| p)
+            .collect();
+        assert!(excerpts_changed.len() <= 3, "{excerpts_changed:?}");
     }
 
     #[test]
