@@ -69,6 +69,16 @@ fn dir_bytes(dir: &Path) -> u64 {
     walkdir::WalkDir::new(dir).into_iter().filter_map(|e| e.ok()).filter(|e| e.file_type().is_file()).map(|e| e.metadata().map_or(0, |m| m.len())).sum()
 }
 
+/// Removes a gongbao output before a full build, as the peers' are: the folder, and the
+/// generation before it kept beside it. After a build from nothing that is the output's twin,
+/// a second link to each of its files: the folder alone removed, the files would be freed
+/// during the next build, as it takes the generation away.
+fn remove_output(output: &Path) {
+    let _ = std::fs::remove_dir_all(output);
+    let name = output.file_name().expect("an output folder").to_string_lossy();
+    let _ = std::fs::remove_dir_all(output.with_file_name(format!(".{name}.prev")));
+}
+
 fn main() {
     let Some(corpus) = corpus_tree::corpus_path() else {
         println!("corpus not found (../shared/corpus/lawrefbook.jsonl.xz): nothing to measure");
@@ -98,7 +108,7 @@ fn main() {
         let tree = corpus_tree::write_tree(&laws, &content, n);
         let output = work.join(format!("public-{n}"));
         let full = || {
-            let _ = std::fs::remove_dir_all(&output);
+            remove_output(&output);
             measure(Command::new(gongbao).arg("build").arg("--full").arg("--timings").arg("--content").arg(&content).arg("--output").arg(&output))
         };
         let hugo_site = work.join(format!("hugo-{n}"));
@@ -216,7 +226,7 @@ fn main() {
         // peers'). Into a folder of its own, after the rebuilds, which it would disturb.
         let published = work.join(format!("published-{n}"));
         let with_base = median_of_3(|| {
-            let _ = std::fs::remove_dir_all(&published);
+            remove_output(&published);
             measure(Command::new(gongbao).args(["build", "--full", "--base-url", "https://www.example.gov.cn/gongbao/", "--content"]).arg(&content).arg("--output").arg(&published))
         });
         println!(
@@ -226,7 +236,7 @@ fn main() {
             with_base.peak_mb,
             dir_bytes(&published) as f64 / 1e6
         );
-        let _ = std::fs::remove_dir_all(&published);
+        remove_output(&published);
 
         if n == 1 {
             gongbao_1x = Some(run.seconds);
