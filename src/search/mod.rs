@@ -357,19 +357,9 @@ mod tests {
         // texts never held, in the newest document, changes no other file's code.
         let order = super::index::document_order(&site.documents().collect::<Vec<_>>());
         let (oldest, newest) = (order[0], order[order.len() - 1]);
-        {
-            let mut corrected = texts.clone();
-            corrected[newest].push('龘');
-            let out = tempfile::tempdir().unwrap();
-            let state = update_into(&site, &old, &texts, &corrected, dir.path(), out.path()).expect("a new character is updated in place");
-            let full = tempfile::tempdir().unwrap();
-            let anew = written(full.path(), &site, &corrected);
-            assert_eq!(state.alphabet, old.alphabet, "the table stays");
-            assert_eq!((&state.docs, &state.packs, &state.lists, &state.shard_hashes), (&anew.docs, &anew.packs, &anew.lists, &anew.shard_hashes));
-            assert!(files_of(out.path()) == files_of(full.path()), "the same files as built anew");
-            let changed = files_of(out.path()).into_iter().filter(|(p, b)| std::fs::read(dir.path().join(p)).ok().as_ref() != Some(b)).count();
-            assert!(changed <= 5, "{changed} files changed: the corrected document's shards, heads file and pack, meta.js and build.js");
-        }
+        let mut corrected = texts.clone();
+        corrected[newest].push('龘');
+        assert_code_stays(&site, &old, &texts, &corrected, dir.path());
         // In the oldest, it changes the excerpt code: every heads file and pack is coded anew,
         // the lists are still edited in place.
         let mut edited = texts.clone();
@@ -391,15 +381,7 @@ mod tests {
             let old = written(dir.path(), &site, &large);
             let mut corrected = large.clone();
             corrected[3].push('龘');
-            let out = tempfile::tempdir().unwrap();
-            let state = update_into(&site, &old, &large, &corrected, dir.path(), out.path()).expect("a rare character is updated in place");
-            let full = tempfile::tempdir().unwrap();
-            let anew = written(full.path(), &site, &corrected);
-            assert_eq!(state.alphabet, old.alphabet, "the table stays");
-            assert_eq!((&state.docs, &state.packs, &state.lists, &state.shard_hashes), (&anew.docs, &anew.packs, &anew.lists, &anew.shard_hashes));
-            assert!(files_of(out.path()) == files_of(full.path()), "the same files as built anew");
-            let changed = files_of(out.path()).into_iter().filter(|(p, b)| std::fs::read(dir.path().join(p)).ok().as_ref() != Some(b)).count();
-            assert!(changed <= 5, "{changed} files changed: the corrected document's shards, heads file and pack, meta.js and build.js");
+            assert_code_stays(&site, &old, &large, &corrected, dir.path());
         }
 
         // A new issue: its documents are the newest and take the last ids.
@@ -460,6 +442,22 @@ mod tests {
 
     /// Updates the index in `dir` (of `old_texts`, state `old`) to `site` with `new_texts`,
     /// writing into `out` and copying what it takes as it was: the new state, or `None`.
+    /// The index of `texts` (state `old`, its files in `dir`) updated to `corrected`, which adds
+    /// a character the excerpt code leaves out: the code's table stays, and the files are those
+    /// built anew, with at most five of them changed (the corrected document's shards, heads
+    /// file and pack, `meta.js` and `build.js`).
+    fn assert_code_stays(site: &crate::content::Site, old: &super::State, texts: &[String], corrected: &[String], dir: &std::path::Path) {
+        let out = tempfile::tempdir().unwrap();
+        let state = update_into(site, old, texts, corrected, dir, out.path()).expect("the character is updated in place");
+        let full = tempfile::tempdir().unwrap();
+        let anew = written(full.path(), site, corrected);
+        assert_eq!(state.alphabet, old.alphabet, "the table stays");
+        assert_eq!((&state.docs, &state.packs, &state.lists, &state.shard_hashes), (&anew.docs, &anew.packs, &anew.lists, &anew.shard_hashes));
+        assert!(files_of(out.path()) == files_of(full.path()), "the same files as built anew");
+        let changed = files_of(out.path()).into_iter().filter(|(p, b)| std::fs::read(dir.join(p)).ok().as_ref() != Some(b)).count();
+        assert!(changed <= 5, "{changed} files changed");
+    }
+
     fn update_into(site: &crate::content::Site, old: &super::State, old_texts: &[String], new_texts: &[String], dir: &std::path::Path, out: &std::path::Path) -> Option<super::State> {
         let old_text = |key: &crate::cache::Key| old_texts.iter().find(|t| body_key(t) == *key).cloned();
         let put = |path: &str, bytes: &[u8]| {
