@@ -440,8 +440,6 @@ mod tests {
         assert_eq!(one, build_with(3));
     }
 
-    /// Updates the index in `dir` (of `old_texts`, state `old`) to `site` with `new_texts`,
-    /// writing into `out` and copying what it takes as it was: the new state, or `None`.
     /// The index of `texts` (state `old`, its files in `dir`) updated to `corrected`, which adds
     /// a character the excerpt code leaves out: the code's table stays, and the files are those
     /// built anew, with at most five of them changed (the corrected document's shards, heads
@@ -458,6 +456,8 @@ mod tests {
         assert!(changed <= 5, "{changed} files changed");
     }
 
+    /// Updates the index in `dir` (of `old_texts`, state `old`) to `site` with `new_texts`,
+    /// writing into `out` and copying what it takes as it was: the new state, or `None`.
     fn update_into(site: &crate::content::Site, old: &super::State, old_texts: &[String], new_texts: &[String], dir: &std::path::Path, out: &std::path::Path) -> Option<super::State> {
         let old_text = |key: &crate::cache::Key| old_texts.iter().find(|t| body_key(t) == *key).cloned();
         let put = |path: &str, bytes: &[u8]| {
