@@ -120,6 +120,15 @@ fn the_first_rebuild_after_a_build_from_nothing_takes_up_the_twin_it_left() {
     build(&ws, "public", false);
     assert_eq!(inode(&ws.public()), twin_folder, "the rebuild made a fresh staging folder");
     assert_same_as_full(&ws, "the first rebuild after a build from nothing");
+    // so does a build after the output was removed by hand, its cache still there
+    std::fs::remove_dir_all(ws.public()).unwrap();
+    build(&ws, "public", false);
+    let twin_folder = inode(&twin);
+    assert_eq!(tree(&twin), tree(&ws.public()), "the twin holds the output's files");
+    ws.edit("2022/02/p036.md", "组长：刘占强（已修订）", "组长：刘占强（再次修订）");
+    build(&ws, "public", false);
+    assert_eq!(inode(&ws.public()), twin_folder, "the rebuild after the output was removed made a fresh staging folder");
+    assert_same_as_full(&ws, "the first rebuild after the output was removed");
 }
 
 /// Builds with `--timings`; returns how many bodies the build read.
