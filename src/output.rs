@@ -237,6 +237,9 @@ pub struct Staging {
     target: PathBuf,
     /// The current output, to reuse unchanged files from; `None` when there is none.
     previous: Option<PathBuf>,
+    /// With no current output, the generation before it, left beside: files holding the same
+    /// bytes are linked from it (never by the cache's word, which describes the output).
+    leftover: Option<PathBuf>,
     /// The sizes of the current output's files, by path, as the build cache describes it.
     current_sizes: HashMap<String, u64>,
     /// Folders made so far: each is made once, not tried again for every file (a failing
@@ -288,11 +291,15 @@ impl Staging {
             }),
             _ => None,
         };
+        // The output removed by hand, the generation before it is left: its files are linked
+        // where the bytes are the same, and it stays the generation before, rather than being
+        // removed while this build makes as many files anew.
+        let leftover = (previous.is_none() && taken_up.is_none() && fs::symlink_metadata(&prev).is_ok_and(|m| m.is_dir())).then(|| prev.clone());
         let mut trash = None;
         if taken_up.is_none() {
             // where the output and the generation before it lie: freed by this build or a later one
             let live: Vec<u64> = [&target, &prev].into_iter().filter_map(|p| place_of(p)).collect();
-            if fs::symlink_metadata(&prev).is_ok() {
+            if leftover.is_none() && fs::symlink_metadata(&prev).is_ok() {
                 // removed while this build runs; the next build removes it if this one is killed
                 let moved = parent.join(format!(".{name}.trash-{}", std::process::id()));
                 if fs::rename(&prev, &moved).is_ok() {
@@ -311,6 +318,7 @@ impl Staging {
             dir,
             target,
             previous,
+            leftover,
             current_sizes,
             folders: Default::default(),
             taken_up,
@@ -368,7 +376,7 @@ impl Staging {
         // it may hold files this build did not make, which taking it up would leave in place.
         let current: Option<Vec<String>> = match current {
             Some(g) => Some(g.files.iter().map(|(p, _)| p.clone()).chain(self.added_by_hand.iter().cloned()).collect()),
-            None => files_under(&self.target),
+            None => files_under(self.replaced()),
         };
         // With no output before, the output itself is linked into a twin kept as the
         // generation before: the next rebuild then takes that up, where it would link every
@@ -379,7 +387,7 @@ impl Staging {
         };
         let identity = match (&current, &twin) {
             (_, Some((twin, _))) => *twin,
-            (Some(_), None) => folder_identity(&self.target).unwrap_or_default(),
+            (Some(_), None) => folder_identity(self.replaced()).unwrap_or_default(),
             (None, None) => (0, 0),
         };
         let mut differs: Vec<String> = match current {
@@ -559,9 +567,16 @@ impl Staging {
         &self.dir
     }
 
-    /// Links the previous output's copy of `file` into place if it holds the same bytes.
+    /// The folder this build's output replaces as the generation before: the current output,
+    /// or the generation left where there is none.
+    fn replaced(&self) -> &Path {
+        self.leftover.as_deref().unwrap_or(&self.target)
+    }
+
+    /// Links the previous output's copy of `file` into place if it holds the same bytes (or
+    /// the copy of the generation left, where there is no output).
     fn link_unchanged(&self, file: &OutputFile, path: &Path) -> Result<bool> {
-        let Some(previous) = &self.previous else { return Ok(false) };
+        let Some(previous) = self.previous.as_ref().or(self.leftover.as_ref()) else { return Ok(false) };
         let old = previous.join(&file.path);
         let same_size = fs::symlink_metadata(&old).is_ok_and(|m| m.is_file() && m.len() == file.bytes.len() as u64);
         if !(same_size && fs::read(&old).is_ok_and(|bytes| bytes == file.bytes)) {

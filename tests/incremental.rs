@@ -120,14 +120,24 @@ fn the_first_rebuild_after_a_build_from_nothing_takes_up_the_twin_it_left() {
     build(&ws, "public", false);
     assert_eq!(inode(&ws.public()), twin_folder, "the rebuild made a fresh staging folder");
     assert_same_as_full(&ws, "the first rebuild after a build from nothing");
-    // so does a build after the output was removed by hand, its cache still there
+    // The output removed by hand, the generation before it left: a build links its files
+    // where the bytes are the same, keeps it as the generation before, and the next rebuild
+    // takes it up.
+    let left = inode(&twin);
     std::fs::remove_dir_all(ws.public()).unwrap();
-    build(&ws, "public", false);
-    let twin_folder = inode(&twin);
-    assert_eq!(tree(&twin), tree(&ws.public()), "the twin holds the output's files");
+    let summary = build(&ws, "public", false);
+    assert_eq!(inode(&twin), left, "the generation left was removed");
+    let kept: std::collections::HashMap<String, Vec<u8>> = tree(&twin).into_iter().collect();
+    let same: Vec<String> = tree(&ws.public()).into_iter().filter(|(path, bytes)| kept.get(path) == Some(bytes)).map(|(path, _)| path).collect();
+    assert!(same.len() > 30, "{same:?}");
+    assert_eq!(reused(&summary), same.len(), "every file with the same bytes linked from what was left: {summary}");
+    for path in &same {
+        assert_eq!(inode(&twin.join(path)), inode(&ws.public().join(path)), "{path} was written anew");
+    }
+    assert_same_as_full(&ws, "a build after the output was removed");
     ws.edit("2022/02/p036.md", "组长：刘占强（已修订）", "组长：刘占强（再次修订）");
     build(&ws, "public", false);
-    assert_eq!(inode(&ws.public()), twin_folder, "the rebuild after the output was removed made a fresh staging folder");
+    assert_eq!(inode(&ws.public()), left, "the rebuild after the output was removed made a fresh staging folder");
     assert_same_as_full(&ws, "the first rebuild after the output was removed");
 }
 
