@@ -378,9 +378,10 @@ impl Staging {
             Some(g) => Some(g.files.iter().map(|(p, _)| p.clone()).chain(self.added_by_hand.iter().cloned()).collect()),
             None => files_under(self.replaced()),
         };
-        // With no output before, the output itself is linked into a twin kept as the
-        // generation before: the next rebuild then takes that up, where it would link every
-        // file into a fresh staging folder (see `Staging::make_twin`).
+        // With no output before, and no generation left beside it (which is kept as the
+        // generation before, see `leftover`), the output itself is linked into a twin kept as
+        // such: the next rebuild then takes that up, where it would link every file into a
+        // fresh staging folder (see `Staging::make_twin`).
         let twin = match current {
             None if self.previous.is_none() => self.make_twin(&files),
             _ => None,
@@ -417,7 +418,7 @@ impl Staging {
     fn make_twin(&self, files: &[(String, u64)]) -> Option<((u64, u64), Twin)> {
         let twin = prev_path(&self.target);
         if fs::symlink_metadata(&twin).is_ok() {
-            return None; // a generation this build could not move away (see `create`)
+            return None; // a generation left there, unreadable, or one `create` could not move away
         }
         // Made in the staging folder and moved out at once: ext4 puts a folder's subfolders
         // where the folder's inode is, so the twin's lie beside the build's own, where no
