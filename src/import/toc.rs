@@ -132,7 +132,20 @@ fn entry_line(line: &str) -> Option<(&str, u32)> {
 fn paren_number(text: &str) -> Option<(&str, &str)> {
     let text = text.trim();
     let inner_end = text.strip_suffix(')').or_else(|| text.strip_suffix('）'))?;
-    let open = inner_end.rfind(['(', '（'])?;
+    // the parenthesis that opens the last: a number may hold its own, 温国土资发（2018）366号
+    let mut depth = 0;
+    let open = inner_end.char_indices().rev().find_map(|(i, c)| match c {
+        ')' | '）' => {
+            depth += 1;
+            None
+        }
+        '(' | '（' if depth == 0 => Some(i),
+        '(' | '（' => {
+            depth -= 1;
+            None
+        }
+        _ => None,
+    })?;
     let number = inner_end[open..].trim_start_matches(['(', '（']).trim();
     if !is_doc_number(number) {
         return None;
@@ -143,8 +156,9 @@ fn paren_number(text: &str) -> Option<(&str, &str)> {
 /// A 发文字号: an issuer code, a bracketed year and a serial ending in 号 (惠政办发〔2022〕8号).
 pub fn is_doc_number(s: &str) -> bool {
     let k = crate::content::number_key(s);
-    let Some(open) = k.find('〔') else { return false };
-    let Some(close) = k[open..].find('〕').map(|i| i + open) else { return false };
+    // the year's bracket is the last: the code may hold one of its own, 法（研）发〔1987〕32号
+    let Some(close) = k.rfind('〕') else { return false };
+    let Some(open) = k[..close].rfind('〔') else { return false };
     let year = &k[open + '〔'.len_utf8()..close];
     k.ends_with('号') && year.len() == 4 && year.chars().all(|c| c.is_ascii_digit()) && open > 0 && k.chars().count() <= 30
 }
@@ -192,7 +206,13 @@ mod tests {
         assert_eq!(paren_number("关于的通知 (惠政办发〔2022〕8号)"), Some(("关于的通知", "惠政办发〔2022〕8号")));
         assert_eq!(paren_number("（惠政办发〔2022〕32号）"), Some(("", "惠政办发〔2022〕32号")));
         assert_eq!(paren_number("实施方案(2021年—2025年)"), None);
+        // numbers with brackets of their own, before the year's or around it
+        assert_eq!(paren_number("关于审理案件的意见 (法（研）发〔1987〕32号)"), Some(("关于审理案件的意见", "法（研）发〔1987〕32号")));
+        assert_eq!(paren_number("关于的批复（温国土资发（2018）366号）"), Some(("关于的批复", "温国土资发（2018）366号")));
+        assert_eq!(paren_number("（研）发〔1987〕32号)"), None);
         assert!(is_doc_number("惠政发[2021]105号"));
+        assert!(is_doc_number("法（研）发〔1987〕32号"));
+        assert!(!is_doc_number("〔2022〕8号"));
         assert!(!is_doc_number("2022年"));
     }
 
