@@ -1,7 +1,8 @@
 //! Archive scale: builds the 3,476-document corpus at 1× and 3× with the real `gongbao` binary,
 //! and the same texts as a Hugo site when `hugo` is installed (`apt-get install hugo`), side by
 //! side in one run: the two full builds alternate, five of each. Prints wall time (the median,
-//! output removed before each run), documents per second, peak memory (RSS) and output sizes.
+//! output removed before each run), processor time, documents per second, peak memory (RSS) and
+//! output sizes.
 //!
 //! `cargo bench --bench scale` (GONGBAO_SCALE_TIMES=1,3 to choose the replications).
 
@@ -14,6 +15,9 @@ use std::time::{Duration, Instant};
 
 struct Run {
     seconds: f64,
+    /// User and system time of the process and the threads it ran: what the VM's drift and the
+    /// disk move less than the wall time.
+    cpu_seconds: f64,
     peak_mb: f64,
     stdout: String,
 }
@@ -24,6 +28,7 @@ struct Run {
 /// waited for Hugo's output too (a rebuild 0.2 s longer at 1×).
 fn measure(cmd: &mut Command) -> Run {
     let _ = Command::new("sync").status();
+    let cpu_before = children_cpu_seconds();
     let started = Instant::now();
     let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::inherit()).spawn().expect("spawn");
     // read as it comes: a summary longer than the pipe holds (the 30× archive's citations of
@@ -48,8 +53,36 @@ fn measure(cmd: &mut Command) -> Run {
     }
     let seconds = started.elapsed().as_secs_f64();
     assert!(child.wait().expect("wait").success(), "{cmd:?} failed");
+    let cpu_seconds = children_cpu_seconds() - cpu_before;
     let stdout = reader.join().expect("reader").expect("the summary is UTF-8");
-    Run { seconds, peak_mb: peak_kb as f64 / 1024.0, stdout }
+    Run { seconds, cpu_seconds, peak_mb: peak_kb as f64 / 1024.0, stdout }
+}
+
+/// User and system time of the children waited for so far (the measured command; `sync` runs
+/// before the count is taken). Not measured off Linux (NaN), like the peak memory.
+#[cfg(not(target_os = "linux"))]
+fn children_cpu_seconds() -> f64 {
+    f64::NAN
+}
+
+#[cfg(target_os = "linux")]
+fn children_cpu_seconds() -> f64 {
+    // SAFETY: getrusage fills the struct it is given.
+    let usage = unsafe {
+        let mut usage = std::mem::zeroed::<libc::rusage>();
+        assert_eq!(libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage), 0, "getrusage");
+        usage
+    };
+    let seconds = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    seconds(usage.ru_utime) + seconds(usage.ru_stime)
+}
+
+/// The median processor time of some runs, and each run's.
+fn processor_times(runs: &[Run]) -> (f64, String) {
+    let mut times: Vec<f64> = runs.iter().map(|r| r.cpu_seconds).collect();
+    let each: Vec<String> = times.iter().map(|t| format!("{t:.2}")).collect();
+    times.sort_by(f64::total_cmp);
+    (times[times.len() / 2], each.join(", "))
 }
 
 fn median_of_3(mut run: impl FnMut() -> Run) -> Run {
@@ -133,6 +166,7 @@ fn main() {
         let (runs, hugo_runs): (Vec<Run>, Vec<Option<Run>>) = pairs.into_iter().unzip();
         let hugo_runs: Vec<Run> = hugo_runs.into_iter().flatten().collect();
         let all: Vec<String> = runs.iter().map(|r| format!("{:.2}", r.seconds)).collect();
+        let (cpu, cpu_runs) = processor_times(&runs);
         let run = median(runs);
         let out_bytes = dir_bytes(&output);
         let index_bytes = dir_bytes(&output.join("search"));
@@ -140,6 +174,7 @@ fn main() {
         println!("\n== {n}× corpus: {} documents in {} issues, {:.1} MB of text", tree.documents, tree.issues, text_mb);
         println!("gongbao  full build   {:>7.2} s   {:>7.0} docs/s   peak {:>6.0} MB (budget {:.0} MB = 2×text+100)", run.seconds, tree.documents as f64 / run.seconds, run.peak_mb, 2.0 * text_mb + 100.0);
         println!("         runs: {} s", all.join(", "));
+        println!("         processor time (user+sys) {cpu:.2} s; runs: {cpu_runs} s");
         println!("         output {:.1} MB, search index {:.1} MB ({:.2}× text)", out_bytes as f64 / 1e6, index_bytes as f64 / 1e6, index_bytes as f64 / tree.text_bytes as f64);
         for line in run.stdout.lines().filter(|l| l.starts_with("  ") && l.ends_with(" ms")) {
             println!("        {line}");
@@ -246,17 +281,20 @@ fn main() {
 
         if !hugo_runs.is_empty() {
             let all: Vec<String> = hugo_runs.iter().map(|r| format!("{:.2}", r.seconds)).collect();
+            let (hugo_cpu, hugo_cpu_runs) = processor_times(&hugo_runs);
             let h = median(hugo_runs);
             println!("hugo     full build   {:>7.2} s   {:>7.0} docs/s   peak {:>6.0} MB   output {:.1} MB (no search index)", h.seconds, tree.documents as f64 / h.seconds, h.peak_mb, dir_bytes(&hugo_out) as f64 / 1e6);
             println!("         runs: {} s", all.join(", "));
+            println!("         processor time (user+sys) {hugo_cpu:.2} s; runs: {hugo_cpu_runs} s");
             let mut sorted = ratios.clone();
             sorted.sort_by(f64::total_cmp);
             let each: Vec<String> = ratios.iter().map(|r| format!("{r:.2}")).collect();
             println!(
-                "         gongbao / hugo: {:.2}× the time (medians), {:.2}× per pair (median; pairs: {}), {:.2}× the memory",
+                "         gongbao / hugo: {:.2}× the time (medians), {:.2}× per pair (median; pairs: {}), {:.2}× the processor time (medians), {:.2}× the memory",
                 run.seconds / h.seconds,
                 sorted[sorted.len() / 2],
                 each.join(", "),
+                cpu / hugo_cpu,
                 run.peak_mb / h.peak_mb
             );
         }
