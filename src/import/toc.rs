@@ -57,7 +57,7 @@ pub fn parse(lines: &[&str]) -> Result<Toc, ImportError> {
             sections.push(name.to_string());
             pending.clear();
         } else if let Some((text, page)) = entry_line(line) {
-            let (title, number) = match paren_number(text) {
+            let (title, number) = match split_number(text) {
                 Some(("", number)) => {
                     if pending.is_empty() {
                         return Err(ImportError::TocEntryWithoutTitle { line: i + 1, number: number.to_string() });
@@ -127,10 +127,17 @@ fn entry_line(line: &str) -> Option<(&str, u32)> {
     Some((text, page.parse().ok()?))
 }
 
-/// `title (惠政办发〔2022〕8号)` → (`title`, `惠政办发〔2022〕8号`); a text that is only a
-/// parenthesised number gives an empty title.
-fn paren_number(text: &str) -> Option<(&str, &str)> {
+/// `title (惠政办发〔2022〕8号)`, or the number after a space without parentheses, → (`title`,
+/// `惠政办发〔2022〕8号`); a text that is only a number gives an empty title.
+fn split_number(text: &str) -> Option<(&str, &str)> {
     let text = text.trim();
+    paren_number(text).or_else(|| {
+        let (title, number) = text.rsplit_once(char::is_whitespace).unwrap_or(("", text));
+        is_doc_number(number).then(|| (title.trim(), number))
+    })
+}
+
+fn paren_number(text: &str) -> Option<(&str, &str)> {
     let inner_end = text.strip_suffix(')').or_else(|| text.strip_suffix('）'))?;
     // the parenthesis that opens the last: a number may hold its own, 温国土资发（2018）366号
     let mut depth = 0;
@@ -203,13 +210,17 @@ mod tests {
 
     #[test]
     fn numbers_are_split_from_titles() {
-        assert_eq!(paren_number("关于的通知 (惠政办发〔2022〕8号)"), Some(("关于的通知", "惠政办发〔2022〕8号")));
-        assert_eq!(paren_number("（惠政办发〔2022〕32号）"), Some(("", "惠政办发〔2022〕32号")));
-        assert_eq!(paren_number("实施方案(2021年—2025年)"), None);
+        assert_eq!(split_number("关于的通知 (惠政办发〔2022〕8号)"), Some(("关于的通知", "惠政办发〔2022〕8号")));
+        assert_eq!(split_number("（惠政办发〔2022〕32号）"), Some(("", "惠政办发〔2022〕32号")));
+        assert_eq!(split_number("实施方案(2021年—2025年)"), None);
+        // without parentheses: after a space, or alone
+        assert_eq!(split_number("关于的通知　惠政办发〔2022〕8号"), Some(("关于的通知", "惠政办发〔2022〕8号")));
+        assert_eq!(split_number("惠政办发〔2022〕8号"), Some(("", "惠政办发〔2022〕8号")));
+        assert_eq!(split_number("关于征集 2022 年度事项的通知"), None);
         // numbers with brackets of their own, before the year's or around it
-        assert_eq!(paren_number("关于审理案件的意见 (法（研）发〔1987〕32号)"), Some(("关于审理案件的意见", "法（研）发〔1987〕32号")));
-        assert_eq!(paren_number("关于的批复（温国土资发（2018）366号）"), Some(("关于的批复", "温国土资发（2018）366号")));
-        assert_eq!(paren_number("（研）发〔1987〕32号)"), None);
+        assert_eq!(split_number("关于审理案件的意见 (法（研）发〔1987〕32号)"), Some(("关于审理案件的意见", "法（研）发〔1987〕32号")));
+        assert_eq!(split_number("关于的批复（温国土资发（2018）366号）"), Some(("关于的批复", "温国土资发（2018）366号")));
+        assert_eq!(split_number("（研）发〔1987〕32号)"), None);
         assert!(is_doc_number("惠政发[2021]105号"));
         assert!(is_doc_number("法（研）发〔1987〕32号"));
         assert!(!is_doc_number("〔2022〕8号"));
