@@ -321,3 +321,39 @@ fn imported_markdown_has_no_raw_html_and_keeps_printed_numbers() {
         }
     }
 }
+
+/// Other gazettes print their 目录 otherwise: the page in parentheses, the 发文字号 after a space
+/// without parentheses. Each reads as the seed's own layout does.
+#[test]
+fn other_layouts_of_the_toc_import_as_the_seed_does() {
+    let seed = seed();
+    let toc_end = seed.find("主 编").expect("the masthead after the 目录");
+    let (toc, rest) = seed.split_at(toc_end);
+    let expected = import::import(&seed, 2022, 2).unwrap();
+    // every page as ……（N）
+    let in_parentheses: String = toc.lines().map(|l| match l.rsplit_once('\t') { Some((text, page)) => format!("{text}……（{page}）\n"), None => format!("{l}\n") }).collect();
+    assert!(in_parentheses.contains("(惠政办发〔2022〕8号)……（1）") && !in_parentheses.contains('\t'), "{in_parentheses}");
+    assert_eq!(import::import(&format!("{in_parentheses}{rest}"), 2022, 2).unwrap(), expected);
+    // a number after the title and a full-width space
+    let spaced = seed.replacen("的通知 (惠政办发〔2022〕8号)\t1", "的通知　惠政办发〔2022〕8号\t1", 1);
+    assert_ne!(spaced, seed);
+    assert_eq!(import::import(&spaced, 2022, 2).unwrap(), expected);
+}
+
+/// An entry the 目录 parser cannot read must not leave its document out in silence: before the
+/// first document found it is an error naming the line and number (its text would be taken for
+/// the masthead), after it a note naming the number (its text is in the body before it).
+#[test]
+fn a_toc_entry_that_is_not_read_is_told() {
+    let first = seed().replacen("(惠政办发〔2022〕8号)\t1", "(惠政办发〔2022〕8号)【1】", 1);
+    let err = import::import(&first, 2022, 2).unwrap_err();
+    assert!(matches!(&err, ImportError::UnlistedDocument { number, .. } if number == "惠政办发〔2022〕8号"), "{err}");
+    assert!(err.to_string().contains("第 112 行"), "{err}");
+
+    let middle = seed().replacen("(惠政办发〔2022〕28号)\t17", "(惠政办发〔2022〕28号)【17】", 1);
+    let imported = import::import(&middle, 2022, 2).unwrap();
+    assert_eq!(imported.documents.len(), 12);
+    assert_eq!(imported.notes.len(), 1, "{:?}", imported.notes);
+    assert!(imported.notes[0].contains("惠政办发〔2022〕28号") && imported.notes[0].contains("惠政办发〔2022〕27号"), "{:?}", imported.notes);
+    assert!(import::import(&seed(), 2022, 2).unwrap().notes.is_empty(), "the seed itself has nothing to tell");
+}

@@ -52,6 +52,8 @@ pub enum ImportError {
     EmptyToc { line: usize },
     #[error("目录第 {line} 行只有文号「{number}」，其上方没有标题")]
     TocEntryWithoutTitle { line: usize, number: String },
+    #[error("第 {line} 行的文号「{number}」在目录之后、第一篇文件之前：目录中没有这一篇，或它的条目未能识别（每条应以页码结尾，如「标题 (惠政办发〔2022〕8号)<Tab>1」「标题……60」或「标题……（60）」）")]
+    UnlistedDocument { line: usize, number: String },
     #[error("目录条目{entry}在正文中找不到：{reason}")]
     EntryNotFound { entry: String, reason: String },
     #[error("目录条目{entry}：正文中没有找到落款（发文机关一行，下一行为成文日期，如 2022年4月1日）")]
@@ -85,6 +87,10 @@ pub struct Imported {
     pub documents: Vec<ImportedDocument>,
     /// Markdown body of the 简介 page, when the text has one.
     pub about: Option<String>,
+    /// What the office should look at: a 发文字号 on a line of its own inside a document's body,
+    /// which may be a document whose 目录 entry was not read (its text is then in the body
+    /// before it), or a document the body encloses.
+    pub notes: Vec<String>,
 }
 
 /// Builds an issue's files from its text.
@@ -103,8 +109,12 @@ pub fn import(text: &str, year: u16, issue: u16) -> Result<Imported, ImportError
     let end = about_start.unwrap_or(lines.len());
 
     let mut documents = Vec::with_capacity(located.len());
+    let mut notes = Vec::new();
     for (n, loc) in located.iter().enumerate() {
         let stop = located.get(n + 1).map_or(end, |next| next.start);
+        for (i, number) in (loc.body_start..stop).filter_map(|i| toc::lone_number(&lines, i).map(|number| (i, number))) {
+            notes.push(format!("第 {} 行的文号「{number}」在{}的正文中：若这是另一篇文件，目录中它的条目未能识别，它已并入这一篇", i + 1, loc.entry.describe()));
+        }
         let built = document::build(loc.entry, loc.number.clone(), &lines[loc.body_start..stop])?;
         documents.push(ImportedDocument { slug: String::new(), front: built.front, body: built.body });
     }
@@ -169,7 +179,7 @@ pub fn import(text: &str, year: u16, issue: u16) -> Result<Imported, ImportError
         masthead: masthead.entries,
         pdf: None,
     };
-    Ok(Imported { site, meta, documents, about })
+    Ok(Imported { site, meta, documents, about, notes })
 }
 
 /// Where a TOC entry's document is in the body.
@@ -354,6 +364,10 @@ pub fn run(file: &Path, year: u16, issue: u16, content: &Path, force: bool) -> a
         if made {
             summary.push_str(&format!("；新建 {}", content.join(name).display()));
         }
+    }
+    for note in &imported.notes {
+        summary.push_str("\n提示：");
+        summary.push_str(note);
     }
     Ok(summary)
 }

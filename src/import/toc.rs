@@ -88,6 +88,13 @@ pub fn parse(lines: &[&str]) -> Result<Toc, ImportError> {
         let first = &entries[0];
         return Err(ImportError::EntryNotFound { entry: first.describe(), reason: "正文中没有与之相同的标题".into() });
     };
+    // What lies between the 目录 and the first document is read as the masthead: a 发文字号 on a
+    // line of its own there, not the value of a label line above it (准 印 号：), is a document
+    // whose entry was not read (its text would go into the masthead, and the document would be
+    // missing, silently).
+    if let Some((i, number)) = (last.line + 1..body_start).find_map(|i| lone_number(lines, i).map(|n| (i, n))) {
+        return Err(ImportError::UnlistedDocument { line: i + 1, number: number.to_string() });
+    }
     // Sections printed without any entry under them are not sections of this issue.
     sections.retain(|s| entries.iter().any(|e| &e.section == s));
     Ok(Toc { start, last_entry, body_start, sections, entries })
@@ -103,16 +110,22 @@ impl TocEntry {
     }
 }
 
-/// Splits an entry line into its text and page: the page is the trailing number, separated from
-/// the text by a tab or a leader of dots (…… ··· ...). Returns `None` for any other line, so that
-/// masthead lines such as `邮 编：753200` are not mistaken for entries.
+/// Splits an entry line into its text and page: the page is the trailing number, bare or in
+/// parentheses (……（3）), separated from the text by a tab or a leader of dots (…… ··· ...).
+/// Returns `None` for any other line, so that masthead lines such as `邮 编：753200` are not
+/// mistaken for entries.
 fn entry_line(line: &str) -> Option<(&str, u32)> {
     let line = line.trim_end();
+    let (line, in_parentheses) = match line.strip_suffix(')').or_else(|| line.strip_suffix('）')) {
+        Some(inner) => (inner.trim_end(), true),
+        None => (line, false),
+    };
     let digits = line.len() - line.trim_end_matches(|c: char| c.is_ascii_digit()).len();
     if digits == 0 || digits > 4 {
         return None;
     }
     let (rest, page) = line.split_at(line.len() - digits);
+    let rest = if in_parentheses { rest.trim_end().strip_suffix('(').or_else(|| rest.trim_end().strip_suffix('（'))? } else { rest };
     let text = rest.trim_end_matches(['…', '·', '.', '⋯', '－', '-']);
     let leader = &rest[text.len()..];
     let tabbed = text.ends_with('\t');
@@ -160,6 +173,14 @@ fn paren_number(text: &str) -> Option<(&str, &str)> {
     Some((text[..open].trim(), number))
 }
 
+/// Line `i` if it is a 发文字号 on its own, as under a document's title, and not the value of a
+/// label line above it (准 印 号：).
+pub fn lone_number<'a>(lines: &[&'a str], i: usize) -> Option<&'a str> {
+    let number = lines[i].trim();
+    let label_above = || lines[..i].iter().rev().find(|l| !l.trim().is_empty()).is_some_and(|l| l.trim_end().ends_with(['：', ':']));
+    (is_doc_number(number) && !label_above()).then_some(number)
+}
+
 /// A 发文字号: an issuer code, a bracketed year and a serial ending in 号 (惠政办发〔2022〕8号).
 pub fn is_doc_number(s: &str) -> bool {
     let k = crate::content::number_key(s);
@@ -204,6 +225,10 @@ mod tests {
         assert_eq!(entry_line("关于征集的通知 (惠政办发〔2022〕8号)\t1"), Some(("关于征集的通知 (惠政办发〔2022〕8号)", 1)));
         assert_eq!(entry_line("（惠政办发〔2022〕32号）……………42"), Some(("（惠政办发〔2022〕32号）", 42)));
         assert_eq!(entry_line("惠农区政府四月份大事记……60"), Some(("惠农区政府四月份大事记", 60)));
+        // the page in parentheses, as some gazettes print it
+        assert_eq!(entry_line("惠农区政府四月份大事记……（60）"), Some(("惠农区政府四月份大事记", 60)));
+        assert_eq!(entry_line("关于的通知（惠政办发〔2022〕8号）………(3)"), Some(("关于的通知（惠政办发〔2022〕8号）", 3)));
+        assert_eq!(entry_line("实施方案（2022）"), None);
         assert_eq!(entry_line("邮 编：753200"), None);
         assert_eq!(entry_line("2022"), None);
     }
@@ -244,6 +269,21 @@ mod tests {
             ]
         );
         assert_eq!((toc.start, toc.last_entry, toc.body_start), (1, 8, 10));
+    }
+
+    /// An entry the 目录 parser does not read (here: its page in brackets it does not know) leaves
+    /// its document between the 目录 and the first document found: an error naming the line.
+    #[test]
+    fn a_document_before_the_first_entry_found_is_an_error() {
+        let text = "目 录\n甲关于乙的通知 (惠政发〔2022〕1号)【1】\n丙关于丁的通知 (惠政发〔2022〕2号)……5\n准 印 号：\n石新出管字〔2022〕第0093号\n甲关于乙的通知\n惠政发〔2022〕1号\n正文\n丙关于丁的通知\n惠政发〔2022〕2号\n";
+        let lines: Vec<&str> = text.lines().collect();
+        let err = parse(&lines).unwrap_err();
+        assert!(matches!(&err, ImportError::UnlistedDocument { line: 7, number } if number == "惠政发〔2022〕1号"), "{err:?}");
+        assert!(err.to_string().contains("第 7 行"), "{err}");
+        // with the entry read, the masthead's number under its label is no document
+        let read = text.replace("【1】", "……1");
+        let lines: Vec<&str> = read.lines().collect();
+        assert!(parse(&lines).is_ok());
     }
 
     #[test]
