@@ -322,8 +322,8 @@ fn imported_markdown_has_no_raw_html_and_keeps_printed_numbers() {
     }
 }
 
-/// Other gazettes print their 目录 otherwise: the page in parentheses, the 发文字号 after a space
-/// without parentheses. Each reads as the seed's own layout does.
+/// Other gazettes print their 目录 otherwise: the page in parentheses or with 页, sections in 〖〗,
+/// the 发文字号 after a space without parentheses. Each reads as the seed's own layout does.
 #[test]
 fn other_layouts_of_the_toc_import_as_the_seed_does() {
     let seed = seed();
@@ -334,6 +334,16 @@ fn other_layouts_of_the_toc_import_as_the_seed_does() {
     let in_parentheses: String = toc.lines().map(|l| match l.rsplit_once('\t') { Some((text, page)) => format!("{text}……（{page}）\n"), None => format!("{l}\n") }).collect();
     assert!(in_parentheses.contains("(惠政办发〔2022〕8号)……（1）") && !in_parentheses.contains('\t'), "{in_parentheses}");
     assert_eq!(import::import(&format!("{in_parentheses}{rest}"), 2022, 2).unwrap(), expected);
+    // every page as 第N页 after a space, every section in 〖〗
+    let paged: String = toc
+        .lines()
+        .map(|l| match l.rsplit_once('\t') {
+            Some((text, page)) => format!("{text} 第{page}页\n"),
+            None => format!("{}\n", l.replace('【', "〖").replace('】', "〗")),
+        })
+        .collect();
+    assert!(paged.contains("〖惠农区大事记〗") && paged.contains(") 第1页"), "{paged}");
+    assert_eq!(import::import(&format!("{paged}{rest}"), 2022, 2).unwrap(), expected);
     // a number after the title and a full-width space
     let spaced = seed.replacen("的通知 (惠政办发〔2022〕8号)\t1", "的通知　惠政办发〔2022〕8号\t1", 1);
     assert_ne!(spaced, seed);
@@ -355,5 +365,10 @@ fn a_toc_entry_that_is_not_read_is_told() {
     assert_eq!(imported.documents.len(), 12);
     assert_eq!(imported.notes.len(), 1, "{:?}", imported.notes);
     assert!(imported.notes[0].contains("惠政办发〔2022〕28号") && imported.notes[0].contains("惠政办发〔2022〕27号"), "{:?}", imported.notes);
+    // a line with a leader that is not read as an entry is told as well
+    let leader = seed().replacen("(惠政办发〔2022〕28号)\t17", "(惠政办发〔2022〕28号)……第十七页", 1);
+    let notes = import::import(&leader, 2022, 2).unwrap().notes;
+    assert_eq!(notes.len(), 2, "{notes:?}");
+    assert!(notes[0].starts_with("目录第 43 行") && notes[0].contains("第十七页"), "{notes:?}");
     assert!(import::import(&seed(), 2022, 2).unwrap().notes.is_empty(), "the seed itself has nothing to tell");
 }

@@ -87,9 +87,10 @@ pub struct Imported {
     pub documents: Vec<ImportedDocument>,
     /// Markdown body of the 简介 page, when the text has one.
     pub about: Option<String>,
-    /// What the office should look at: a 发文字号 on a line of its own inside a document's body,
-    /// which may be a document whose 目录 entry was not read (its text is then in the body
-    /// before it), or a document the body encloses.
+    /// What the office should look at: lines of the 目录 that look like entries but were not
+    /// read as any, and a 发文字号 on a line of its own inside a document's body, which may be a
+    /// document whose 目录 entry was not read (its text is then in the body before it), or a
+    /// document the body encloses.
     pub notes: Vec<String>,
 }
 
@@ -109,7 +110,7 @@ pub fn import(text: &str, year: u16, issue: u16) -> Result<Imported, ImportError
     let end = about_start.unwrap_or(lines.len());
 
     let mut documents = Vec::with_capacity(located.len());
-    let mut notes = Vec::new();
+    let mut notes: Vec<String> = toc.skipped.iter().map(|(i, line)| format!("目录第 {} 行「{line}」不是可识别的条目，已略过", i + 1)).collect();
     for (n, loc) in located.iter().enumerate() {
         let stop = located.get(n + 1).map_or(end, |next| next.start);
         for (i, number) in (loc.body_start..stop).filter_map(|i| toc::lone_number(&lines, i).map(|number| (i, number))) {

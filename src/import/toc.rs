@@ -1,4 +1,4 @@
-//! Reads the printed 目录: section headings in 【】, and entries in either layout of the seed —
+//! Reads the printed 目录: section headings in 【】 (or 〖〗［］[]), and entries in either layout of the seed —
 //! one line (`title (惠政办发〔2022〕8号)<TAB>1`), two lines (title, then
 //! `（惠政办发〔2022〕32号）……42`) — or without a number (`惠农区政府四月份大事记……60`).
 //! The 目录 ends where the first entry's title starts the body.
@@ -29,6 +29,9 @@ pub struct Toc {
     pub body_start: usize,
     pub sections: Vec<String>,
     pub entries: Vec<TocEntry>,
+    /// Lines of the 目录 before its last entry, passed over, that look like entries (a leader, a
+    /// tab or a 发文字号): (0-based line, text), for the office to check.
+    pub skipped: Vec<(usize, String)>,
 }
 
 /// Section used for entries printed before any 【】 heading.
@@ -38,7 +41,16 @@ pub fn parse(lines: &[&str]) -> Result<Toc, ImportError> {
     let start = lines.iter().position(|l| key(l) == "目录").ok_or(ImportError::NoToc)?;
     let mut sections: Vec<String> = Vec::new();
     let mut entries: Vec<TocEntry> = Vec::new();
-    let mut pending: Vec<&str> = Vec::new();
+    let mut pending: Vec<(usize, &str)> = Vec::new();
+    let mut skipped: Vec<(usize, String)> = Vec::new();
+    // lines held for a title that no entry took: told if they look like entries themselves
+    let mut pass_over = |pending: &mut Vec<(usize, &str)>| {
+        for (i, line) in pending.drain(..) {
+            if line.contains(['…', '⋯', '\t']) || line.contains("··") || split_number(line).is_some() {
+                skipped.push((i, line.to_string()));
+            }
+        }
+    };
     let mut body_start = None;
     for (i, line) in lines.iter().enumerate().skip(start + 1) {
         let k = key(line);
@@ -52,21 +64,22 @@ pub fn parse(lines: &[&str]) -> Result<Toc, ImportError> {
             }
         }
         if k == "目录" {
-            pending.clear();
-        } else if let Some(name) = k.strip_prefix('【').and_then(|s| s.strip_suffix('】')) {
+            pass_over(&mut pending);
+        } else if let Some(name) = section_name(&k) {
             sections.push(name.to_string());
-            pending.clear();
+            pass_over(&mut pending);
         } else if let Some((text, page)) = entry_line(line) {
             let (title, number) = match split_number(text) {
                 Some(("", number)) => {
                     if pending.is_empty() {
                         return Err(ImportError::TocEntryWithoutTitle { line: i + 1, number: number.to_string() });
                     }
-                    (pending.join(""), Some(number))
+                    (pending.drain(..).map(|(_, l)| l).collect::<String>(), Some(number))
                 }
                 Some((title, number)) => (title.to_string(), Some(number)),
                 None => (text.to_string(), None),
             };
+            pass_over(&mut pending);
             let section = match sections.last() {
                 Some(s) => s.clone(),
                 None => {
@@ -75,11 +88,11 @@ pub fn parse(lines: &[&str]) -> Result<Toc, ImportError> {
                 }
             };
             entries.push(TocEntry { title: tidy_spaces(&title), number: number.map(tidy_spaces), page, section, line: i });
-            pending.clear();
         } else {
-            pending.push(line.trim());
+            pending.push((i, line.trim()));
         }
     }
+    // (what is still held after the last entry is the masthead's, checked below)
     let Some(last) = entries.last() else {
         return Err(ImportError::EmptyToc { line: start + 1 });
     };
@@ -97,7 +110,7 @@ pub fn parse(lines: &[&str]) -> Result<Toc, ImportError> {
     }
     // Sections printed without any entry under them are not sections of this issue.
     sections.retain(|s| entries.iter().any(|e| &e.section == s));
-    Ok(Toc { start, last_entry, body_start, sections, entries })
+    Ok(Toc { start, last_entry, body_start, sections, entries, skipped })
 }
 
 impl TocEntry {
@@ -110,27 +123,36 @@ impl TocEntry {
     }
 }
 
-/// Splits an entry line into its text and page: the page is the trailing number, bare or in
-/// parentheses (……（3）), separated from the text by a tab or a leader of dots (…… ··· ...).
-/// Returns `None` for any other line, so that masthead lines such as `邮 编：753200` are not
-/// mistaken for entries.
+/// A section heading's name: the line in 【】, or in 〖〗［］[] as other gazettes print it.
+fn section_name(k: &str) -> Option<&str> {
+    [('【', '】'), ('〖', '〗'), ('［', '］'), ('[', ']')].into_iter().find_map(|(open, close)| k.strip_prefix(open)?.strip_suffix(close)).filter(|name| !name.is_empty())
+}
+
+/// Splits an entry line into its text and page: the page is the trailing number, bare, in
+/// parentheses (……（3）) or with 页 (……3页, 第3页), separated from the text by a tab or a leader
+/// of dots (…… ··· ...), or, with 页, by a space. Returns `None` for any other line, so that
+/// masthead lines such as `邮 编：753200` are not mistaken for entries.
 fn entry_line(line: &str) -> Option<(&str, u32)> {
     let line = line.trim_end();
-    let (line, in_parentheses) = match line.strip_suffix(')').or_else(|| line.strip_suffix('）')) {
-        Some(inner) => (inner.trim_end(), true),
-        None => (line, false),
-    };
-    let digits = line.len() - line.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+    let in_parentheses = line.strip_suffix(')').or_else(|| line.strip_suffix('）'));
+    let with_page = line.strip_suffix('页');
+    let numbered = in_parentheses.or(with_page).unwrap_or(line).trim_end();
+    let digits = numbered.len() - numbered.trim_end_matches(|c: char| c.is_ascii_digit()).len();
     if digits == 0 || digits > 4 {
         return None;
     }
-    let (rest, page) = line.split_at(line.len() - digits);
-    let rest = if in_parentheses { rest.trim_end().strip_suffix('(').or_else(|| rest.trim_end().strip_suffix('（'))? } else { rest };
+    let (rest, page) = numbered.split_at(numbered.len() - digits);
+    let rest = match (in_parentheses, with_page) {
+        (Some(_), _) => rest.trim_end().strip_suffix('(').or_else(|| rest.trim_end().strip_suffix('（'))?,
+        (None, Some(_)) => rest.strip_suffix('第').unwrap_or(rest),
+        (None, None) => rest,
+    };
     let text = rest.trim_end_matches(['…', '·', '.', '⋯', '－', '-']);
     let leader = &rest[text.len()..];
     let tabbed = text.ends_with('\t');
     let dots = leader.chars().count() >= 2 || leader.contains('…') || leader.contains('⋯');
-    if !tabbed && !dots {
+    let spaced = with_page.is_some() && text.ends_with(char::is_whitespace);
+    if !tabbed && !dots && !spaced {
         return None;
     }
     let text = text.trim();
@@ -229,6 +251,10 @@ mod tests {
         assert_eq!(entry_line("惠农区政府四月份大事记……（60）"), Some(("惠农区政府四月份大事记", 60)));
         assert_eq!(entry_line("关于的通知（惠政办发〔2022〕8号）………(3)"), Some(("关于的通知（惠政办发〔2022〕8号）", 3)));
         assert_eq!(entry_line("实施方案（2022）"), None);
+        // or with 页, after a space too
+        assert_eq!(entry_line("关于的通知 (惠政办发〔2022〕8号) 第17页"), Some(("关于的通知 (惠政办发〔2022〕8号)", 17)));
+        assert_eq!(entry_line("四月份大事记……60页"), Some(("四月份大事记", 60)));
+        assert_eq!(entry_line("本期共64页"), None);
         assert_eq!(entry_line("邮 编：753200"), None);
         assert_eq!(entry_line("2022"), None);
     }
