@@ -137,11 +137,12 @@ fn entry_line(line: &str) -> Option<(&str, u32)> {
     let in_parentheses = line.strip_suffix(')').or_else(|| line.strip_suffix('）'));
     let with_page = line.strip_suffix('页');
     let numbered = in_parentheses.or(with_page).unwrap_or(line).trim_end();
-    let digits = numbered.len() - numbered.trim_end_matches(|c: char| c.is_ascii_digit()).len();
-    if digits == 0 || digits > 4 {
+    // digits as typeset, full width too (１７)
+    let digit = |c: char| c.to_digit(10).or_else(|| ('０'..='９').contains(&c).then(|| c as u32 - '０' as u32));
+    let (rest, page) = numbered.split_at(numbered.trim_end_matches(|c: char| digit(c).is_some()).len());
+    if !(1..=4).contains(&page.chars().count()) {
         return None;
     }
-    let (rest, page) = numbered.split_at(numbered.len() - digits);
     let rest = match (in_parentheses, with_page) {
         (Some(_), _) => rest.trim_end().strip_suffix('(').or_else(|| rest.trim_end().strip_suffix('（'))?,
         (None, Some(_)) => rest.strip_suffix('第').unwrap_or(rest),
@@ -159,7 +160,7 @@ fn entry_line(line: &str) -> Option<(&str, u32)> {
     if text.is_empty() {
         return None;
     }
-    Some((text, page.parse().ok()?))
+    Some((text, page.chars().filter_map(digit).fold(0, |n, d| n * 10 + d)))
 }
 
 /// `title (惠政办发〔2022〕8号)`, or the number after a space without parentheses, → (`title`,
@@ -255,6 +256,8 @@ mod tests {
         assert_eq!(entry_line("关于的通知 (惠政办发〔2022〕8号) 第17页"), Some(("关于的通知 (惠政办发〔2022〕8号)", 17)));
         assert_eq!(entry_line("四月份大事记……60页"), Some(("四月份大事记", 60)));
         assert_eq!(entry_line("本期共64页"), None);
+        assert_eq!(entry_line("四月份大事记……６０"), Some(("四月份大事记", 60)));
+        assert_eq!(entry_line("四月份大事记……12345"), None);
         assert_eq!(entry_line("邮 编：753200"), None);
         assert_eq!(entry_line("2022"), None);
     }
