@@ -323,7 +323,8 @@ fn imported_markdown_has_no_raw_html_and_keeps_printed_numbers() {
 }
 
 /// Other gazettes print their 目录 otherwise: the page in parentheses or with 页, sections in 〖〗,
-/// the 发文字号 after a space without parentheses. Each reads as the seed's own layout does.
+/// the 发文字号 after a space without parentheses, titles wrapped onto two lines. Each reads as the
+/// seed's own layout does.
 #[test]
 fn other_layouts_of_the_toc_import_as_the_seed_does() {
     let seed = seed();
@@ -348,6 +349,13 @@ fn other_layouts_of_the_toc_import_as_the_seed_does() {
     let spaced = seed.replacen("的通知 (惠政办发〔2022〕8号)\t1", "的通知　惠政办发〔2022〕8号\t1", 1);
     assert_ne!(spaced, seed);
     assert_eq!(import::import(&spaced, 2022, 2).unwrap(), expected);
+    // a one-line entry's title wrapped onto two lines, and a page's footer before an entry
+    let wrapped = seed.replacen("\n惠农区人民政府办公室关于征集 2022", "\n惠农区人民政府办公室关于征集\n2022", 1);
+    let footer = seed.replacen("\n惠农区人民政府办公室关于建立", "\n— 2 —\n惠农区人民政府办公室关于建立", 1);
+    for text in [wrapped, footer] {
+        assert_ne!(text, seed);
+        assert_eq!(import::import(&text, 2022, 2).unwrap(), expected);
+    }
 }
 
 /// An entry the 目录 parser cannot read must not leave its document out in silence: before the

@@ -51,6 +51,18 @@ pub fn parse(lines: &[&str]) -> Result<Toc, ImportError> {
             }
         }
     };
+    // A title wrapped onto its entry's line starts on the lines held before it, if the body
+    // holds the whole (else they are something else: a page's header or footer).
+    let wrapped = |pending: &mut Vec<(usize, &str)>, title: &str| -> String {
+        let whole: String = pending.iter().map(|&(_, l)| l).chain([title]).collect();
+        let after = pending.first().map_or(start, |&(i, _)| i) + 1;
+        if !pending.is_empty() && (after..lines.len()).any(|j| match_title(lines, j, &key(&whole)).is_some()) {
+            pending.clear();
+            whole
+        } else {
+            title.to_string()
+        }
+    };
     let mut body_start = None;
     for (i, line) in lines.iter().enumerate().skip(start + 1) {
         let k = key(line);
@@ -76,8 +88,8 @@ pub fn parse(lines: &[&str]) -> Result<Toc, ImportError> {
                     }
                     (pending.drain(..).map(|(_, l)| l).collect::<String>(), Some(number))
                 }
-                Some((title, number)) => (title.to_string(), Some(number)),
-                None => (text.to_string(), None),
+                Some((title, number)) => (wrapped(&mut pending, title), Some(number)),
+                None => (wrapped(&mut pending, text), None),
             };
             pass_over(&mut pending);
             let section = match sections.last() {
