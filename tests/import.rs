@@ -323,8 +323,8 @@ fn imported_markdown_has_no_raw_html_and_keeps_printed_numbers() {
 }
 
 /// Other gazettes print their 目录 otherwise: the page in parentheses or with 页, sections in 〖〗,
-/// the 发文字号 after a space without parentheses, titles wrapped onto two lines. Each reads as the
-/// seed's own layout does.
+/// the 发文字号 after a space without parentheses, titles wrapped onto two lines or shortened. Each
+/// reads as the seed's own layout does.
 #[test]
 fn other_layouts_of_the_toc_import_as_the_seed_does() {
     let seed = seed();
@@ -356,6 +356,12 @@ fn other_layouts_of_the_toc_import_as_the_seed_does() {
         assert_ne!(text, seed);
         assert_eq!(import::import(&text, 2022, 2).unwrap(), expected);
     }
+    // a title the 目录 prints without its issuer: the document keeps the title over its body
+    let short = seed.replacen("\n惠农区人民政府办公室关于建立惠农区医疗", "\n关于建立惠农区医疗", 1);
+    let imported = import::import(&short, 2022, 2).unwrap();
+    assert_eq!((&imported.documents, &imported.meta), (&expected.documents, &expected.meta));
+    assert_eq!(imported.notes.len(), 1, "{:?}", imported.notes);
+    assert!(imported.notes[0].contains("「关于建立惠农区医疗保障基金监管联席会议制度的通知」"), "{:?}", imported.notes);
 }
 
 /// An entry the 目录 parser cannot read must not leave its document out in silence: before the

@@ -116,7 +116,16 @@ pub fn import(text: &str, year: u16, issue: u16) -> Result<Imported, ImportError
         for (i, number) in (loc.body_start..stop).filter_map(|i| toc::lone_number(&lines, i).map(|number| (i, number))) {
             notes.push(format!("第 {} 行的文号「{number}」在{}的正文中：若这是另一篇文件，目录中它的条目未能识别，它已并入这一篇", i + 1, loc.entry.describe()));
         }
-        let built = document::build(loc.entry, loc.number.clone(), &lines[loc.body_start..stop])?;
+        let renamed;
+        let entry = match &loc.title {
+            Some(title) => {
+                notes.push(format!("目录中的标题「{}」比正文上方的「{title}」短：用了正文的标题", loc.entry.title));
+                renamed = TocEntry { title: title.clone(), ..loc.entry.clone() };
+                &renamed
+            }
+            None => loc.entry,
+        };
+        let built = document::build(entry, loc.number.clone(), &lines[loc.body_start..stop])?;
         documents.push(ImportedDocument { slug: String::new(), front: built.front, body: built.body });
     }
     assign_slugs(&mut documents);
@@ -192,6 +201,9 @@ struct Located<'a> {
     body_start: usize,
     /// 发文字号 as printed over the body.
     number: Option<String>,
+    /// The title as printed over the body, where the 目录 prints it shortened (without its
+    /// issuer: 关于…的通知 for 惠农区人民政府办公室关于…的通知).
+    title: Option<String>,
 }
 
 /// Finds an entry's document at or after line `cursor`: by its number line standing alone, with
@@ -201,7 +213,7 @@ fn locate<'a>(lines: &[&str], cursor: usize, entry: &'a TocEntry) -> Result<Loca
     let not_found = |reason: String| ImportError::EntryNotFound { entry: entry.describe(), reason };
     let Some(number) = &entry.number else {
         return (cursor..lines.len())
-            .find_map(|i| toc::match_title(lines, i, &title).map(|end| Located { entry, start: i, body_start: end + 1, number: None }))
+            .find_map(|i| toc::match_title(lines, i, &title).map(|end| Located { entry, start: i, body_start: end + 1, number: None, title: None }))
             .ok_or_else(|| not_found(format!("第 {} 行之后没有与之相同的标题", cursor + 1)));
     };
     let wanted = number_key(number);
@@ -220,8 +232,9 @@ fn locate<'a>(lines: &[&str], cursor: usize, entry: &'a TocEntry) -> Result<Loca
         }
         acc.insert_str(0, &k);
         used += 1;
-        if acc == title {
-            return Ok(Located { entry, start: j, body_start: at + 1, number: Some(tidy_spaces(lines[at])) });
+        if acc == title || acc.ends_with(&title) {
+            let printed = (acc != title).then(|| tidy_spaces(&lines[j..at].iter().map(|l| l.trim()).collect::<String>()));
+            return Ok(Located { entry, start: j, body_start: at + 1, number: Some(tidy_spaces(lines[at])), title: printed });
         }
         if !title.ends_with(&acc) {
             break;
