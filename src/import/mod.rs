@@ -46,7 +46,7 @@ use toc::TocEntry;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
-    #[error("没有找到目录：文本中应有一行「目 录」，其后是各篇文件的标题和页码")]
+    #[error("没有找到目录：文本中应有一行「目 录」或「本期目录」，其后是各篇文件的标题和页码")]
     NoToc,
     #[error("第 {line} 行的目录中没有可识别的条目：每条应以页码结尾，如「标题 (惠政办发〔2022〕8号)<Tab>1」或「标题……60」")]
     EmptyToc { line: usize },

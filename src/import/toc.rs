@@ -38,7 +38,7 @@ pub struct Toc {
 pub const DEFAULT_SECTION: &str = "文件";
 
 pub fn parse(lines: &[&str]) -> Result<Toc, ImportError> {
-    let start = lines.iter().position(|l| key(l) == "目录").ok_or(ImportError::NoToc)?;
+    let start = lines.iter().position(|l| is_toc_heading(&key(l))).ok_or(ImportError::NoToc)?;
     let mut sections: Vec<String> = Vec::new();
     let mut entries: Vec<TocEntry> = Vec::new();
     let mut pending: Vec<(usize, &str)> = Vec::new();
@@ -75,7 +75,7 @@ pub fn parse(lines: &[&str]) -> Result<Toc, ImportError> {
                 break;
             }
         }
-        if k == "目录" {
+        if is_toc_heading(&k) {
             pass_over(&mut pending);
         } else if let Some(name) = section_name(&k) {
             sections.push(name.to_string());
@@ -133,6 +133,11 @@ impl TocEntry {
             None => format!("「{}」（第 {} 页）", self.title, self.page),
         }
     }
+}
+
+/// The 目录's heading, printed on each of its pages: 目录 (目 录), or 本期目录.
+fn is_toc_heading(k: &str) -> bool {
+    matches!(k, "目录" | "本期目录")
 }
 
 /// A section heading's name: the line in 【】, or in 〖〗［］[] as other gazettes print it.
@@ -331,6 +336,7 @@ mod tests {
     fn missing_toc_and_missing_body_are_errors() {
         assert!(matches!(parse(&["正文"]), Err(ImportError::NoToc)));
         assert!(matches!(parse(&["目录", "正文"]), Err(ImportError::EmptyToc { .. })));
+        assert!(matches!(parse(&["本 期 目 录", "正文"]), Err(ImportError::EmptyToc { .. })), "本期目录 is a 目录's heading too");
         let err = parse(&["目录", "甲的通知……1", "乙"]).unwrap_err();
         assert!(err.to_string().contains("甲的通知"), "{err}");
     }
