@@ -1,5 +1,6 @@
 //! Body repair: turns the extracted lines of one part of a document into blocks.
 //!
+//! - A page's folio (`— 2 —`, `- 2 -`, `第2页`) is dropped: it is the print's, not the text's.
 //! - A paragraph cut by a page break (`…成立惠` / blank / `农区“数字供销”…`) or wrapped in a
 //!   narrow column is joined again when the first piece does not end a sentence and the second
 //!   does not start a new item (an outline number, a `label：`, a date). After a blank line,
@@ -30,7 +31,8 @@ pub fn blocks(lines: &[&str]) -> Vec<Block> {
     let mut i = 0;
     while i < lines.len() {
         let t = lines[i].trim();
-        if t.is_empty() {
+        // a folio stands where the page broke, as a blank line does
+        if t.is_empty() || is_folio(t) {
             blank_before = true;
             i += 1;
             continue;
@@ -101,6 +103,16 @@ fn collect_people(lines: &[&str], start: usize, first: Person) -> (Vec<Person>, 
 }
 
 /// `- 1.制定…` → `1.制定…`: the dash is the extraction's list mark, not text of the gazette.
+/// A page number on a line of its own, as printed at a page's foot: `— 2 —`, `－2－`, `- 2 -`,
+/// `第2页`. A bare number is not taken (a table's or a list's may stand alone).
+fn is_folio(t: &str) -> bool {
+    let number = |s: &str| (1..=4).contains(&s.chars().count()) && s.chars().all(|c| c.is_ascii_digit() || ('０'..='９').contains(&c));
+    let dashes = ['—', '－', '-', '–', '‐', '﹣', '─'];
+    let inner = t.trim_start_matches(dashes).trim_end_matches(dashes);
+    let dashed = inner.len() < t.len() && t.starts_with(dashes) && t.ends_with(dashes) && number(inner.trim());
+    dashed || t.strip_prefix('第').and_then(|r| r.strip_suffix('页')).is_some_and(|n| number(n.trim()))
+}
+
 fn strip_list_dash(t: &str) -> &str {
     match t.strip_prefix("- ").or_else(|| t.strip_prefix("• ")) {
         Some(rest) if !rest.trim().is_empty() => rest.trim_start(),
@@ -173,6 +185,18 @@ mod tests {
         // a numbered item cut at a page break is joined too
         let b = paras("(一)每半年至少组织分管的部门(单位)召开1次安全生\n\n产形势分析会。");
         assert_eq!(b, [Block::Para("（一）每半年至少组织分管的部门(单位)召开1次安全生产形势分析会。".into())]);
+    }
+
+    #[test]
+    fn page_folios_are_dropped_and_the_cut_paragraph_joined() {
+        for folio in ["— 2 —", "－2－", "- 12 -", "—１２—", "第 3 页"] {
+            let b = paras(&format!("为进一步规范重大行政决策程序，\n\n{folio}\n\u{c}\n促进依法决策。"));
+            assert_eq!(b, [Block::Para("为进一步规范重大行政决策程序，促进依法决策。".into())], "{folio}");
+        }
+        // not folios: a bare number, a dash list, a range
+        for kept in ["2", "- 2.制定规划；", "— 2022年—"] {
+            assert!(!is_folio(kept), "{kept}");
+        }
     }
 
     #[test]
