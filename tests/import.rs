@@ -401,8 +401,9 @@ fn the_print_of_a_page_break_is_not_taken_for_text() {
     }
     assert_eq!(import::import(&text, 2022, 2).unwrap(), expected);
     // a sentence of a body that names the issue is text
-    let sentence = "本通知刊登于《惠农区人民政府公报》2022年第2期。";
-    let named = seed.replacen("\n为进一步规范重大行政决策程序", &format!("\n{sentence}\n\n为进一步规范重大行政决策程序"), 1);
-    let imported = import::import(&named, 2022, 2).unwrap();
-    assert!(imported.documents[0].body.contains(sentence), "{}", imported.documents[0].body);
+    for sentence in ["本通知刊登于《惠农区人民政府公报》2022年第2期。", "见《惠农区人民政府公报》2022年第2期，第3页"] {
+        let named = seed.replacen("\n为进一步规范重大行政决策程序", &format!("\n{sentence}\n\n为进一步规范重大行政决策程序"), 1);
+        let imported = import::import(&named, 2022, 2).unwrap();
+        assert!(imported.documents[0].body.contains(sentence), "{}", imported.documents[0].body);
+    }
 }

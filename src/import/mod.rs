@@ -100,11 +100,12 @@ pub fn import(text: &str, year: u16, issue: u16) -> Result<Imported, ImportError
     let toc = toc::parse(&lines)?;
     // The running header atop each page of the body (惠农区人民政府公报 2022年第2期) is the
     // print's, not the documents': read as a blank line, where the page broke. Not a sentence
-    // that names the issue (…刊登于《惠农区人民政府公报》2022年第2期。).
+    // that names the issue (…刊登于《惠农区人民政府公报》2022年第2期。; `key` makes full-width
+    // punctuation ASCII).
     let periods = [format!("{year}年第{issue}期"), format!("{year}年第{issue:02}期")];
     let running = |line: &str| {
         let k = key(line);
-        k.contains("公报") && periods.iter().any(|p| k.contains(p.as_str())) && k.chars().count() <= 40 && !k.contains(['。', '，', '、', '；', ':', '：', '！', '？'])
+        k.contains("公报") && periods.iter().any(|p| k.contains(p.as_str())) && k.chars().count() <= 40 && !k.contains(['。', '、', ',', ';', ':', '!', '?'])
     };
     let lines: Vec<&str> = lines.iter().enumerate().map(|(i, &l)| if i >= toc.body_start && running(l) { "" } else { l }).collect();
 
