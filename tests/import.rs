@@ -388,7 +388,7 @@ fn a_toc_entry_that_is_not_read_is_told() {
 }
 
 /// What pdftotext puts where a page breaks, besides the blank line: the form feed, the page's
-/// folio at its foot and the running header atop the next. None of it is the documents' text;
+/// folio at its foot and the running header atop the next (the issue, or the gazette's name). None of it is the documents' text;
 /// the paragraph cut there is joined as in the seed.
 #[test]
 fn the_print_of_a_page_break_is_not_taken_for_text() {
@@ -398,6 +398,12 @@ fn the_print_of_a_page_break_is_not_taken_for_text() {
     for (cut, folio) in [("为进一步规范重大行政决策程序，", "— 2 —"), ("根据《宁夏回族自治区重大行政决策规定》要求，", "- 3 -"), ("区人民政府决定在全区范围内", "第 4 页")] {
         assert!(text.contains(cut), "{cut}");
         text = text.replacen(cut, &format!("{cut}\n\n{folio}\n\u{c}惠农区人民政府公报 2022 年第 2 期\n\n"), 1);
+    }
+    assert_eq!(import::import(&text, 2022, 2).unwrap(), expected);
+    // the gazette's name alone atop page after page (on even pages, say)
+    let mut text = seed.clone();
+    for cut in ["为进一步规范重大行政决策程序，", "区人民政府决定在全区范围内"] {
+        text = text.replacen(cut, &format!("{cut}\n\n石嘴山市惠农区人民政府公报\n\n"), 1);
     }
     assert_eq!(import::import(&text, 2022, 2).unwrap(), expected);
     // a sentence of a body that names the issue is text

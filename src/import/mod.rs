@@ -98,14 +98,19 @@ pub struct Imported {
 pub fn import(text: &str, year: u16, issue: u16) -> Result<Imported, ImportError> {
     let lines: Vec<&str> = text.lines().collect();
     let toc = toc::parse(&lines)?;
-    // The running header atop each page of the body (惠农区人民政府公报 2022年第2期) is the
-    // print's, not the documents': read as a blank line, where the page broke. Not a sentence
-    // that names the issue (…刊登于《惠农区人民政府公报》2022年第2期。; `key` makes full-width
-    // punctuation ASCII).
+    // The running header atop each page of the body (惠农区人民政府公报 2022年第2期, or the
+    // gazette's name alone, on page after page) is the print's, not the documents': read as a
+    // blank line, where the page broke. Not a sentence that names the issue (…刊登于《惠农区人民
+    // 政府公报》2022年第2期。; `key` makes full-width punctuation ASCII).
     let periods = [format!("{year}年第{issue}期"), format!("{year}年第{issue:02}期")];
+    let header_like = |k: &str| k.contains("公报") && k.chars().count() <= 40 && !k.contains(['。', '、', ',', ';', ':', '!', '?']);
+    let mut names: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for k in lines[toc.body_start..].iter().map(|l| key(l)).filter(|k| header_like(k) && k.ends_with("公报")) {
+        *names.entry(k).or_default() += 1;
+    }
     let running = |line: &str| {
         let k = key(line);
-        k.contains("公报") && periods.iter().any(|p| k.contains(p.as_str())) && k.chars().count() <= 40 && !k.contains(['。', '、', ',', ';', ':', '!', '?'])
+        header_like(&k) && (periods.iter().any(|p| k.contains(p.as_str())) || names.get(&k).is_some_and(|&n| n >= 2))
     };
     let lines: Vec<&str> = lines.iter().enumerate().map(|(i, &l)| if i >= toc.body_start && running(l) { "" } else { l }).collect();
 
