@@ -104,15 +104,13 @@ pub fn import(text: &str, year: u16, issue: u16) -> Result<Imported, ImportError
     // 政府公报》2022年第2期。; `key` makes full-width punctuation ASCII).
     let periods = [format!("{year}年第{issue}期"), format!("{year}年第{issue:02}期")];
     let header_like = |k: &str| k.contains("公报") && k.chars().count() <= 40 && !k.contains(['。', '、', ',', ';', ':', '!', '?']);
-    let mut names: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-    for k in lines[toc.body_start..].iter().map(|l| key(l)).filter(|k| header_like(k) && k.ends_with("公报")) {
+    let body_keys: Vec<String> = lines[toc.body_start..].iter().map(|l| key(l)).collect();
+    let mut names: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for k in body_keys.iter().filter(|k| header_like(k) && k.ends_with("公报")) {
         *names.entry(k).or_default() += 1;
     }
-    let running = |line: &str| {
-        let k = key(line);
-        header_like(&k) && (periods.iter().any(|p| k.contains(p.as_str())) || names.get(&k).is_some_and(|&n| n >= 2))
-    };
-    let lines: Vec<&str> = lines.iter().enumerate().map(|(i, &l)| if i >= toc.body_start && running(l) { "" } else { l }).collect();
+    let running = |k: &str| header_like(k) && (periods.iter().any(|p| k.contains(p.as_str())) || names.get(k).is_some_and(|&n| n >= 2));
+    let lines: Vec<&str> = lines[..toc.body_start].iter().copied().chain(lines[toc.body_start..].iter().zip(&body_keys).map(|(&l, k)| if running(k) { "" } else { l })).collect();
 
     let mut located = Vec::with_capacity(toc.entries.len());
     let mut cursor = toc.body_start;

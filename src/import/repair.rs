@@ -13,7 +13,7 @@
 
 use super::people::{self, Person};
 use super::tables::{self, TableBlock};
-use super::text::{ends_sentence, full_date, has_punct, has_sentence_punct, label_prefix, len, marker, tidy_spaces, Marker};
+use super::text::{ends_sentence, full_date, has_punct, has_sentence_punct, key, label_prefix, len, marker, tidy_spaces, Marker};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Block {
@@ -102,17 +102,18 @@ fn collect_people(lines: &[&str], start: usize, first: Person) -> (Vec<Person>, 
     (list, next)
 }
 
-/// `- 1.制定…` → `1.制定…`: the dash is the extraction's list mark, not text of the gazette.
 /// A page number on a line of its own, as printed at a page's foot: `— 2 —`, `－2－`, `- 2 -`,
 /// `第2页`. A bare number is not taken (a table's or a list's may stand alone).
 fn is_folio(t: &str) -> bool {
-    let number = |s: &str| (1..=4).contains(&s.chars().count()) && s.chars().all(|c| c.is_ascii_digit() || ('０'..='９').contains(&c));
-    let dashes = ['—', '－', '-', '–', '‐', '﹣', '─'];
-    let inner = t.trim_start_matches(dashes).trim_end_matches(dashes);
-    let dashed = inner.len() < t.len() && t.starts_with(dashes) && t.ends_with(dashes) && number(inner.trim());
-    dashed || t.strip_prefix('第').and_then(|r| r.strip_suffix('页')).is_some_and(|n| number(n.trim()))
+    // spaces gone, full-width digits and dashes ASCII
+    let k = key(t);
+    let number = |s: &str| (1..=4).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit());
+    let dashes = ['—', '-', '–', '‐', '﹣', '─'];
+    let dashed = k.starts_with(dashes) && k.ends_with(dashes) && number(k.trim_start_matches(dashes).trim_end_matches(dashes));
+    dashed || k.strip_prefix('第').and_then(|r| r.strip_suffix('页')).is_some_and(number)
 }
 
+/// `- 1.制定…` → `1.制定…`: the dash is the extraction's list mark, not text of the gazette.
 fn strip_list_dash(t: &str) -> &str {
     match t.strip_prefix("- ").or_else(|| t.strip_prefix("• ")) {
         Some(rest) if !rest.trim().is_empty() => rest.trim_start(),

@@ -140,9 +140,10 @@ fn is_toc_heading(k: &str) -> bool {
     matches!(k, "目录" | "本期目录")
 }
 
-/// A section heading's name: the line in 【】, or in 〖〗［］[] as other gazettes print it.
+/// A section heading's name: the line in 【】, or in 〖〗［］[] as other gazettes print it
+/// (`k` is the line's [`key`], where ［］ are [] already).
 fn section_name(k: &str) -> Option<&str> {
-    [('【', '】'), ('〖', '〗'), ('［', '］'), ('[', ']')].into_iter().find_map(|(open, close)| k.strip_prefix(open)?.strip_suffix(close)).filter(|name| !name.is_empty())
+    [('【', '】'), ('〖', '〗'), ('[', ']')].into_iter().find_map(|(open, close)| k.strip_prefix(open)?.strip_suffix(close)).filter(|name| !name.is_empty())
 }
 
 /// Splits an entry line into its text and page: the page is the trailing number, bare, in
@@ -154,9 +155,8 @@ fn entry_line(line: &str) -> Option<(&str, u32)> {
     let in_parentheses = line.strip_suffix(')').or_else(|| line.strip_suffix('）'));
     let with_page = line.strip_suffix('页');
     let numbered = in_parentheses.or(with_page).unwrap_or(line).trim_end();
-    // digits as typeset, full width too (１７)
-    let digit = |c: char| c.to_digit(10).or_else(|| ('０'..='９').contains(&c).then(|| c as u32 - '０' as u32));
-    let (rest, page) = numbered.split_at(numbered.trim_end_matches(|c: char| digit(c).is_some()).len());
+    // digits as typeset, full width too (１７), which `key` makes ASCII
+    let (rest, page) = numbered.split_at(numbered.trim_end_matches(|c: char| c.is_ascii_digit() || ('０'..='９').contains(&c)).len());
     if !(1..=4).contains(&page.chars().count()) {
         return None;
     }
@@ -177,7 +177,7 @@ fn entry_line(line: &str) -> Option<(&str, u32)> {
     if text.is_empty() {
         return None;
     }
-    Some((text, page.chars().filter_map(digit).fold(0, |n, d| n * 10 + d)))
+    Some((text, key(page).parse().ok()?))
 }
 
 /// `title (惠政办发〔2022〕8号)`, or the number after a space without parentheses, → (`title`,
@@ -259,6 +259,14 @@ pub fn match_title(lines: &[&str], i: usize, title_key: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sections_in_any_of_the_brackets() {
+        for line in ["【惠农区大事记】", "〖惠农区大事记〗", "［惠农区大事记］", "[惠农区大事记]"] {
+            assert_eq!(section_name(&key(line)), Some("惠农区大事记"), "{line}");
+        }
+        assert_eq!(section_name(&key("【】")), None);
+    }
 
     #[test]
     fn entry_lines_need_a_leader() {
