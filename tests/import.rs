@@ -364,6 +364,43 @@ fn other_layouts_of_the_toc_import_as_the_seed_does() {
     assert!(imported.notes[0].contains("「关于建立惠农区医疗保障基金监管联席会议制度的通知」"), "{:?}", imported.notes);
 }
 
+/// A section's heading printed without brackets in the 目录 is read as the section, and told;
+/// printed again over the section's first document, bracketed or not, it is the print's and
+/// not the last line of the document before.
+#[test]
+fn bare_section_headings_and_headings_over_a_section_are_read() {
+    let seed = seed();
+    let expected = import::import(&seed, 2022, 2).unwrap();
+    let bare = seed.replacen("【惠农区人民政府办公室文件】", "惠农区人民政府办公室文件", 1).replacen("【惠农区大事记】", "惠 农 区 大 事 记", 1);
+    assert!(!bare.contains('【'), "every heading bare");
+    let imported = import::import(&bare, 2022, 2).unwrap();
+    assert_eq!((&imported.documents, &imported.meta, &imported.site), (&expected.documents, &expected.meta, &expected.site));
+    assert_eq!(imported.notes.len(), 2, "{:?}", imported.notes);
+    assert!(imported.notes[0].starts_with("目录第 38 行「惠农区人民政府办公室文件」"), "{:?}", imported.notes);
+    assert!(imported.notes[1].starts_with("目录第 70 行「惠农区大事记」"), "{:?}", imported.notes);
+    // over a two-line entry, after a page's footer
+    let two_lines = seed.replacen("\n惠农区人民政府办公室关于印发惠农区住宅小区", "\n— 2 —\n住宅小区物业专栏\n惠农区人民政府办公室关于印发惠农区住宅小区", 1);
+    let imported = import::import(&two_lines, 2022, 2).unwrap();
+    let sections: Vec<&str> = imported.documents.iter().map(|d| d.front.section.as_str()).collect();
+    assert_eq!(&sections[6..9], ["惠农区人民政府办公室文件", "住宅小区物业专栏", "住宅小区物业专栏"]);
+    assert_eq!(imported.meta.sections, ["惠农区人民政府办公室文件", "住宅小区物业专栏", "惠农区大事记"]);
+    assert_eq!(imported.documents[7].front.title, expected.documents[7].front.title);
+    assert_eq!(imported.notes.len(), 1, "{:?}", imported.notes);
+
+    // the headings in the body, over the first document and over the first 大事记
+    let body_start = seed.find("\n惠农区人民政府办公室关于 征集").expect("the first document's title as the body prints it");
+    for (over_first, over_events) in [("【惠农区人民政府办公室文件】", "【惠农区大事记】"), ("惠农区人民政府办公室文件", "惠 农 区 大 事 记")] {
+        let mut text = seed.clone();
+        text.insert_str(body_start, &format!("\n{over_first}\n"));
+        let events = text.rfind("\n惠农区政府四月份大事记\n").unwrap();
+        text.insert_str(events, &format!("\n\n{over_events}\n"));
+        assert_eq!(import::import(&text, 2022, 2).unwrap(), expected, "{over_first} {over_events}");
+    }
+    // a line of the body that only names a section is text elsewhere
+    let inside = seed.replacen("为进一步规范重大行政决策程序，", "惠农区大事记\n\n为进一步规范重大行政决策程序，", 1);
+    assert!(import::import(&inside, 2022, 2).unwrap().documents[0].body.contains("惠农区大事记"));
+}
+
 /// An entry the 目录 parser cannot read must not leave its document out in silence: before the
 /// first document found it is an error naming the line and number (its text would be taken for
 /// the masthead), after it a note naming the number (its text is in the body before it).

@@ -88,7 +88,8 @@ pub struct Imported {
     /// Markdown body of the 简介 page, when the text has one.
     pub about: Option<String>,
     /// What the office should look at: lines of the 目录 that look like entries but were not
-    /// read as any, and a 发文字号 on a line of its own inside a document's body, which may be a
+    /// read as any, section headings read without brackets, a title the 目录 prints shorter
+    /// than the body, and a 发文字号 on a line of its own inside a document's body, which may be a
     /// document whose 目录 entry was not read (its text is then in the body before it), or a
     /// document the body encloses.
     pub notes: Vec<String>,
@@ -124,8 +125,18 @@ pub fn import(text: &str, year: u16, issue: u16) -> Result<Imported, ImportError
 
     let mut documents = Vec::with_capacity(located.len());
     let mut notes: Vec<String> = toc.skipped.iter().map(|(i, line)| format!("目录第 {} 行「{line}」不是可识别的条目，已略过", i + 1)).collect();
+    notes.extend(toc.bare_sections.iter().map(|(i, name)| format!("目录第 {} 行「{name}」没有【】，按栏目名读入：其下各篇归入栏目「{name}」", i + 1)));
+    // A section's heading printed again over its first document is the print's, not the
+    // previous document's last line.
+    let heading_over = |start: usize| {
+        let mut stop = start;
+        while let Some(i) = (0..stop).rev().find(|&i| !lines[i].trim().is_empty()).filter(|&i| toc::is_section_heading(&key(lines[i]), &toc.sections)) {
+            stop = i;
+        }
+        stop
+    };
     for (n, loc) in located.iter().enumerate() {
-        let stop = located.get(n + 1).map_or(end, |next| next.start);
+        let stop = located.get(n + 1).map_or(end, |next| heading_over(next.start));
         for (i, number) in (loc.body_start..stop).filter_map(|i| toc::lone_number(&lines, i).map(|number| (i, number))) {
             notes.push(format!("第 {} 行的文号「{number}」在{}的正文中：若这是另一篇文件，目录中它的条目未能识别，它已并入这一篇", i + 1, loc.entry.describe()));
         }
@@ -148,7 +159,7 @@ pub fn import(text: &str, year: u16, issue: u16) -> Result<Imported, ImportError
         .find(|&i| key(lines[i]).ends_with("委员会") || label_prefix(lines[i]).is_some())
         .unwrap_or(toc.start);
     masthead.read_region(lines[masthead_start..toc.start].iter().copied());
-    masthead.read_region(lines[toc.last_entry + 1..toc.body_start].iter().copied());
+    masthead.read_region(lines[toc.last_entry + 1..heading_over(toc.body_start)].iter().copied());
     if let Some(printed) = masthead.period.filter(|&p| p != (year, issue)) {
         return Err(ImportError::PeriodMismatch { printed, year, issue });
     }

@@ -1,4 +1,5 @@
-//! Reads the printed 目录: section headings in 【】 (or 〖〗［］[]), and entries in either layout of the seed —
+//! Reads the printed 目录: section headings in 【】 (or 〖〗［］[], or bare on a line of their own
+//! before an entry), and entries in either layout of the seed —
 //! one line (`title (惠政办发〔2022〕8号)<TAB>1`), two lines (title, then
 //! `（惠政办发〔2022〕32号）……42`) — or without a number (`惠农区政府四月份大事记……60`).
 //! The 目录 ends where the first entry's title starts the body.
@@ -32,6 +33,9 @@ pub struct Toc {
     /// Lines of the 目录 before its last entry, passed over, that look like entries (a leader, a
     /// tab or a 发文字号): (0-based line, text), for the office to check.
     pub skipped: Vec<(usize, String)>,
+    /// Section headings printed without brackets, read as such from where they stand: (0-based
+    /// line, name), for the office to check.
+    pub bare_sections: Vec<(usize, String)>,
 }
 
 /// Section used for entries printed before any 【】 heading.
@@ -51,18 +55,17 @@ pub fn parse(lines: &[&str]) -> Result<Toc, ImportError> {
             }
         }
     };
-    // A title wrapped onto its entry's line starts on the lines held before it, if the body
-    // holds the whole (else they are something else: a page's header or footer).
-    let wrapped = |pending: &mut Vec<(usize, &str)>, title: &str| -> String {
-        let whole: String = pending.iter().map(|&(_, l)| l).chain([title]).collect();
-        let after = pending.first().map_or(start, |&(i, _)| i) + 1;
-        if !pending.is_empty() && (after..lines.len()).any(|j| match_title(lines, j, &key(&whole)).is_some()) {
-            pending.clear();
-            whole
-        } else {
-            title.to_string()
-        }
+    // A title wrapped onto its entry's line (or printed over its number's line) starts on the
+    // lines held before it: from the first line from which the body holds the whole title.
+    // Lines held before that are something else: a section's bare heading, a page's header or
+    // footer. Returns where the title starts in `pending`, if the body holds any such title.
+    let title_start = |pending: &[(usize, &str)], tail: &str| -> Option<usize> {
+        (0..pending.len()).find(|&from| {
+            let whole: String = pending[from..].iter().map(|&(_, l)| l).chain([tail]).collect();
+            (pending[from].0 + 1..lines.len()).any(|j| match_title(lines, j, &key(&whole)).is_some())
+        })
     };
+    let mut bare_sections: Vec<(usize, String)> = Vec::new();
     let mut body_start = None;
     for (i, line) in lines.iter().enumerate().skip(start + 1) {
         let k = key(line);
@@ -81,16 +84,24 @@ pub fn parse(lines: &[&str]) -> Result<Toc, ImportError> {
             sections.push(name.to_string());
             pass_over(&mut pending);
         } else if let Some((text, page)) = entry_line(line) {
-            let (title, number) = match split_number(text) {
-                Some(("", number)) => {
-                    if pending.is_empty() {
-                        return Err(ImportError::TocEntryWithoutTitle { line: i + 1, number: number.to_string() });
-                    }
-                    (pending.drain(..).map(|(_, l)| l).collect::<String>(), Some(number))
-                }
-                Some((title, number)) => (wrapped(&mut pending, title), Some(number)),
-                None => (wrapped(&mut pending, text), None),
+            let (tail, number) = match split_number(text) {
+                Some(("", number)) if pending.is_empty() => return Err(ImportError::TocEntryWithoutTitle { line: i + 1, number: number.to_string() }),
+                Some((tail, number)) => (tail, Some(number)),
+                None => (text, None),
             };
+            // Over a number's own line the held lines are the title, all of them unless the body
+            // says otherwise (then the message that it is not found names the whole); on the
+            // entry's line the title is there, and held lines only start it.
+            let from = title_start(&pending, tail).unwrap_or(if tail.is_empty() { 0 } else { pending.len() });
+            let title: String = pending[from..].iter().map(|&(_, l)| l).chain([tail]).collect();
+            pending.truncate(from);
+            if let Some(&(at, line)) = pending.last().filter(|&&(_, l)| is_bare_section(l)) {
+                pending.pop();
+                pass_over(&mut pending);
+                let name = key(line);
+                bare_sections.push((at, name.clone()));
+                sections.push(name);
+            }
             pass_over(&mut pending);
             let section = match sections.last() {
                 Some(s) => s.clone(),
@@ -109,6 +120,8 @@ pub fn parse(lines: &[&str]) -> Result<Toc, ImportError> {
         return Err(ImportError::EmptyToc { line: start + 1 });
     };
     let last_entry = last.line;
+    // a heading after the last entry (over the first document) passed the masthead's lines over
+    skipped.retain(|&(i, _)| i < last_entry);
     let Some(body_start) = body_start else {
         let first = &entries[0];
         return Err(ImportError::EntryNotFound { entry: first.describe(), reason: "正文中没有与之相同的标题".into() });
@@ -120,9 +133,11 @@ pub fn parse(lines: &[&str]) -> Result<Toc, ImportError> {
     if let Some((i, number)) = (last.line + 1..body_start).find_map(|i| lone_number(lines, i).map(|n| (i, n))) {
         return Err(ImportError::UnlistedDocument { line: i + 1, number: number.to_string() });
     }
-    // Sections printed without any entry under them are not sections of this issue.
-    sections.retain(|s| entries.iter().any(|e| &e.section == s));
-    Ok(Toc { start, last_entry, body_start, sections, entries, skipped })
+    // Sections printed without any entry under them are not sections of this issue; one printed
+    // again (over its first document, or on the 目录's next page) is one section.
+    let mut seen = std::collections::HashSet::new();
+    sections.retain(|s| entries.iter().any(|e| &e.section == s) && seen.insert(s.clone()));
+    Ok(Toc { start, last_entry, body_start, sections, entries, skipped, bare_sections })
 }
 
 impl TocEntry {
@@ -144,6 +159,28 @@ fn is_toc_heading(k: &str) -> bool {
 /// (`k` is the line's [`key`], where ［］ are [] already).
 fn section_name(k: &str) -> Option<&str> {
     [('【', '】'), ('〖', '〗'), ('[', ']')].into_iter().find_map(|(open, close)| k.strip_prefix(open)?.strip_suffix(close)).filter(|name| !name.is_empty())
+}
+
+/// A line of the 目录 held before an entry and not part of its title that reads as a section's
+/// heading printed without brackets (惠农区人民政府办公室文件): a short name of Chinese characters
+/// only, so not a page's folio or a running header with its issue, nor a title's first line; nor
+/// a motto in spaced phrases (发布政令 宣传政策 通报信息), while a name may be letter-spaced.
+fn is_bare_section(line: &str) -> bool {
+    let k = key(line);
+    let phrases = line.split_whitespace().filter(|p| p.chars().count() >= 2).count();
+    phrases <= 1
+        && (2..=20).contains(&k.chars().count())
+        && k.chars().all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c) || c == '、' || c == '·')
+        && !k.contains("公报")
+        && !k.contains("关于")
+        && !is_toc_heading(&k)
+}
+
+/// Whether `k` (a line's [`key`]) is the heading of one of `sections`, bracketed or bare: the
+/// body may print it again over the section's first document.
+pub fn is_section_heading(k: &str, sections: &[String]) -> bool {
+    let name = section_name(k).unwrap_or(k);
+    sections.iter().any(|s| s == name)
 }
 
 /// Splits an entry line into its text and page: the page is the trailing number, bare, in
@@ -266,6 +303,16 @@ mod tests {
             assert_eq!(section_name(&key(line)), Some("惠农区大事记"), "{line}");
         }
         assert_eq!(section_name(&key("【】")), None);
+    }
+
+    #[test]
+    fn bare_section_headings_are_short_names() {
+        for line in ["惠农区人民政府办公室文件", "惠 农 区 大 事 记", "人事任免", "政策解读、问答"] {
+            assert!(is_bare_section(line), "{line}");
+        }
+        for line in ["— 2 —", "惠农区人民政府公报", "2022年第2期", "发布政令 宣传政策 通报信息", "目 录", "惠农区人民政府办公室关于征集", "石嘴山市惠农区人民政府办公室关于印发实施方案的通知", "（惠政办发〔2022〕32号）", "主 编：宋文祥"] {
+            assert!(!is_bare_section(line), "{line}");
+        }
     }
 
     #[test]
