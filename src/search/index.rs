@@ -14,7 +14,7 @@ use crate::content::{Document, Site};
 use crate::error::Result;
 use crate::output::OutputFile;
 
-use super::keymap::KeyMap;
+use super::keymap::{Hint, KeyMap};
 use super::{codec, lz, shard, slices};
 use super::normalize::{for_each_piece, Piece};
 
@@ -440,8 +440,8 @@ struct Partition {
 }
 
 impl Partition {
-    fn add_position(&mut self, key: u64, doc: u32, pos: u32) {
-        let p = self.postings.entry(key);
+    fn add_position(&mut self, key: u64, hint: Option<Hint>, doc: u32, pos: u32) {
+        let p = self.postings.entry_hinted(key, hint);
         // the low bit tells a new document (its delta, then the position) from a next position
         // in the same document (its gap): one varint for most occurrences
         if p.df == 0 || p.last_doc != doc {
@@ -761,23 +761,29 @@ pub fn build(site: &Site, keys: &[DocKeys], text: &(dyn Fn(usize) -> Result<Stri
         let tokens: Vec<DocTokens> = fields.par_iter().zip(&batch_texts).map(|(f, text)| tokenize_document(f.get(), text)).collect();
         let globals: Vec<Vec<u32>> = tokens.iter().map(|d| d.runs.iter().map(|r| interner.id(r)).collect()).collect();
         parts.par_iter_mut().enumerate().for_each(|(q, part)| {
+            let mut keys: Vec<u64> = Vec::new(); // a document's bigram keys with global token ids
             for (j, d) in tokens.iter().enumerate() {
                 let id = (first + j) as u32;
                 let map = |t: u32| if t < RUN_BASE { t } else { globals[j][(t - RUN_BASE) as usize] };
                 for &(t, count, field, body) in &d.unigrams[q] {
                     part.add_unigram(UNIGRAM | map(t) as u64, id, count, field, body);
                 }
-                let key_of = |key: u64| ((map((key >> 32) as u32) as u64) << 32) | map(key as u32) as u64;
                 let bigrams = &d.bigrams[q];
-                for (n, &(key, pos)) in bigrams.iter().enumerate() {
+                keys.clear();
+                keys.extend(bigrams.iter().map(|&(key, _)| ((map((key >> 32) as u32) as u64) << 32) | map(key as u32) as u64));
+                // where the nearer occurrences' keys were found, by occurrence modulo AHEAD
+                let mut hints = [None; AHEAD];
+                for (n, (&key, &(_, pos))) in keys.iter().zip(bigrams).enumerate() {
                     // fetched ahead: the slot of a later occurrence's key, the list end of a nearer one's
-                    if let Some(&(ahead, _)) = bigrams.get(n + 2 * AHEAD) {
-                        part.postings.prefetch(key_of(ahead));
+                    if let Some(&ahead) = keys.get(n + 2 * AHEAD) {
+                        part.postings.prefetch(ahead);
                     }
-                    if let Some(p) = bigrams.get(n + AHEAD).and_then(|&(near, _)| part.postings.get(key_of(near))) {
+                    let hint = hints[n % AHEAD];
+                    hints[n % AHEAD] = keys.get(n + AHEAD).and_then(|&near| part.postings.get(near)).map(|(p, hint)| {
                         part.pool.prefetch(&p.bytes);
-                    }
-                    part.add_position(key_of(key), id, pos);
+                        hint
+                    });
+                    part.add_position(key, hint, id, pos);
                 }
             }
         });

@@ -12,6 +12,12 @@
 /// with the top bit set.
 const EMPTY: u64 = u64::MAX;
 
+/// Where [`KeyMap::get`] found a key.
+#[derive(Clone, Copy)]
+pub struct Hint {
+    slot: u32,
+}
+
 pub struct KeyMap<V> {
     slots: Vec<(u64, V)>,
     len: usize,
@@ -41,17 +47,28 @@ impl<V: Default> KeyMap<V> {
         prefetch(&self.slots[self.home(key)]);
     }
 
-    /// The value of `key`, if it has one.
+    /// The value of `key`, if it has one, and a hint to find it again ([`KeyMap::entry_hinted`]).
     #[inline]
-    pub fn get(&self, key: u64) -> Option<&V> {
+    pub fn get(&self, key: u64) -> Option<(&V, Hint)> {
         let mask = self.slots.len() - 1;
         let mut i = self.home(key);
         loop {
             match self.slots[i].0 {
-                k if k == key => return Some(&self.slots[i].1),
+                k if k == key => return Some((&self.slots[i].1, Hint { slot: i as u32 })),
                 EMPTY => return None,
                 _ => i = (i + 1) & mask,
             }
+        }
+    }
+
+    /// [`KeyMap::entry`], with no search where an earlier [`KeyMap::get`] found `key`: a key
+    /// keeps its slot until the map grows, and the slot holds the key to tell.
+    #[inline]
+    pub fn entry_hinted(&mut self, key: u64, hint: Option<Hint>) -> &mut V {
+        match hint {
+            // (a map only grows: the slot is still one)
+            Some(h) if self.slots[h.slot as usize].0 == key => &mut self.slots[h.slot as usize].1,
+            _ => self.entry(key),
         }
     }
 
@@ -119,13 +136,35 @@ mod tests {
             *map.entry(k) += n as u32 + 1;
         }
         for (n, &k) in keys.iter().enumerate().step_by(7) {
-            assert_eq!(map.get(k), Some(&(n as u32 + 1)));
+            assert_eq!(map.get(k).map(|(v, _)| *v), Some(n as u32 + 1));
             assert_eq!(*map.entry(k), n as u32 + 1);
         }
-        assert_eq!(map.get(1 << 62), None);
+        assert!(map.get(1 << 62).is_none());
         let mut all: Vec<(u64, u32)> = map.into_entries().collect();
         all.sort_unstable();
         let mut expected: Vec<(u64, u32)> = keys.iter().enumerate().map(|(n, &k)| (k, n as u32 + 1)).collect();
+        expected.sort_unstable();
+        assert_eq!(all, expected);
+    }
+
+    /// A hint finds its key until the map grows, and is never taken for another key's.
+    #[test]
+    fn a_hint_finds_its_key_until_the_map_grows() {
+        let mut map: KeyMap<u32> = KeyMap::default();
+        *map.entry(7) = 70;
+        let hint = map.get(7).map(|(_, h)| h);
+        *map.entry(8) = 80;
+        assert_eq!(*map.entry_hinted(7, hint), 70, "the same map");
+        assert_eq!(*map.entry_hinted(8, hint), 80, "a hint of another key");
+        for k in 100..2000 {
+            *map.entry(k) = 1;
+        }
+        // grown: key 7 has likely moved, and its old slot may hold another key or none
+        *map.entry_hinted(7, hint) += 1;
+        assert_eq!(map.get(7).map(|(v, _)| *v), Some(71));
+        let mut all: Vec<(u64, u32)> = map.into_entries().collect();
+        all.sort_unstable();
+        let mut expected: Vec<(u64, u32)> = [(7, 71), (8, 80)].into_iter().chain((100..2000).map(|k| (k, 1))).collect();
         expected.sort_unstable();
         assert_eq!(all, expected);
     }
