@@ -365,8 +365,8 @@ fn other_layouts_of_the_toc_import_as_the_seed_does() {
 }
 
 /// A section's heading printed without brackets in the 目录 is read as the section, and told;
-/// printed again over the section's first document, bracketed or not, it is the print's and
-/// not the last line of the document before.
+/// printed again in the body (over the section's first document, or atop a page), bracketed
+/// or not, it is the print's: not the last line of the document before, nor a paragraph.
 #[test]
 fn bare_section_headings_and_headings_over_a_section_are_read() {
     let seed = seed();
@@ -396,9 +396,10 @@ fn bare_section_headings_and_headings_over_a_section_are_read() {
         text.insert_str(events, &format!("\n\n{over_events}\n"));
         assert_eq!(import::import(&text, 2022, 2).unwrap(), expected, "{over_first} {over_events}");
     }
-    // a line of the body that only names a section is text elsewhere
-    let inside = seed.replacen("为进一步规范重大行政决策程序，", "惠农区大事记\n\n为进一步规范重大行政决策程序，", 1);
-    assert!(import::import(&inside, 2022, 2).unwrap().documents[0].body.contains("惠农区大事记"));
+    // atop a page inside a document, where it cuts a paragraph
+    let atop = seed.replacen("为进一步规范重大行政决策程序，", "为进一步规范重大行政决策程序，\n\n【惠农区人民政府办公室文件】\n\n", 1);
+    assert_ne!(atop, seed);
+    assert_eq!(import::import(&atop, 2022, 2).unwrap(), expected);
 }
 
 /// An entry the 目录 parser cannot read must not leave its document out in silence: before the

@@ -111,7 +111,15 @@ pub fn import(text: &str, year: u16, issue: u16) -> Result<Imported, ImportError
         *names.entry(k).or_default() += 1;
     }
     let running = |k: &str| header_like(k) && (periods.iter().any(|p| k.contains(p.as_str())) || names.get(k).is_some_and(|&n| n >= 2));
-    let lines: Vec<&str> = lines[..toc.body_start].iter().copied().chain(lines[toc.body_start..].iter().zip(&body_keys).map(|(&l, k)| if running(k) { "" } else { l })).collect();
+    // So is a section's heading printed again after the 目录: over the section's first document,
+    // or atop its pages (a line of the body that is only a section's name).
+    let section_heading = |k: &str| toc::is_section_heading(k, &toc.sections);
+    let lines: Vec<&str> = lines[..=toc.last_entry]
+        .iter()
+        .copied()
+        .chain(lines[toc.last_entry + 1..toc.body_start].iter().map(|&l| if section_heading(&key(l)) { "" } else { l }))
+        .chain(lines[toc.body_start..].iter().zip(&body_keys).map(|(&l, k)| if running(k) || section_heading(k) { "" } else { l }))
+        .collect();
 
     let mut located = Vec::with_capacity(toc.entries.len());
     let mut cursor = toc.body_start;
@@ -126,17 +134,8 @@ pub fn import(text: &str, year: u16, issue: u16) -> Result<Imported, ImportError
     let mut documents = Vec::with_capacity(located.len());
     let mut notes: Vec<String> = toc.skipped.iter().map(|(i, line)| format!("目录第 {} 行「{line}」不是可识别的条目，已略过", i + 1)).collect();
     notes.extend(toc.bare_sections.iter().map(|(i, name)| format!("目录第 {} 行「{name}」没有【】，按栏目名读入：其下各篇归入栏目「{name}」", i + 1)));
-    // A section's heading printed again over its first document is the print's, not the
-    // previous document's last line.
-    let heading_over = |start: usize| {
-        let mut stop = start;
-        while let Some(i) = (0..stop).rev().find(|&i| !lines[i].trim().is_empty()).filter(|&i| toc::is_section_heading(&key(lines[i]), &toc.sections)) {
-            stop = i;
-        }
-        stop
-    };
     for (n, loc) in located.iter().enumerate() {
-        let stop = located.get(n + 1).map_or(end, |next| heading_over(next.start));
+        let stop = located.get(n + 1).map_or(end, |next| next.start);
         for (i, number) in (loc.body_start..stop).filter_map(|i| toc::lone_number(&lines, i).map(|number| (i, number))) {
             notes.push(format!("第 {} 行的文号「{number}」在{}的正文中：若这是另一篇文件，目录中它的条目未能识别，它已并入这一篇", i + 1, loc.entry.describe()));
         }
@@ -159,7 +158,7 @@ pub fn import(text: &str, year: u16, issue: u16) -> Result<Imported, ImportError
         .find(|&i| key(lines[i]).ends_with("委员会") || label_prefix(lines[i]).is_some())
         .unwrap_or(toc.start);
     masthead.read_region(lines[masthead_start..toc.start].iter().copied());
-    masthead.read_region(lines[toc.last_entry + 1..heading_over(toc.body_start)].iter().copied());
+    masthead.read_region(lines[toc.last_entry + 1..toc.body_start].iter().copied());
     if let Some(printed) = masthead.period.filter(|&p| p != (year, issue)) {
         return Err(ImportError::PeriodMismatch { printed, year, issue });
     }

@@ -177,7 +177,7 @@ fn is_bare_section(line: &str) -> bool {
 }
 
 /// Whether `k` (a line's [`key`]) is the heading of one of `sections`, bracketed or bare: the
-/// body may print it again over the section's first document.
+/// body may print it again, over the section's first document or atop its pages.
 pub fn is_section_heading(k: &str, sections: &[String]) -> bool {
     let name = section_name(k).unwrap_or(k);
     sections.iter().any(|s| s == name)
