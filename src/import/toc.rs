@@ -59,12 +59,11 @@ pub fn parse(lines: &[&str]) -> Result<Toc, ImportError> {
     // lines held before it: from the first line from which the body holds the whole title.
     // Lines held before that are something else: a section's bare heading, a page's header or
     // footer. Returns where the title starts in `pending`, if the body holds any such title.
-    let title_start = |pending: &[(usize, &str)], tail: &str| -> Option<usize> {
-        (0..pending.len()).find(|&from| {
-            let whole: String = pending[from..].iter().map(|&(_, l)| l).chain([tail]).collect();
-            (pending[from].0 + 1..lines.len()).any(|j| match_title(lines, j, &key(&whole)).is_some())
-        })
+    let held = |parts: &[(usize, &str)], tail: &str, after: usize| {
+        let whole: String = parts.iter().map(|&(_, l)| l).chain([tail]).collect();
+        (after..lines.len()).any(|j| match_title(lines, j, &key(&whole)).is_some())
     };
+    let title_start = |pending: &[(usize, &str)], tail: &str| -> Option<usize> { (0..pending.len()).find(|&from| held(&pending[from..], tail, pending[from].0 + 1)) };
     let mut bare_sections: Vec<(usize, String)> = Vec::new();
     let mut body_start = None;
     for (i, line) in lines.iter().enumerate().skip(start + 1) {
@@ -92,7 +91,12 @@ pub fn parse(lines: &[&str]) -> Result<Toc, ImportError> {
             // Over a number's own line the held lines are the title, all of them unless the body
             // says otherwise (then the message that it is not found names the whole); on the
             // entry's line the title is there, and held lines only start it.
-            let from = title_start(&pending, tail).unwrap_or(if tail.is_empty() { 0 } else { pending.len() });
+            let mut from = title_start(&pending, tail).unwrap_or(if tail.is_empty() { 0 } else { pending.len() });
+            // A bare section heading printed again over the section's first document reads there
+            // as the first line of its title too: the title without it wins if the body holds it.
+            if from < pending.len() && is_bare_section(pending[from].1) && held(&pending[from + 1..], tail, i + 1) {
+                from += 1;
+            }
             let title: String = pending[from..].iter().map(|&(_, l)| l).chain([tail]).collect();
             pending.truncate(from);
             if let Some(&(at, line)) = pending.last().filter(|&&(_, l)| is_bare_section(l)) {
