@@ -401,10 +401,41 @@ fn bare_section_headings_and_headings_over_a_section_are_read() {
         assert_eq!((&imported.documents, &imported.meta, &imported.site, &imported.about), (&expected.documents, &expected.meta, &expected.site, &expected.about), "{over_first} {over_events}");
         assert_eq!(imported.notes.len(), if toc == &bare { 2 } else { 0 }, "{:?}", imported.notes);
     }
-    // atop a page inside a document, where it cuts a paragraph
+    // atop a page inside a document, where it cuts a paragraph; bare, only where it cuts a
+    // sentence: after a sentence's end it may be the document's own subheading
     let atop = seed.replacen("为进一步规范重大行政决策程序，", "为进一步规范重大行政决策程序，\n\n【惠农区人民政府办公室文件】\n\n", 1);
     assert_ne!(atop, seed);
     assert_eq!(import::import(&atop, 2022, 2).unwrap(), expected);
+    let atop = bare.replacen("为进一步规范重大行政决策程序，", "为进一步规范重大行政决策程序，\n\n惠农区人民政府办公室文件\n\n", 1);
+    assert_eq!(import::import(&atop, 2022, 2).unwrap().documents, expected.documents);
+    let subheading = bare.replacen("现就有关事项通知如下：", "现就有关事项通知如下。\n\n惠农区大事记\n", 1);
+    assert!(import::import(&subheading, 2022, 2).unwrap().documents[0].body.contains("通知如下。\n\n惠农区大事记\n\n"));
+}
+
+/// What a bare section heading must not be taken for (found by review): a title's first line
+/// wrapped after its issuer, in the 目录 and over the body alike; a section named after the
+/// office that signs the documents; a motto; a page's folio between a heading and its entry.
+#[test]
+fn bare_section_headings_are_not_read_into_what_they_resemble() {
+    let seed = seed();
+    let expected = import::import(&seed, 2022, 2).unwrap();
+    let documents = |imported: &Imported| imported.documents.iter().map(|d| (d.front.title.clone(), d.body.clone())).collect::<Vec<_>>();
+    let wrapped = seed
+        .replacen("\n惠农区人民政府办公室关于征集 2022 年度", "\n惠农区人民政府办公室\n关于征集 2022 年度", 1)
+        .replacen("\n惠农区人民政府办公室关于 征集2022年度", "\n惠农区人民政府办公室\n\n关于征集2022年度", 1);
+    assert!(wrapped.contains("办公室\n关于征集 2022") && wrapped.contains("办公室\n\n关于征集2022"), "wrapped in the 目录 and over the body");
+    assert_eq!(import::import(&wrapped, 2022, 2).unwrap(), expected);
+    for named in ["【惠农区人民政府办公室】", "惠农区人民政府办公室"] {
+        let imported = import::import(&seed.replacen("【惠农区人民政府办公室文件】", named, 1), 2022, 2).unwrap();
+        assert_eq!(documents(&imported), documents(&expected), "{named}: every signature kept");
+    }
+    let motto = seed.replacen("发布政令 宣传政策 通报信息\n\n公开政务 指导工作 服务社会\n\n目 录\n", "目 录\n\n发布政令宣传政策通报信息\n\n公开政务指导工作服务社会\n", 1);
+    assert_ne!(motto, seed);
+    assert_eq!(import::import(&motto, 2022, 2).unwrap().meta.sections, expected.meta.sections);
+    let footer = seed.replacen("【惠农区大事记】", "惠农区大事记\n\n— 3 —\n", 1);
+    let imported = import::import(&footer, 2022, 2).unwrap();
+    assert_eq!((&imported.documents, &imported.meta), (&expected.documents, &expected.meta));
+    assert_eq!(imported.notes.len(), 1, "{:?}", imported.notes);
 }
 
 /// An entry the 目录 parser cannot read must not leave its document out in silence: before the

@@ -41,7 +41,7 @@ use std::path::{Path, PathBuf};
 use crate::content::{number_key, FrontMatter, GDate, IssueMeta, SiteConfig};
 
 use masthead::Masthead;
-use text::{key, label_prefix, tidy_spaces};
+use text::{ends_sentence, full_date, key, label_prefix, tidy_spaces};
 use toc::TocEntry;
 
 #[derive(Debug, thiserror::Error)]
@@ -111,14 +111,32 @@ pub fn import(text: &str, year: u16, issue: u16) -> Result<Imported, ImportError
         *names.entry(k).or_default() += 1;
     }
     let running = |k: &str| header_like(k) && (periods.iter().any(|p| k.contains(p.as_str())) || names.get(k).is_some_and(|&n| n >= 2));
-    // So is a section's heading printed again after the 目录: over the section's first document,
-    // or atop its pages (a line of the body that is only a section's name).
-    let section_heading = |k: &str| toc::is_section_heading(k, &toc.sections);
+    // So is a section's heading printed again after the 目录, over the section's first document
+    // or atop its pages: in brackets (【惠农区大事记】) anywhere; bare where it cuts a sentence, and
+    // not over a date, since the same words may be a document's subheading or its signature (a
+    // section named after an office). Over a document it is dropped below.
+    let bracketed_heading = |k: &str| toc::is_section_heading(k, &toc.sections, true);
+    let next_text = |from: usize| body_keys[from..].iter().position(|k| !k.is_empty()).map(|p| toc.body_start + from + p);
+    let mut body: Vec<&str> = Vec::with_capacity(body_keys.len());
+    let mut last_text: Option<&str> = None;
+    for (j, (&l, k)) in lines[toc.body_start..].iter().zip(&body_keys).enumerate() {
+        let cuts_a_sentence = || {
+            toc::is_section_heading(k, &toc.sections, false)
+                && last_text.is_some_and(|t| !ends_sentence(t))
+                && next_text(j + 1).is_none_or(|next| full_date(lines[next]).is_none())
+        };
+        if running(k) || bracketed_heading(k) || cuts_a_sentence() {
+            body.push("");
+        } else {
+            last_text = (!k.is_empty()).then_some(l).or(last_text);
+            body.push(l);
+        }
+    }
     let lines: Vec<&str> = lines[..=toc.last_entry]
         .iter()
         .copied()
-        .chain(lines[toc.last_entry + 1..toc.body_start].iter().map(|&l| if section_heading(&key(l)) { "" } else { l }))
-        .chain(lines[toc.body_start..].iter().zip(&body_keys).map(|(&l, k)| if running(k) || section_heading(k) { "" } else { l }))
+        .chain(lines[toc.last_entry + 1..toc.body_start].iter().map(|&l| if bracketed_heading(&key(l)) { "" } else { l }))
+        .chain(body)
         .collect();
 
     let mut located = Vec::with_capacity(toc.entries.len());
@@ -134,8 +152,17 @@ pub fn import(text: &str, year: u16, issue: u16) -> Result<Imported, ImportError
     let mut documents = Vec::with_capacity(located.len());
     let mut notes: Vec<String> = toc.skipped.iter().map(|(i, line)| format!("目录第 {} 行「{line}」不是可识别的条目，已略过", i + 1)).collect();
     notes.extend(toc.bare_sections.iter().map(|(i, name)| format!("目录第 {} 行「{name}」没有【】，按栏目名读入：其下各篇归入栏目「{name}」", i + 1)));
+    // A section's heading on the lines right over a document's title is the print's, not the
+    // end of the document before it (nor of the masthead).
+    let heading_over = |start: usize| {
+        let mut stop = start;
+        while let Some(i) = (0..stop).rev().find(|&i| !lines[i].trim().is_empty()).filter(|&i| toc::is_section_heading(&key(lines[i]), &toc.sections, false)) {
+            stop = i;
+        }
+        stop
+    };
     for (n, loc) in located.iter().enumerate() {
-        let stop = located.get(n + 1).map_or(end, |next| next.start);
+        let stop = located.get(n + 1).map_or(end, |next| heading_over(next.start));
         for (i, number) in (loc.body_start..stop).filter_map(|i| toc::lone_number(&lines, i).map(|number| (i, number))) {
             notes.push(format!("第 {} 行的文号「{number}」在{}的正文中：若这是另一篇文件，目录中它的条目未能识别，它已并入这一篇", i + 1, loc.entry.describe()));
         }
@@ -158,7 +185,7 @@ pub fn import(text: &str, year: u16, issue: u16) -> Result<Imported, ImportError
         .find(|&i| key(lines[i]).ends_with("委员会") || label_prefix(lines[i]).is_some())
         .unwrap_or(toc.start);
     masthead.read_region(lines[masthead_start..toc.start].iter().copied());
-    masthead.read_region(lines[toc.last_entry + 1..toc.body_start].iter().copied());
+    masthead.read_region(lines[toc.last_entry + 1..heading_over(toc.body_start)].iter().copied());
     if let Some(printed) = masthead.period.filter(|&p| p != (year, issue)) {
         return Err(ImportError::PeriodMismatch { printed, year, issue });
     }

@@ -104,7 +104,7 @@ fn collect_people(lines: &[&str], start: usize, first: Person) -> (Vec<Person>, 
 
 /// A page number on a line of its own, as printed at a page's foot: `— 2 —`, `－2－`, `- 2 -`,
 /// `第2页`. A bare number is not taken (a table's or a list's may stand alone).
-fn is_folio(t: &str) -> bool {
+pub(super) fn is_folio(t: &str) -> bool {
     // spaces gone, full-width digits and dashes ASCII
     let k = key(t);
     let number = |s: &str| (1..=4).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit());

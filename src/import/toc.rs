@@ -4,6 +4,7 @@
 //! `（惠政办发〔2022〕32号）……42`) — or without a number (`惠农区政府四月份大事记……60`).
 //! The 目录 ends where the first entry's title starts the body.
 
+use super::repair::is_folio;
 use super::text::{key, tidy_spaces};
 use super::ImportError;
 
@@ -99,11 +100,15 @@ pub fn parse(lines: &[&str]) -> Result<Toc, ImportError> {
             }
             let title: String = pending[from..].iter().map(|&(_, l)| l).chain([tail]).collect();
             pending.truncate(from);
-            if let Some(&(at, line)) = pending.last().filter(|&&(_, l)| is_bare_section(l)) {
-                pending.pop();
-                pass_over(&mut pending);
-                let name = key(line);
-                bare_sections.push((at, name.clone()));
+            // the last held line, or the last before a page's folio (— 3 —) under it
+            let heading = pending.iter().rposition(|&(_, l)| !is_folio(l)).filter(|&h| is_bare_section(pending[h].1));
+            if let Some(h) = heading {
+                let (at, name) = (pending[h].0, key(pending[h].1));
+                pending.truncate(h);
+                // (printed again on the 目录's next page, it is told once)
+                if !sections.contains(&name) {
+                    bare_sections.push((at, name.clone()));
+                }
                 sections.push(name);
             }
             pass_over(&mut pending);
@@ -165,25 +170,33 @@ fn section_name(k: &str) -> Option<&str> {
     [('【', '】'), ('〖', '〗'), ('[', ']')].into_iter().find_map(|(open, close)| k.strip_prefix(open)?.strip_suffix(close)).filter(|name| !name.is_empty())
 }
 
+/// What a section of a gazette is named for, at the end of its name: 区政府文件, 人事任免, 大事记 …
+const SECTION_KINDS: [&str; 27] = [
+    "文件", "公告", "通告", "公示", "通报", "令", "规章", "决定", "批复", "意见", "任免", "大事记", "解读", "问答", "动态", "信息", "专栏", "要闻",
+    "报告", "纪要", "讲话", "数据", "统计", "选登", "摘编", "附录", "其他",
+];
+
 /// A line of the 目录 held before an entry and not part of its title that reads as a section's
 /// heading printed without brackets (惠农区人民政府办公室文件): a short name of Chinese characters
-/// only, so not a page's folio or a running header with its issue, nor a title's first line; nor
-/// a motto in spaced phrases (发布政令 宣传政策 通报信息), while a name may be letter-spaced.
+/// only, ending in what such sections are named for. So not a page's folio, a running header or
+/// a motto, nor a title's first line (惠农区人民政府办公室, over 关于…的通知); nor a motto in
+/// spaced phrases (发布政令 宣传政策 通报信息), while a name may be letter-spaced.
 fn is_bare_section(line: &str) -> bool {
     let k = key(line);
     let phrases = line.split_whitespace().filter(|p| p.chars().count() >= 2).count();
     phrases <= 1
         && (2..=20).contains(&k.chars().count())
         && k.chars().all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c) || c == '、' || c == '·')
-        && !k.contains("公报")
+        && SECTION_KINDS.iter().any(|kind| k.ends_with(kind))
         && !k.contains("关于")
-        && !is_toc_heading(&k)
+        && !k.contains("公报")
 }
 
-/// Whether `k` (a line's [`key`]) is the heading of one of `sections`, bracketed or bare: the
-/// body may print it again, over the section's first document or atop its pages.
-pub fn is_section_heading(k: &str, sections: &[String]) -> bool {
-    let name = section_name(k).unwrap_or(k);
+/// Whether `k` (a line's [`key`]) is the heading of one of `sections`: in brackets, or bare too
+/// unless `bracketed`. The body may print it again, over the section's first document or atop
+/// its pages.
+pub fn is_section_heading(k: &str, sections: &[String], bracketed: bool) -> bool {
+    let Some(name) = section_name(k).or((!bracketed).then_some(k)) else { return false };
     sections.iter().any(|s| s == name)
 }
 
@@ -314,7 +327,22 @@ mod tests {
         for line in ["惠农区人民政府办公室文件", "惠 农 区 大 事 记", "人事任免", "政策解读、问答"] {
             assert!(is_bare_section(line), "{line}");
         }
-        for line in ["— 2 —", "惠农区人民政府公报", "2022年第2期", "发布政令 宣传政策 通报信息", "目 录", "惠农区人民政府办公室关于征集", "石嘴山市惠农区人民政府办公室关于印发实施方案的通知", "（惠政办发〔2022〕32号）", "主 编：宋文祥"] {
+        // a title's first line wrapped after its issuer, a running header, mottos
+        for line in [
+            "— 2 —",
+            "惠农区人民政府公报",
+            "2022年第2期",
+            "发布政令 宣传政策 通报信息",
+            "公开政务指导工作服务社会",
+            "目 录",
+            "惠农区人民政府办公室",
+            "石嘴山市惠农区人民政府",
+            "惠农区人民政府办公室印发",
+            "惠农区人民政府办公室关于征集",
+            "石嘴山市惠农区人民政府办公室关于印发实施方案的通知",
+            "（惠政办发〔2022〕32号）",
+            "主 编：宋文祥",
+        ] {
             assert!(!is_bare_section(line), "{line}");
         }
     }
