@@ -432,10 +432,15 @@ fn bare_section_headings_are_not_read_into_what_they_resemble() {
     let motto = seed.replacen("发布政令 宣传政策 通报信息\n\n公开政务 指导工作 服务社会\n\n目 录\n", "目 录\n\n发布政令宣传政策通报信息\n\n公开政务指导工作服务社会\n", 1);
     assert_ne!(motto, seed);
     assert_eq!(import::import(&motto, 2022, 2).unwrap().meta.sections, expected.meta.sections);
-    let footer = seed.replacen("【惠农区大事记】", "惠农区大事记\n\n— 3 —\n", 1);
+    let footer = seed.replacen("【惠农区大事记】", "惠农区 大事记\n\n— 3 —\n", 1);
     let imported = import::import(&footer, 2022, 2).unwrap();
     assert_eq!((&imported.documents, &imported.meta), (&expected.documents, &expected.meta));
     assert_eq!(imported.notes.len(), 1, "{:?}", imported.notes);
+    // of two headings over an entry the nearer is its section, and the other is told
+    let two = seed.replacen("【惠农区大事记】", "政务要闻\n惠农区大事记", 1);
+    let imported = import::import(&two, 2022, 2).unwrap();
+    assert_eq!((&imported.documents, &imported.meta), (&expected.documents, &expected.meta));
+    assert!(imported.notes.iter().any(|n| n.contains("「政务要闻」不是可识别的条目")), "{:?}", imported.notes);
 }
 
 /// An entry the 目录 parser cannot read must not leave its document out in silence: before the

@@ -49,9 +49,10 @@ pub fn parse(lines: &[&str]) -> Result<Toc, ImportError> {
     let mut pending: Vec<(usize, &str)> = Vec::new();
     let mut skipped: Vec<(usize, String)> = Vec::new();
     // lines held for a title that no entry took: told if they look like entries themselves
+    // (and a heading not read as its entries' section, one over another, say)
     let mut pass_over = |pending: &mut Vec<(usize, &str)>| {
         for (i, line) in pending.drain(..) {
-            if line.contains(['…', '⋯', '\t']) || line.contains("··") || split_number(line).is_some() {
+            if line.contains(['…', '⋯', '\t']) || line.contains("··") || split_number(line).is_some() || is_bare_section(line) {
                 skipped.push((i, line.to_string()));
             }
         }
@@ -180,11 +181,12 @@ const SECTION_KINDS: [&str; 27] = [
 /// heading printed without brackets (惠农区人民政府办公室文件): a short name of Chinese characters
 /// only, ending in what such sections are named for. So not a page's folio, a running header or
 /// a motto, nor a title's first line (惠农区人民政府办公室, over 关于…的通知); nor a motto in
-/// spaced phrases (发布政令 宣传政策 通报信息), while a name may be letter-spaced.
+/// spaced phrases (发布政令 宣传政策 通报信息), while a name may be letter-spaced or spaced once
+/// (惠农区 大事记).
 fn is_bare_section(line: &str) -> bool {
     let k = key(line);
     let phrases = line.split_whitespace().filter(|p| p.chars().count() >= 2).count();
-    phrases <= 1
+    phrases <= 2
         && (2..=20).contains(&k.chars().count())
         && k.chars().all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c) || c == '、' || c == '·')
         && SECTION_KINDS.iter().any(|kind| k.ends_with(kind))
@@ -324,7 +326,7 @@ mod tests {
 
     #[test]
     fn bare_section_headings_are_short_names() {
-        for line in ["惠农区人民政府办公室文件", "惠 农 区 大 事 记", "人事任免", "政策解读、问答"] {
+        for line in ["惠农区人民政府办公室文件", "惠 农 区 大 事 记", "惠农区 大事记", "人事任免", "政策解读、问答"] {
             assert!(is_bare_section(line), "{line}");
         }
         // a title's first line wrapped after its issuer, a running header, mottos
