@@ -436,6 +436,12 @@ fn bare_section_headings_are_not_read_into_what_they_resemble() {
     let imported = import::import(&footer, 2022, 2).unwrap();
     assert_eq!((&imported.documents, &imported.meta), (&expected.documents, &expected.meta));
     assert_eq!(imported.notes.len(), 1, "{:?}", imported.notes);
+    // a section named as its document, after a document that ends without a full stop
+    let titled = seed.replacen("【惠农区大事记】", "惠农区政府四月份大事记", 1).replacen("规定的职责。\n\n惠农区政府四月份大事记", "规定的职责。\n\n（此件公开发布）\n\n惠农区政府四月份大事记", 1);
+    assert_eq!(titled.matches("（此件公开发布）\n\n惠农区政府四月份大事记").count(), 1, "the document before ends without a full stop");
+    let imported = import::import(&titled, 2022, 2).unwrap();
+    let titles = |imported: &Imported| imported.documents.iter().map(|d| d.front.title.clone()).collect::<Vec<_>>();
+    assert_eq!(titles(&imported), titles(&expected));
     // of two headings over an entry the nearer is its section, and the other is told
     let two = seed.replacen("【惠农区大事记】", "政务要闻\n惠农区大事记", 1);
     let imported = import::import(&two, 2022, 2).unwrap();

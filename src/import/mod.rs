@@ -113,8 +113,8 @@ pub fn import(text: &str, year: u16, issue: u16) -> Result<Imported, ImportError
     let running = |k: &str| header_like(k) && (periods.iter().any(|p| k.contains(p.as_str())) || names.get(k).is_some_and(|&n| n >= 2));
     // So is a section's heading printed again after the 目录, over the section's first document
     // or atop its pages: in brackets (【惠农区大事记】) anywhere; bare where it cuts a sentence, and
-    // not over a date, since the same words may be a document's subheading or its signature (a
-    // section named after an office). Over a document it is dropped below.
+    // not over a date, since the same words may be a document's subheading, its signature (a
+    // section named after an office) or its title. Over a document it is dropped below.
     let bracketed_heading = |k: &str| toc::is_section_heading(k, &toc.sections, true);
     let next_text = |from: usize| body_keys[from..].iter().position(|k| !k.is_empty()).map(|p| toc.body_start + from + p);
     let mut body: Vec<&str> = Vec::with_capacity(body_keys.len());
@@ -122,6 +122,7 @@ pub fn import(text: &str, year: u16, issue: u16) -> Result<Imported, ImportError
     for (j, (&l, k)) in lines[toc.body_start..].iter().zip(&body_keys).enumerate() {
         let cuts_a_sentence = || {
             toc::is_section_heading(k, &toc.sections, false)
+                && !toc.entries.iter().any(|e| key(&e.title) == *k)
                 && last_text.is_some_and(|t| !ends_sentence(t))
                 && next_text(j + 1).is_none_or(|next| full_date(lines[next]).is_none())
         };

@@ -60,11 +60,12 @@ pub fn parse(lines: &[&str]) -> Result<Toc, ImportError> {
     // A title wrapped onto its entry's line (or printed over its number's line) starts on the
     // lines held before it: from the first line from which the body holds the whole title.
     // Lines held before that are something else: a section's bare heading, a page's header or
-    // footer. Returns where the title starts in `pending`, if the body holds any such title.
+    // footer.
     let held = |parts: &[(usize, &str)], tail: &str, after: usize| {
         let whole: String = parts.iter().map(|&(_, l)| l).chain([tail]).collect();
         (after..lines.len()).any(|j| match_title(lines, j, &key(&whole)).is_some())
     };
+    // where the title starts in `pending`, if the body holds any such title
     let title_start = |pending: &[(usize, &str)], tail: &str| -> Option<usize> { (0..pending.len()).find(|&from| held(&pending[from..], tail, pending[from].0 + 1)) };
     let mut bare_sections: Vec<(usize, String)> = Vec::new();
     let mut body_start = None;
