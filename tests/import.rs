@@ -364,6 +364,13 @@ fn other_layouts_of_the_toc_import_as_the_seed_does() {
     assert!(imported.notes[0].contains("「关于建立惠农区医疗保障基金监管联席会议制度的通知」"), "{:?}", imported.notes);
 }
 
+/// The seed with its 目录's section headings printed bare, the second as `events`.
+fn bare_toc(seed: &str, events: &str) -> String {
+    let bare = seed.replacen("【惠农区人民政府办公室文件】", "惠农区人民政府办公室文件", 1).replacen("【惠农区大事记】", events, 1);
+    assert!(!bare[..bare.find("主 编").unwrap()].contains('【'), "every heading bare");
+    bare
+}
+
 /// A section's heading printed without brackets in the 目录 is read as the section, and told;
 /// printed again in the body (over the section's first document, or atop a page), bracketed
 /// or not, it is the print's: not the last line of the document before, nor a paragraph.
@@ -371,7 +378,7 @@ fn other_layouts_of_the_toc_import_as_the_seed_does() {
 fn bare_section_headings_and_headings_over_a_section_are_read() {
     let seed = seed();
     let expected = import::import(&seed, 2022, 2).unwrap();
-    let bare = seed.replacen("【惠农区人民政府办公室文件】", "惠农区人民政府办公室文件", 1).replacen("【惠农区大事记】", "惠 农 区 大 事 记", 1);
+    let bare = bare_toc(&seed, "惠 农 区 大 事 记");
     assert!(!bare.contains('【'), "every heading bare");
     let imported = import::import(&bare, 2022, 2).unwrap();
     assert_eq!((&imported.documents, &imported.meta, &imported.site), (&expected.documents, &expected.meta, &expected.site));
@@ -379,13 +386,16 @@ fn bare_section_headings_and_headings_over_a_section_are_read() {
     assert!(imported.notes[0].starts_with("目录第 38 行「惠农区人民政府办公室文件」"), "{:?}", imported.notes);
     assert!(imported.notes[1].starts_with("目录第 70 行「惠农区大事记」"), "{:?}", imported.notes);
     // over a two-line entry, after a page's footer
-    let two_lines = seed.replacen("\n惠农区人民政府办公室关于印发惠农区住宅小区", "\n— 2 —\n住宅小区物业专栏\n惠农区人民政府办公室关于印发惠农区住宅小区", 1);
+    let two_lines = bare.replacen("\n惠农区人民政府办公室关于印发惠农区住宅小区", "\n— 2 —\n住宅小区物业专栏\n惠农区人民政府办公室关于印发惠农区住宅小区", 1);
     let imported = import::import(&two_lines, 2022, 2).unwrap();
     let sections: Vec<&str> = imported.documents.iter().map(|d| d.front.section.as_str()).collect();
     assert_eq!(&sections[6..9], ["惠农区人民政府办公室文件", "住宅小区物业专栏", "住宅小区物业专栏"]);
     assert_eq!(imported.meta.sections, ["惠农区人民政府办公室文件", "住宅小区物业专栏", "惠农区大事记"]);
     assert_eq!(imported.documents[7].front.title, expected.documents[7].front.title);
-    assert_eq!(imported.notes.len(), 1, "{:?}", imported.notes);
+    assert_eq!(imported.notes.len(), 3, "{:?}", imported.notes);
+    // in a 目录 that brackets its headings, a bare line is no heading
+    let mixed = seed.replacen("\n惠农区人民政府办公室关于印发惠农区住宅小区", "\n住宅小区物业专栏\n惠农区人民政府办公室关于印发惠农区住宅小区", 1);
+    assert_eq!(import::import(&mixed, 2022, 2).unwrap().meta.sections, expected.meta.sections);
 
     // the headings in the body, over the first document and over the first 大事记
     // (bare in the 目录 too: there the heading over the first title reads as its first line as well)
@@ -401,15 +411,13 @@ fn bare_section_headings_and_headings_over_a_section_are_read() {
         assert_eq!((&imported.documents, &imported.meta, &imported.site, &imported.about), (&expected.documents, &expected.meta, &expected.site, &expected.about), "{over_first} {over_events}");
         assert_eq!(imported.notes.len(), if toc == &bare { 2 } else { 0 }, "{:?}", imported.notes);
     }
-    // atop a page inside a document, where it cuts a paragraph; bare, only where it cuts a
-    // sentence: after a sentence's end it may be the document's own subheading
+    // atop a page inside a document, where it cuts a paragraph, in brackets; bare, inside a
+    // document, the same words may be the document's own (a subheading, a list's item)
     let atop = seed.replacen("为进一步规范重大行政决策程序，", "为进一步规范重大行政决策程序，\n\n【惠农区人民政府办公室文件】\n\n", 1);
     assert_ne!(atop, seed);
     assert_eq!(import::import(&atop, 2022, 2).unwrap(), expected);
-    let atop = bare.replacen("为进一步规范重大行政决策程序，", "为进一步规范重大行政决策程序，\n\n惠农区人民政府办公室文件\n\n", 1);
-    assert_eq!(import::import(&atop, 2022, 2).unwrap().documents, expected.documents);
-    let subheading = bare.replacen("现就有关事项通知如下：", "现就有关事项通知如下。\n\n惠农区大事记\n", 1);
-    assert!(import::import(&subheading, 2022, 2).unwrap().documents[0].body.contains("通知如下。\n\n惠农区大事记\n\n"));
+    let listed = bare.replacen("现就有关事项通知如下：", "现就有关事项通知如下：\n\n惠农区人民政府办公室文件\n\n惠农区大事记\n", 1);
+    assert!(import::import(&listed, 2022, 2).unwrap().documents[0].body.contains("通知如下：\n\n惠农区人民政府办公室文件\n\n惠农区大事记\n\n"));
 }
 
 /// What a bare section heading must not be taken for (found by review): a title's first line
@@ -432,18 +440,29 @@ fn bare_section_headings_are_not_read_into_what_they_resemble() {
     let motto = seed.replacen("发布政令 宣传政策 通报信息\n\n公开政务 指导工作 服务社会\n\n目 录\n", "目 录\n\n发布政令宣传政策通报信息\n\n公开政务指导工作服务社会\n", 1);
     assert_ne!(motto, seed);
     assert_eq!(import::import(&motto, 2022, 2).unwrap().meta.sections, expected.meta.sections);
-    let footer = seed.replacen("【惠农区大事记】", "惠农区 大事记\n\n— 3 —\n", 1);
+    let footer = bare_toc(&seed, "惠农区 大事记\n\n— 3 —\n");
     let imported = import::import(&footer, 2022, 2).unwrap();
     assert_eq!((&imported.documents, &imported.meta), (&expected.documents, &expected.meta));
-    assert_eq!(imported.notes.len(), 1, "{:?}", imported.notes);
+    assert_eq!(imported.notes.len(), 2, "{:?}", imported.notes);
     // a section named as its document, after a document that ends without a full stop
     let titled = seed.replacen("【惠农区大事记】", "惠农区政府四月份大事记", 1).replacen("规定的职责。\n\n惠农区政府四月份大事记", "规定的职责。\n\n（此件公开发布）\n\n惠农区政府四月份大事记", 1);
     assert_eq!(titled.matches("（此件公开发布）\n\n惠农区政府四月份大事记").count(), 1, "the document before ends without a full stop");
     let imported = import::import(&titled, 2022, 2).unwrap();
     let titles = |imported: &Imported| imported.documents.iter().map(|d| d.front.title.clone()).collect::<Vec<_>>();
     assert_eq!(titles(&imported), titles(&expected));
+    // a title's first line that reads like a section's name: a 会议纪要 and its session, under a
+    // bracketed section (then no bare line is one) and under a bare one
+    for (toc, heading) in [(seed.replacen("【惠农区大事记】", "【会议纪要】", 1), "【会议纪要】"), (bare_toc(&seed, "会议纪要"), "会议纪要")] {
+        let text = toc
+            .replacen(&format!("{heading}\n\n惠农区政府四月份大事记……………60"), &format!("{heading}\n\n惠农区人民政府常务会议纪要\n（第十五次）……………60"), 1)
+            .replacen("\n惠农区政府四月份大事记\n", "\n惠农区人民政府常务会议纪要\n（第十五次）\n", 1);
+        assert!(text.contains("纪要\n（第十五次）……") && text.contains("纪要\n（第十五次）\n"), "{heading}");
+        let imported = import::import(&text, 2022, 2).unwrap();
+        let minutes = imported.documents.iter().find(|d| d.front.page == 60).unwrap();
+        assert_eq!((minutes.front.title.as_str(), minutes.front.section.as_str()), ("惠农区人民政府常务会议纪要（第十五次）", "会议纪要"), "{heading}");
+    }
     // of two headings over an entry the nearer is its section, and the other is told
-    let two = seed.replacen("【惠农区大事记】", "政务要闻\n惠农区大事记", 1);
+    let two = bare_toc(&seed, "政务要闻\n惠农区大事记");
     let imported = import::import(&two, 2022, 2).unwrap();
     assert_eq!((&imported.documents, &imported.meta), (&expected.documents, &expected.meta));
     assert!(imported.notes.iter().any(|n| n.contains("「政务要闻」不是可识别的条目")), "{:?}", imported.notes);

@@ -41,7 +41,7 @@ use std::path::{Path, PathBuf};
 use crate::content::{number_key, FrontMatter, GDate, IssueMeta, SiteConfig};
 
 use masthead::Masthead;
-use text::{ends_sentence, full_date, key, label_prefix, tidy_spaces};
+use text::{key, label_prefix, tidy_spaces};
 use toc::TocEntry;
 
 #[derive(Debug, thiserror::Error)]
@@ -111,28 +111,12 @@ pub fn import(text: &str, year: u16, issue: u16) -> Result<Imported, ImportError
         *names.entry(k).or_default() += 1;
     }
     let running = |k: &str| header_like(k) && (periods.iter().any(|p| k.contains(p.as_str())) || names.get(k).is_some_and(|&n| n >= 2));
-    // So is a section's heading printed again after the 目录, over the section's first document
-    // or atop its pages: in brackets (【惠农区大事记】) anywhere; bare where it cuts a sentence, and
-    // not over a date, since the same words may be a document's subheading, its signature (a
-    // section named after an office) or its title. Over a document it is dropped below.
+    // So is a section's heading in brackets printed again after the 目录 (【惠农区大事记】, over the
+    // section's first document or atop its pages). A bare one is dropped only right over a
+    // document (below): elsewhere the same words may be a list's item, a table's cell or a
+    // subheading.
     let bracketed_heading = |k: &str| toc::is_section_heading(k, &toc.sections, true);
-    let next_text = |from: usize| body_keys[from..].iter().position(|k| !k.is_empty()).map(|p| toc.body_start + from + p);
-    let mut body: Vec<&str> = Vec::with_capacity(body_keys.len());
-    let mut last_text: Option<&str> = None;
-    for (j, (&l, k)) in lines[toc.body_start..].iter().zip(&body_keys).enumerate() {
-        let cuts_a_sentence = || {
-            toc::is_section_heading(k, &toc.sections, false)
-                && !toc.entries.iter().any(|e| key(&e.title) == *k)
-                && last_text.is_some_and(|t| !ends_sentence(t))
-                && next_text(j + 1).is_none_or(|next| full_date(lines[next]).is_none())
-        };
-        if running(k) || bracketed_heading(k) || cuts_a_sentence() {
-            body.push("");
-        } else {
-            last_text = (!k.is_empty()).then_some(l).or(last_text);
-            body.push(l);
-        }
-    }
+    let body = lines[toc.body_start..].iter().zip(&body_keys).map(|(&l, k)| if running(k) || bracketed_heading(k) { "" } else { l });
     let lines: Vec<&str> = lines[..=toc.last_entry]
         .iter()
         .copied()
@@ -153,8 +137,8 @@ pub fn import(text: &str, year: u16, issue: u16) -> Result<Imported, ImportError
     let mut documents = Vec::with_capacity(located.len());
     let mut notes: Vec<String> = toc.skipped.iter().map(|(i, line)| format!("目录第 {} 行「{line}」不是可识别的条目，已略过", i + 1)).collect();
     notes.extend(toc.bare_sections.iter().map(|(i, name)| format!("目录第 {} 行「{name}」没有【】，按栏目名读入：其下各篇归入栏目「{name}」", i + 1)));
-    // A section's heading on the lines right over a document's title is the print's, not the
-    // end of the document before it (nor of the masthead).
+    // A section's heading on the lines right over a document's title, bracketed or bare, is the
+    // print's, not the end of the document before it (nor of the masthead).
     let heading_over = |start: usize| {
         let mut stop = start;
         while let Some(i) = (0..stop).rev().find(|&i| !lines[i].trim().is_empty()).filter(|&i| toc::is_section_heading(&key(lines[i]), &toc.sections, false)) {

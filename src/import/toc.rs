@@ -37,13 +37,26 @@ pub struct Toc {
     /// Section headings printed without brackets, read as such from where they stand: (0-based
     /// line, name), for the office to check.
     pub bare_sections: Vec<(usize, String)>,
+    /// Whether the 目录 prints any section heading in brackets.
+    pub bracketed: bool,
 }
 
 /// Section used for entries printed before any 【】 heading.
 pub const DEFAULT_SECTION: &str = "文件";
 
 pub fn parse(lines: &[&str]) -> Result<Toc, ImportError> {
+    // A gazette prints its section headings one way: where the 目录 brackets any, a bare line
+    // that reads like one is something else (a title's first line, an entry that lost its page).
+    let toc = parse_with(lines, true)?;
+    if toc.bare_sections.is_empty() || !toc.bracketed {
+        return Ok(toc);
+    }
+    parse_with(lines, false)
+}
+
+fn parse_with(lines: &[&str], bare: bool) -> Result<Toc, ImportError> {
     let start = lines.iter().position(|l| is_toc_heading(&key(l))).ok_or(ImportError::NoToc)?;
+    let mut bracketed = false;
     let mut sections: Vec<String> = Vec::new();
     let mut entries: Vec<TocEntry> = Vec::new();
     let mut pending: Vec<(usize, &str)> = Vec::new();
@@ -83,6 +96,7 @@ pub fn parse(lines: &[&str]) -> Result<Toc, ImportError> {
         if is_toc_heading(&k) {
             pass_over(&mut pending);
         } else if let Some(name) = section_name(&k) {
+            bracketed = true;
             sections.push(name.to_string());
             pass_over(&mut pending);
         } else if let Some((text, page)) = entry_line(line) {
@@ -96,14 +110,17 @@ pub fn parse(lines: &[&str]) -> Result<Toc, ImportError> {
             // entry's line the title is there, and held lines only start it.
             let mut from = title_start(&pending, tail).unwrap_or(if tail.is_empty() { 0 } else { pending.len() });
             // A bare section heading printed again over the section's first document reads there
-            // as the first line of its title too: the title without it wins if the body holds it.
-            if from < pending.len() && is_bare_section(pending[from].1) && held(&pending[from + 1..], tail, i + 1) {
+            // as the first line of its title too: the title without it wins if the body holds it
+            // and it reads as a title in itself, not as the rest of a speech's or minutes' title
+            // (在…会议上的讲话 / 区长 杨超, …纪要 / （第十五次）).
+            let rest = || key(&pending[from + 1..].iter().map(|&(_, l)| l).chain([tail]).collect::<String>());
+            if bare && from < pending.len() && is_bare_section(pending[from].1) && reads_as_title(&rest()) && held(&pending[from + 1..], tail, i + 1) {
                 from += 1;
             }
             let title: String = pending[from..].iter().map(|&(_, l)| l).chain([tail]).collect();
             pending.truncate(from);
             // the last held line, or the last before a page's folio (— 3 —) under it
-            let heading = pending.iter().rposition(|&(_, l)| !is_folio(l)).filter(|&h| is_bare_section(pending[h].1));
+            let heading = pending.iter().rposition(|&(_, l)| !is_folio(l)).filter(|&h| bare && is_bare_section(pending[h].1));
             if let Some(h) = heading {
                 let (at, name) = (pending[h].0, key(pending[h].1));
                 pending.truncate(h);
@@ -148,7 +165,7 @@ pub fn parse(lines: &[&str]) -> Result<Toc, ImportError> {
     // again (over its first document, or on the 目录's next page) is one section.
     let mut seen = std::collections::HashSet::new();
     sections.retain(|s| entries.iter().any(|e| &e.section == s) && seen.insert(s.clone()));
-    Ok(Toc { start, last_entry, body_start, sections, entries, skipped, bare_sections })
+    Ok(Toc { start, last_entry, body_start, sections, entries, skipped, bare_sections, bracketed })
 }
 
 impl TocEntry {
@@ -193,6 +210,13 @@ fn is_bare_section(line: &str) -> bool {
         && SECTION_KINDS.iter().any(|kind| k.ends_with(kind))
         && !k.contains("关于")
         && !k.contains("公报")
+}
+
+/// Whether `k` (a title's [`key`]) reads as a document's whole title: a 公文's (…关于…的通知),
+/// or one ending in what documents and sections are (…办法, …大事记), not in a name or a date.
+fn reads_as_title(k: &str) -> bool {
+    const DOCUMENT_KINDS: [&str; 10] = ["通知", "办法", "规定", "方案", "规划", "细则", "要点", "清单", "制度", "预案"];
+    k.contains("关于") || SECTION_KINDS.iter().chain(&DOCUMENT_KINDS).any(|kind| k.ends_with(kind))
 }
 
 /// Whether `k` (a line's [`key`]) is the heading of one of `sections`: in brackets, or bare too
