@@ -244,6 +244,49 @@ fn second_issue_with_another_mix() {
     assert!(site.about.is_some());
 }
 
+/// `2022年4月1日` as documents signed before GB/T 9704-2012 print it: 二〇二二年四月一日.
+fn in_chinese_numerals(date: &str, zero: char) -> String {
+    const DIGITS: [char; 10] = ['〇', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
+    let counted = |n: u32| match (n / 10, n % 10) {
+        (0, u) => DIGITS[u as usize].to_string(),
+        (t, u) => format!("{}十{}", if t == 1 { String::new() } else { DIGITS[t as usize].to_string() }, if u == 0 { String::new() } else { DIGITS[u as usize].to_string() }),
+    };
+    let d = gongbao::content::GDate::parse(date).unwrap();
+    let year: String = d.year.to_string().chars().map(|c| if c == '0' { zero } else { DIGITS[c.to_digit(10).unwrap() as usize] }).collect();
+    format!("{year}年{}月{}日", counted(d.month as u32), counted(d.day.unwrap() as u32))
+}
+
+#[test]
+fn signatures_dated_in_chinese_numerals_import_as_printed() {
+    // Every signature of the seed dated as older issues print it, the zero of the year as
+    // extraction gives it (〇, ○, or a letter O).
+    let zeros = ['〇', '○', 'O'];
+    let mut signed: Vec<String> = Vec::new();
+    let text: String = seed()
+        .lines()
+        .map(|line| match gongbao::content::GDate::parse(line).filter(|d| d.day.is_some() && line.ends_with('日')) {
+            Some(_) => {
+                signed.push(in_chinese_numerals(line, zeros[(signed.len() + 1) % 3]));
+                format!("{}\n", signed.last().unwrap())
+            }
+            None => format!("{line}\n"),
+        })
+        .collect();
+    assert_eq!(signed.len(), 13, "one signature per document");
+    assert!(text.contains("\n二○二二年四月一日\n") && text.contains("\n二O二二年四月十一日\n") && text.contains("\n二〇二二年五月二十七日\n"));
+    let (_dir, imported, site) = import_and_load(&text, 2022, 2);
+    let printed = import::import(&seed(), 2022, 2).unwrap();
+    assert_eq!(imported.documents.len(), 13);
+    for ((got, want), line) in imported.documents.iter().zip(&printed.documents).zip(&signed) {
+        assert_eq!(got.front, want.front, "{}: the same metadata, 成文日期 included", got.slug);
+        // the signature as printed, in the body
+        let arabic = format!("\n\n{}\n", want.front.date.chinese());
+        assert_eq!(got.body, want.body.replacen(&arabic, &format!("\n\n{line}\n"), 1), "{}", got.slug);
+    }
+    let p001 = site.documents().find(|d| d.slug == "p001").unwrap();
+    assert_eq!(p001.meta.date.iso(), "2022-04-01");
+}
+
 #[test]
 fn bad_input_fails_with_the_entry_named_and_writes_nothing() {
     let err = import::import("只有正文，没有目录。", 2022, 2).unwrap_err();

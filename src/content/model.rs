@@ -61,10 +61,10 @@ pub struct GDate {
 }
 
 impl GDate {
-    /// Parses `2022-04-01`, `2022-04`, `2022年4月1日` or `2022年4月`; full-width digits are accepted.
+    /// Parses `2022-04-01`, `2022-04`, `2022年4月1日` or `2022年4月`; full-width digits are
+    /// accepted, and so are Chinese numerals (`二〇二二年四月一日`, see [`arabic_numerals`]).
     pub fn parse(text: &str) -> Option<GDate> {
-        let ascii: String = text
-            .trim()
+        let ascii: String = arabic_numerals(text.trim())?
             .chars()
             .map(|c| match c {
                 '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
@@ -108,6 +108,51 @@ impl GDate {
             None => format!("{}年{}月", self.year, self.month),
         }
     }
+}
+
+/// Digits 0–9 as Chinese numerals. Extraction gives the zero of a year as 〇, ○, 零 or a
+/// letter O (read as a zero only among other numerals).
+const CHINESE_DIGITS: [&str; 10] = ["〇○零OoＯ", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+
+/// `text` with each run of Chinese numerals as an Arabic number: a year digit by digit
+/// (二〇一一), a month or day counted with 十 (十二, 三十一). Official documents printed their
+/// dates so until the national standard for their format (GB/T 9704-2012) chose Arabic
+/// numerals, so older issues of a gazette sign every document that way. `None` for a run that
+/// is no number (十十, 二三十).
+fn arabic_numerals(text: &str) -> Option<std::borrow::Cow<'_, str>> {
+    let digit = |c: char| CHINESE_DIGITS.iter().position(|d| d.contains(c));
+    let numeral = |c: char| c == '十' || digit(c).is_some();
+    let letter_o = |c: char| c.is_ascii_alphabetic() || c == 'Ｏ';
+    if !text.chars().any(|c| numeral(c) && !letter_o(c)) {
+        return Some(text.into());
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find(numeral) {
+        out.push_str(&rest[..start]);
+        let run = &rest[start..];
+        let end = run.find(|c: char| !numeral(c)).unwrap_or(run.len());
+        let (run, after) = run.split_at(end);
+        let digits: Vec<Option<usize>> = run.chars().map(digit).collect();
+        let value = match run.split_once('十') {
+            // 十, 十二, 二十, 三十一
+            Some((tens, units)) => {
+                let one = |s: &str, empty: usize| match s.chars().collect::<Vec<_>>()[..] {
+                    [] => Some(empty),
+                    [c] => digit(c).filter(|&d| d > 0),
+                    _ => None,
+                };
+                (one(tens, 1)? * 10 + one(units, 0)?).to_string()
+            }
+            // only letters O: not a numeral (the O of a word)
+            None if run.chars().all(letter_o) => run.to_string(),
+            None => digits.iter().map(|d| d.map(|d| char::from(b'0' + d as u8))).collect::<Option<String>>()?,
+        };
+        out.push_str(&value);
+        rest = after;
+    }
+    out.push_str(rest);
+    Some(out.into())
 }
 
 fn days_in_month(year: u16, month: u8) -> u8 {
@@ -442,5 +487,19 @@ mod tests {
             assert_eq!(GDate::parse(bad), None, "{bad}");
         }
         assert!(GDate::parse("2024-02-29").is_some());
+    }
+
+    #[test]
+    fn dates_parse_in_chinese_numerals() {
+        let iso = |t: &str| GDate::parse(t).map(|d| d.iso());
+        assert_eq!(iso("二〇一一年十二月三十一日").as_deref(), Some("2011-12-31"));
+        assert_eq!(iso("二○○八年一月十日").as_deref(), Some("2008-01-10"));
+        assert_eq!(iso("二OO九年十月二十日").as_deref(), Some("2009-10-20"));
+        assert_eq!(iso("二零一零年 二 月 九 日").as_deref(), Some("2010-02-09"));
+        assert_eq!(iso("二〇一一年十一月").as_deref(), Some("2011-11"));
+        assert_eq!(iso("2011年十一月二日").as_deref(), Some("2011-11-02"));
+        for bad in ["二〇一一年十十月一日", "二〇一一年二三十月一日", "二〇一一年十三月一日", "二〇一一年二月三十日", "二〇一一年〇月一日", "二〇一一年二月〇日"] {
+            assert_eq!(GDate::parse(bad), None, "{bad}");
+        }
     }
 }
