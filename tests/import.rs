@@ -288,6 +288,40 @@ fn signatures_dated_in_chinese_numerals_import_as_printed() {
 }
 
 #[test]
+fn the_issue_is_read_in_chinese_numerals_with_its_total_number() {
+    let seed = seed();
+    let expected = import::import(&seed, 2022, 2).unwrap();
+    assert!(seed.contains("\n2022 年 第 2 期\n") && seed.contains("\n2022 年 7 月出版\n"));
+    // the period as older gazettes print it, the total number after it, the running header too
+    let mut text = seed.replacen("\n2022 年 第 2 期\n", "\n二〇二二年第二期（总第102期）\n", 1);
+    let cut = "为进一步规范重大行政决策程序，";
+    text = text.replacen(cut, &format!("{cut}\n\n石嘴山市惠农区人民政府公报 二〇二二年第二期\n\n"), 1);
+    let imported = import::import(&text, 2022, 2).unwrap();
+    assert_eq!(imported.meta.total_number, Some(102));
+    assert_eq!(imported.documents, expected.documents, "the running header dropped");
+    assert_eq!((imported.meta.date, &imported.meta.masthead), (expected.meta.date, &expected.meta.masthead));
+    // so a wrong --issue is refused, as with Arabic numerals
+    let err = import::import(&text, 2022, 3).unwrap_err();
+    assert_eq!(err.to_string(), "文本印的是 2022年第2期，与参数 --year 2022 --issue 3 不符");
+    // a labelled publication date is the issue's date, not a masthead line
+    let labelled = seed.replacen("\n2022 年 7 月出版\n", "\n出版日期：2022年7月15日\n", 1);
+    let imported = import::import(&labelled, 2022, 2).unwrap();
+    assert_eq!(imported.meta.date.iso(), "2022-07-15");
+    assert_eq!(imported.meta.masthead, expected.meta.masthead);
+    // neither printed: the import goes ahead on the arguments and the latest document, and says so
+    let bare = seed.replacen("\n2022 年 第 2 期\n", "\n", 1).replacen("\n2022 年 7 月出版\n", "\n", 1);
+    let imported = import::import(&bare, 2022, 2).unwrap();
+    assert_eq!(imported.meta.date.iso(), "2022-06");
+    assert_eq!(
+        imported.notes,
+        [
+            "文本中没有找到期次（如「2022年第2期」）：按参数记为 2022年第2期，请与印刷版核对",
+            "文本中没有找到出版日期（如「2022年7月出版」）：issue.toml 的 date 暂记为 2022年6月，请按印刷版改正",
+        ]
+    );
+}
+
+#[test]
 fn bad_input_fails_with_the_entry_named_and_writes_nothing() {
     let err = import::import("只有正文，没有目录。", 2022, 2).unwrap_err();
     assert!(matches!(err, ImportError::NoToc), "{err}");

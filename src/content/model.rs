@@ -119,7 +119,7 @@ const CHINESE_DIGITS: [&str; 10] = ["〇○零OoＯ", "一", "二", "三", "四"
 /// dates so until the national standard for their format (GB/T 9704-2012) chose Arabic
 /// numerals, so older issues of a gazette sign every document that way. `None` for a run that
 /// is no number (十十, 二三十).
-fn arabic_numerals(text: &str) -> Option<std::borrow::Cow<'_, str>> {
+pub fn arabic_numerals(text: &str) -> Option<std::borrow::Cow<'_, str>> {
     let digit = |c: char| CHINESE_DIGITS.iter().position(|d| d.contains(c));
     let numeral = |c: char| c == '十' || digit(c).is_some();
     let letter_o = |c: char| c.is_ascii_alphabetic() || c == 'Ｏ';

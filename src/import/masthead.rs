@@ -1,10 +1,11 @@
 //! The masthead (版权页) printed around the 目录: `label：value` lines, values continued on the
 //! following lines (`责任编辑：李子萌 陈子昂` / `魏效虎 马芳贤`), a value on the line after an empty
 //! label (`准 印 号：` / `石新出管字〔2022〕第0093号`), and group headings such as 编辑委员会 whose
-//! members are labelled `编辑委员会主任`, `编辑委员会编委`. The period line (`2022 年 第 2 期`) and
-//! the publication line (`2022 年 7 月出版`) become issue metadata.
+//! members are labelled `编辑委员会主任`, `编辑委员会编委`. The period line (`2022 年 第 2 期`,
+//! `2023年第一期（总第25期）`, `总第25期`) and the publication line (`2022 年 7 月出版`, `出版日期：
+//! 2023年3月15日`) become issue metadata.
 
-use crate::content::{GDate, MastheadEntry};
+use crate::content::{arabic_numerals, GDate, MastheadEntry};
 
 use super::text::{key, label_prefix};
 
@@ -13,6 +14,8 @@ pub struct Masthead {
     pub entries: Vec<MastheadEntry>,
     /// (year, 期) as printed.
     pub period: Option<(u16, u16)>,
+    /// 总第…期.
+    pub total: Option<u32>,
     /// 出版日期.
     pub published: Option<GDate>,
 }
@@ -34,11 +37,13 @@ impl Masthead {
             if k.is_empty() {
                 continue;
             }
-            if let Some(p) = period(&k) {
-                self.period = Some(p);
+            let numbered = arabic_numerals(&k).unwrap_or_else(|| k.as_str().into());
+            if let Some(p) = period(&numbered) {
+                self.period = p.issue.or(self.period);
+                self.total = p.total.or(self.total);
                 group.clear();
                 open = false;
-            } else if let Some(d) = k.strip_suffix("出版").and_then(GDate::parse) {
+            } else if let Some(d) = k.strip_suffix("出版").or_else(|| ["出版日期:", "出版时间:"].iter().find_map(|l| k.strip_prefix(l))).and_then(GDate::parse) {
                 self.published = Some(d);
                 group.clear();
                 open = false;
@@ -62,11 +67,26 @@ impl Masthead {
     }
 }
 
-/// `2022年第2期` → (2022, 2).
-fn period(k: &str) -> Option<(u16, u16)> {
+/// A period line: (year, 期) and 总第…期, either may be printed alone.
+struct Period {
+    issue: Option<(u16, u16)>,
+    total: Option<u32>,
+}
+
+/// `2022年第2期` → (2022, 2); `2023年第1期(总第25期)` and `总第25期` also give the total number
+/// (the line as `key` and [`arabic_numerals`] leave it: 第一期 as 第1期).
+fn period(k: &str) -> Option<Period> {
+    let total_of = |t: &str| t.strip_prefix("总第")?.strip_suffix('期')?.parse().ok();
+    if let Some(total) = total_of(k) {
+        return Some(Period { issue: None, total: Some(total) });
+    }
     let (year, rest) = k.split_once("年第")?;
-    let number = rest.strip_suffix('期')?;
-    Some((year.parse().ok()?, number.parse().ok()?))
+    let (number, after) = rest.split_once('期')?;
+    let total = match after {
+        "" => None,
+        _ => Some(total_of(after.strip_prefix('(')?.strip_suffix(')')?)?),
+    };
+    Some(Period { issue: Some((year.parse().ok()?, number.parse().ok()?)), total })
 }
 
 /// Runs of white space become one space; names keep their printed padding (`李 莹`).
@@ -97,5 +117,21 @@ mod tests {
         assert_eq!(m.period, Some((2022, 2)));
         assert_eq!(m.published.unwrap().iso(), "2022-07");
         assert_eq!(m.get(&["刊号", "准印号"]), Some("石新出管字〔2022〕第0093号"));
+        assert_eq!(m.total, None);
+    }
+
+    #[test]
+    fn periods_in_chinese_numerals_with_a_total_and_a_labelled_date() {
+        let mut m = Masthead::default();
+        m.read_region(["总第25期", "主任：张三", "二〇二三年第一期（总第25期）", "出版日期：2023年3月15日"]);
+        assert_eq!((m.period, m.total), (Some((2023, 1)), Some(25)));
+        assert_eq!(m.published.unwrap().iso(), "2023-03-15");
+        assert_eq!(m.entries.len(), 1, "{:?}", m.entries);
+        let mut m = Masthead::default();
+        m.read_region(["2023 年 第 十二 期", "总 第 36 期"]);
+        assert_eq!((m.period, m.total), (Some((2023, 12)), Some(36)));
+        for line in ["2023年第1期增刊", "第1期", "总第期"] {
+            assert!(period(&key(line)).is_none(), "{line}");
+        }
     }
 }

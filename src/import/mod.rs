@@ -110,7 +110,11 @@ pub fn import(text: &str, year: u16, issue: u16) -> Result<Imported, ImportError
     for k in body_keys.iter().filter(|k| header_like(k) && k.ends_with("公报")) {
         *names.entry(k).or_default() += 1;
     }
-    let running = |k: &str| header_like(k) && (periods.iter().any(|p| k.contains(p.as_str())) || names.get(k).is_some_and(|&n| n >= 2));
+    let printed_period = |k: &str| {
+        let k = crate::content::arabic_numerals(k).unwrap_or(k.into());
+        periods.iter().any(|p| k.contains(p.as_str()))
+    };
+    let running = |k: &str| header_like(k) && (printed_period(k) || names.get(k).is_some_and(|&n| n >= 2));
     // So is a section's heading in brackets printed again after the 目录 (【惠农区大事记】, over the
     // section's first document or atop its pages). A bare one is dropped only right over a
     // document (below): elsewhere the same words may be a list's item, a table's cell or a
@@ -174,12 +178,18 @@ pub fn import(text: &str, year: u16, issue: u16) -> Result<Imported, ImportError
     if let Some(printed) = masthead.period.filter(|&p| p != (year, issue)) {
         return Err(ImportError::PeriodMismatch { printed, year, issue });
     }
+    if masthead.period.is_none() {
+        notes.push(format!("文本中没有找到期次（如「{year}年第{issue}期」）：按参数记为 {year}年第{issue}期，请与印刷版核对"));
+    }
     // An issue without a printed publication date is dated by its latest document.
     let latest = documents.iter().map(|d| d.front.date).max();
     let date = masthead
         .published
         .or(latest.map(|d| GDate { day: None, ..d }))
         .unwrap_or(GDate { year, month: 1, day: None });
+    if masthead.published.is_none() {
+        notes.push(format!("文本中没有找到出版日期（如「2022年7月出版」）：issue.toml 的 date 暂记为 {}，请按印刷版改正", date.chinese()));
+    }
 
     let about_lines = about_start.map(|s| &lines[s + 1..]).unwrap_or(&[]);
     // The printed heading (《…公报》简介) opens the body, so that no printed text is lost; the
@@ -218,7 +228,7 @@ pub fn import(text: &str, year: u16, issue: u16) -> Result<Imported, ImportError
     let meta = IssueMeta {
         year,
         number: issue,
-        total_number: None,
+        total_number: masthead.total,
         date,
         sections: toc.sections.clone(),
         masthead: masthead.entries,
