@@ -133,8 +133,8 @@ fn every_kind_of_bad_content_is_reported_with_file_and_line() {
     let err = ws.build_err();
     for expected in [
         "content/2022/02/p060.md:6: TOML 格式错误：此处应为整数，实为文字 \"六十\"",
-        "content/2021/04/issue.toml:3: TOML 格式错误",
-        "content/2022/02/p080.md:4: TOML 格式错误：日期「2022-04-31」无法识别",
+        "content/2021/04/issue.toml:3: 日期「2021-13」不存在：没有13月",
+        "content/2022/02/p080.md:4: 日期「2022-04-31」不存在：2022年4月没有31日，应写作 2022-04-01 或 2022年4月1日",
         "content/2022/02/p003.md:3: 发文字号「惠政办发[2022]8号」重复：content/2022/02/p001.md:3 已使用",
         "content/2021/04/p001.md:2: 未知字段 `titel`",
         "content/2022/02/p070.md:2: TOML 格式错误",

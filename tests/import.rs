@@ -322,6 +322,44 @@ fn the_issue_is_read_in_chinese_numerals_with_its_total_number() {
 }
 
 #[test]
+fn a_document_printed_without_a_signature_is_imported_for_the_office_to_date() {
+    let seed = seed();
+    let expected = import::import(&seed, 2022, 2).unwrap();
+    let signature = "\n惠农区人民政府办公室\n\n2022年6月7日\n";
+    assert_eq!(seed.matches(signature).count(), 1, "p061's signature");
+    let text = seed.replacen(signature, "\n", 1);
+    let imported = import::import(&text, 2022, 2).unwrap();
+    assert_eq!(imported.documents[..12], expected.documents[..12]);
+    let (got, want) = (&imported.documents[12], &expected.documents[12]);
+    assert_eq!(got.slug, "p061");
+    assert!(!got.signed && want.signed);
+    assert_eq!((got.front.issuer.as_str(), got.front.disclosure.as_deref()), ("", None));
+    assert_eq!((&got.front.title, &got.front.section, got.front.page), (&want.front.title, &want.front.section, want.front.page));
+    // every line of its text is kept, the disclosure too, as text
+    let kept = want.body.replacen("\n\n惠农区人民政府办公室\n\n2022年6月7日", "", 1);
+    assert_eq!(got.body, kept);
+    assert_eq!(imported.notes, ["p061.md（惠农区政府五月份大事记）正文中没有找到落款（发文机关一行，下一行为成文日期，如 2022年4月1日）：发文机关和成文日期留空，请按印刷版填写后再生成"]);
+
+    // written with the two fields empty under a word; the build names the file and line until
+    // they are filled in
+    let dir = tempfile::tempdir().unwrap();
+    let (content, file) = (dir.path().join("content"), dir.path().join("issue.txt"));
+    std::fs::write(&file, &text).unwrap();
+    import::run(&file, 2022, 2, &content, false).unwrap();
+    let md = std::fs::read_to_string(content.join("2022/02/p061.md")).unwrap();
+    assert!(md.starts_with("+++\ntitle = \"惠农区政府五月份大事记\"\n# 导入时正文中没有找到落款：请按印刷版填写发文机关（issuer）和成文日期（date，如 2022-04-01）\nissuer = \"\"\ndate = \"\"\nsection = \"惠农区大事记\"\n"), "{md}");
+    let build = |content: &Path| gongbao::build(&gongbao::BuildOptions { content: content.to_path_buf(), output: dir.path().join("public"), base_url: None, full: false });
+    let err = build(&content).unwrap_err().to_string();
+    assert!(err.contains("2022/02/p061.md:5: 日期为空：请按印刷版填写，应写作 2022-04-01 或 2022年4月1日"), "{err}");
+    std::fs::write(content.join("2022/02/p061.md"), md.replace("date = \"\"", "date = \"2022-06-07\"")).unwrap();
+    let err = build(&content).unwrap_err().to_string();
+    assert!(err.contains("2022/02/p061.md:4: 发文机关（issuer）不能为空"), "{err}");
+    assert!(!dir.path().join("public").exists());
+    std::fs::write(content.join("2022/02/p061.md"), md.replace("date = \"\"", "date = \"2022-06-07\"").replace("issuer = \"\"", "issuer = \"惠农区人民政府办公室\"")).unwrap();
+    build(&content).unwrap();
+}
+
+#[test]
 fn bad_input_fails_with_the_entry_named_and_writes_nothing() {
     let err = import::import("只有正文，没有目录。", 2022, 2).unwrap_err();
     assert!(matches!(err, ImportError::NoToc), "{err}");

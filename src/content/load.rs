@@ -480,8 +480,8 @@ fn decode_text(path: &Path, bytes: Vec<u8>) -> std::result::Result<String, Diagn
             let utf16 = bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]);
             let (encoding, line) = if utf16 { ("是 UTF-16 编码", 1) } else { ("不是 UTF-8 编码（可能是 GBK）", line) };
             // a document may come from a text extract; a settings file is typed
-            let import = if path.extension().is_some_and(|e| e == "md") { "，或用 gongbao import 导入" } else { "" };
-            return Err(Diagnostic::new(path, line, format!("{encoding}：请用 UTF-8 保存{import}")));
+            let import = if path.extension().is_some_and(|e| e == "md") { "；从 PDF 提取的整期文本（GBK 也可）请用 gongbao import 导入" } else { "" };
+            return Err(Diagnostic::new(path, line, format!("{encoding}：请用 UTF-8 保存（记事本：另存为，编码选 UTF-8）{import}")));
         }
     };
     // in place: bodies are most of the content's bytes, and most need neither change
@@ -622,12 +622,16 @@ fn explain_toml(message: &str) -> String {
             "invalid string" => "值应为带引号的文字，如 title = \"…\"",
             "invalid escape sequence" => "反斜杠 \\ 后的转义无效：要写反斜杠本身请写两个 \\\\，或改用单引号 '…'",
             "expected newline, `#`" => "值后面还有多余的内容：一行只写一个 键 = 值",
-            "invalid key" => "键名无效：每行应为 键 = 值",
+            "expected `.`, `=`" => "键名后应为半角等号 =：每行应为 键 = 值（中文输入法的全角冒号、等号和空格：＝　不能用）",
+            "invalid key" => "键名无效：每行应为 键 = 值，键名为英文字母（title、number、issuer、date 等，见 README）",
+            "number too large to fit in target type" => "数字太大",
             "invalid table header" => "方括号表头 [ … ] 无效",
             "invalid date-time" => "日期时间无效",
             "invalid number" => "数字无效",
             "invalid array" => "列表 [ … ] 无效：各项以逗号分隔，以 ] 结束",
             "invalid inline table" => "内联表 { … } 无效",
+            // a field's own check (a date's), already in words
+            _ if !message.is_ascii() => return message.to_string(),
             _ => message,
         };
         format!("TOML 格式错误：{plain}")
@@ -772,7 +776,9 @@ mod tests {
             ("unknown field `pdf`, expected `label` or `value`", "未知字段 `pdf`；可用字段：label、value"),
             ("missing field `title`", "缺少必填字段 `title`"),
             ("invalid key", "TOML 格式错误：键名无效"),
-            ("日期「2022-04-31」无法识别", "TOML 格式错误：日期「2022-04-31」无法识别"),
+            ("日期「2022-04-31」不存在：2022年4月没有31日", "日期「2022-04-31」不存在：2022年4月没有31日"),
+            ("expected `.`, `=`", "TOML 格式错误：键名后应为半角等号 ="),
+            ("number too large to fit in target type", "TOML 格式错误：数字太大"),
         ] {
             let said = explain_toml(message);
             assert!(said.starts_with(expected), "{message:?} → {said:?}");

@@ -64,6 +64,16 @@ impl GDate {
     /// Parses `2022-04-01`, `2022-04`, `2022年4月1日` or `2022年4月`; full-width digits are
     /// accepted, and so are Chinese numerals (`二〇二二年四月一日`, see [`arabic_numerals`]).
     pub fn parse(text: &str) -> Option<GDate> {
+        GDate::read(text).filter(|d| d.exists())
+    }
+
+    /// Whether the calendar has this date (2022-04-31 is read, but does not exist).
+    fn exists(&self) -> bool {
+        (1000..=9999).contains(&self.year) && (1..=12).contains(&self.month) && self.day.is_none_or(|d| d >= 1 && d <= days_in_month(self.year, self.month))
+    }
+
+    /// The numbers of a date in any of the forms [`GDate::parse`] takes, unchecked.
+    fn read(text: &str) -> Option<GDate> {
         let ascii: String = arabic_numerals(text.trim())?
             .chars()
             .map(|c| match c {
@@ -82,15 +92,7 @@ impl GDate {
             Some(d) => Some(d.parse().ok()?),
             None => None,
         };
-        if parts.next().is_some() || !(1000..=9999).contains(&year) || !(1..=12).contains(&month) {
-            return None;
-        }
-        if let Some(d) = day {
-            if d == 0 || d > days_in_month(year, month) {
-                return None;
-            }
-        }
-        Some(GDate { year, month, day })
+        (parts.next().is_none()).then_some(GDate { year, month, day })
     }
 
     /// `2022-04-01` or `2022-04`.
@@ -173,11 +175,16 @@ impl Serialize for GDate {
 impl<'de> Deserialize<'de> for GDate {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = String::deserialize(d)?;
-        GDate::parse(&text).ok_or_else(|| {
-            serde::de::Error::custom(format!(
-                "日期「{text}」无法识别，应写作 2022-04-01 或 2022年4月1日"
-            ))
-        })
+        let why = match GDate::read(&text) {
+            _ if text.trim().is_empty() => "日期为空：请按印刷版填写".to_string(),
+            Some(d) if d.exists() => return Ok(d),
+            Some(GDate { year, month, day: Some(day) }) if (1..=12).contains(&month) && (1000..=9999).contains(&year) => {
+                format!("日期「{text}」不存在：{year}年{month}月没有{day}日")
+            }
+            Some(GDate { month, .. }) if !(1..=12).contains(&month) => format!("日期「{text}」不存在：没有{month}月"),
+            _ => format!("日期「{text}」无法识别"),
+        };
+        Err(serde::de::Error::custom(format!("{why}，应写作 2022-04-01 或 2022年4月1日")))
     }
 }
 

@@ -8,16 +8,18 @@ use super::markdown;
 use super::repair::{self, Block};
 use super::text::{ends_sentence, full_date, key, len, marker, tidy_spaces};
 use super::toc::TocEntry;
-use super::ImportError;
 
 pub struct Built {
     pub front: FrontMatter,
     pub body: String,
+    /// Whether the signature gave its issuer and date; else they are empty, for the office to
+    /// fill in (see [`unsigned`]).
+    pub signed: bool,
 }
 
 /// `lines` are the body lines after the title and the 发文字号 line, up to the next document.
-pub fn build(entry: &TocEntry, number: Option<String>, lines: &[&str]) -> Result<Built, ImportError> {
-    let sig = signature(lines).ok_or_else(|| ImportError::NoSignature { entry: entry.describe() })?;
+pub fn build(entry: &TocEntry, number: Option<String>, lines: &[&str]) -> Built {
+    let Some(sig) = signature(lines) else { return unsigned(entry, number, lines) };
     let addressee = lines[..sig.issuer]
         .iter()
         .map(|l| l.trim())
@@ -50,7 +52,32 @@ pub fn build(entry: &TocEntry, number: Option<String>, lines: &[&str]) -> Result
         index_id: None,
         aliases: Vec::new(),
     };
-    Ok(Built { front, body: markdown::render(&blocks) })
+    Built { front, body: markdown::render(&blocks), signed: true }
+}
+
+/// A document printed without a signature (a 大事记, a 政策解读, or one whose signature the
+/// extraction garbled): its whole text is its body, attachments under their headings, and its
+/// issuer and date are left empty. The gazette is not asked for what it does not print: the
+/// office fills them in, and until then the build names the file and line.
+fn unsigned(entry: &TocEntry, number: Option<String>, lines: &[&str]) -> Built {
+    let first = (0..lines.len()).find(|&i| attachment_marker(lines[i]).is_some()).unwrap_or(lines.len());
+    let mut blocks = repair::blocks(&lines[..first]);
+    blocks.extend(tail(&lines[first..]));
+    let front = FrontMatter {
+        title: entry.title.clone(),
+        number,
+        issuer: String::new(),
+        date: crate::content::GDate { year: 0, month: 0, day: None },
+        section: entry.section.clone(),
+        page: entry.page,
+        disclosure: None,
+        addressee: None,
+        status: None,
+        topic: None,
+        index_id: None,
+        aliases: Vec::new(),
+    };
+    Built { front, body: markdown::render(&blocks), signed: false }
 }
 
 struct Signature {
@@ -146,7 +173,7 @@ mod tests {
     fn metadata_signature_enclosed_document_and_attachments() {
         let text = "各乡镇人民政府：\n\n现将方案印发给你们。\n\n惠农区人民政府办公室\n\n2022年4月1日\n\n（此件公开发布）\n\n某某方案\n\n一、总体要求\n\n附件：1.名单\n\n附件1\n\n成员名单\n\n组 长：刘占强 区长\n\n附件 2\n\n序号\t事项\n1\t甲\n";
         let lines: Vec<&str> = text.lines().collect();
-        let built = build(&entry(), Some("惠政办发〔2022〕1号".into()), &lines).unwrap();
+        let built = build(&entry(), Some("惠政办发〔2022〕1号".into()), &lines);
         assert_eq!(built.front.addressee.as_deref(), Some("各乡镇人民政府"));
         assert_eq!(built.front.issuer, "惠农区人民政府办公室");
         assert_eq!(built.front.date.iso(), "2022-04-01");
@@ -158,9 +185,11 @@ mod tests {
     }
 
     #[test]
-    fn a_document_without_signature_is_an_error_naming_the_entry() {
-        let err = build(&entry(), None, &["正文。"]).err().expect("no signature");
-        assert!(err.to_string().contains("关于印发方案的通知"), "{err}");
+    fn a_document_without_signature_keeps_its_text_and_attachments() {
+        let built = build(&entry(), None, &["各单位：", "", "正文。", "", "附件1", "", "名单", "", "张三"]);
+        assert!(!built.signed);
+        assert_eq!((built.front.issuer.as_str(), built.front.addressee.as_deref()), ("", None));
+        assert_eq!(built.body, "各单位：\n\n正文。\n\n## 附件1　名单 {#fujian-1}\n\n张三");
     }
 
     #[test]

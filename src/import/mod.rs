@@ -56,8 +56,6 @@ pub enum ImportError {
     UnlistedDocument { line: usize, number: String },
     #[error("目录条目{entry}在正文中找不到：{reason}")]
     EntryNotFound { entry: String, reason: String },
-    #[error("目录条目{entry}：正文中没有找到落款（发文机关一行，下一行为成文日期，如 2022年4月1日）")]
-    NoSignature { entry: String },
     #[error("文本印的是 {0}年第{1}期，与参数 --year {2} --issue {3} 不符", .printed.0, .printed.1, .year, .issue)]
     PeriodMismatch { printed: (u16, u16), year: u16, issue: u16 },
     #[error("第 {line} 行起既不是 UTF-8 也不是 GBK/GB18030 编码，无法读取")]
@@ -77,6 +75,8 @@ pub struct ImportedDocument {
     pub front: FrontMatter,
     /// Markdown body.
     pub body: String,
+    /// Whether its signature was found: without one its issuer and date are written empty.
+    pub signed: bool,
 }
 
 /// Everything an issue's text yields, not yet written.
@@ -164,10 +164,16 @@ pub fn import(text: &str, year: u16, issue: u16) -> Result<Imported, ImportError
             }
             None => loc.entry,
         };
-        let built = document::build(entry, loc.number.clone(), &lines[loc.body_start..stop])?;
-        documents.push(ImportedDocument { slug: String::new(), front: built.front, body: built.body });
+        let built = document::build(entry, loc.number.clone(), &lines[loc.body_start..stop]);
+        documents.push(ImportedDocument { slug: String::new(), front: built.front, body: built.body, signed: built.signed });
     }
     assign_slugs(&mut documents);
+    for doc in documents.iter().filter(|d| !d.signed) {
+        notes.push(format!(
+            "{}.md（{}）正文中没有找到落款（发文机关一行，下一行为成文日期，如 2022年4月1日）：发文机关和成文日期留空，请按印刷版填写后再生成",
+            doc.slug, doc.front.title
+        ));
+    }
 
     let mut masthead = Masthead::default();
     let masthead_start = (0..toc.start)
@@ -322,7 +328,14 @@ impl Imported {
         let mut files = vec![("issue.toml".to_string(), to_toml("issue.toml", &self.meta)?)];
         for doc in &self.documents {
             let name = format!("{}.md", doc.slug);
-            let front = to_toml(&name, &doc.front)?;
+            let mut front = to_toml(&name, &doc.front)?;
+            if !doc.signed {
+                // the date has no value to serialise: the fields are written empty, under a word
+                let date = format!("date = \"{}\"\n", doc.front.date.iso());
+                let issuer = "issuer = \"\"\n";
+                assert!(front.contains(issuer) && front.contains(&date), "issuer and date are always serialised");
+                front = front.replacen(issuer, "# 导入时正文中没有找到落款：请按印刷版填写发文机关（issuer）和成文日期（date，如 2022-04-01）\nissuer = \"\"\n", 1).replacen(&date, "date = \"\"\n", 1);
+            }
             files.push((name, format!("+++\n{front}+++\n\n{}\n", doc.body)));
         }
         Ok(files)
