@@ -24,9 +24,10 @@ pub fn number_key(number: &str) -> String {
             c => c,
         })
         .collect();
-    // the serial number after the year: 〔2022〕08号 → 〔2022〕8号, 〔2022〕8 → 〔2022〕8号
+    // the serial number after the year: 〔2022〕08号 → 〔2022〕8号, 〔2022〕8 → 〔2022〕8号,
+    // 〔2022〕第8号 → 〔2022〕8号
     if let Some(at) = key.rfind('〕').map(|i| i + '〕'.len_utf8()) {
-        let serial = &key[at..];
+        let serial = key[at..].strip_prefix('第').unwrap_or(&key[at..]);
         let digits = serial.trim_end_matches('号');
         if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) && serial.len() - digits.len() <= '号'.len_utf8() {
             let trimmed = digits.trim_start_matches('0');
@@ -92,7 +93,10 @@ mod tests {
         }
         assert_ne!(number_key("惠政办发〔2022〕18号"), key);
         assert_ne!(number_key("惠政办发〔2022〕80号"), key);
+        // 第 before the serial, which GB/T 9704 leaves out and readers often type
+        assert_eq!(number_key("惠政办发〔2022〕第08号"), key);
+        assert_eq!(number_key("惠政办发〔2022〕第 8 号"), key);
         // a serial that is not all digits is left as written
-        assert_eq!(number_key("惠政办发〔2022〕第08号"), "惠政办发〔2022〕第08号");
+        assert_eq!(number_key("惠政办发〔2022〕第八号"), "惠政办发〔2022〕第八号");
     }
 }

@@ -114,7 +114,10 @@ fn tail(rest: &str) -> Option<usize> {
         return None;
     }
     let close = rest[year..].chars().next().filter(|c| CLOSE.contains(c))?;
-    let after = year + close.len_utf8();
+    let mut after = year + close.len_utf8();
+    if rest[after..].starts_with('第') {
+        after += '第'.len_utf8();
+    }
     let number = digits(&rest[after..]);
     let end = after + number;
     (number > 0 && rest[end..].starts_with('号')).then_some(end + '号'.len_utf8())
@@ -287,6 +290,9 @@ mod tests {
             numbers(text, &["惠政办发〔2022〕25号", "惠政办发〔2022〕8号"]),
             [("惠政办发〔2022〕25号".into(), false), ("惠政办发[2022]8号".into(), false), ("国办发（2018）22号".into(), false)]
         );
+        // with 第 before the serial, as some print it: the archive's 8号 all the same
+        assert_eq!(numbers("依照惠政办发〔2022〕第8号执行", &["惠政办发〔2022〕8号"]), [("惠政办发〔2022〕第8号".into(), false)]);
+        assert!(numbers("〔2022〕第号", &[]).is_empty());
     }
 
     #[test]

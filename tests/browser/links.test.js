@@ -19,13 +19,21 @@ test.after(async () => { await browser.close(); });
 test('wenhao.html resolves 惠政办发〔2022〕31号 written with any brackets, from file://', async () => {
   assert.ok(target, 'the seed issue holds 惠政办发〔2022〕31号');
   for (const written of ['惠政办发〔2022〕31号', '惠政办发[2022]31号', '惠政办发【2022】31号', '惠政办发(2022)31号', '惠政办发（２０２２）３１号',
-    '惠政办发﹝2022﹞31号', '惠政办发〔2022〕031号', '惠政办发〔2022〕31']) {
+    '惠政办发﹝2022﹞31号', '惠政办发〔2022〕031号', '惠政办发〔2022〕31', '惠政办发〔2022〕第31号']) {
     const page = await browser.newPage();
     await page.goto(fileUrl(site, 'wenhao.html') + '?n=' + encodeURIComponent(written));
     await page.waitForURL((url) => url.href.endsWith(target.url), { timeout: 5000 });
     assert.equal(await page.textContent('h1'), target.title, written);
     await page.close();
   }
+});
+
+test('a link by number to a clause or an attachment opens the document there', async () => {
+  const page = await browser.newPage();
+  await page.goto(fileUrl(site, 'wenhao.html') + '?n=' + encodeURIComponent('惠政办发[2022]31号') + '#wenben');
+  await page.waitForURL((url) => url.href.endsWith(target.url + '#wenben'), { timeout: 5000 });
+  assert.ok(await page.evaluate(() => document.getElementById('wenben').getBoundingClientRect().top < 50), 'scrolled to the enclosed document');
+  await page.close();
 });
 
 test('an unknown number says it is not in the archive and offers search', async () => {

@@ -85,7 +85,8 @@ test('ranking: 发文字号 first, then title, then body; document numbers in an
   r = await c.query('131号');
   // p002 carries 惠政发〔2021〕131号 as its number; p009 only mentions it
   same(r.urls, ['2021/12/p002.html', '2022/02/p009.html']);
-  for (const spelling of ['惠政办发[2022]31号', '惠政办发【2022】31号', '惠政办发(2022)31号', '惠政办发〔2022〕31号', '惠政办发﹝2022﹞31号', '惠政办发〘2022〙31号']) {
+  for (const spelling of ['惠政办发[2022]31号', '惠政办发【2022】31号', '惠政办发(2022)31号', '惠政办发〔2022〕31号', '惠政办发﹝2022﹞31号', '惠政办发〘2022〙31号',
+    '惠政办发〔2022〕第31号', '惠政办发（２０２２）第 31 号', '"惠政办发[2022]31号"']) {
     r = await c.query(spelling);
     same(r.urls, ['2022/02/p005.html'], spelling);
   }
@@ -163,6 +164,11 @@ test('no match, empty query and unknown keys load little and return nothing', as
 test('query parsing: AND terms, duplicates once, number runs whole', () => {
   const { api } = client(fx.publicDir);
   same(api.parseQuery(' 医疗  保障 医疗 ').map((t) => t.tokens.join('|')), ['医|疗', '保|障']);
+  // quotation marks round a term are not part of it; inside, and other brackets, they are
+  same(api.parseQuery('"医疗" “保障” \'基金\' 「监管」 《条例》 a"b').map((t) => t.tokens.join('|')), ['医|疗', '保|障', '基|金', '监|管', '《|条|例|》', 'a|"|b']);
+  same(api.parseQuery('""').length, 0);
+  // 第 between a document number's year and serial goes; elsewhere it stays
+  same(api.parseQuery('〔2022〕第8号 第8号 令第5号').map((t) => t.tokens.join('|')), ['〔|2022|〕|8|号', '第|8|号', '令|第|5|号']);
   same(api.termKeys(['惠', '政', '办', '发', '〔', '2022', '〕', '31', '号']),
     ['惠 政', '办 发', '〔 2022', '〕 31', '31 号']);
   same(api.coverOffsets(2), [0]);

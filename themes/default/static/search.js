@@ -101,10 +101,24 @@
     return runClass === 1 && !fraction ? run.replace(/^0+(?=\d)/, '') : run;
   }
 
-  /* Terms of a query: separated by white space, all must match; repeated terms count once. */
+  // Quotation marks a reader puts round a phrase out of habit: a term is matched without them.
+  var QUOTES = '"\'“”‘’「」『』';
+
+  /* A term as typed, without the quotation marks round it. */
+  function unquoted(raw) {
+    var from = 0, to = raw.length;
+    while (from < to && QUOTES.indexOf(raw.charAt(from)) >= 0) from++;
+    while (to > from && QUOTES.indexOf(raw.charAt(to - 1)) >= 0) to--;
+    return raw.slice(from, to);
+  }
+
+  /* Terms of a query: separated by white space, all must match; repeated terms count once. A
+   * document number typed with 第 before its serial (惠政办发〔2022〕第8号, as the gazette's own
+   * 刊号 is printed) is searched as 发文字号 are printed: 〔2022〕8号. */
   function parseQuery(q) {
     var terms = [], seen = {};
-    String(q || '').split(/[\s\u0085]+/).forEach(function (raw) {
+    String(q || '').replace(/([\]】)）］〉〗}﹞﹚〙〕])[\s\u0085]*第[\s\u0085]*(?=[0-9０-９])/g, '$1').split(/[\s\u0085]+/).forEach(function (raw) {
+      raw = unquoted(raw);
       var tokens = tokenize(raw).map(function (x) { return x.t; });
       if (!tokens.length) return;
       var id = tokens.join(' ');

@@ -1,5 +1,5 @@
 // 文号查找：wenhao.html?n=惠政办发[2022]8号 goes to the document with that number, written with
-// any brackets. The numbers are the links of the page itself (data-key), so nothing is loaded:
+// any brackets; wenhao.html?n=…#p3 to that clause of it. The numbers are the links of the page itself (data-key), so nothing is loaded:
 // it works from file:// as on the web.
 (function () {
   'use strict';
@@ -15,8 +15,9 @@
       else if (code >= 0xff10 && code <= 0xff19) c = String.fromCharCode(code - 0xff10 + 48);
       out += c;
     }
-    // the serial number after the year: 〔2022〕08号 → 〔2022〕8号, 〔2022〕8 → 〔2022〕8号
-    var at = out.lastIndexOf('〕') + 1, serial = /^0*(\d+)号?$/.exec(out.slice(at));
+    // the serial number after the year: 〔2022〕08号 → 〔2022〕8号, 〔2022〕8 → 〔2022〕8号,
+    // 〔2022〕第8号 → 〔2022〕8号
+    var at = out.lastIndexOf('〕') + 1, serial = /^第?0*(\d+)号?$/.exec(out.slice(at));
     if (at > 0 && serial) out = out.slice(0, at) + (serial[1].replace(/^0+(?=\d)/, '')) + '号';
     return out;
   }
@@ -30,7 +31,7 @@
   var links = document.querySelectorAll('a[data-key]');
   for (var i = 0; i < links.length; i++) {
     if (links[i].getAttribute('data-key') === key) {
-      window.location.replace(links[i].href);
+      window.location.replace(links[i].href + window.location.hash);
       return;
     }
   }
