@@ -30,7 +30,7 @@ const documents = JSON.parse(fs.readFileSync(path.join(site, 'data', 'documents.
 const doc = documents.find((d) => d.url.endsWith('p001.html') && d.year === 2022).url;
 const wideDoc = documents.find((d) => d.url.endsWith('p050.html')).url;
 const issue = doc.replace(/[^/]+$/, 'index.html');
-const AUDITED = ['index.html', issue, doc, wideDoc, 'search.html', 'about.html', 'wenhao.html'];
+const AUDITED = ['index.html', issue, doc, wideDoc, 'search.html', 'about.html', 'wenhao.html', 'wenhao.html?n=' + encodeURIComponent('惠政办发[2022]999号')];
 // The search page again with results (highlighted matches), for the axe audit.
 const SEARCHED = 'search.html?q=' + encodeURIComponent('医疗保障');
 const AXE = require.resolve('axe-core/axe.min.js');
@@ -200,12 +200,19 @@ test('printing looks like the gazette: centred title and 发文字号, 仿宋 bo
       body: css('.doc-body p', 'fontFamily'),
       signature: css('.doc-body .signature', 'textAlign'),
       row: css('.doc-body tr', 'breakInside'),
+      source: css('.print-link', 'display'),
     };
   });
   assert.deepEqual(style, {
     header: 'none', footer: 'none', breadcrumb: 'none', tools: 'none', title: 'center', number: 'center',
-    numberBelowTitle: true, body: style.body, signature: 'right', row: 'avoid',
+    numberBelowTitle: true, body: style.body, signature: 'right', row: 'avoid', source: 'flex',
   });
+  // a printed copy says where it comes from, as it can be cited
+  const source = await page.textContent('.print-link');
+  assert.match(source, /出处：《石嘴山市惠农区人民政府公报》2022年第2期，第\d+页/);
+  assert.match(source, /本文网址：https:\/\/www\.huinong\.gov\.cn\/gongbao\/2022\/02\/p0\d+\.html/);
+  await page.emulateMedia({ media: 'screen' });
+  assert.equal(await page.isVisible('.print-link'), false, 'on paper only');
   assert.match(style.body, /^FangSong, 仿宋/, 'body in a 仿宋 stack');
   assert.deepEqual(page.problems, []);
   await page.close();

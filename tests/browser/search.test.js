@@ -311,6 +311,8 @@ test('filters keep the focus, follow the year, and say what they leave out', asy
   assert.equal(await page.inputValue('#f-year'), '2022');
   assert.deepEqual(await issues(), ['2022年第2期'], '期次 follows 年份');
   assert.match(await page.textContent('#result-count'), /找到 2 篇/);
+  // the address to share names the filters chosen, and only those
+  assert.equal(new URL(page.url()).search, '?q=' + encodeURIComponent('通知') + '&year=2022');
   assert.deepEqual(page.problems, []);
   await page.close();
 
@@ -331,5 +333,14 @@ test('filters keep the focus, follow the year, and say what they leave out', asy
   await narrow.goto(base('search.html?q=' + 'abcdefghij'.repeat(8)));
   await narrow.waitForSelector('#search[data-state="done"]');
   assert.ok(await narrow.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'no horizontal scroll');
+  // each filter's label stays on the line of its list, and the lists are large enough to tap
+  const filters = await narrow.$$eval('.search-filters select', (selects) => selects.map((s) => {
+    const box = s.getBoundingClientRect(), label = document.querySelector(`label[for="${s.id}"]`).getBoundingClientRect();
+    return { id: s.id, sameLine: Math.abs((label.top + label.bottom) / 2 - (box.top + box.bottom) / 2) < 4, height: box.height };
+  }));
+  for (const f of filters) {
+    assert.ok(f.sameLine, `${f.id}: label and list on one line`);
+    assert.ok(f.height >= 24, `${f.id}: ${f.height}px tall`);
+  }
   await narrow.close();
 });

@@ -808,7 +808,8 @@
   function queryOf(state) {
     var p = new URLSearchParams();
     p.set('q', state.q);
-    FILTERS.forEach(function (f) { p.set(f, state.filters[f] || ''); });
+    // only the filters chosen: a link to a search is shared, and read
+    FILTERS.forEach(function (f) { if (state.filters[f]) p.set(f, state.filters[f]); });
     if (state.page > 1) p.set('page', String(state.page));
     return '?' + p.toString();
   }
