@@ -164,9 +164,17 @@ fn raw_html_in_a_body_is_cleaned_with_a_warning_per_line() {
 fn missing_fields_and_misplaced_files_are_named() {
     let ws = Workspace::new(&fixture("site"));
     ws.edit("2022/02/p003.md", "issuer = \"惠农区人民政府办公室\"\n", "");
+    // every field a file lacks, in one build: the date, the page and the sections of an issue
+    let p060 = fs::read_to_string(ws.content().join("2022/02/p060.md")).unwrap();
+    let strip = |text: &str, keys: &[&str]| text.lines().filter(|l| !keys.iter().any(|k| l.starts_with(&format!("{k} = ")))).map(|l| format!("{l}\n")).collect::<String>();
+    ws.write("2022/02/p060.md", &strip(&p060, &["issuer", "date", "page"]));
+    let issue = fs::read_to_string(ws.content().join("2021/04/issue.toml")).unwrap();
+    ws.write("2021/04/issue.toml", &strip(&issue, &["number", "sections"]));
     ws.write("stray.md", "# 不在期次目录里\n");
     let err = ws.build_err();
-    assert!(err.contains("content/2022/02/p003.md:2: 缺少必填字段 `issuer`"), "{err}");
+    assert!(err.contains("content/2022/02/p003.md:2: 缺少必填字段 `issuer`\n"), "{err}");
+    assert!(err.contains("content/2022/02/p060.md:2: 缺少必填字段 `issuer`、`date`、`page`\n"), "{err}");
+    assert!(err.contains("content/2021/04/issue.toml:1: 缺少必填字段 `number`、`sections`\n"), "{err}");
     assert!(err.contains("content/stray.md: 位置不对"), "{err}");
 }
 
@@ -235,6 +243,9 @@ fn names_and_values_that_would_be_lost_or_garble_pages_are_refused() {
     fs::create_dir(ws.content().join(std::ffi::OsStr::from_bytes(b"2022/0\xff3"))).unwrap();
     fs::write(ws.content().join("2022/02/p062.MD"), &page).unwrap();
     fs::write(ws.content().join("2022/02/p063.markdown"), &page).unwrap();
+    fs::write(ws.content().join("2022/02/p065.md.txt"), &page).unwrap();
+    // a text kept beside an issue (its extract, say) is no document
+    fs::write(ws.content().join("2022/02/2022-02.txt"), "目 录").unwrap();
     fs::create_dir(ws.content().join("2022/02/p064.md")).unwrap();
     fs::write(ws.content().join("2022/02/p\u{1b}[2J.md"), &page).unwrap();
     ws.edit("2022/02/p001.md", "title = \"", "title = \"\\u001b[31m");
@@ -253,6 +264,7 @@ fn names_and_values_that_would_be_lost_or_garble_pages_are_refused() {
         "content/2022/0�3: 名称不是 UTF-8 编码".to_string(),
         "content/2022/02/p062.MD: 扩展名应为小写的 .md".to_string(),
         "content/2022/02/p063.markdown: 扩展名应为小写的 .md".to_string(),
+        "content/2022/02/p065.md.txt: 扩展名是 .txt（记事本另存时会自动加上，且不显示）".to_string(),
         "content/2022/02/p064.md: 是文件夹".to_string(),
         "content/2022/02/p001.md:2: 含控制字符 U+001B".to_string(),
         "content/2022/02/issue.toml:2: 期号（number）应从 1 开始".to_string(),
@@ -267,6 +279,7 @@ fn names_and_values_that_would_be_lost_or_garble_pages_are_refused() {
     assert!(!err.contains('\u{1b}'), "{err}");
     assert!(!err.contains("p003.md"), "{err}");
     assert!(!err.contains("没有 issue.toml"), "the issue's documents are not blamed for it: {err}");
+    assert!(!err.contains("2022-02.txt"), "{err}");
     assert!(!ws.public().exists());
 }
 

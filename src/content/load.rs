@@ -125,6 +125,11 @@ pub fn scan(content: &Path) -> Result<Scan> {
                 diags.push(Diagnostic::new(path, 0, "扩展名应为小写的 .md：否则不会作为文件发布"));
                 continue;
             }
+            // Notepad saves p014.md as p014.md.txt unless told otherwise, and hides the .txt
+            if name.to_ascii_lowercase().ends_with(".md.txt") {
+                diags.push(Diagnostic::new(path, 0, "扩展名是 .txt（记事本另存时会自动加上，且不显示）：应改名为以 .md 结尾，否则不会作为文件发布"));
+                continue;
+            }
         }
         if item.path_is_symlink() && item.depth() > 0 {
             match inside(&root, path) {
@@ -510,7 +515,11 @@ pub fn split_front_matter<'a>(path: &Path, text: &'a str) -> std::result::Result
 fn parse_toml<T: DeserializeOwned>(path: &Path, text: &str, first_line: usize) -> std::result::Result<T, Diagnostic> {
     let value = toml::from_str(text).map_err(|e| {
         let line = e.span().map(|s| line_of_offset(text, s.start)).unwrap_or(1) + first_line - 1;
-        Diagnostic::new(path, line, explain_toml(e.message()))
+        let message = match e.message().strip_prefix("missing field ") {
+            Some(first) => format!("缺少必填字段 {}", missing_fields::<T>(text, first.trim_matches('`')).join("、")),
+            None => explain_toml(e.message()),
+        };
+        Diagnostic::new(path, line, message)
     })?;
     match control_escape(text) {
         Some((at, c)) => Err(Diagnostic::new(
@@ -520,6 +529,35 @@ fn parse_toml<T: DeserializeOwned>(path: &Path, text: &str, first_line: usize) -
         )),
         None => Ok(value),
     }
+}
+
+/// Every required field `text` lacks, backquoted, where serde names only the first: each
+/// found is filled in with a stand-in and the text read again (an office user fixing one field
+/// per build would build as many times as fields are missing).
+fn missing_fields<T: DeserializeOwned>(text: &str, first: &str) -> Vec<String> {
+    let mut missing = vec![first.to_string()];
+    let Ok(mut table) = text.parse::<toml::Table>() else { return vec![format!("`{first}`")] };
+    // one of these has the field's type: text or a date, a number, a list
+    let stand_ins = [toml::Value::String("2000-01-01".into()), toml::Value::Integer(1), toml::Value::Array(Vec::new())];
+    'fields: while missing.len() <= table.len() + 16 {
+        let field = missing.last().expect("starts with one").clone();
+        for stand_in in &stand_ins {
+            table.insert(field.clone(), stand_in.clone());
+            match toml::Value::Table(table.clone()).try_into::<T>() {
+                Err(e) => match e.message().strip_prefix("missing field ") {
+                    Some(next) if !missing.iter().any(|m| m == next.trim_matches('`')) => {
+                        missing.push(next.trim_matches('`').to_string());
+                        continue 'fields;
+                    }
+                    Some(_) => break 'fields,
+                    None => {} // not this field's type
+                },
+                Ok(_) => break 'fields,
+            }
+        }
+        break;
+    }
+    missing.iter().map(|m| format!("`{m}`")).collect()
 }
 
 /// The first escape in `toml`'s basic strings that stands for a control character a body may
@@ -591,7 +629,10 @@ fn explain_toml(message: &str) -> String {
         format!("缺少必填字段 {field}")
     } else if let Some(rest) = message.strip_prefix("unknown field ") {
         let (field, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
-        format!("未知字段 {field}；可用字段：{}", names(expected))
+        let names = names(expected);
+        // TOML puts every line after a [[masthead]] header into that entry
+        let hint = if names == "label、value" { "（[[masthead]] 之后的各行都属于该项：issue.toml 的其他字段须写在第一个 [[masthead]] 之前）" } else { "" };
+        format!("未知字段 {field}；可用字段：{names}{hint}")
     } else if let Some(rest) = message.strip_prefix("unknown variant ") {
         let (value, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
         format!("「{}」不是可选的值；可选：{}", first_name(value), names(expected))
@@ -773,7 +814,7 @@ mod tests {
             ("invalid type: string \"a\", expected a sequence", "TOML 格式错误：此处应为列表 [ … ]，实为文字 \"a\""),
             ("invalid type: floating point `1.5`, expected u32", "TOML 格式错误：此处应为整数，实为小数 1.5"),
             ("unknown field `zz`, expected one of `title`, `page`", "未知字段 `zz`；可用字段：title、page"),
-            ("unknown field `pdf`, expected `label` or `value`", "未知字段 `pdf`；可用字段：label、value"),
+            ("unknown field `pdf`, expected `label` or `value`", "未知字段 `pdf`；可用字段：label、value（[[masthead]] 之后的各行都属于该项：issue.toml 的其他字段须写在第一个 [[masthead]] 之前）"),
             ("missing field `title`", "缺少必填字段 `title`"),
             ("invalid key", "TOML 格式错误：键名无效"),
             ("日期「2022-04-31」不存在：2022年4月没有31日", "日期「2022-04-31」不存在：2022年4月没有31日"),

@@ -25,6 +25,8 @@ pub fn build(entry: &TocEntry, number: Option<String>, lines: &[&str]) -> Built 
         .map(|l| l.trim())
         .find(|l| !l.is_empty())
         .filter(|l| l.ends_with(['：', ':']) && len(l) <= 150 && marker(l).is_none() && !l.contains('\t'))
+        // a 通告 or 公告 opens with a sentence that leads into its clauses, not with whom it is sent to
+        .filter(|l| !l.contains('。') && !l.trim_end_matches(['：', ':']).ends_with("如下"))
         .map(|l| tidy_spaces(l.trim_end_matches(['：', ':'])));
 
     let mut blocks = repair::blocks(&lines[..sig.issuer]);
@@ -190,6 +192,15 @@ mod tests {
         assert!(!built.signed);
         assert_eq!((built.front.issuer.as_str(), built.front.addressee.as_deref()), ("", None));
         assert_eq!(built.body, "各单位：\n\n正文。\n\n## 附件1　名单 {#fujian-1}\n\n张三");
+    }
+
+    #[test]
+    fn the_sentence_that_opens_a_notice_to_all_is_no_addressee() {
+        for first in ["为保护环境，根据有关规定，现就有关事项通告如下：", "经研究，现将有关事项公告如下:", "根据规定。现通知："] {
+            let built = build(&entry(), None, &[first, "", "一、禁止燃放。", "", "惠农区人民政府", "", "2023年1月5日"]);
+            assert_eq!(built.front.addressee, None, "{first}");
+            assert!(built.body.starts_with(first), "{}", built.body);
+        }
     }
 
     #[test]
