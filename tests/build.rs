@@ -85,7 +85,7 @@ fn pages_show_the_printed_toc_and_document_metadata() {
     assert!(issue.contains("<span class=\"toc-page\" aria-label=\"第3页\">3</span>"));
 
     let doc = ws.read("2022/02/p003.html");
-    for expected in ["<h1 class=\"doc-title\">惠农区人民政府办公室关于建立惠农区医疗保障基金监管联席会议制度的通知</h1>", "<th scope=\"row\">发文字号</th><td>惠政办发〔2022〕25号</td>", "2022年4月11日", "<th scope=\"row\">刊载期次</th><td><a href=\"../../2022/02/index.html\">2022年第2期</a>", "第3页", "此件公开发布", "首页</a> › <a href=\"../../2022/02/index.html\">2022年第2期</a> › ", "上一篇：惠农区人民政府办公室关于征集2022年度重大行政决策事项的通知", "下一篇：惠农区政府四月份大事记"] {
+    for expected in ["<h1 class=\"doc-title\">惠农区人民政府办公室关于建立惠农区医疗保障基金监管联席会议制度的通知</h1>", "<th scope=\"row\">发文字号</th><td>惠政办发〔2022〕25号</td>", "2022年4月11日", "<th scope=\"row\">刊载期次</th><td><a href=\"../../2022/02/index.html\">2022年第2期</a>", "第3页", "此件公开发布", "首页</a> › <a href=\"../../index.html#y2022\">2022年</a> › <a href=\"../../2022/02/index.html\">2022年第2期</a> › ", "上一篇：惠农区人民政府办公室关于征集2022年度重大行政决策事项的通知", "下一篇：惠农区政府四月份大事记"] {
         assert!(doc.contains(expected), "document page lacks {expected}");
     }
     // No 上一篇 across issues: 2021/04/p001 is the last document of its issue.
@@ -95,6 +95,14 @@ fn pages_show_the_printed_toc_and_document_metadata() {
     let newest = home.find("2022年第2期").unwrap();
     assert!(home.contains("最新一期"), "home shows the newest issue's 目录");
     assert!(newest < home.find("2021年第4期").unwrap(), "issues newest first");
+    // each year can be linked, and is reached from its issues' pages; an issue leads to the
+    // issues before and after it
+    assert!(home.contains("<nav class=\"year-nav\" aria-label=\"按年份\"><a href=\"#y2022\">2022</a><a href=\"#y2021\">2021</a></nav>"), "{home}");
+    assert!(home.contains("<h3 class=\"year\" id=\"y2021\">2021年</h3>"));
+    assert!(issue.contains("<a href=\"../../index.html#y2022\">2022年</a> › <span aria-current=\"page\">2022年第2期</span>"));
+    assert!(issue.contains("<a class=\"prev\" rel=\"prev\" href=\"../../2021/04/index.html\">上一期：2021年第4期</a>") && !issue.contains("下一期"));
+    let older = ws.read("2021/04/index.html");
+    assert!(older.contains("<a class=\"next\" rel=\"next\" href=\"../../2022/02/index.html\">下一期：2022年第2期</a>") && !older.contains("上一期"));
 }
 
 #[test]

@@ -296,6 +296,9 @@ struct IssuePage<'a> {
     issue: IssueView<'a>,
     page_title: String,
     description: String,
+    /// The issues before and after it, for 上一期 / 下一期.
+    older: Option<IssueSummary<'a>>,
+    newer: Option<IssueSummary<'a>>,
 }
 
 /// Makes the pages of a site with a theme.
@@ -359,7 +362,10 @@ impl<'a> Pages<'a> {
         (0..docs.len()).into_par_iter().map(|n| Hasher::new(&self.key).value(&self.document_page(&docs, n).own).bytes(&body_keys[n]).key()).collect()
     }
 
-    fn issue_page(&self, issue: &'a Issue) -> IssuePage<'a> {
+    /// The page of the `n`th issue, oldest first.
+    fn issue_page(&self, n: usize) -> IssuePage<'a> {
+        let issues = &self.site.issues;
+        let issue = &issues[n];
         let config = &self.site.config;
         let sections: Vec<&str> = issue.sections.iter().filter(|s| !s.documents.is_empty()).map(|s| s.name.as_str()).collect();
         let count = issue.documents().count();
@@ -368,6 +374,8 @@ impl<'a> Pages<'a> {
             issue: IssueView::new(issue),
             page_title: format!("{} {}", config.name, issue.title),
             description: format!("{}{}（{}出版）目录：{}，共 {} 篇文件。", config.name, issue.title, issue.meta.date.chinese(), sections.join("、"), count),
+            older: n.checked_sub(1).map(|m| IssueSummary::new(&issues[m])),
+            newer: issues.get(n + 1).map(IssueSummary::new),
         }
     }
 
@@ -409,8 +417,9 @@ impl<'a> Pages<'a> {
         let issue_keys: Vec<Key> = site
             .issues
             .par_iter()
-            .map(|issue| {
-                let page = self.issue_page(issue);
+            .enumerate()
+            .map(|(n, issue)| {
+                let page = self.issue_page(n);
                 let key = Hasher::new(&self.key).value(&page).key();
                 if !reuse(&issue.url, &key)? {
                     let ctx = context_of(&page)?;
