@@ -246,6 +246,8 @@ async function checkInPage(base, label) {
   const want = expected('通知');
   assert.ok(want.length > 10, 'the seed issue has more than 10 通知');
   const page1 = await links();
+  // the pages by number too, this one marked
+  assert.deepEqual(await page.$$eval('#pager .pages > *', (es) => es.map((e) => e.tagName + ' ' + e.textContent + ' ' + (e.getAttribute('aria-current') || ''))), ['SPAN 1 page', 'A 2 ']);
   await page.focus('#pager a.next');
   await page.keyboard.press('Enter');
   await page.waitForFunction(() => new URL(location.href).searchParams.get('page') === '2'
@@ -324,10 +326,18 @@ test('filters keep the focus, follow the year, and say what they leave out', asy
   assert.equal(await unknown.$$eval('#result-count b', (bs) => bs.length), 0, 'shown as text');
   await unknown.close();
 
+  // a filter without a query lists that year's documents, newest first
   const bare = await openPage(browser, base('search.html?q=&year=2022'));
   await bare.waitForSelector('#search[data-state="done"]');
-  assert.match(await bare.textContent('#result-count'), /请输入检索词/);
+  assert.match(await bare.textContent('#result-count'), /符合筛选条件的文件共 3 篇，按成文日期从新到旧/);
+  assert.deepEqual(await bare.$$eval('#results li a', (as) => as.map((a) => a.getAttribute('href'))), ['2022/02/p060.html', '2022/02/p003.html', '2022/02/p001.html']);
+  assert.equal(await bare.$$eval('.result-excerpt', (ps) => ps.every((p) => p.textContent.length > 10)), true, 'each with the start of its text');
+  assert.deepEqual(bare.problems, []);
   await bare.close();
+  const nothing = await openPage(browser, base('search.html?q=&issuer=NOPE'));
+  await nothing.waitForSelector('#search[data-state="done"]');
+  assert.match(await nothing.textContent('#result-count'), /已忽略本库中没有的筛选条件：发文机关「NOPE」。请输入检索词，或选择筛选条件浏览文件/);
+  await nothing.close();
 
   const narrow = await browser.newPage({ viewport: { width: 375, height: 700 } });
   await narrow.goto(base('search.html?q=' + 'abcdefghij'.repeat(8)));

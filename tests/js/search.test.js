@@ -126,6 +126,28 @@ test('excerpts mark every occurrence and come from the chunk of the first body m
   same(ms.ranges.map((x) => [x.start, x.end]), [[0, 7]]);
 });
 
+test('an excerpt shows every term of a query that its text holds', () => {
+  const { api } = client(fx.publicDir);
+  const pad = (n) => '这是一段与检索无关的文字。'.repeat(n);
+  const marked = (segs) => segs.filter((x) => x.mark).map((x) => x.text);
+  // one term: as before, the window opens at the focused (here, first) match
+  const one = api.excerpt(pad(1) + '营商环境' + pad(30), api.parseQuery('营商环境'), -1);
+  same(marked(one), ['营商环境']);
+  assert.equal(one[0].text, pad(1), 'the text before the match');
+  // two terms far apart: the window at the first, and a short one of its own for the other
+  const text = pad(1) + '营商环境' + pad(30) + '罚款' + pad(30);
+  const both = api.excerpt(text, api.parseQuery('营商环境 罚款'), -1);
+  same(marked(both), ['营商环境', '罚款']);
+  assert.ok(both.map((x) => x.text).join('').length < 140 + 50 + 10, 'bounded');
+  same(both.filter((x) => x.text === '…').length, 2, 'a gap between the windows, and the rest of the text');
+  // two terms near each other after an earlier lone one: the window that holds both
+  const near = pad(1) + '营商环境' + pad(20) + '营商环境，依法罚款' + pad(20);
+  same(marked(api.excerpt(near, api.parseQuery('营商环境 罚款'), -1)), ['营商环境', '罚款']);
+  same(api.excerpt(near, api.parseQuery('营商环境 罚款'), -1).filter((x) => x.text === '…').length, 2, 'one window');
+  // a term the text lacks is passed over
+  same(marked(api.excerpt(text, api.parseQuery('营商环境 不在其中'), -1)), ['营商环境']);
+});
+
 test('a one-character query first found deep in the body is excerpted from that chunk', async () => {
   // One-token keys store where a character first occurs (field, head or chunk), not its
   // positions: 落 first occurs near the end of the long p009, in its third chunk.

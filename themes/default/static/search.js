@@ -497,6 +497,17 @@
     });
   }
 
+  /* Every document the filters keep, newest first (ids run oldest first): a search without a
+   * query lists a year's, an issue's, a section's or an issuer's documents. Only the meta file
+   * is read; a page of results loads its heads files as any search does. */
+  function browse(filters) {
+    return loadMeta().then(function () {
+      var keep = filterTest(filters), ids = [];
+      for (var id = data.meta.docs - 1; id >= 0; id--) if (keep(id)) ids.push(id);
+      return { terms: [], ids: ids, hits: {} };
+    });
+  }
+
   /* A query that is a document's whole title finds that document first, before titles that
    * only hold it (森林防火条例 before 河南省森林防火条例 and 森林防火条例实施细则, which may
    * name it more often). The index knows where a title begins, not where it ends: the records
@@ -643,56 +654,99 @@
     return out;
   }
 
-  /* Marked ranges [start, end) of every term occurrence in `text`. */
+  /* Marked ranges [start, end) of every term occurrence in `text`, overlapping ones merged;
+   * `terms` of a range: a bit per term it holds. */
   function matchRanges(text, terms) {
     var toks = tokenize(text), ranges = [];
-    terms.forEach(function (term) {
+    terms.forEach(function (term, k) {
       var n = term.tokens.length;
       for (var i = 0; i + n <= toks.length; i++) {
         var ok = true;
         // a phrase does not run from one line (paragraph) into the next, as in the index
         for (var j = 0; j < n && ok; j++) ok = toks[i + j].t === term.tokens[j] && (j === 0 || !toks[i + j].br);
-        if (ok) ranges.push({ start: toks[i].start, end: toks[i + n - 1].end, token: i });
+        if (ok) ranges.push({ start: toks[i].start, end: toks[i + n - 1].end, token: i, terms: 1 << Math.min(k, 30) });
       }
     });
     ranges.sort(function (a, b) { return a.start - b.start || b.end - a.end; });
     var merged = [];
     ranges.forEach(function (r) {
       var last = merged[merged.length - 1];
-      if (last && r.start <= last.end) { if (r.end > last.end) last.end = r.end; }
-      else merged.push({ start: r.start, end: r.end, token: r.token });
+      if (last && r.start <= last.end) { if (r.end > last.end) last.end = r.end; last.terms |= r.terms; }
+      else merged.push({ start: r.start, end: r.end, token: r.token, terms: r.terms });
     });
     return { ranges: merged, tokens: toks };
   }
 
-  /* An excerpt as [{text, mark}] segments: ~`before` characters before the focused match (the
-   * body match at token `focus`, else the first one) and up to `length` characters in all. */
+  /* The characters [start, end) of `text` around `anchor`: ~`before` before it, `length` in
+   * all, no surrogate pair cut in two. */
+  function around(text, anchor, before, length) {
+    var start = Math.max(0, anchor - before), end = Math.min(text.length, start + length);
+    if (end - start < length) start = Math.max(0, end - length);
+    if (start > 0 && /[\udc00-\udfff]/.test(text[start])) start--;
+    if (end < text.length && /[\udc00-\udfff]/.test(text[end])) end++;
+    return [start, end];
+  }
+
+  function bitCount(v) {
+    var n = 0;
+    for (; v; v &= v - 1) n++;
+    return n;
+  }
+
+  // Of the terms the main window misses, how many get a short window of their own, and its size.
+  var EXTRA_WINDOWS = 2, EXTRA_BEFORE = 15, EXTRA_LENGTH = 50;
+
+  /* An excerpt as [{text, mark}] segments: ~`before` characters before a match and up to
+   * `length` characters in all, placed to show as many of the terms as the text holds
+   * together, and among such places at the focused match (the body match at token `focus`,
+   * else the first one). A term the text holds only further off gets a short window of its
+   * own after it, so that the reader sees why the document matched every term. */
   function excerpt(text, terms, focus, before, length) {
     before = before || 40;
     length = length || 140;
     var found = matchRanges(text, terms), ranges = found.ranges;
-    var anchor = ranges[0] ? ranges[0].start : 0;
+    var preferred = 0;
     if (focus >= 0 && focus < found.tokens.length) {
       var ft = found.tokens[focus].start;
-      for (var i = 0; i < ranges.length; i++) if (ranges[i].start >= ft) { anchor = ranges[i].start; break; }
+      for (var i = 0; i < ranges.length; i++) if (ranges[i].start >= ft) { preferred = i; break; }
     }
-    var start = Math.max(0, anchor - before), end = Math.min(text.length, start + length);
-    if (end - start < length) start = Math.max(0, end - length);
-    // do not cut a surrogate pair in two
-    if (start > 0 && /[\udc00-\udfff]/.test(text[start])) start--;
-    if (end < text.length && /[\udc00-\udfff]/.test(text[end])) end++;
-    var segs = [], pos = start;
-    function plain(a, b) { if (b > a) segs.push({ text: text.slice(a, b).replace(/\s+/g, ' '), mark: false }); }
-    ranges.forEach(function (r) {
-      if (r.end <= start || r.start >= end) return;
-      var a = Math.max(r.start, start), b = Math.min(r.end, end);
-      plain(pos, a);
-      segs.push({ text: text.slice(a, b), mark: true });
-      pos = b;
+    var shown = function (w) {
+      var bits = 0;
+      ranges.forEach(function (r) { if (r.start >= w[0] && r.end <= w[1]) bits |= r.terms; });
+      return bits;
+    };
+    var best = around(text, ranges[preferred] ? ranges[preferred].start : 0, before, length), bestBits = shown(best);
+    if (terms.length > 1) {
+      ranges.forEach(function (r) {
+        var w = around(text, r.start, before, length), bits = shown(w);
+        if (bitCount(bits) > bitCount(bestBits)) { best = w; bestBits = bits; }
+      });
+    }
+    var windows = [best], all = 0;
+    ranges.forEach(function (r) { all |= r.terms; });
+    for (var k = 0; k < terms.length && windows.length <= EXTRA_WINDOWS; k++) {
+      var bit = 1 << Math.min(k, 30);
+      if (!(all & bit) || windows.some(function (w) { return shown(w) & bit; })) continue;
+      var first = ranges.filter(function (r) { return r.terms & bit; })[0];
+      windows.push(around(text, first.start, EXTRA_BEFORE, EXTRA_LENGTH));
+    }
+    windows.sort(function (a, b) { return a[0] - b[0]; });
+    var segs = [];
+    windows.forEach(function (w, n) {
+      var start = n ? Math.max(w[0], windows[n - 1][1]) : w[0], end = w[1], pos = start;
+      if (end <= start) return;
+      function plain(a, b) { if (b > a) segs.push({ text: text.slice(a, b).replace(/\s+/g, ' '), mark: false }); }
+      if (start > 0 && (!n || start > windows[n - 1][1])) segs.push({ text: '…', mark: false });
+      ranges.forEach(function (r) {
+        if (r.end <= start || r.start >= end) return;
+        var a = Math.max(r.start, start), b = Math.min(r.end, end);
+        plain(pos, a);
+        segs.push({ text: text.slice(a, b), mark: true });
+        pos = b;
+      });
+      plain(pos, end);
     });
-    plain(pos, end);
-    if (start > 0) segs.unshift({ text: '…', mark: false });
-    if (end < text.length) segs.push({ text: '…', mark: false });
+    if (windows[windows.length - 1][1] < text.length) segs.push({ text: '…', mark: false });
     return segs;
   }
 
@@ -910,9 +964,10 @@
             state.filters[f] = '';
           }
         });
-        if (!q.trim()) return FILTERS.some(function (f) { return state.filters[f]; }) || ignored.length ? { empty: true, ignored: ignored } : null;
+        var filtered = FILTERS.some(function (f) { return state.filters[f]; });
+        if (!q.trim() && !filtered) return ignored.length ? { empty: true, ignored: ignored } : null;
         if (mine === seq) count.textContent = '正在检索…';
-        return search(q, state.filters).then(function (result) {
+        return (q.trim() ? search(q, state.filters) : browse(state.filters)).then(function (result) {
           var total = result.ids.length;
           var pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
           var page = Math.min(state.page, pages);
@@ -963,17 +1018,19 @@
         count.appendChild(el('span', 'ignored', '已忽略本库中没有的筛选条件：' + out.ignored.join('、') + '。'));
       }
       if (out.empty) {
-        count.appendChild(document.createTextNode('请输入检索词：筛选条件用于缩小检索结果。'));
+        count.appendChild(document.createTextNode('请输入检索词，或选择筛选条件浏览文件。'));
         return;
       }
+      var browsing = !state.q.trim();
       if (!total) {
-        count.appendChild(document.createTextNode('找到 0 篇文件。没有找到包含“' + state.q.trim() + '”的文件，请检查用字、减少检索词或取消筛选条件。'));
+        count.appendChild(document.createTextNode(browsing ? '没有符合筛选条件的文件，请减少筛选条件。'
+          : '找到 0 篇文件。没有找到包含“' + state.q.trim() + '”的文件，请检查用字、减少检索词或取消筛选条件。'));
         count.className = 'result-count empty';
         return;
       }
-      count.appendChild(document.createTextNode('找到 '));
+      count.appendChild(document.createTextNode(browsing ? '符合筛选条件的文件共 ' : '找到 '));
       count.appendChild(el('strong', null, String(total)));
-      count.appendChild(document.createTextNode(' 篇文件' + (pages > 1 ? '，第 ' + page + '/' + pages + ' 页' : '')));
+      count.appendChild(document.createTextNode(' 篇' + (browsing ? '，按成文日期从新到旧' : '文件') + (pages > 1 ? '，第 ' + page + '/' + pages + ' 页' : '')));
       list.setAttribute('start', String(out.from + 1));
       out.items.forEach(function (item) {
         var d = item.doc, li = el('li', 'result');
@@ -1003,6 +1060,24 @@
         };
         if (page > 1) link('prev', '上一页', page - 1, 'prev');
         pager.appendChild(el('span', 'page', '第 ' + page + ' 页，共 ' + pages + ' 页'));
+        // the first and last pages and two on either side of this one, the rest as …
+        var numbers = el('span', 'pages'), last = 0;
+        pager.appendChild(numbers);
+        for (var p = 1; p <= pages; p++) {
+          if (p !== 1 && p !== pages && Math.abs(p - page) > 2) continue;
+          if (p > last + 1) numbers.appendChild(el('span', 'gap', '…'));
+          if (p === page) {
+            var here = el('span', 'current', String(p));
+            here.setAttribute('aria-current', 'page');
+            numbers.appendChild(here);
+          } else {
+            var a = el('a', 'number', String(p));
+            a.href = 'search.html' + queryOf({ q: state.q, filters: state.filters, page: p });
+            a.setAttribute('aria-label', '第 ' + p + ' 页');
+            numbers.appendChild(a);
+          }
+          last = p;
+        }
         if (page < pages) link('next', '下一页', page + 1, 'next');
       }
     }
