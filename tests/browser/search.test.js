@@ -41,7 +41,7 @@ test.after(async () => { await browser.close(); });
 async function results(base, query, extra = '') {
   const page = await openPage(browser, base(`search.html?q=${encodeURIComponent(query)}${extra}`));
   await page.waitForSelector('#search[data-state="done"]');
-  const links = await page.$$eval('#results li a', (as) => as.map((a) => a.getAttribute('href')));
+  const links = await page.$$eval('#results li a', (as) => as.map((a) => a.getAttribute('href').split('?')[0]));
   const count = await page.textContent('#result-count');
   const marks = await page.$$eval('#results mark', (ms) => ms.map((m) => m.textContent));
   // Chromium fetches /favicon.ico from the server root by itself and logs its 404 to the
@@ -119,7 +119,7 @@ test('after a rebuild, a browser keeping the earlier index files finds what chan
     page.on('request', (r) => asked.push(r.url()));
     await page.goto(server.url + `search.html?q=${encodeURIComponent(word)}`);
     await page.waitForSelector('#search[data-state="done"]');
-    const links = await page.$$eval('#results li a', (as) => as.map((a) => a.getAttribute('href')));
+    const links = await page.$$eval('#results li a', (as) => as.map((a) => a.getAttribute('href').split('?')[0]));
     await page.close();
     return { links, index: asked.filter((u) => u.includes('/search/')) };
   }
@@ -160,7 +160,7 @@ test('after a rebuild, a browser keeping the earlier index files finds what chan
     await page.evaluate(() => document.getElementById('search').removeAttribute('data-state'));
     await page.press('#search-q', 'Enter');
     await page.waitForSelector('#search[data-state="done"]');
-    assert.deepEqual(await page.$$eval('#results li a', (as) => as.map((a) => a.getAttribute('href'))), [other.url], 'found in the open page');
+    assert.deepEqual(await page.$$eval('#results li a', (as) => as.map((a) => a.getAttribute('href').split('?')[0])), [other.url], 'found in the open page');
     const rebuilt = /^gongbaoSearch\.build\("([0-9a-f]{16})"\);$/m.exec(fs.readFileSync(path.join(out, 'search', 'build.js'), 'utf8'))[1];
     assert.ok(again.some((u) => u.endsWith(`/search/meta.js?v=${rebuilt}`)), again.join('\n'));
     const menu = await issuers();
@@ -169,7 +169,7 @@ test('after a rebuild, a browser keeping the earlier index files finds what chan
     await page.evaluate(() => document.getElementById('search').removeAttribute('data-state'));
     await page.selectOption('#f-issuer', issuer);
     await page.waitForSelector('#search[data-state="done"]');
-    assert.deepEqual(await page.$$eval('#results li a', (as) => as.map((a) => a.getAttribute('href'))), [other.url], 'the new 发文机关 filters');
+    assert.deepEqual(await page.$$eval('#results li a', (as) => as.map((a) => a.getAttribute('href').split('?')[0])), [other.url], 'the new 发文机关 filters');
     await page.close();
   } finally {
     await context.close();
@@ -196,7 +196,7 @@ test('a page left open across a rebuild never shows results mixed from two build
       window.shownStates = [];
       const record = () => window.shownStates.push({
         count: document.getElementById('result-count').textContent,
-        links: Array.from(document.querySelectorAll('#results li a'), (a) => a.getAttribute('href')),
+        links: Array.from(document.querySelectorAll('#results li a'), (a) => a.getAttribute('href').split('?')[0]),
       });
       new MutationObserver(record).observe(document.getElementById('search'), { childList: true, subtree: true, characterData: true });
       document.getElementById('search').removeAttribute('data-state');
@@ -205,7 +205,7 @@ test('a page left open across a rebuild never shows results mixed from two build
     await page.fill('#search-q', query);
     await page.press('#search-q', 'Enter');
     await page.waitForSelector('#search[data-state="done"]', { timeout: 20000 });
-    const final = await page.$$eval('#results li a', (as) => as.map((a) => a.getAttribute('href')));
+    const final = await page.$$eval('#results li a', (as) => as.map((a) => a.getAttribute('href').split('?')[0]));
     assert.deepEqual(final.slice().sort(), expected(query).slice(0, 10).sort(), 'the search on the new build');
     const states = await page.evaluate(() => window.shownStates);
     for (const s of states) {
@@ -225,7 +225,7 @@ async function checkInPage(base, label) {
   const page = await openPage(browser, base(`search.html?q=${encodeURIComponent('医疗保障')}`));
   const settled = (q) => page.waitForFunction((want) => document.getElementById('search').getAttribute('data-state') === 'done'
     && document.getElementById('search-q').value === want, q);
-  const links = () => page.$$eval('#results li a', (as) => as.map((a) => a.getAttribute('href')));
+  const links = () => page.$$eval('#results li a', (as) => as.map((a) => a.getAttribute('href').split('?')[0]));
   await settled('医疗保障');
   const first = await links();
   assert.deepEqual(first.slice().sort(), expected('医疗保障'), label);
@@ -280,6 +280,30 @@ async function checkInPage(base, label) {
   await page.close();
 }
 
+// A result opens its document with the words marked where the text prints them, scrolled to
+// the first in the body; a 发文字号 typed with other brackets is marked as printed.
+test('a result opens its document at the words searched, marked', async () => {
+  const page = await openPage(browser, fileUrl(site, 'search.html?q=' + encodeURIComponent('惠政办发[2022]28号 应急处置')));
+  await page.waitForSelector('#search[data-state="done"]');
+  await page.click('#results li a >> nth=0');
+  await page.waitForSelector('.hl-note');
+  const url = new URL(page.url());
+  assert.match(url.pathname, /\/2022\/02\/p017\.html$/);
+  assert.deepEqual(url.searchParams.getAll('hl').sort(), ['惠政办发〔2022〕28号', '惠政办发[2022]28号', '应急处置'].sort());
+  const marks = await page.$$eval('mark.hl', (ms) => ms.map((m) => m.textContent));
+  assert.ok(marks.includes('惠政办发〔2022〕28号') && marks.filter((m) => m === '应急处置').length >= 3, marks.join(' '));
+  assert.match(await page.textContent('.hl-note'), /^已标示检索词“.*”，共 \d+ 处。取消标示$/);
+  const first = await page.$eval('.doc-body mark.hl', (m) => { const r = m.getBoundingClientRect(); return r.top >= 0 && r.bottom <= window.innerHeight; });
+  assert.ok(first, 'the first body match is in view');
+  // 取消标示: the same page without marks
+  await page.click('.hl-note a');
+  await page.waitForLoadState('load');
+  assert.equal(new URL(page.url()).search, '');
+  assert.equal(await page.$$eval('mark.hl', (ms) => ms.length), 0);
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
 test('search runs in the page from file://', async () => {
   await checkInPage((rel) => fileUrl(site, rel), 'file://');
 });
@@ -330,7 +354,7 @@ test('filters keep the focus, follow the year, and say what they leave out', asy
   const bare = await openPage(browser, base('search.html?q=&year=2022'));
   await bare.waitForSelector('#search[data-state="done"]');
   assert.match(await bare.textContent('#result-count'), /符合筛选条件的文件共 3 篇，按成文日期从新到旧/);
-  assert.deepEqual(await bare.$$eval('#results li a', (as) => as.map((a) => a.getAttribute('href'))), ['2022/02/p060.html', '2022/02/p003.html', '2022/02/p001.html']);
+  assert.deepEqual(await bare.$$eval('#results li a', (as) => as.map((a) => a.getAttribute('href').split('?')[0])), ['2022/02/p060.html', '2022/02/p003.html', '2022/02/p001.html']);
   assert.equal(await bare.$$eval('.result-excerpt', (ps) => ps.every((p) => p.textContent.length > 10)), true, 'each with the start of its text');
   assert.deepEqual(bare.problems, []);
   await bare.close();

@@ -807,6 +807,17 @@
     return e;
   }
 
+  /* `?hl=…&hl=…` for a result's link: the words the document page marks (highlight.js), as
+   * its text prints them (what its excerpts marked: 惠政办发〔2022〕8号 for 惠政办发[2022]8号),
+   * and the terms as typed. Nothing when browsing. */
+  function highlightQuery(terms, segs) {
+    var words = [];
+    segs.concat(terms.map(function (t) { return { text: t.raw, mark: true }; })).forEach(function (s) {
+      if (s.mark && s.text.trim() && words.indexOf(s.text) < 0) words.push(s.text);
+    });
+    return words.length ? '?' + words.map(function (w) { return 'hl=' + encodeURIComponent(w); }).join('&') : '';
+  }
+
   function appendSegments(parent, segs) {
     segs.forEach(function (s) {
       if (s.mark) parent.appendChild(el('mark', null, s.text));
@@ -1035,19 +1046,21 @@
       out.items.forEach(function (item) {
         var d = item.doc, li = el('li', 'result');
         var a = el('a', 'result-title');
-        a.href = d.u;
-        appendSegments(a, excerpt(d.t, result.terms, -1, 1000, 1000));
+        var title = excerpt(d.t, result.terms, -1, 1000, 1000), number = d.n ? excerpt(d.n, result.terms, -1, 100, 100) : [];
+        var body = excerpt(item.text, result.terms, item.focus);
+        a.href = d.u + highlightQuery(result.terms, title.concat(number, body));
+        appendSegments(a, title);
         var h = el('h2');
         h.appendChild(a);
         li.appendChild(h);
         var meta = el('p', 'result-meta');
-        if (d.n) { var n = el('span', 'result-number'); appendSegments(n, excerpt(d.n, result.terms, -1, 100, 100)); meta.appendChild(n); }
+        if (d.n) { var n = el('span', 'result-number'); appendSegments(n, number); meta.appendChild(n); }
         meta.appendChild(el('span', 'result-issuer', d.i));
         meta.appendChild(el('span', 'result-issue', d.s));
         meta.appendChild(el('span', 'result-date', d.d));
         li.appendChild(meta);
         var ex = el('p', 'result-excerpt');
-        appendSegments(ex, excerpt(item.text, result.terms, item.focus));
+        appendSegments(ex, body);
         li.appendChild(ex);
         list.appendChild(li);
       });

@@ -1,0 +1,69 @@
+// 检索词标示：a document opened from the search results (p001.html?hl=医疗保障&hl=联席会议) marks
+// each of those words in its text and scrolls to the first in the body, so that the reader of
+// a long law need not look for why it matched. The results page passes the words as the
+// document prints them (the text its excerpts marked), so they are found here as they are.
+// A classic script: it works from file:// as on the web.
+(function () {
+  'use strict';
+  var words = new URLSearchParams(window.location.search).getAll('hl').filter(function (w) { return w.trim(); });
+  var article = document.querySelector('article.document');
+  if (!words.length || !article) return;
+  // the longest first, so that a word holding another is marked whole
+  words.sort(function (a, b) { return b.length - a.length; });
+
+  var found = [];
+  var walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT, {
+    acceptNode: function (n) {
+      // not the metadata table's caption or hidden headings, nor what is marked already
+      return n.parentNode.closest('.visually-hidden, mark, script') ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT;
+    }
+  });
+  var nodes = [];
+  while (walker.nextNode()) nodes.push(walker.currentNode);
+  nodes.forEach(function (node) {
+    var text = node.nodeValue, at = 0, parts = [];
+    while (at < text.length) {
+      var best = -1, word = '';
+      words.forEach(function (w) {
+        var i = text.indexOf(w, at);
+        if (i >= 0 && (best < 0 || i < best)) { best = i; word = w; }
+      });
+      if (best < 0) break;
+      parts.push(text.slice(at, best), word);
+      at = best + word.length;
+    }
+    if (!parts.length) return;
+    parts.push(text.slice(at));
+    var frag = document.createDocumentFragment();
+    parts.forEach(function (p, i) {
+      if (i % 2) {
+        var mark = document.createElement('mark');
+        mark.className = 'hl';
+        mark.textContent = p;
+        frag.appendChild(mark);
+        found.push(mark);
+      } else if (p) {
+        frag.appendChild(document.createTextNode(p));
+      }
+    });
+    node.parentNode.replaceChild(frag, node);
+  });
+  if (!found.length) return;
+
+  // what was marked, and the way back to the plain text
+  var note = document.createElement('p');
+  note.className = 'hl-note';
+  note.setAttribute('role', 'status');
+  note.appendChild(document.createTextNode('已标示检索词“' + words.join('”“') + '”，共 ' + found.length + ' 处。'));
+  var plain = document.createElement('a');
+  plain.href = window.location.pathname.replace(/^.*\//, '') + window.location.hash;
+  plain.textContent = '取消标示';
+  note.appendChild(plain);
+  var header = article.querySelector('.doc-header');
+  header.parentNode.insertBefore(note, header.nextSibling);
+
+  // to the first in the body, unless the address names a place of its own
+  var body = article.querySelector('.doc-body');
+  var first = found.filter(function (m) { return body && body.contains(m); })[0];
+  if (first && !window.location.hash) first.scrollIntoView({ block: 'center' });
+})();
