@@ -360,6 +360,41 @@ fn a_document_printed_without_a_signature_is_imported_for_the_office_to_date() {
 }
 
 #[test]
+fn orders_and_notices_counted_by_year_are_read_and_linked() {
+    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import/2023-05-order.txt")).unwrap();
+    let (dir, imported, site) = import_and_load(&text, 2023, 5);
+    let got: Vec<(&str, Option<&str>, &str, &str)> =
+        site.documents().map(|d| (d.slug.as_str(), d.meta.number.as_deref(), d.meta.issuer.as_str(), d.meta.section.as_str())).collect();
+    assert_eq!(
+        got,
+        [
+            // printed as orders are: its number on two lines over the words that publish the
+            // regulation, signed by the head of the government, the regulation's title below
+            ("p001", Some("惠农区人民政府令第5号"), "惠农区人民政府", "区政府令"),
+            ("p004", Some("惠农区人民政府通告2023年第1号"), "惠农区人民政府", "区政府文件"),
+            ("p005", Some("惠政办发〔2023〕9号"), "惠农区人民政府办公室", "区政府文件"),
+        ]
+    );
+    let order = &imported.documents[0].body;
+    assert!(order.starts_with("《惠农区城市绿化管理办法》已经2023年8月5日"), "{order}");
+    assert!(order.contains("## 惠农区城市绿化管理办法 {#wenben}\n\n### 第一章　总则\n\n第一条　为了促进"), "{order}");
+    assert!(order.contains("第二条　本办法适用于本区城市规划区内城市绿化的规划、建设、保护和管理。"), "{order}");
+    // a 通告 opens with no 主送机关
+    assert_eq!(imported.documents[1].front.addressee, None);
+
+    // built: the citations of both are links, the order counted without a year in the 文号索引
+    let built = tempfile::tempdir().unwrap();
+    let out = built.path().join("public");
+    gongbao::build(&gongbao::BuildOptions { content: dir.path().to_path_buf(), output: out.clone(), base_url: None, full: false }).unwrap();
+    let page = std::fs::read_to_string(out.join("2023/05/p005.html")).unwrap();
+    assert!(page.contains("请依照<a class=\"cite\" href=\"../../2023/05/p001.html\">惠农区人民政府令第5号</a>和宁夏回族自治区人民政府令第118号"), "{page}");
+    assert!(page.contains("<a class=\"cite\" href=\"../../2023/05/p004.html\">惠农区人民政府通告2023年第1号</a>"));
+    let index = std::fs::read_to_string(out.join("wenhao.html")).unwrap();
+    assert!(index.contains("<h2 id=\"code-1\">惠农区人民政府令</h2>\n  \n  \n  <ul class=\"wenhao-list\">"), "{index}");
+    assert!(!index.contains("<h3>年</h3>"));
+}
+
+#[test]
 fn bad_input_fails_with_the_entry_named_and_writes_nothing() {
     let err = import::import("只有正文，没有目录。", 2022, 2).unwrap_err();
     assert!(matches!(err, ImportError::NoToc), "{err}");

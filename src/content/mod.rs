@@ -37,6 +37,45 @@ pub fn number_key(number: &str) -> String {
     key
 }
 
+/// The parts of a 发文字号's comparison key ([`number_key`]): the issuer code, the year where it
+/// has one, and the serial. Three forms are numbers:
+/// - 惠政办发〔2022〕8号: the year in brackets (the last pair: a code may hold one of its own,
+///   法〔研〕发〔1987〕32号);
+/// - 惠农区人民政府令第5号: a government's order (令, a 规章), counted without a year;
+/// - 惠农区人民政府通告2023年第1号: a 通告 or 公告 counted by year.
+pub fn number_parts(key: &str) -> Option<NumberParts<'_>> {
+    let serial = |s: &str| s.strip_suffix('号').filter(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit())).and_then(|d| d.parse().ok());
+    let year_digits = |y: &str| y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit());
+    let parts = if let Some(close) = key.rfind('〕') {
+        let open = key[..close].rfind('〔')?;
+        let year = &key[open + '〔'.len_utf8()..close];
+        NumberParts { code: &key[..open], year: Some(year).filter(|y| year_digits(y))?.into(), serial: serial(&key[close + '〕'.len_utf8()..])? }
+    } else if let Some(at) = key.rfind("令第").filter(|&at| key[..at].chars().count() >= 2) {
+        NumberParts { code: &key[..at + '令'.len_utf8()], year: None, serial: serial(&key[at + "令第".len()..])? }
+    } else {
+        let at = key.rfind("年第")?;
+        let year = key[..at].get(at.checked_sub(4)?..)?;
+        let code = &key[..at - 4];
+        (code.chars().count() > 2 && (code.ends_with("通告") || code.ends_with("公告"))).then_some(())?;
+        NumberParts { code, year: Some(year).filter(|y| year_digits(y))?.into(), serial: serial(&key[at + "年第".len()..])? }
+    };
+    (!parts.code.is_empty()).then_some(parts)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NumberParts<'a> {
+    pub code: &'a str,
+    pub year: Option<&'a str>,
+    pub serial: u64,
+}
+
+impl NumberParts<'_> {
+    /// A government's order (…令第5号), the one form counted without a year.
+    pub fn is_order(&self) -> bool {
+        self.year.is_none()
+    }
+}
+
 /// Whether `c` is a control character HTML does not allow in text: any but tab, the line ends
 /// and form feed. Invisible on the page, they come with text copied from PDF or Word.
 pub fn is_stray_control(c: char) -> bool {
@@ -80,7 +119,7 @@ pub fn read_bodies(site: &mut Site, need: &(dyn Fn(usize) -> bool + Sync)) -> Re
 
 #[cfg(test)]
 mod tests {
-    use super::number_key;
+    use super::{number_key, number_parts};
 
     #[test]
     fn document_numbers_compare_in_any_bracket_style() {
@@ -98,5 +137,20 @@ mod tests {
         assert_eq!(number_key("惠政办发〔2022〕第 8 号"), key);
         // a serial that is not all digits is left as written
         assert_eq!(number_key("惠政办发〔2022〕第八号"), "惠政办发〔2022〕第八号");
+    }
+
+    #[test]
+    fn numbers_by_year_by_order_and_by_yearly_count() {
+        let parts = |n: &str| number_parts(&number_key(n)).map(|p| (p.code.to_string(), p.year.map(str::to_string), p.serial));
+        let some = |code: &str, year: Option<&str>, serial| Some((code.to_string(), year.map(str::to_string), serial));
+        assert_eq!(parts("惠政办发[2022]08号"), some("惠政办发", Some("2022"), 8));
+        assert_eq!(parts("法（研）发〔1987〕32号"), some("法〔研〕发", Some("1987"), 32));
+        assert_eq!(parts("惠农区人民政府令第5号"), some("惠农区人民政府令", None, 5));
+        assert_eq!(parts("国务院令 第 735 号"), some("国务院令", None, 735));
+        assert_eq!(parts("惠农区人民政府通告2023年第1号"), some("惠农区人民政府通告", Some("2023"), 1));
+        assert_eq!(parts("公告2023年第1号"), None, "a code before 公告");
+        for not in ["〔2022〕8号", "令第5号", "市令第5号", "2023年第1号", "惠政办发〔22〕1号", "第5号", "惠农区人民政府令第五号", "自2023年第1号", "通告223年第1号"] {
+            assert_eq!(parts(not), None, "{not}");
+        }
     }
 }

@@ -40,10 +40,16 @@ pub fn build(entry: &TocEntry, number: Option<String>, lines: &[&str]) -> Built 
     });
     blocks.extend(tail(&lines[tail_start..]));
 
+    // An order is signed by the head of the government (区长 王某某), and issued by the
+    // government its number names: 惠农区人民政府令第5号.
+    let order_of = number.as_deref().map(crate::content::number_key).and_then(|k| {
+        let parts = crate::content::number_parts(&k).filter(|p| p.is_order())?;
+        parts.code.strip_suffix('令').map(str::to_string)
+    });
     let front = FrontMatter {
         title: entry.title.clone(),
         number,
-        issuer: tidy_spaces(lines[sig.issuer]),
+        issuer: order_of.unwrap_or_else(|| tidy_spaces(lines[sig.issuer])),
         date: sig.when,
         section: entry.section.clone(),
         page: entry.page,

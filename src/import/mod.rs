@@ -268,13 +268,15 @@ fn locate<'a>(lines: &[&str], cursor: usize, entry: &'a TocEntry) -> Result<Loca
             .ok_or_else(|| not_found(format!("第 {} 行之后没有与之相同的标题", cursor + 1)));
     };
     let wanted = number_key(number);
-    let at = (cursor..lines.len())
-        .find(|&i| number_key(lines[i].trim()) == wanted)
+    // The number on a line of its own, or on two (惠农区人民政府令 / 第5号, as orders print it).
+    let (first, at) = (cursor..lines.len())
+        .find_map(|i| toc::number_at(lines, cursor, i, &wanted).map(|first| (first, i)))
         .ok_or_else(|| not_found(format!("第 {} 行之后没有单独成行的文号「{number}」", cursor + 1)))?;
+    let printed_number = tidy_spaces(&lines[first..=at].iter().map(|l| l.trim()).collect::<String>());
     // The title is the lines right above the number line, possibly split.
     let mut acc = String::new();
     let mut used = 0;
-    let mut j = at;
+    let mut j = first;
     while j > cursor && used < 6 {
         j -= 1;
         let k = key(lines[j]);
@@ -284,15 +286,28 @@ fn locate<'a>(lines: &[&str], cursor: usize, entry: &'a TocEntry) -> Result<Loca
         acc.insert_str(0, &k);
         used += 1;
         if acc == title || acc.ends_with(&title) {
-            let printed = (acc != title).then(|| tidy_spaces(&lines[j..at].iter().map(|l| l.trim()).collect::<String>()));
-            return Ok(Located { entry, start: j, body_start: at + 1, number: Some(tidy_spaces(lines[at])), title: printed });
+            let printed = (acc != title).then(|| tidy_spaces(&lines[j..first].iter().map(|l| l.trim()).collect::<String>()));
+            return Ok(Located { entry, start: j, body_start: at + 1, number: Some(printed_number), title: printed });
         }
         if !title.ends_with(&acc) {
             break;
         }
     }
-    Err(not_found(format!("第 {} 行的文号上方的标题与目录不同", at + 1)))
+    // An order prints its number first (惠农区人民政府令 / 第5号), then the words that publish
+    // the regulation and their signature, then the regulation under its title: the title is
+    // found below, and stays in the body.
+    if toc::is_order(number) {
+        let below = (at + 1..lines.len()).filter(|&i| !lines[i].trim().is_empty()).take(ORDER_TITLE_WITHIN).any(|i| toc::match_title(lines, i, &title).is_some());
+        if below {
+            return Ok(Located { entry, start: first, body_start: at + 1, number: Some(printed_number), title: None });
+        }
+    }
+    Err(not_found(format!("第 {} 行的文号上方的标题与目录不同", first + 1)))
 }
+
+/// How many lines after an order's number its regulation's title may come: the words that
+/// publish it and their signature take a few.
+const ORDER_TITLE_WITHIN: usize = 12;
 
 /// The heading of the closing 简介: `《石嘴山市惠农区人民政府公报》简介`, `本刊简介` or `简介`.
 /// Returns the gazette's name it carries (empty when it names none).

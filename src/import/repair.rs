@@ -159,9 +159,15 @@ fn classify(p: &str) -> Block {
     }
 }
 
-/// `(一)` → `（一）`, `(1)` → `（1）`: one spelling of the outline numbers in every document.
+/// `(一)` → `（一）`, `(1)` → `（1）`: one spelling of the outline numbers in every document;
+/// `第一条为了` → `第一条　为了`, as regulations print their chapters and articles (the space the
+/// extraction left was taken out with the others).
 fn normalize_marker(t: &str) -> String {
     match marker(t) {
+        Some((Marker::Chapter | Marker::Section | Marker::Article, off)) if t.starts_with('第') && off < t.len() => {
+            let head = t[..off].trim_end();
+            format!("{head}　{}", &t[off..])
+        }
         Some((Marker::Section | Marker::Minor, off)) if t.starts_with('(') => {
             let head = &t[..off];
             let Some(close) = head.find(')') else { return t.to_string() };
@@ -177,6 +183,24 @@ mod tests {
 
     fn paras(text: &str) -> Vec<Block> {
         blocks(&text.lines().collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn chapters_and_articles_of_a_regulation() {
+        let b = paras("第一章 总则\n\n第一条 为了加强城市绿化管理，制定本办法。\n\n第二条本办法适用于\n\n本区。\n\n第一节　一般规定\n\n第三条 第三条所称绿化，是指\n\n第十二条 附则。");
+        assert_eq!(
+            b,
+            [
+                Block::Heading { level: 3, text: "第一章　总则".into(), id: None },
+                Block::Para("第一条　为了加强城市绿化管理，制定本办法。".into()),
+                Block::Para("第二条　本办法适用于本区。".into()),
+                Block::Heading { level: 4, text: "第一节　一般规定".into(), id: None },
+                Block::Para("第三条　第三条所称绿化，是指".into()),
+                Block::Para("第十二条　附则。".into()),
+            ]
+        );
+        // not a marker: a count (第5号), an article named in a sentence
+        assert!(marker("第5号").is_none() && marker("第一季度").is_none());
     }
 
     #[test]

@@ -66,10 +66,12 @@ fn is_cn_numeral(c: char) -> bool {
 /// The outline level of a line's leading number, and the byte length of that number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Marker {
-    /// 一、
+    /// 一、 or 第一章
     Chapter,
-    /// （一） or (一)
+    /// （一）, (一) or 第一节
     Section,
+    /// 第一条: an article of a regulation, a paragraph of its own.
+    Article,
     /// 1. 1、 1．
     Item,
     /// (1) （1） ① a. ——: finer levels, kept as paragraphs.
@@ -82,6 +84,18 @@ pub fn marker(s: &str) -> Option<(Marker, usize)> {
     let skip_ws = |i: usize| i + (s[i..].len() - s[i..].trim_start().len());
     let mut chars = s.char_indices().peekable();
     let (_, first) = *chars.peek()?;
+    // the chapters, sections and articles of a regulation (规章, a 令's text)
+    if let Some(rest) = s.strip_prefix('第') {
+        let end = rest.char_indices().find(|&(_, c)| !is_cn_numeral(c)).map(|(i, _)| i)?;
+        let unit = rest[end..].chars().next().filter(|_| end > 0)?;
+        let level = match unit {
+            '章' => Marker::Chapter,
+            '节' => Marker::Section,
+            '条' => Marker::Article,
+            _ => return None,
+        };
+        return Some((level, skip_ws('第'.len_utf8() + end + unit.len_utf8())));
+    }
     if is_cn_numeral(first) {
         let end = s.char_indices().find(|&(_, c)| !is_cn_numeral(c)).map(|(i, _)| i)?;
         if s[end..].starts_with('、') {

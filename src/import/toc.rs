@@ -154,6 +154,15 @@ fn parse_with(lines: &[&str], bare: bool) -> Result<Toc, ImportError> {
         let first = &entries[0];
         return Err(ImportError::EntryNotFound { entry: first.describe(), reason: "正文中没有与之相同的标题".into() });
     };
+    // An order printed as orders are, its number over the words that publish it and its
+    // regulation's title below them: the body begins at the number.
+    let body_start = match entries[0].number.as_deref().filter(|n| is_order(n)) {
+        Some(number) => {
+            let wanted = crate::content::number_key(number);
+            (last.line + 1..body_start).find_map(|j| number_at(lines, last.line + 1, j, &wanted)).unwrap_or(body_start)
+        }
+        None => body_start,
+    };
     // What lies between the 目录 and the first document is read as the masthead: a 发文字号 on a
     // line of its own there, not the value of a label line above it (准 印 号：), is a document
     // whose entry was not read (its text would go into the masthead, and the document would be
@@ -302,14 +311,30 @@ pub fn lone_number<'a>(lines: &[&'a str], i: usize) -> Option<&'a str> {
     (is_doc_number(number) && !label_above()).then_some(number)
 }
 
-/// A 发文字号: an issuer code, a bracketed year and a serial ending in 号 (惠政办发〔2022〕8号).
+/// Where the number whose key is `wanted` is printed, if line `i` is its last line: alone on
+/// it, or after its first half on the non-empty line above, not above `from` (惠农区人民政府令 /
+/// 第5号, as orders print it). Its first line.
+pub fn number_at(lines: &[&str], from: usize, i: usize, wanted: &str) -> Option<usize> {
+    if crate::content::number_key(lines[i].trim()) == wanted {
+        return Some(i);
+    }
+    if lines[i].trim().is_empty() {
+        return None;
+    }
+    let above = (from..i).rev().find(|&p| !lines[p].trim().is_empty())?;
+    (crate::content::number_key(&format!("{}{}", lines[above].trim(), lines[i].trim())) == wanted).then_some(above)
+}
+
+/// Whether `number` is a government's order (惠农区人民政府令第5号).
+pub fn is_order(number: &str) -> bool {
+    crate::content::number_parts(&crate::content::number_key(number)).is_some_and(|p| p.is_order())
+}
+
+/// A 发文字号: 惠政办发〔2022〕8号, 惠农区人民政府令第5号,
+/// 惠农区人民政府通告2023年第1号 (see [`crate::content::number_parts`]).
 pub fn is_doc_number(s: &str) -> bool {
     let k = crate::content::number_key(s);
-    // the year's bracket is the last: the code may hold one of its own, 法（研）发〔1987〕32号
-    let Some(close) = k.rfind('〕') else { return false };
-    let Some(open) = k[..close].rfind('〔') else { return false };
-    let year = &k[open + '〔'.len_utf8()..close];
-    k.ends_with('号') && year.len() == 4 && year.chars().all(|c| c.is_ascii_digit()) && open > 0 && k.chars().count() <= 30
+    k.chars().count() <= 30 && crate::content::number_parts(&k).is_some()
 }
 
 /// If the non-empty lines starting at `i`, with white space removed and joined, spell `title_key`
@@ -410,6 +435,10 @@ mod tests {
         assert!(is_doc_number("法（研）发〔1987〕32号"));
         assert!(!is_doc_number("〔2022〕8号"));
         assert!(!is_doc_number("2022年"));
+        // a government's order, a notice counted by year
+        assert_eq!(split_number("惠农区城市绿化管理办法 (惠农区人民政府令第5号)"), Some(("惠农区城市绿化管理办法", "惠农区人民政府令第5号")));
+        assert_eq!(split_number("关于禁止燃放烟花爆竹的通告（惠农区人民政府通告2023年第1号）"), Some(("关于禁止燃放烟花爆竹的通告", "惠农区人民政府通告2023年第1号")));
+        assert!(is_doc_number("区政府令第5号"));
     }
 
     #[test]

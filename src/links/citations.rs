@@ -6,7 +6,6 @@ use std::ops::Range;
 
 use crate::content::{number_key, DocRef, Site};
 
-const OPEN: &[char] = &['〔', '[', '【', '(', '（', '［', '﹝', '﹙', '〘'];
 const CLOSE: &[char] = &['〕', ']', '】', ')', '）', '］', '﹞', '﹚', '〙'];
 
 /// A document number found in text, e.g. 惠政办发〔2022〕25号.
@@ -36,20 +35,18 @@ pub fn find(text: &str, known: &dyn Fn(&str) -> bool) -> Vec<Citation> {
     scan(text, known).citations
 }
 
+const OPEN: &[char] = &['〔', '[', '【', '(', '（', '［', '﹝', '﹙', '〘'];
+
 /// [`find`], with the tails of the candidates it asked `known` about.
 pub fn scan(text: &str, known: &dyn Fn(&str) -> bool) -> Scan {
-    let mut found = Vec::new();
+    let mut found: Vec<Citation> = Vec::new();
     let mut tails = Vec::new();
-    let mut search_from = 0;
-    while let Some(rel) = text[search_from..].find(OPEN) {
-        let open = search_from + rel;
-        let open_len = text[open..].chars().next().map_or(1, char::len_utf8);
-        search_from = open + open_len;
-        let Some(end) = tail(&text[open + open_len..]) else { continue };
-        let end = open + open_len + end;
+    // The number whose code ends at `open` and which ends at `end`, if a code is there.
+    let mut cite = |open: usize, end: usize, named: bool| -> bool {
         let starts = code_starts(&text[..open]); // nearest first
-        if starts.is_empty() {
-            continue;
+        // an order's or a notice's code is a name and 令, 通告 or 公告
+        if starts.len() < if named { 3 } else { 1 } {
+            return false;
         }
         tails.push(number_key(&text[open..end]));
         let start = starts
@@ -57,11 +54,33 @@ pub fn scan(text: &str, known: &dyn Fn(&str) -> bool) -> Scan {
             .rev()
             .copied()
             .find(|&s| known(&number_key(&text[s..end])))
-            .unwrap_or_else(|| guess_code_start(text, &starts));
+            .unwrap_or_else(|| if named { guess_name_start(text, &starts) } else { guess_code_start(text, &starts) });
         let repeals = sentence_repeals(text, start, end);
         found.push(Citation { range: start..end, text: text[start..end].to_string(), repeals });
-        search_from = end;
+        true
+    };
+    // 〔2022〕8号: at a year's opening bracket
+    let mut search_from = 0;
+    while let Some(rel) = text[search_from..].find(OPEN) {
+        let open = search_from + rel;
+        let open_len = text[open..].chars().next().map_or(1, char::len_utf8);
+        search_from = open + open_len;
+        if let Some(end) = tail(&text[open + open_len..]).map(|len| open + open_len + len) {
+            if cite(open, end, false) {
+                search_from = end;
+            }
+        }
     }
+    // 令第5号 and 通告2023年第1号: at the two characters before the serial, found bytewise (a
+    // search for every 第 stopped at each clause's 第一条, and took a third longer)
+    for before in ["令第", "年第"] {
+        for at in memchr::memmem::find_iter(text.as_bytes(), before.as_bytes()) {
+            if let Some((open, end)) = serial_tail(text, at + before.len() - '第'.len_utf8()) {
+                cite(open, end, true);
+            }
+        }
+    }
+    found.sort_by_key(|c| c.range.start);
     tails.sort_unstable();
     tails.dedup();
     Scan { citations: found, tails }
@@ -97,15 +116,33 @@ fn code_starts(before: &str) -> Vec<usize> {
     starts
 }
 
-/// A number's comparison key from its year's opening bracket on (〔2022〕25号): every key
-/// `scan` asks about ends with the tail of the candidate it is reading. `None` without a
-/// bracket. (The year's is the last: a code may hold one too, 法〔研〕发〔1987〕32号.)
+/// A number's comparison key after its code (〔2022〕25号, 第5号, 2023年第1号): every key
+/// `scan` asks about ends with the tail of the candidate it is reading.
 fn tail_of(key: &str) -> Option<&str> {
-    key.rfind('〔').map(|i| &key[i..])
+    crate::content::number_parts(key).map(|p| &key[p.code.len()..])
 }
 
-/// After the opening bracket: four digits, a closing bracket, digits, 号. Returns the byte
-/// length consumed.
+/// The number whose serial's 第 is at `at`, with a name before it: where its code ends and where
+/// it ends. An order's code ends in 令 (令第5号); a yearly count's (2023年第1号) is a 通告 or 公告.
+fn serial_tail(text: &str, at: usize) -> Option<(usize, usize)> {
+    let is_digit = |c: char| c.is_ascii_digit() || ('０'..='９').contains(&c);
+    let rest = &text[at + '第'.len_utf8()..];
+    let digits = rest.char_indices().find(|(_, c)| !is_digit(*c)).map_or(rest.len(), |(i, _)| i);
+    if digits == 0 || !rest[digits..].starts_with('号') {
+        return None;
+    }
+    let end = at + '第'.len_utf8() + digits + '号'.len_utf8();
+    let before = &text[..at];
+    if before.ends_with('令') {
+        return Some((at, end));
+    }
+    let year_at = before.strip_suffix('年')?.char_indices().rev().nth(3).map(|(i, _)| i)?;
+    let year = &before[year_at..before.len() - '年'.len_utf8()];
+    (year.chars().all(is_digit) && (text[..year_at].ends_with("通告") || text[..year_at].ends_with("公告"))).then_some((year_at, end))
+}
+
+/// After the opening bracket: four digits, a closing bracket, 第 or not, digits, 号. Returns
+/// the byte length consumed.
 fn tail(rest: &str) -> Option<usize> {
     let is_digit = |c: char| c.is_ascii_digit() || ('０'..='９').contains(&c);
     let digits = |s: &str| s.char_indices().find(|(_, c)| !is_digit(*c)).map_or(s.len(), |(i, _)| i);
@@ -145,6 +182,25 @@ fn guess_code_start(text: &str, starts: &[usize]) -> usize {
         .filter(|&e| starts.contains(&e));
     after_lead.unwrap_or(starts[starts.len().min(6) - 1])
 }
+
+/// For orders and notices outside the archive: the code is a government's name and 令, 通告 or
+/// 公告 (宁夏回族自治区人民政府令), longer than an issuer code: the whole run of Han characters
+/// before it, cut after the last word that leads into a citation.
+fn guess_name_start(text: &str, starts: &[usize]) -> usize {
+    let (first, code_end) = (starts[starts.len() - 1], starts[0]);
+    (first..code_end)
+        .rev()
+        .filter(|&i| text.is_char_boundary(i))
+        .find_map(|i| NAME_LEAD.iter().find(|w| text[i..].starts_with(**w)).map(|w| i + w.len()))
+        .filter(|&e| starts[2..].contains(&e))
+        .unwrap_or(first)
+}
+
+/// Words that lead into an order's or a notice's citation (a government's name holds none).
+const NAME_LEAD: &[&str] = &[
+    "根据", "依据", "依照", "按照", "参照", "遵照", "执行", "落实", "废止", "印发", "发布", "公布", "施行", "简称", "关于", "经", "以", "和", "及", "与", "或", "的",
+    "见", "请", "按", "由", "对", "将", "把", "是",
+];
 
 fn sentence_repeals(text: &str, start: usize, end: usize) -> bool {
     let is_stop = |c: char| matches!(c, '。' | '；' | '\n' | '！');
@@ -338,6 +394,27 @@ mod tests {
         let text = "本办法自印发之日起施行，《惠农区…办法》（惠政办发〔2018〕82号）同时废止。请遵照执行惠政办发〔2019〕3号。";
         assert_eq!(numbers(text, &[]), [("惠政办发〔2018〕82号".into(), true), ("惠政办发〔2019〕3号".into(), false)]);
         assert_eq!(numbers("宣布废止惠政发〔2015〕9号等文件", &[]), [("惠政发〔2015〕9号".into(), true)]);
+    }
+
+    #[test]
+    fn orders_and_yearly_notices_are_numbers_too() {
+        let text = "依照惠农区人民政府令第5号执行；根据《医疗保障基金使用监督管理条例》（国务院令第735号）和宁夏回族自治区人民政府令第118号要求。见惠农区人民政府通告2023年第1号。";
+        assert_eq!(
+            numbers(text, &["惠农区人民政府令第5号"]),
+            [
+                ("惠农区人民政府令第5号".into(), false),
+                ("国务院令第735号".into(), false),
+                ("宁夏回族自治区人民政府令第118号".into(), false),
+                ("惠农区人民政府通告2023年第1号".into(), false)
+            ]
+        );
+        // a known code that a lead word ends is matched whole
+        assert_eq!(numbers("经济开发区管委会令第2号", &["经济开发区管委会令第2号"]), [("经济开发区管委会令第2号".into(), false)]);
+        // not numbers: no code, a 第 of a clause, a count of something else
+        assert!(numbers("令第5号、第三条、第5号、2023年第1号、会议2023年第1号、市令第2号", &[]).is_empty());
+        // a scan with an order depends on the archive's orders of its serial
+        let known = Known::of([Some("惠农区人民政府令第5号")].into_iter());
+        assert_ne!(known.key_for(&scan(text, &|key| known.contains(key)).tails), [0; 16]);
     }
 
     #[test]

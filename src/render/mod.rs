@@ -12,7 +12,7 @@ use serde::Serialize;
 use tera::Context;
 
 use crate::cache::{Hasher, Key, Reuse};
-use crate::content::{number_key, Document, Issue, Site, SiteConfig};
+use crate::content::{number_key, number_parts, Document, Issue, Site, SiteConfig};
 use crate::links::citations;
 use crate::error::{Error, Result};
 use crate::output::OutputFile;
@@ -557,7 +557,7 @@ fn number_index<'a>(docs: &[(&'a Issue, &'a Document)]) -> Vec<NumberGroup<'a>> 
     for (_, doc) in docs {
         let Some(number) = doc.meta.number.as_deref() else { continue };
         let key = number_key(number);
-        let (code, year, sequence) = split_number(&key).unwrap_or(("其他", "", 0));
+        let (code, year, sequence) = number_parts(&key).map_or(("其他", "", 0), |p| (p.code, p.year.unwrap_or(""), p.serial));
         let entry = NumberEntry { number, key: key.clone(), url: &doc.url, title: &doc.meta.title, repealed: doc.repealed_by.is_some(), sequence };
         groups.entry(code.to_string()).or_default().entry(std::cmp::Reverse(year.to_string())).or_default().push(entry);
     }
@@ -574,14 +574,6 @@ fn number_index<'a>(docs: &[(&'a Issue, &'a Document)]) -> Vec<NumberGroup<'a>> 
                 .collect(),
         })
         .collect()
-}
-
-/// 惠政办发〔2022〕8号 → (惠政办发, 2022, 8), from a [`number_key`].
-fn split_number(key: &str) -> Option<(&str, &str, u64)> {
-    let (code, rest) = key.split_once('〔')?;
-    let (year, rest) = rest.split_once('〕')?;
-    let sequence = rest.strip_suffix('号')?.parse().ok()?;
-    (!code.is_empty() && year.len() == 4 && year.bytes().all(|b| b.is_ascii_digit())).then_some((code, year, sequence))
 }
 
 /// 效力状态 as shown and published: 已废止 when a later document repeals it, else as declared.
