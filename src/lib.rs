@@ -212,6 +212,12 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
     let ((page_time, publish_time, mut notes), index_time) = (pages_and_publish?, index_time?);
     timer.lap("pages+search");
     timer.stages.extend([("  pages alone", page_time), ("  publish alone", publish_time), ("  search alone", index_time)]);
+    // pictures and attachments the pages link to, from the content folder
+    let attach = |file: OutputFile| {
+        links.add(&file);
+        staging.write(&file)
+    };
+    publish::attached(&options.content, &links.missing_files(), recall.is_some().then_some(loaded_at), &reuse, &attach, &|path, why| links.refuse(path, why))?;
     // ids are kept only for the pages links point into (see `LinkIndex::linked_into`)
     let linked_into = links.linked_into();
     links.read_missing_ids(&linked_into, &|path| std::fs::read(staging.dir().join(path)).ok());

@@ -17,6 +17,55 @@ fn a_broken_link_in_a_document_fails_the_build_naming_file_line_and_link() {
     assert!(!ws.public().exists());
 }
 
+/// A picture or a file attached to a document, put beside it in the content folder, is
+/// published where the link says; rebuilds keep it, take a new version, and drop it with the
+/// link, as a full build would; a link to one that is missing, or to what a browser would run,
+/// names the file and line and where to put it.
+#[test]
+fn pictures_and_attachments_beside_a_document_are_published_with_it() {
+    let ws = Workspace::new(&fixture("site"));
+    let picture = b"\x89PNG\r\n\x1a\n a picture".to_vec();
+    fs::create_dir_all(ws.content().join("2022/02/images")).unwrap();
+    fs::write(ws.content().join("2022/02/images/photo-1.png"), &picture).unwrap();
+    fs::write(ws.content().join("2022/02/附件1.xlsx"), b"PK\x03\x04 a spreadsheet").unwrap();
+    ws.edit("2022/02/p003.md", "建立联席会议制度。", "建立联席会议制度。\n\n![现场照片](images/photo-1.png)\n\n附件：[成员名单](附件1.xlsx)");
+    ws.build_ok();
+    assert_eq!(fs::read(ws.public().join("2022/02/images/photo-1.png")).unwrap(), picture);
+    assert_eq!(fs::read(ws.public().join("2022/02/附件1.xlsx")).unwrap(), b"PK\x03\x04 a spreadsheet");
+    let page = ws.read("2022/02/p003.html");
+    assert!(page.contains("<img src=\"images/photo-1.png\" alt=\"现场照片\" />"), "{page}");
+    assert!(page.contains("<a href=\"%E9%99%84%E4%BB%B61.xlsx\">成员名单</a>"), "{page}");
+
+    let full = |ws: &Workspace| {
+        let other = tempfile::tempdir().unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_gongbao")).args(["build", "--full", "--content"]).arg(ws.content()).arg("--output").arg(other.path().join("public")).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        tree(&other.path().join("public"))
+    };
+    // unchanged, then a new version of the picture, then the link removed: as a full build
+    std::thread::sleep(std::time::Duration::from_millis(2100)); // past FAT's time resolution: stamps trusted
+    ws.build_ok();
+    assert_eq!(tree(&ws.public()), full(&ws));
+    fs::write(ws.content().join("2022/02/images/photo-1.png"), b"\x89PNG\r\n\x1a\n another").unwrap();
+    ws.build_ok();
+    assert_eq!(fs::read(ws.public().join("2022/02/images/photo-1.png")).unwrap(), b"\x89PNG\r\n\x1a\n another");
+    assert_eq!(tree(&ws.public()), full(&ws));
+    ws.edit("2022/02/p003.md", "![现场照片](images/photo-1.png)", "");
+    ws.build_ok();
+    assert!(!ws.public().join("2022/02/images").exists());
+    assert_eq!(tree(&ws.public()), full(&ws));
+
+    // missing, or of a kind that is not published (a source, a page, a script in an SVG)
+    fs::write(ws.content().join("2022/02/logo.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>").unwrap();
+    ws.edit("2022/02/p003.md", "附件：[成员名单](附件1.xlsx)", "附件：[成员名单](附件2.xlsx)\n\n![标志](logo.svg)\n\n[源文件](p001.md)");
+    let err = ws.build_err();
+    assert!(err.contains("content/2022/02/p003.md:14: 链接 附件2.xlsx 无效：文件 2022/02/附件2.xlsx 不存在：图片和附件（jpg、png、pdf、docx、xlsx 等）放在内容目录中的 2022/02/附件2.xlsx，即随文件发布"), "{err}");
+    for refused in ["logo.svg", "p001.md"] {
+        assert!(err.contains(&format!("无效：内容目录中的 2022/02/{refused} 不随文件发布：可链接的只有图片和附件（png、jpg")), "{refused}: {err}");
+    }
+    assert!(!ws.public().join("2022/02/logo.svg").exists());
+}
+
 /// A rebuild takes most pages from the previous output without checking their links to files
 /// again: the build that made them found those files. So a change that removes a file, or an
 /// anchor, that a reused page links to must still fail the build.

@@ -130,6 +130,8 @@ fn missing_anchor(target: &str, fragment: &str, ids: &Strings) -> Option<String>
 #[derive(Default)]
 pub struct LinkIndex {
     files: Mutex<HashMap<String, Option<PageLinks>>>,
+    /// Files links point to that lie in the content folder but are not published, and why.
+    refused: Mutex<HashMap<String, String>>,
 }
 
 impl LinkIndex {
@@ -203,6 +205,28 @@ impl LinkIndex {
         Ok(index)
     }
 
+    /// The files, not pages, that links of any page point to and that no file made or reused
+    /// is: what [`crate::publish::attached`] looks for in the content folder. Sorted.
+    pub fn missing_files(&self) -> Vec<String> {
+        let files = self.files.lock().expect("no panics while holding the lock");
+        let mut missing: Vec<String> = files
+            .iter()
+            .filter_map(|(page, links)| Some((page, links.as_ref()?)))
+            .flat_map(|(page, links)| links.links.iter().filter(|l| !l.contains(".html")).filter_map(move |link| locate(page, link).ok().flatten()))
+            .map(|(target, _)| target)
+            .filter(|target| !files.contains_key(target))
+            .collect();
+        missing.sort_unstable();
+        missing.dedup();
+        missing
+    }
+
+    /// A file of the content folder that links point to and that is not published: links to
+    /// it say why, not that it is missing.
+    pub fn refuse(&self, path: &str, reason: String) {
+        self.refused.lock().expect("no panics while holding the lock").insert(path.to_string(), reason);
+    }
+
     /// Every broken link, sorted by page and link. Pages are checked in parallel.
     ///
     /// With `files_kept` (the build makes every file of the output it replaces), a reused page's
@@ -212,6 +236,7 @@ impl LinkIndex {
     /// them into anchors.
     pub fn broken(&self, files_kept: bool) -> Vec<BrokenLink> {
         let files = self.files.lock().expect("no panics while holding the lock");
+        let refused = self.refused.lock().expect("no panics while holding the lock");
         // 404.html is served at any depth, yet needs no case of its own: its links are relative
         // to the root, where it lies, or absolute when base_url is set (not ours to check).
         let mut broken: Vec<BrokenLink> = files
@@ -221,7 +246,7 @@ impl LinkIndex {
                 let settled = files_kept && links.checked_before;
                 let here = links.broken_here.iter().map(|(link, reason)| (link.clone(), reason.clone()));
                 let to_check = links.links.iter().filter(move |link| !settled || link.contains('#'));
-                let elsewhere = to_check.filter_map(|link| Some((link.to_string(), check_link(page, link, &files)?)));
+                let elsewhere = to_check.filter_map(|link| Some((link.to_string(), check_link(page, link, &files, &refused)?)));
                 here.chain(elsewhere).map(|(link, reason)| BrokenLink { page: page.clone(), link, reason })
             })
             .collect();
@@ -231,14 +256,20 @@ impl LinkIndex {
     }
 }
 
-fn check_link(page: &str, link: &str, files: &HashMap<String, Option<PageLinks>>) -> Option<String> {
+fn check_link(page: &str, link: &str, files: &HashMap<String, Option<PageLinks>>, refused: &HashMap<String, String>) -> Option<String> {
     let (target, fragment) = match locate(page, link) {
         Ok(Some(located)) => located,
         Ok(None) => return None, // not ours to check
         Err(reason) => return Some(reason),
     };
     let Some(entry) = files.get(&target) else {
-        return Some(format!("文件 {target} 不存在"));
+        if let Some(reason) = refused.get(&target) {
+            return Some(format!("内容目录中的 {target} {reason}"));
+        }
+        if target.ends_with(".html") {
+            return Some(format!("文件 {target} 不存在"));
+        }
+        return Some(format!("文件 {target} 不存在：图片和附件（jpg、png、pdf、docx、xlsx 等）放在内容目录中的 {target}，即随文件发布"));
     };
     match (fragment, entry) {
         (Some(f), Some(target_page)) => match &target_page.ids {

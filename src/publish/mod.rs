@@ -113,6 +113,53 @@ pub fn publish(
     Ok(notes)
 }
 
+/// What a document may link to in its folder and have published with it: pictures, and the
+/// files offices attach (spreadsheets, documents, archives). Not the content's own sources,
+/// nor what a browser would run (HTML, SVG with its scripts).
+const ATTACHABLE: &[&str] = &[
+    "png", "jpg", "jpeg", "gif", "webp", "bmp", "pdf", "ofd", "doc", "docx", "wps", "xls", "xlsx", "et", "csv", "ppt", "pptx", "dps", "txt", "zip", "rar", "7z",
+];
+
+/// Publishes the files of the content folder that pages link to and the build did not make
+/// (`missing`, output paths, from [`crate::links::LinkIndex::missing_files`]): a picture in a
+/// notice (`![现场照片](images/photo-1.jpg)` in `content/2023/01/p004.md` is
+/// `content/2023/01/images/photo-1.jpg`), a spreadsheet attached to it. Each goes to the same
+/// place in the output, so the link works as written, and is keyed like a print PDF by its
+/// stamp. A link to a file that is not there stays broken, and the link check names it; one
+/// to a file that is there but not of a kind in [`ATTACHABLE`] (or a symbolic link, which may
+/// lead out of the content folder) is handed to `refuse` with the reason.
+pub fn attached(
+    content: &Path,
+    missing: &[String],
+    stamps_trusted_at: Option<i64>,
+    reuse: Reuse,
+    emit: &(dyn Fn(OutputFile) -> Result<()> + Sync),
+    refuse: &dyn Fn(&str, String),
+) -> Result<()> {
+    for path in missing {
+        let source = content.join(path);
+        let Ok(meta) = std::fs::symlink_metadata(&source) else { continue };
+        let kind = path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+        if !kind.is_some_and(|k| ATTACHABLE.contains(&k.as_str())) {
+            refuse(path, format!("不随文件发布：可链接的只有图片和附件（{}）", ATTACHABLE.join("、")));
+            continue;
+        }
+        if !meta.is_file() {
+            refuse(path, "不是普通文件（文件夹或符号链接）：请放置文件本身".to_string());
+            continue;
+        }
+        let stamp = crate::content::Stamp::of(&meta).filter(|s| stamps_trusted_at.is_some_and(|at| s.settled(at)));
+        if let Some(stamp) = stamp {
+            if reuse(path, &Hasher::new(b"attached").bytes(path.as_bytes()).value(&stamp).key())? {
+                continue;
+            }
+        }
+        let bytes = std::fs::read(&source).map_err(|e| Error::io(&source, e))?;
+        emit(OutputFile::new(path.clone(), bytes))?;
+    }
+    Ok(())
+}
+
 /// A print PDF's key, from its source file's path and stamp, when the stamp had settled at
 /// `taken` (see [`crate::content::Stamp::settled`]): the same key then means the same bytes,
 /// so the copy in the previous output is taken unread. An archive holds a PDF per issue, a
