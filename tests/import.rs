@@ -409,7 +409,10 @@ fn bad_input_fails_with_the_entry_named_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("bad.txt");
     std::fs::write(&bad, &text).unwrap();
-    assert!(import::run(&bad, 2022, 2, &dir.path().join("content"), false).is_err());
+    let err = import::run(&bad, 2022, 2, &dir.path().join("content"), false).unwrap_err().to_string();
+    // at the line of the entry in the 目录, as the build names a file and line
+    let entry_line = text.lines().position(|l| l.contains("惠农区继续购买社会救助服务工作实施方案")).unwrap() + 1;
+    assert!(err.starts_with(&format!("{}:{entry_line}: 目录条目", bad.display())), "{err}");
     assert!(!dir.path().join("content").exists(), "nothing written on failure");
 }
 

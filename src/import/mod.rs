@@ -55,7 +55,7 @@ pub enum ImportError {
     #[error("第 {line} 行的文号「{number}」在目录之后、第一篇文件之前：目录中没有这一篇，或它的条目未能识别（每条应以页码结尾，如「标题 (惠政办发〔2022〕8号)<Tab>1」「标题……60」或「标题……（60）」）")]
     UnlistedDocument { line: usize, number: String },
     #[error("目录条目{entry}在正文中找不到：{reason}")]
-    EntryNotFound { entry: String, reason: String },
+    EntryNotFound { entry: String, reason: String, line: usize },
     #[error("文本印的是 {0}年第{1}期，与参数 --year {2} --issue {3} 不符", .printed.0, .printed.1, .year, .issue)]
     PeriodMismatch { printed: (u16, u16), year: u16, issue: u16 },
     #[error("第 {line} 行起既不是 UTF-8 也不是 GBK/GB18030 编码，无法读取")]
@@ -66,6 +66,21 @@ pub enum ImportError {
     Io { path: PathBuf, source: std::io::Error },
     #[error("无法生成 {file}：{message}")]
     Serialize { file: String, message: String },
+}
+
+impl ImportError {
+    /// The line of the text the error is at, where it is at one: messages then read
+    /// `file:line: …`, as the build's do.
+    pub fn line(&self) -> Option<usize> {
+        match self {
+            ImportError::EmptyToc { line }
+            | ImportError::TocEntryWithoutTitle { line, .. }
+            | ImportError::UnlistedDocument { line, .. }
+            | ImportError::EntryNotFound { line, .. }
+            | ImportError::Encoding { line } => Some(*line),
+            _ => None,
+        }
+    }
 }
 
 /// One imported document: its file stem (fixing its URL) and contents.
@@ -261,7 +276,7 @@ struct Located<'a> {
 /// the title above it; or, for entries without a number (大事记), by its title.
 fn locate<'a>(lines: &[&str], cursor: usize, entry: &'a TocEntry) -> Result<Located<'a>, ImportError> {
     let title = key(&entry.title);
-    let not_found = |reason: String| ImportError::EntryNotFound { entry: entry.describe(), reason };
+    let not_found = |reason: String| ImportError::EntryNotFound { entry: entry.describe(), reason, line: entry.line + 1 };
     let Some(number) = &entry.number else {
         return (cursor..lines.len())
             .find_map(|i| toc::match_title(lines, i, &title).map(|end| Located { entry, start: i, body_start: end + 1, number: None, title: None }))
@@ -443,8 +458,12 @@ pub fn write(content: &Path, imported: &Imported, force: bool) -> Result<Written
 /// Returns a one-paragraph summary for the terminal.
 pub fn run(file: &Path, year: u16, issue: u16, content: &Path, force: bool) -> anyhow::Result<String> {
     let bytes = std::fs::read(file).map_err(|e| anyhow::anyhow!("{}: 无法读取：{e}", file.display()))?;
-    let text = encoding::decode(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
-    let imported = import(&text, year, issue).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    let at = |e: ImportError| match e.line() {
+        Some(line) => anyhow::anyhow!("{}:{line}: {e}", file.display()),
+        None => anyhow::anyhow!("{}: {e}", file.display()),
+    };
+    let text = encoding::decode(&bytes).map_err(at)?;
+    let imported = import(&text, year, issue).map_err(at)?;
     let written = write(content, &imported, force)?;
     let mut summary = format!("已导入 {}年第{}期：{} 篇文件 → {}", year, issue, written.documents, written.dir.display());
     for (made, name) in [(written.site_toml, "site.toml"), (written.about_md, "about.md")] {

@@ -152,7 +152,7 @@ fn parse_with(lines: &[&str], bare: bool) -> Result<Toc, ImportError> {
     skipped.retain(|&(i, _)| i < last_entry);
     let Some(body_start) = body_start else {
         let first = &entries[0];
-        return Err(ImportError::EntryNotFound { entry: first.describe(), reason: "正文中没有与之相同的标题".into() });
+        return Err(ImportError::EntryNotFound { entry: first.describe(), reason: "正文中没有与之相同的标题".into(), line: first.line + 1 });
     };
     // An order printed as orders are, its number over the words that publish it and its
     // regulation's title below them: the body begins at the number.
