@@ -46,32 +46,14 @@ pub fn build(entry: &TocEntry, number: Option<String>, lines: &[&str]) -> Built 
         let parts = crate::content::number_parts(&k).filter(|p| p.is_order())?;
         parts.code.strip_suffix('令').map(str::to_string)
     });
-    let front = FrontMatter {
-        title: entry.title.clone(),
-        number,
-        issuer: order_of.unwrap_or_else(|| tidy_spaces(lines[sig.issuer])),
-        date: sig.when,
-        section: entry.section.clone(),
-        page: entry.page,
-        disclosure,
-        addressee,
-        status: None,
-        topic: None,
-        index_id: None,
-        aliases: Vec::new(),
-    };
+    let issuer = order_of.unwrap_or_else(|| tidy_spaces(lines[sig.issuer]));
+    let front = FrontMatter { issuer, date: sig.when, disclosure, addressee, ..entry_front(entry, number) };
     Built { front, body: markdown::render(&blocks), signed: true }
 }
 
-/// A document printed without a signature (a 大事记, a 政策解读, or one whose signature the
-/// extraction garbled): its whole text is its body, attachments under their headings, and its
-/// issuer and date are left empty. The gazette is not asked for what it does not print: the
-/// office fills them in, and until then the build names the file and line.
-fn unsigned(entry: &TocEntry, number: Option<String>, lines: &[&str]) -> Built {
-    let first = (0..lines.len()).find(|&i| attachment_marker(lines[i]).is_some()).unwrap_or(lines.len());
-    let mut blocks = repair::blocks(&lines[..first]);
-    blocks.extend(tail(&lines[first..]));
-    let front = FrontMatter {
+/// What the 目录 entry tells of a document; its issuer and date are left empty, for the body.
+fn entry_front(entry: &TocEntry, number: Option<String>) -> FrontMatter {
+    FrontMatter {
         title: entry.title.clone(),
         number,
         issuer: String::new(),
@@ -84,8 +66,18 @@ fn unsigned(entry: &TocEntry, number: Option<String>, lines: &[&str]) -> Built {
         topic: None,
         index_id: None,
         aliases: Vec::new(),
-    };
-    Built { front, body: markdown::render(&blocks), signed: false }
+    }
+}
+
+/// A document printed without a signature (a 大事记, a 政策解读, or one whose signature the
+/// extraction garbled): its whole text is its body, attachments under their headings, and its
+/// issuer and date are left empty. The gazette is not asked for what it does not print: the
+/// office fills them in, and until then the build names the file and line.
+fn unsigned(entry: &TocEntry, number: Option<String>, lines: &[&str]) -> Built {
+    let first = (0..lines.len()).find(|&i| attachment_marker(lines[i]).is_some()).unwrap_or(lines.len());
+    let mut blocks = repair::blocks(&lines[..first]);
+    blocks.extend(tail(&lines[first..]));
+    Built { front: entry_front(entry, number), body: markdown::render(&blocks), signed: false }
 }
 
 struct Signature {
