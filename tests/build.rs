@@ -156,16 +156,19 @@ fn every_kind_of_bad_content_is_reported_with_file_and_line() {
 #[test]
 fn raw_html_in_a_body_is_cleaned_with_a_warning_per_line() {
     let ws = Workspace::new(&fixture("site"));
-    ws.write("2022/02/p010.md", "+++\ntitle = \"t\"\nissuer = \"i\"\ndate = \"2021-10-15\"\nsection = \"惠农区大事记\"\npage = 10\n+++\n正文\n\n<script>alert(1)</script>\n\n文字<img src=x onerror=alert(2)>，H<sub>2</sub>O\n");
+    ws.write("2022/02/p010.md", "+++\ntitle = \"t\"\nissuer = \"i\"\ndate = \"2021-10-15\"\nsection = \"惠农区大事记\"\npage = 10\n+++\n正文\n\n<script>alert(1)</script>\n\n文字<img src=x onerror=alert(2)>，H<sub>2</sub>O\n\n<p class=MsoNormal>从 Word 粘贴的一段。</p>\n");
     let out = ws.run(&[]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.contains("警告：content/2022/02/p010.md:10: 已删除不允许的 HTML：<script> 及其内容"), "{err}");
     assert!(err.contains("警告：content/2022/02/p010.md:12: 已删除不允许的 HTML：<img> 及其属性 src onerror"), "{err}");
-    assert!(String::from_utf8(out.stdout).unwrap().contains("有 2 处警告"));
+    assert!(err.contains("警告：content/2022/02/p010.md:14: 已删除不允许的 HTML：<p> 及其属性 class（文字保留）"), "{err}");
+    assert!(String::from_utf8(out.stdout).unwrap().contains("有 3 处警告"));
     let page = ws.read("2022/02/p010.html");
     assert!(!page.contains("alert") && !page.contains("<img") && !page.contains("<script>"), "{page}");
     assert!(page.contains("文字，H<sub>2</sub>O"), "{page}");
+    // a block of Word's HTML is a paragraph, which can be linked, as any other
+    assert!(page.contains("<p id=\"p3\">从 Word 粘贴的一段。<a class=\"anchor\" href=\"#p3\""), "{page}");
 }
 
 #[test]

@@ -84,8 +84,22 @@ pub fn render(body: &str, file: &Path, first_line: usize, linker: Linker) -> Res
             }
             Event::End(TagEnd::HtmlBlock) => {
                 if let Some((raw, line)) = block.take() {
-                    for e in cleaner.clean(&raw, line) {
+                    let cleaned = cleaner.clean(&raw, line);
+                    // A block whose tags all went (Word's <p class=MsoNormal>, a <div>) is text:
+                    // a paragraph, with an id and a ¶ as any other, not text loose in the body.
+                    let paragraph = !cleaned.iter().any(|e| matches!(e, Event::Html(_))) && cleaned.iter().any(|e| matches!(e, Event::Text(t) if !t.trim().is_empty()));
+                    if paragraph {
+                        events.push(Event::Start(Tag::Paragraph));
+                    }
+                    for e in cleaned {
                         push_joined(&mut events, e);
+                    }
+                    if paragraph {
+                        // the block's line end is not the paragraph's
+                        if let Some(Event::Text(t)) = events.last_mut() {
+                            *t = CowStr::from(t.trim_end().to_string());
+                        }
+                        events.push(Event::End(TagEnd::Paragraph));
                     }
                 }
                 cleaner.end_block();
