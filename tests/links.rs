@@ -64,6 +64,18 @@ fn pictures_and_attachments_beside_a_document_are_published_with_it() {
         assert!(err.contains(&format!("无效：内容目录中的 2022/02/{refused} 不随文件发布：可链接的只有图片和附件（png、jpg")), "{refused}: {err}");
     }
     assert!(!ws.public().join("2022/02/logo.svg").exists());
+
+    // hidden, or in a hidden folder (which the loader's check of symbolic links passes over,
+    // as it passes over all that is hidden): refused
+    let outside = tempfile::tempdir().unwrap();
+    fs::write(outside.path().join("secret.txt"), "not the site's").unwrap();
+    std::os::unix::fs::symlink(outside.path(), ws.content().join("2022/02/.hidden")).unwrap();
+    fs::write(ws.content().join("2022/02/.draft.pdf"), "%PDF draft").unwrap();
+    ws.edit("2022/02/p003.md", "[源文件](p001.md)", "[乙](.hidden/secret.txt)[丙](.draft.pdf)");
+    let err = ws.build_err();
+    for hidden in [".hidden/secret.txt", ".draft.pdf"] {
+        assert!(err.contains(&format!("内容目录中的 2022/02/{hidden} 是隐藏文件或在隐藏文件夹中")), "{hidden}: {err}");
+    }
 }
 
 /// A rebuild takes most pages from the previous output without checking their links to files

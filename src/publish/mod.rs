@@ -144,10 +144,18 @@ pub fn attached(
             refuse(path, format!("不随文件发布：可链接的只有图片和附件（{}）", ATTACHABLE.join("、")));
             continue;
         }
+        // hidden files and folders are the content's own business: the loader passes them
+        // over, and so does its check of symbolic links (which refuses any other folder that
+        // is one, so none on the way to a file here leads out of the content folder)
+        if path.split('/').any(|part| part.starts_with('.')) {
+            refuse(path, "是隐藏文件或在隐藏文件夹中（名称以 . 开头），不随文件发布：请改名".to_string());
+            continue;
+        }
         if !meta.is_file() {
             refuse(path, "不是普通文件（文件夹或符号链接）：请放置文件本身".to_string());
             continue;
         }
+
         let stamp = crate::content::Stamp::of(&meta).filter(|s| stamps_trusted_at.is_some_and(|at| s.settled(at)));
         if let Some(stamp) = stamp {
             if reuse(path, &Hasher::new(b"attached").bytes(path.as_bytes()).value(&stamp).key())? {

@@ -14,8 +14,9 @@
   var found = [];
   var walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT, {
     acceptNode: function (n) {
-      // not the metadata table's caption or hidden headings, nor what is marked already
-      return n.parentNode.closest('.visually-hidden, mark, script') ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT;
+      // not what the screen does not show (a hidden heading, the source printed on paper only),
+      // nor what is marked already
+      return n.parentNode.closest('.visually-hidden, .print-link, mark, script') ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT;
     }
   });
   var nodes = [];
