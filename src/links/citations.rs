@@ -49,12 +49,13 @@ pub fn scan(text: &str, known: &dyn Fn(&str) -> bool) -> Scan {
             return false;
         }
         tails.push(number_key(&text[open..end]));
-        let start = starts
-            .iter()
-            .rev()
-            .copied()
-            .find(|&s| known(&number_key(&text[s..end])))
-            .unwrap_or_else(|| if named { guess_name_start(text, &starts) } else { guess_code_start(text, &starts) });
+        let archived = starts.iter().rev().copied().find(|&s| known(&number_key(&text[s..end])));
+        // 〔2022〕第8号 is the archive's 〔2022〕8号, but not a number of its own: a 刊号 prints
+        // 第 so (石新出管字〔2022〕第0093号), and no document number does
+        if archived.is_none() && !named && text[open..end].contains('第') {
+            return false;
+        }
+        let start = archived.unwrap_or_else(|| if named { guess_name_start(text, &starts) } else { guess_code_start(text, &starts) });
         let repeals = sentence_repeals(text, start, end);
         found.push(Citation { range: start..end, text: text[start..end].to_string(), repeals });
         true
@@ -132,8 +133,14 @@ fn serial_tail(text: &str, at: usize) -> Option<(usize, usize)> {
         return None;
     }
     let end = at + '第'.len_utf8() + digits + '号'.len_utf8();
+    // 2号楼, 3号院: a building's number
+    if text[end..].starts_with(['楼', '院', '房', '栋', '室', '门', '库', '线']) {
+        return None;
+    }
     let before = &text[..at];
-    if before.ends_with('令') {
+    // 人民政府令, 国务院令, 主席令, 省长令, 交通运输部令, 海关总署令, 委员会令, 银行令: who
+    // issues orders; not 责令, 指令, 命令, 禁令
+    if before.strip_suffix('令').is_some_and(|b| b.ends_with(['府', '院', '席', '长', '部', '委', '局', '署', '会', '行', '办'])) {
         return Some((at, end));
     }
     let year_at = before.strip_suffix('年')?.char_indices().rev().nth(3).map(|(i, _)| i)?;
@@ -410,8 +417,12 @@ mod tests {
         );
         // a known code that a lead word ends is matched whole
         assert_eq!(numbers("经济开发区管委会令第2号", &["经济开发区管委会令第2号"]), [("经济开发区管委会令第2号".into(), false)]);
-        // not numbers: no code, a 第 of a clause, a count of something else
+        // not numbers: no code, a 第 of a clause, a count of something else, an order given
+        // (责令, 指令), a building, a 刊号
         assert!(numbers("令第5号、第三条、第5号、2023年第1号、会议2023年第1号、市令第2号", &[]).is_empty());
+        assert!(numbers("区住房城乡建设局已责令第2号楼施工单位停工，并下达指令第3号文书，惠农区人民政府令第4号院内。准印号石新出管字〔2022〕第0093号", &[]).is_empty());
+        // but 〔2022〕第8号 is the archive's 〔2022〕8号
+        assert_eq!(numbers("依照惠政办发〔2022〕第8号", &["惠政办发〔2022〕8号"]), [("惠政办发〔2022〕第8号".into(), false)]);
         // a scan with an order depends on the archive's orders of its serial
         let known = Known::of([Some("惠农区人民政府令第5号")].into_iter());
         assert_ne!(known.key_for(&scan(text, &|key| known.contains(key)).tails), [0; 16]);
