@@ -189,8 +189,14 @@ test('query parsing: AND terms, duplicates once, number runs whole', () => {
   // quotation marks round a term are not part of it; inside, and other brackets, they are
   same(api.parseQuery('"医疗" “保障” \'基金\' 「监管」 《条例》 a"b').map((t) => t.tokens.join('|')), ['医|疗', '保|障', '基|金', '监|管', '《|条|例|》', 'a|"|b']);
   same(api.parseQuery('""').length, 0);
-  // 第 between a document number's year and serial goes; elsewhere it stays
-  same(api.parseQuery('〔2022〕第8号 第8号 令第5号').map((t) => t.tokens.join('|')), ['〔|2022|〕|8|号', '第|8|号', '令|第|5|号']);
+  // a document number is searched with and without 第 before its serial; elsewhere 第 is text
+  same(api.parseQuery('〔2022〕第8号 〔2022〕 8号 第8号 令第5号').map((t) => t.forms.map((f) => f.join('|'))),
+    [['〔|2022|〕|第|8|号', '〔|2022|〕|8|号'], ['〔|2022|〕|8|号', '〔|2022|〕|第|8|号'], ['第|8|号'], ['令|第|5|号']]);
+  // so a number is found as printed, typed either way
+  const printed = '准印号：石新出管字〔2022〕第0093号；依照惠政办发〔2022〕8号。';
+  for (const typed of ['石新出管字[2022]第0093号', '石新出管字〔2022〕93号', '惠政办发〔2022〕第8号', '惠政办发(2022)8号']) {
+    same(api.matchRanges(printed, api.parseQuery(typed)).ranges.length, 1, typed);
+  }
   same(api.termKeys(['惠', '政', '办', '发', '〔', '2022', '〕', '31', '号']),
     ['惠 政', '办 发', '〔 2022', '〕 31', '31 号']);
   same(api.coverOffsets(2), [0]);

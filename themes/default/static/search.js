@@ -113,20 +113,46 @@
   }
 
   /* Terms of a query: separated by white space, all must match; repeated terms count once. A
-   * document number typed with 第 before its serial (惠政办发〔2022〕第8号, as the gazette's own
-   * 刊号 is printed) is searched as 发文字号 are printed: 〔2022〕8号. */
+   * document number is printed with 第 before its serial or without (惠政办发〔2022〕第8号 as a
+   * 刊号 is, 〔2022〕8号 as GB/T 9704 has it): a term that holds one is found in either form
+   * (`forms`, the term as typed first). */
   function parseQuery(q) {
     var terms = [], seen = {};
-    String(q || '').replace(/([\]】)）］〉〗}﹞﹚〙〕])[\s\u0085]*第[\s\u0085]*(?=[0-9０-９])/g, '$1').split(/[\s\u0085]+/).forEach(function (raw) {
+    String(q || '').replace(/([\]】)）］〉〗}﹞﹚〙〕])[\s\u0085]*(第?)[\s\u0085]*(?=[0-9０-９])/g, '$1$2').split(/[\s\u0085]+/).forEach(function (raw) {
       raw = unquoted(raw);
       var tokens = tokenize(raw).map(function (x) { return x.t; });
       if (!tokens.length) return;
       var id = tokens.join(' ');
       if (seen[id]) return;
       seen[id] = true;
-      terms.push({ raw: raw, tokens: tokens });
+      terms.push({ raw: raw, tokens: tokens, forms: [tokens].concat(serialForms(tokens)) });
     });
     return terms;
+  }
+
+  /* The other form of a document number in `tokens`: 〕第8 for 〕8, 〕8 for 〕第8. */
+  function serialForms(tokens) {
+    for (var i = 0; i + 1 < tokens.length; i++) {
+      if (tokens[i] !== '〕') continue;
+      if (tokens[i + 1] === '第' && /^[0-9]/.test(tokens[i + 2] || '')) return [tokens.slice(0, i + 1).concat(tokens.slice(i + 2))];
+      if (/^[0-9]/.test(tokens[i + 1])) return [tokens.slice(0, i + 1).concat(['第'], tokens.slice(i + 1))];
+    }
+    return [];
+  }
+
+  /* The documents that hold a term in any of its forms: a hit's count summed, its first and
+   * body positions the earliest. */
+  function matchForms(term) {
+    var result = matchTerm(term.forms[0]);
+    term.forms.slice(1).forEach(function (form) {
+      matchTerm(form).forEach(function (h, id) {
+        var had = result.get(id);
+        if (!had) { result.set(id, h); return; }
+        var body = had.body < 0 ? h.body : h.body < 0 ? had.body : Math.min(had.body, h.body);
+        result.set(id, { count: had.count + h.count, first: Math.min(had.first, h.first), body: body });
+      });
+    });
+    return result;
   }
 
   // ---- index encoding (mirror of index.rs) ----
@@ -463,12 +489,12 @@
     return loadMeta().then(function () {
       var paths = {};
       terms.forEach(function (t) {
-        termKeys(t.tokens).forEach(function (key) { paths[shardPath(key)] = true; });
+        t.forms.forEach(function (form) { termKeys(form).forEach(function (key) { paths[shardPath(key)] = true; }); });
       });
       return Promise.all(Object.keys(paths).sort().map(load));
     }).then(function () {
       var at = data.meta.at;
-      var perTerm = terms.map(function (t) { return matchTerm(t.tokens); });
+      var perTerm = terms.map(matchForms);
       perTerm.sort(function (a, b) { return a.size - b.size; });
       var keep = filterTest(filters), scored = [], hits = {};
       perTerm[0].forEach(function (_, id) {
@@ -659,13 +685,15 @@
   function matchRanges(text, terms) {
     var toks = tokenize(text), ranges = [];
     terms.forEach(function (term, k) {
-      var n = term.tokens.length;
-      for (var i = 0; i + n <= toks.length; i++) {
-        var ok = true;
-        // a phrase does not run from one line (paragraph) into the next, as in the index
-        for (var j = 0; j < n && ok; j++) ok = toks[i + j].t === term.tokens[j] && (j === 0 || !toks[i + j].br);
-        if (ok) ranges.push({ start: toks[i].start, end: toks[i + n - 1].end, token: i, terms: 1 << Math.min(k, 30) });
-      }
+      term.forms.forEach(function (form) {
+        var n = form.length;
+        for (var i = 0; i + n <= toks.length; i++) {
+          var ok = true;
+          // a phrase does not run from one line (paragraph) into the next, as in the index
+          for (var j = 0; j < n && ok; j++) ok = toks[i + j].t === form[j] && (j === 0 || !toks[i + j].br);
+          if (ok) ranges.push({ start: toks[i].start, end: toks[i + n - 1].end, token: i, terms: 1 << Math.min(k, 30) });
+        }
+      });
     });
     ranges.sort(function (a, b) { return a.start - b.start || b.end - a.end; });
     var merged = [];
