@@ -6,7 +6,8 @@ use crate::content::FrontMatter;
 
 use super::markdown;
 use super::repair::{self, Block};
-use super::text::{ends_sentence, full_date, key, len, marker, tidy_spaces};
+use super::text::{date_shaped, ends_sentence, full_date, key, len, marker, tidy_spaces};
+use super::ImportError;
 use super::toc::TocEntry;
 
 pub struct Built {
@@ -17,9 +18,14 @@ pub struct Built {
     pub signed: bool,
 }
 
-/// `lines` are the body lines after the title and the 发文字号 line, up to the next document.
-pub fn build(entry: &TocEntry, number: Option<String>, lines: &[&str]) -> Built {
-    let Some(sig) = signature(lines) else { return unsigned(entry, number, lines) };
+/// `lines` are the body lines after the title and the 发文字号 line, up to the next document;
+/// the first is line `first_line` (1-based) of the text.
+pub fn build(entry: &TocEntry, number: Option<String>, lines: &[&str], first_line: usize) -> Result<Built, ImportError> {
+    let sig = match signature(lines) {
+        Ok(Some(sig)) => sig,
+        Ok(None) => return Ok(unsigned(entry, number, lines)),
+        Err(at) => return Err(ImportError::NoSuchDate { entry: entry.describe(), date: lines[at].trim().to_string(), line: first_line + at }),
+    };
     let addressee = lines[..sig.issuer]
         .iter()
         .map(|l| l.trim())
@@ -48,7 +54,7 @@ pub fn build(entry: &TocEntry, number: Option<String>, lines: &[&str]) -> Built 
     });
     let issuer = order_of.unwrap_or_else(|| tidy_spaces(lines[sig.issuer]));
     let front = FrontMatter { issuer, date: sig.when, disclosure, addressee, ..entry_front(entry, number) };
-    Built { front, body: markdown::render(&blocks), signed: true }
+    Ok(Built { front, body: markdown::render(&blocks), signed: true })
 }
 
 /// What the 目录 entry tells of a document; its issuer and date are left empty, for the body.
@@ -88,14 +94,21 @@ struct Signature {
 }
 
 /// The first `issuer` / `2022年4月1日` pair: a full date line under a short line that is not a
-/// sentence, an item or a heading. An optional `（此件公开发布）` follows.
-fn signature(lines: &[&str]) -> Option<Signature> {
+/// sentence, an item or a heading. An optional `（此件公开发布）` follows. `Err` with the line of
+/// a date that does not exist (2022年4月31日) where one stands under such a line: a misprint or
+/// a misread to correct, not a document without a signature.
+fn signature(lines: &[&str]) -> Result<Option<Signature>, usize> {
     let filled: Vec<usize> = (0..lines.len()).filter(|&i| !lines[i].trim().is_empty()).collect();
     for w in filled.windows(2) {
         let (issuer, date) = (w[0], w[1]);
-        let Some(when) = full_date(lines[date]) else { continue };
         let who = lines[issuer].trim();
         let issuer_like = len(who) <= 40 && !ends_sentence(who) && marker(who).is_none() && !who.contains(['，', '。', '\t', ',']);
+        let Some(when) = full_date(lines[date]) else {
+            if issuer_like && date_shaped(lines[date]) {
+                return Err(date);
+            }
+            continue;
+        };
         if !issuer_like {
             continue;
         }
@@ -103,9 +116,9 @@ fn signature(lines: &[&str]) -> Option<Signature> {
             let k = key(lines[i]);
             k.starts_with('(') && k.ends_with(')') && len(&k) <= 24 && (k.contains("公开") || k.contains("发布"))
         });
-        return Some(Signature { issuer, date, when, disclosure });
+        return Ok(Some(Signature { issuer, date, when, disclosure }));
     }
-    None
+    Ok(None)
 }
 
 /// `附件`, `附件1`, `附件 2` standing alone: the start of an attachment and its number.
@@ -173,7 +186,7 @@ mod tests {
     fn metadata_signature_enclosed_document_and_attachments() {
         let text = "各乡镇人民政府：\n\n现将方案印发给你们。\n\n惠农区人民政府办公室\n\n2022年4月1日\n\n（此件公开发布）\n\n某某方案\n\n一、总体要求\n\n附件：1.名单\n\n附件1\n\n成员名单\n\n组 长：刘占强 区长\n\n附件 2\n\n序号\t事项\n1\t甲\n";
         let lines: Vec<&str> = text.lines().collect();
-        let built = build(&entry(), Some("惠政办发〔2022〕1号".into()), &lines);
+        let built = build(&entry(), Some("惠政办发〔2022〕1号".into()), &lines, 1).unwrap();
         assert_eq!(built.front.addressee.as_deref(), Some("各乡镇人民政府"));
         assert_eq!(built.front.issuer, "惠农区人民政府办公室");
         assert_eq!(built.front.date.iso(), "2022-04-01");
@@ -186,7 +199,7 @@ mod tests {
 
     #[test]
     fn a_document_without_signature_keeps_its_text_and_attachments() {
-        let built = build(&entry(), None, &["各单位：", "", "正文。", "", "附件1", "", "名单", "", "张三"]);
+        let built = build(&entry(), None, &["各单位：", "", "正文。", "", "附件1", "", "名单", "", "张三"], 1).unwrap();
         assert!(!built.signed);
         assert_eq!((built.front.issuer.as_str(), built.front.addressee.as_deref()), ("", None));
         assert_eq!(built.body, "各单位：\n\n正文。\n\n## 附件1　名单 {#fujian-1}\n\n张三");
@@ -195,16 +208,23 @@ mod tests {
     #[test]
     fn the_sentence_that_opens_a_notice_to_all_is_no_addressee() {
         for first in ["为保护环境，根据有关规定，现就有关事项通告如下：", "经研究，现将有关事项公告如下:", "根据规定。现通知："] {
-            let built = build(&entry(), None, &[first, "", "一、禁止燃放。", "", "惠农区人民政府", "", "2023年1月5日"]);
+            let built = build(&entry(), None, &[first, "", "一、禁止燃放。", "", "惠农区人民政府", "", "2023年1月5日"], 1).unwrap();
             assert_eq!(built.front.addressee, None, "{first}");
             assert!(built.body.starts_with(first), "{}", built.body);
         }
     }
 
     #[test]
+    fn a_signature_dated_on_a_day_that_does_not_exist_is_an_error_at_its_line() {
+        let err = build(&entry(), None, &["正文。", "", "惠农区人民政府办公室", "", "2022年4月31日"], 40).err().expect("no such day");
+        assert_eq!(err.line(), Some(44));
+        assert_eq!(err.to_string(), "目录条目「关于印发方案的通知」（惠政办发〔2022〕1号，第 3 页）的落款日期「2022年4月31日」不存在：请对照印刷版改正文本后再导入");
+    }
+
+    #[test]
     fn a_date_inside_a_sentence_is_not_a_signature() {
-        assert!(signature(&["会议于：", "2022年4月1日", "召开。"]).is_none());
-        let s = signature(&["正文。", "惠农区人民政府办公室", "2022年5月6日"]).unwrap();
+        assert!(signature(&["会议于：", "2022年4月1日", "召开。"]).unwrap().is_none());
+        let s = signature(&["正文。", "惠农区人民政府办公室", "2022年5月6日"]).unwrap().unwrap();
         assert_eq!((s.issuer, s.date, s.disclosure), (1, 2, None));
     }
 }

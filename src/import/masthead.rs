@@ -16,6 +16,8 @@ pub struct Masthead {
     pub period: Option<(u16, u16)>,
     /// 总第…期.
     pub total: Option<u32>,
+    /// A line that reads like a period (…年第…期) but was not read as one, as printed.
+    pub period_like: Option<String>,
     /// 出版日期.
     pub published: Option<GDate>,
 }
@@ -43,6 +45,9 @@ impl Masthead {
                 self.total = p.total.or(self.total);
                 group.clear();
                 open = false;
+            } else if numbered.contains("年第") && numbered.contains('期') && self.period_like.is_none() {
+                self.period_like = Some(join_spaces(line));
+                self.entries.push(MastheadEntry { label: String::new(), value: join_spaces(line) });
             } else if let Some(d) = k.strip_suffix("出版").or_else(|| ["出版日期:", "出版时间:"].iter().find_map(|l| k.strip_prefix(l))).and_then(GDate::parse) {
                 self.published = Some(d);
                 group.clear();
@@ -76,16 +81,22 @@ struct Period {
 /// `2022年第2期` → (2022, 2); `2023年第1期(总第25期)` and `总第25期` also give the total number
 /// (the line as `key` and [`arabic_numerals`] leave it: 第一期 as 第1期).
 fn period(k: &str) -> Option<Period> {
-    let total_of = |t: &str| t.strip_prefix("总第")?.strip_suffix('期')?.parse().ok();
-    if let Some(total) = total_of(k) {
-        return Some(Period { issue: None, total: Some(total) });
-    }
-    let (year, rest) = k.split_once("年第")?;
-    let (number, after) = rest.split_once('期')?;
-    let total = match after {
-        "" => None,
-        _ => Some(total_of(after.strip_prefix('(')?.strip_suffix(')')?)?),
+    // 总第25期, in brackets or not, before the period or after it
+    let (total, rest) = match k.find("总第") {
+        Some(at) => {
+            let after = &k[at + "总第".len()..];
+            let end = after.find('期')?;
+            let before = k[..at].trim_end_matches(['(', '[', '【', '〔']);
+            let tail = after[end + '期'.len_utf8()..].trim_start_matches([')', ']', '】', '〕']);
+            (Some(after[..end].parse().ok()?), format!("{before}{tail}"))
+        }
+        None => (None, k.to_string()),
     };
+    if rest.is_empty() {
+        return Some(Period { issue: None, total });
+    }
+    let (year, number) = rest.split_once("年第")?;
+    let number = number.strip_suffix('期')?;
     Some(Period { issue: Some((year.parse().ok()?, number.parse().ok()?)), total })
 }
 
@@ -130,6 +141,15 @@ mod tests {
         let mut m = Masthead::default();
         m.read_region(["2023 年 第 十二 期", "总 第 36 期"]);
         assert_eq!((m.period, m.total), (Some((2023, 12)), Some(36)));
+        for line in ["2022 年 第 3 期  总第25期", "总第25期 2022年第3期", "2022年第3期[总第25期]"] {
+            let mut m = Masthead::default();
+            m.read_region([line]);
+            assert_eq!((m.period, m.total, m.entries.len()), (Some((2022, 3)), Some(25), 0), "{line}");
+        }
+        // a line that reads like a period but is not one is kept, to be told
+        let mut m = Masthead::default();
+        m.read_region(["2023年第1期增刊"]);
+        assert_eq!((m.period, m.period_like.as_deref()), (None, Some("2023年第1期增刊")));
         for line in ["2023年第1期增刊", "第1期", "总第期"] {
             assert!(period(&key(line)).is_none(), "{line}");
         }

@@ -56,6 +56,8 @@ pub enum ImportError {
     UnlistedDocument { line: usize, number: String },
     #[error("目录条目{entry}在正文中找不到：{reason}")]
     EntryNotFound { entry: String, reason: String, line: usize },
+    #[error("目录条目{entry}的落款日期「{date}」不存在：请对照印刷版改正文本后再导入")]
+    NoSuchDate { entry: String, date: String, line: usize },
     #[error("文本印的是 {0}年第{1}期，与参数 --year {2} --issue {3} 不符", .printed.0, .printed.1, .year, .issue)]
     PeriodMismatch { printed: (u16, u16), year: u16, issue: u16 },
     #[error("第 {line} 行起既不是 UTF-8 也不是 GBK/GB18030 编码，无法读取")]
@@ -77,6 +79,7 @@ impl ImportError {
             | ImportError::TocEntryWithoutTitle { line, .. }
             | ImportError::UnlistedDocument { line, .. }
             | ImportError::EntryNotFound { line, .. }
+            | ImportError::NoSuchDate { line, .. }
             | ImportError::Encoding { line } => Some(*line),
             _ => None,
         }
@@ -179,7 +182,7 @@ pub fn import(text: &str, year: u16, issue: u16) -> Result<Imported, ImportError
             }
             None => loc.entry,
         };
-        let built = document::build(entry, loc.number.clone(), &lines[loc.body_start..stop]);
+        let built = document::build(entry, loc.number.clone(), &lines[loc.body_start..stop], loc.body_start + 1)?;
         documents.push(ImportedDocument { slug: String::new(), front: built.front, body: built.body, signed: built.signed });
     }
     assign_slugs(&mut documents);
@@ -200,7 +203,10 @@ pub fn import(text: &str, year: u16, issue: u16) -> Result<Imported, ImportError
         return Err(ImportError::PeriodMismatch { printed, year, issue });
     }
     if masthead.period.is_none() {
-        notes.push(format!("文本中没有找到期次（如「{year}年第{issue}期」）：按参数记为 {year}年第{issue}期，请与印刷版核对"));
+        notes.push(match &masthead.period_like {
+            Some(line) => format!("版权页中的「{line}」像期次，但未能识别：按参数记为 {year}年第{issue}期，请与印刷版核对"),
+            None => format!("文本中没有找到期次（如「{year}年第{issue}期」）：按参数记为 {year}年第{issue}期，请与印刷版核对"),
+        });
     }
     // An issue without a printed publication date is dated by its latest document.
     let latest = documents.iter().map(|d| d.front.date).max();

@@ -121,9 +121,11 @@ fn strip_list_dash(t: &str) -> &str {
     }
 }
 
-/// Whether `next` continues the paragraph `cur`.
+/// Whether `next` continues the paragraph `cur`. A line that opens with 第十二条 continues a
+/// sentence cut at a page break (…决策规定》 / 第十二条要求…): an article starts after one ends.
 fn joins(cur: &str, next: &str, blank_between: bool) -> bool {
-    if ends_sentence(cur) || marker(next).is_some() || label_prefix(next).is_some() || full_date(next).is_some() {
+    let opens = marker(next).is_some_and(|(m, _)| m != Marker::Article);
+    if ends_sentence(cur) || opens || label_prefix(next).is_some() || full_date(next).is_some() {
         return false;
     }
     if !blank_between {
@@ -150,21 +152,25 @@ fn flush(para: &mut Option<String>, out: &mut Vec<Block>) {
 
 /// A joined paragraph becomes a heading when it is an outline heading, else a paragraph.
 fn classify(p: &str) -> Block {
-    let text = normalize_marker(&tidy_spaces(p));
+    let text = normalize_marker(&tidy_spaces(p), p);
     let heading_text = |limit: usize| len(&text) <= limit && !has_sentence_punct(&text) && !ends_sentence(&text);
+    // 第一章　总则, 第二节　一般规定: a name of Chinese characters (第一节 语文 8:00—10:30 is a
+    // timetable's line)
+    let named = |off: usize| text[off..].trim_start_matches('　').chars().all(|c| c.is_alphabetic() && !c.is_ascii());
     match marker(&text) {
-        Some((Marker::Chapter, _)) if heading_text(40) => Block::Heading { level: 3, text, id: None },
-        Some((Marker::Section, _)) if heading_text(48) => Block::Heading { level: 4, text, id: None },
+        Some((Marker::Chapter, off)) if heading_text(40) && (!text.starts_with('第') || named(off)) => Block::Heading { level: 3, text, id: None },
+        Some((Marker::Section, off)) if heading_text(48) && (!text.starts_with('第') || named(off)) => Block::Heading { level: 4, text, id: None },
         _ => Block::Para(text),
     }
 }
 
 /// `(一)` → `（一）`, `(1)` → `（1）`: one spelling of the outline numbers in every document;
-/// `第一条为了` → `第一条　为了`, as regulations print their chapters and articles (the space the
-/// extraction left was taken out with the others).
-fn normalize_marker(t: &str) -> String {
+/// `第一条为了` → `第一条　为了`, as regulations print their chapters and articles, where the
+/// extraction (`printed`) had a space there (tidying took it out with the others).
+fn normalize_marker(t: &str, printed: &str) -> String {
+    let spaced = || marker(printed.trim_start()).is_some_and(|(_, off)| printed.trim_start()[..off].ends_with(char::is_whitespace));
     match marker(t) {
-        Some((Marker::Chapter | Marker::Section | Marker::Article, off)) if t.starts_with('第') && off < t.len() => {
+        Some((Marker::Chapter | Marker::Section | Marker::Article, off)) if t.starts_with('第') && off < t.len() && spaced() => {
             let head = t[..off].trim_end();
             format!("{head}　{}", &t[off..])
         }
@@ -187,7 +193,7 @@ mod tests {
 
     #[test]
     fn chapters_and_articles_of_a_regulation() {
-        let b = paras("第一章 总则\n\n第一条 为了加强城市绿化管理，制定本办法。\n\n第二条本办法适用于\n\n本区。\n\n第一节　一般规定\n\n第三条 第三条所称绿化，是指\n\n第十二条 附则。");
+        let b = paras("第一章 总则\n\n第一条 为了加强城市绿化管理，制定本办法。\n\n第二条 本办法适用于\n\n本区。\n\n第一节　一般规定\n\n第三条 第三条所称绿化，是指种植。\n\n第十二条 附则。");
         assert_eq!(
             b,
             [
@@ -195,12 +201,19 @@ mod tests {
                 Block::Para("第一条　为了加强城市绿化管理，制定本办法。".into()),
                 Block::Para("第二条　本办法适用于本区。".into()),
                 Block::Heading { level: 4, text: "第一节　一般规定".into(), id: None },
-                Block::Para("第三条　第三条所称绿化，是指".into()),
+                Block::Para("第三条　第三条所称绿化，是指种植。".into()),
                 Block::Para("第十二条　附则。".into()),
             ]
         );
         // not a marker: a count (第5号), an article named in a sentence
         assert!(marker("第5号").is_none() && marker("第一季度").is_none());
+        // a sentence cut at a page break before 第十二条 goes on; without a space after it in
+        // print, no space is put there
+        let b = paras("根据《宁夏回族自治区重大行政决策规定》\n\n第十二条要求，区人民政府决定。\n\n第十三条规定，另行通知。");
+        assert_eq!(b, [Block::Para("根据《宁夏回族自治区重大行政决策规定》第十二条要求，区人民政府决定。".into()), Block::Para("第十三条规定，另行通知。".into())]);
+        // a timetable is no regulation
+        let b = paras("第一节 语文 8:00—10:30\n\n第二节 数学 15:00—17:00");
+        assert_eq!(b, [Block::Para("第一节　语文8:00—10:30".into()), Block::Para("第二节　数学15:00—17:00".into())]);
     }
 
     #[test]

@@ -202,6 +202,17 @@ pub fn full_date(s: &str) -> Option<crate::content::GDate> {
     crate::content::GDate::parse(&k).filter(|d| d.day.is_some())
 }
 
+/// A line written as a whole date (digits, or Chinese numerals, for year, month and day), which
+/// may not be one: 2022年4月31日.
+pub fn date_shaped(s: &str) -> bool {
+    let k = key(s);
+    let Some(k) = crate::content::arabic_numerals(&k) else { return false };
+    let digits = |p: &str, most: usize| !p.is_empty() && p.len() <= most && p.bytes().all(|b| b.is_ascii_digit());
+    let Some((year, rest)) = k.split_once('年') else { return false };
+    let Some((month, rest)) = rest.split_once('月') else { return false };
+    rest.strip_suffix('日').is_some_and(|day| digits(year, 4) && year.len() == 4 && digits(month, 2) && digits(day, 2))
+}
+
 /// Counts characters, the unit every length rule here is stated in.
 pub fn len(s: &str) -> usize {
     s.chars().count()
@@ -210,6 +221,16 @@ pub fn len(s: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_that_do_not_exist_are_still_date_shaped() {
+        for shaped in ["2022年4月31日", "2022 年 13 月 1 日", "二〇二二年四月三十一日", "2022年4月1日"] {
+            assert!(date_shaped(shaped), "{shaped}");
+        }
+        for not in ["4月31日", "2022年4月", "2022年4月1日起", "共22年4月1日", "22年4月1日"] {
+            assert!(!date_shaped(not), "{not}");
+        }
+    }
 
     #[test]
     fn keys_ignore_spaces_and_width() {
