@@ -126,8 +126,8 @@ const ATTACHABLE: &[&str] = &[
 /// `content/2023/01/images/photo-1.jpg`), a spreadsheet attached to it. Each goes to the same
 /// place in the output, so the link works as written, and is keyed like a print PDF by its
 /// stamp. A link to a file that is not there stays broken, and the link check names it; one
-/// to a file that is there but not of a kind in [`ATTACHABLE`] (or a symbolic link, which may
-/// lead out of the content folder) is handed to `refuse` with the reason.
+/// to a file that is there but not of a kind in [`ATTACHABLE`], hidden, or a symbolic link
+/// (which may lead out of the content folder) is handed to `refuse` with the reason.
 pub fn attached(
     content: &Path,
     missing: &[String],
@@ -155,7 +155,6 @@ pub fn attached(
             refuse(path, "不是普通文件（文件夹或符号链接）：请放置文件本身".to_string());
             continue;
         }
-
         let stamp = crate::content::Stamp::of(&meta).filter(|s| stamps_trusted_at.is_some_and(|at| s.settled(at)));
         if let Some(stamp) = stamp {
             if reuse(path, &Hasher::new(b"attached").bytes(path.as_bytes()).value(&stamp).key())? {
