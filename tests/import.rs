@@ -377,6 +377,7 @@ fn orders_and_notices_counted_by_year_are_read_and_linked() {
     );
     let order = &imported.documents[0].body;
     assert!(order.starts_with("《惠农区城市绿化管理办法》已经2023年8月5日"), "{order}");
+    assert!(order.contains("起施行。\n\n区长　王某某\n\n2023年8月10日\n\n## 惠农区城市绿化管理办法"), "signed as printed: {order}");
     assert!(order.contains("## 惠农区城市绿化管理办法 {#wenben}\n\n### 第一章　总则\n\n第一条　为了促进"), "{order}");
     assert!(order.contains("第二条　本办法适用于本区城市规划区内城市绿化的规划、建设、保护和管理。"), "{order}");
     // a 通告 opens with no 主送机关

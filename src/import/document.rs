@@ -36,7 +36,7 @@ pub fn build(entry: &TocEntry, number: Option<String>, lines: &[&str], first_lin
         .map(|l| tidy_spaces(l.trim_end_matches(['：', ':'])));
 
     let mut blocks = repair::blocks(&lines[..sig.issuer]);
-    blocks.push(Block::Para(tidy_spaces(lines[sig.issuer])));
+    blocks.push(Block::Para(super::people::signer(lines[sig.issuer]).unwrap_or_else(|| tidy_spaces(lines[sig.issuer]))));
     blocks.push(Block::Para(tidy_spaces(lines[sig.date])));
     let mut tail_start = sig.date + 1;
     let disclosure = sig.disclosure.map(|i| {

@@ -25,6 +25,14 @@ fn is_ideograph(c: char) -> bool {
     is_cjk(c) && c.is_alphanumeric()
 }
 
+/// A signature by a person, as an order is signed (`区长 王某某`): the post and the name with the
+/// space print sets between them, which tidying would take out. `None` for an issuing body.
+pub fn signer(line: &str) -> Option<String> {
+    let parts: Vec<&str> = line.split_whitespace().collect();
+    let [post, name] = parts[..] else { return None };
+    (role_like(post) && (2..=4).contains(&len(name)) && name.chars().all(is_ideograph)).then(|| format!("{post}　{name}"))
+}
+
 /// A line that starts a people block: `组 长：刘占强 区委常委、区人民政府常务副区长`.
 pub fn role_line(line: &str) -> Option<Person> {
     let (label, rest) = label_prefix(line.trim())?;
@@ -79,6 +87,15 @@ pub fn from_cells(cells: &[String]) -> Option<Person> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_person_signing_keeps_the_space_between_post_and_name() {
+        assert_eq!(signer("区长 王某某").as_deref(), Some("区长　王某某"));
+        assert_eq!(signer("  主席  张三 ").as_deref(), Some("主席　张三"));
+        for body in ["惠农区人民政府办公室", "惠农区人民政府 办公室", "区长 王 静", "区长 Wang"] {
+            assert_eq!(signer(body), None, "{body}");
+        }
+    }
 
     #[test]
     fn role_lines_and_padded_names() {
