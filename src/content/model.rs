@@ -68,12 +68,13 @@ impl GDate {
     }
 
     /// Whether the calendar has this date (2022-04-31 is read, but does not exist).
-    fn exists(&self) -> bool {
+    pub fn exists(&self) -> bool {
         (1000..=9999).contains(&self.year) && (1..=12).contains(&self.month) && self.day.is_none_or(|d| d >= 1 && d <= days_in_month(self.year, self.month))
     }
 
-    /// The numbers of a date in any of the forms [`GDate::parse`] takes, unchecked.
-    fn read(text: &str) -> Option<GDate> {
+    /// The numbers of a date in any of the forms [`GDate::parse`] takes, unchecked: what a
+    /// misprint or misread such as 2022年4月31日 was meant to say, to be told.
+    pub fn read(text: &str) -> Option<GDate> {
         let ascii: String = arabic_numerals(text.trim())?
             .chars()
             .map(|c| match c {

@@ -369,7 +369,9 @@ impl Imported {
                 // the date has no value to serialise: the fields are written empty, under a word
                 let date = format!("date = \"{}\"\n", doc.front.date.iso());
                 let issuer = "issuer = \"\"\n";
-                assert!(front.contains(issuer) && front.contains(&date), "issuer and date are always serialised");
+                if !front.contains(issuer) || !front.contains(&date) {
+                    return Err(ImportError::Serialize { file: name, message: "发文机关和成文日期未能留空".into() });
+                }
                 front = front.replacen(issuer, "# 导入时正文中没有找到落款：请按印刷版填写发文机关（issuer）和成文日期（date，如 2022-04-01）\nissuer = \"\"\n", 1).replacen(&date, "date = \"\"\n", 1);
             }
             files.push((name, format!("+++\n{front}+++\n\n{}\n", doc.body)));

@@ -195,22 +195,21 @@ pub fn label_prefix(s: &str) -> Option<(&str, &str)> {
 
 /// A whole 成文日期 line: `2022年4月1日` (spaces allowed).
 pub fn full_date(s: &str) -> Option<crate::content::GDate> {
+    whole_date(s).filter(|d| d.exists())
+}
+
+/// A line written as a whole date, which may not be one: 2022年4月31日.
+pub fn date_shaped(s: &str) -> bool {
+    whole_date(s).is_some()
+}
+
+/// The year, month and day a line is written as (digits or Chinese numerals), unchecked.
+fn whole_date(s: &str) -> Option<crate::content::GDate> {
     let k = key(s);
     if !k.ends_with('日') || !k.contains('年') {
         return None;
     }
-    crate::content::GDate::parse(&k).filter(|d| d.day.is_some())
-}
-
-/// A line written as a whole date (digits, or Chinese numerals, for year, month and day), which
-/// may not be one: 2022年4月31日.
-pub fn date_shaped(s: &str) -> bool {
-    let k = key(s);
-    let Some(k) = crate::content::arabic_numerals(&k) else { return false };
-    let digits = |p: &str, most: usize| !p.is_empty() && p.len() <= most && p.bytes().all(|b| b.is_ascii_digit());
-    let Some((year, rest)) = k.split_once('年') else { return false };
-    let Some((month, rest)) = rest.split_once('月') else { return false };
-    rest.strip_suffix('日').is_some_and(|day| digits(year, 4) && year.len() == 4 && digits(month, 2) && digits(day, 2))
+    crate::content::GDate::read(&k).filter(|d| d.day.is_some() && (1000..=9999).contains(&d.year))
 }
 
 /// Counts characters, the unit every length rule here is stated in.
