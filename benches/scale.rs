@@ -1,15 +1,17 @@
 //! Archive scale: builds the 3,476-document corpus at 1× and 3× with the real `gongbao` binary,
-//! and the same texts as a Hugo site when `hugo` is installed (`apt-get install hugo`), side by
-//! side in one run: the two full builds alternate, five of each. Prints wall time (the median,
-//! output removed before each run), processor time, documents per second, peak memory (RSS) and
-//! output sizes.
+//! and the same texts as a Hugo site when `hugo` is installed (`apt-get install hugo`) and as a
+//! Zola site when `zola` is (on the PATH, or by `benches/peers/install-zola.sh`), side by side
+//! in one run: the full builds alternate, five of each. Prints wall time (the median, output
+//! removed before each run), processor time, documents per second, peak memory (RSS) and output
+//! sizes.
 //!
-//! `cargo bench --bench scale` (GONGBAO_SCALE_TIMES=1,3 to choose the replications).
+//! `cargo bench --bench scale` (GONGBAO_SCALE_TIMES=1,3 to choose the replications;
+//! GONGBAO_SCALE_HUGO=0 or GONGBAO_SCALE_ZOLA=0 leaves a peer out).
 
 #[path = "support/corpus_tree.rs"]
 mod corpus_tree;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -94,9 +96,54 @@ fn median(mut runs: Vec<Run>) -> Run {
     runs.swap_remove(runs.len() / 2)
 }
 
-/// Full builds against the peer's: alternated, as the load of this shared machine drifts over
-/// minutes by a fifth or more, and a pair run back to back sees the same load.
-const PAIRS: usize = 5;
+/// Full builds against the peers': alternated, as the load of this shared machine drifts over
+/// minutes by a fifth or more, and builds run back to back see the same load.
+const ROUNDS: usize = 5;
+
+/// Writes a peer's site from gongbao's content folder.
+type SiteWriter = fn(&Path, &Path);
+/// The full build of a peer's site into an output folder.
+type BuildCommand = fn(&Path, &Path, &Path) -> Command;
+
+/// A site generator built side by side with gongbao, on the same texts with minimal templates.
+struct Peer {
+    name: &'static str,
+    program: PathBuf,
+    /// what `--version` printed
+    version: String,
+    write_site: SiteWriter,
+    build: BuildCommand,
+}
+
+/// The peers installed and not left out by GONGBAO_SCALE_<NAME>=0 (at 30× Hugo would want some
+/// 20 GB of memory).
+fn peers() -> Vec<Peer> {
+    let local_zola = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/peers/bin/zola");
+    // name, where to look for it, how it names its version, its site, its build
+    let candidates: [(&'static str, Vec<PathBuf>, &str, SiteWriter, BuildCommand); 2] = [
+        ("hugo", vec!["hugo".into()], "version", write_hugo_site, |hugo, site, out| {
+            let mut build = Command::new(hugo);
+            build.arg("--quiet").arg("-s").arg(site).arg("-d").arg(out);
+            build
+        }),
+        ("zola", vec!["zola".into(), local_zola], "--version", write_zola_site, |zola, site, out| {
+            let mut build = Command::new(zola);
+            build.arg("--root").arg(site).arg("build").arg("--output-dir").arg(out);
+            build
+        }),
+    ];
+    candidates
+        .into_iter()
+        .filter(|(name, ..)| std::env::var(format!("GONGBAO_SCALE_{}", name.to_uppercase())).as_deref() != Ok("0"))
+        .filter_map(|(name, programs, version_arg, write_site, build)| {
+            programs.into_iter().find_map(|program| {
+                let out = Command::new(&program).arg(version_arg).output().ok().filter(|o| o.status.success())?;
+                let version = String::from_utf8_lossy(&out.stdout).trim().to_string();
+                Some(Peer { name, program, version, write_site, build })
+            })
+        })
+        .collect()
+}
 
 fn dir_bytes(dir: &Path) -> u64 {
     walkdir::WalkDir::new(dir).into_iter().filter_map(|e| e.ok()).filter(|e| e.file_type().is_file()).map(|e| e.metadata().map_or(0, |m| m.len())).sum()
@@ -123,9 +170,7 @@ fn main() {
         .filter_map(|t| t.trim().parse().ok())
         .collect();
     let laws = corpus_tree::read_corpus(&corpus);
-    // GONGBAO_SCALE_HUGO=0 leaves Hugo out (at 30× it would want some 20 GB of memory).
-    let with_hugo = std::env::var("GONGBAO_SCALE_HUGO").as_deref() != Ok("0");
-    let hugo = Command::new("hugo").arg("version").output().ok().filter(|o| with_hugo && o.status.success()).map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
+    let peers = peers();
     let work = tempfile::tempdir().expect("temp dir");
     // GONGBAO_SCALE_KEEP=1 keeps the generated content and output for a closer look.
     let work_path = if std::env::var_os("GONGBAO_SCALE_KEEP").is_some() { work.keep() } else { work.path().to_path_buf() };
@@ -133,7 +178,12 @@ fn main() {
     let gongbao = env!("CARGO_BIN_EXE_gongbao");
     println!("work folder: {}", work.display());
     println!("machine: {} cores; gongbao {}", std::thread::available_parallelism().map_or(0, |n| n.get()), env!("CARGO_PKG_VERSION"));
-    println!("{}", hugo.as_deref().unwrap_or("hugo: not installed (apt-get install hugo) or left out — Hugo column skipped"));
+    for name in ["hugo", "zola"] {
+        match peers.iter().find(|p| p.name == name) {
+            Some(peer) => println!("{name}: {} ({})", peer.version, peer.program.display()),
+            None => println!("{name}: not installed or left out — skipped (Hugo: apt-get install hugo; Zola: sh benches/peers/install-zola.sh)"),
+        }
+    }
 
     let mut gongbao_1x = None;
     for &n in &times {
@@ -144,27 +194,29 @@ fn main() {
             remove_output(&output);
             measure(Command::new(gongbao).arg("build").arg("--full").arg("--timings").arg("--content").arg(&content).arg("--output").arg(&output))
         };
-        let hugo_site = work.join(format!("hugo-{n}"));
-        let hugo_out = hugo_site.join("public");
-        let hugo_full = || {
-            let _ = std::fs::remove_dir_all(&hugo_out);
-            measure(Command::new("hugo").arg("--quiet").arg("-s").arg(&hugo_site).arg("-d").arg(&hugo_out))
+        for peer in &peers {
+            (peer.write_site)(&content, &work.join(format!("{}-{n}", peer.name)));
+        }
+        let peer_full = |peer: &Peer| {
+            let site = work.join(format!("{}-{n}", peer.name));
+            let out = site.join("public");
+            let _ = std::fs::remove_dir_all(&out);
+            measure(&mut (peer.build)(&peer.program, &site, &out))
         };
-        // (gongbao's run, Hugo's run) per pair; the last gongbao build's output stays for the rebuilds
-        let pairs: Vec<(Run, Option<Run>)> = if hugo.is_some() {
-            write_hugo_site(&content, &hugo_site);
-            // Hugo first: the rebuilds below follow gongbao's own last full build, as a user's
-            // would, not a Hugo build that has just freed thousands of inodes
-            (0..PAIRS).map(|_| {
-                let h = hugo_full();
-                (full(), Some(h))
-            }).collect()
-        } else {
-            (0..3).map(|_| (full(), None)).collect()
-        };
-        let ratios: Vec<f64> = pairs.iter().filter_map(|(g, h)| Some(g.seconds / h.as_ref()?.seconds)).collect();
-        let (runs, hugo_runs): (Vec<Run>, Vec<Option<Run>>) = pairs.into_iter().unzip();
-        let hugo_runs: Vec<Run> = hugo_runs.into_iter().flatten().collect();
+        // Per round, each peer's build, then gongbao's: the rebuilds below follow gongbao's own
+        // last full build, as a user's would, not a peer's build that has just freed thousands
+        // of inodes.
+        let rounds = if peers.is_empty() { 3 } else { ROUNDS };
+        let mut runs = Vec::new();
+        let mut peer_runs: Vec<Vec<Run>> = peers.iter().map(|_| Vec::new()).collect();
+        for _ in 0..rounds {
+            for (peer, done) in peers.iter().zip(&mut peer_runs) {
+                done.push(peer_full(peer));
+            }
+            runs.push(full());
+        }
+        // gongbao's time over each peer's, per round
+        let ratios: Vec<Vec<f64>> = peer_runs.iter().map(|done| runs.iter().zip(done).map(|(g, p)| g.seconds / p.seconds).collect()).collect();
         let all: Vec<String> = runs.iter().map(|r| format!("{:.2}", r.seconds)).collect();
         let (cpu, cpu_runs) = processor_times(&runs);
         let run = median(runs);
@@ -279,23 +331,25 @@ fn main() {
             println!("         growth {n}×/1×: {:.2}× the time", run.seconds / one);
         }
 
-        if !hugo_runs.is_empty() {
-            let all: Vec<String> = hugo_runs.iter().map(|r| format!("{:.2}", r.seconds)).collect();
-            let (hugo_cpu, hugo_cpu_runs) = processor_times(&hugo_runs);
-            let h = median(hugo_runs);
-            println!("hugo     full build   {:>7.2} s   {:>7.0} docs/s   peak {:>6.0} MB   output {:.1} MB (no search index)", h.seconds, tree.documents as f64 / h.seconds, h.peak_mb, dir_bytes(&hugo_out) as f64 / 1e6);
+        for ((peer, done), ratios) in peers.iter().zip(peer_runs).zip(ratios) {
+            let all: Vec<String> = done.iter().map(|r| format!("{:.2}", r.seconds)).collect();
+            let (peer_cpu, peer_cpu_runs) = processor_times(&done);
+            let p = median(done);
+            let out = work.join(format!("{}-{n}/public", peer.name));
+            println!("{:<8} full build   {:>7.2} s   {:>7.0} docs/s   peak {:>6.0} MB   output {:.1} MB (no search index)", peer.name, p.seconds, tree.documents as f64 / p.seconds, p.peak_mb, dir_bytes(&out) as f64 / 1e6);
             println!("         runs: {} s", all.join(", "));
-            println!("         processor time (user+sys) {hugo_cpu:.2} s; runs: {hugo_cpu_runs} s");
+            println!("         processor time (user+sys) {peer_cpu:.2} s; runs: {peer_cpu_runs} s");
             let mut sorted = ratios.clone();
             sorted.sort_by(f64::total_cmp);
             let each: Vec<String> = ratios.iter().map(|r| format!("{r:.2}")).collect();
             println!(
-                "         gongbao / hugo: {:.2}× the time (medians), {:.2}× per pair (median; pairs: {}), {:.2}× the processor time (medians), {:.2}× the memory",
-                run.seconds / h.seconds,
+                "         gongbao / {}: {:.2}× the time (medians), {:.2}× per round (median; rounds: {}), {:.2}× the processor time (medians), {:.2}× the memory",
+                peer.name,
+                run.seconds / p.seconds,
                 sorted[sorted.len() / 2],
                 each.join(", "),
-                cpu / hugo_cpu,
-                run.peak_mb / h.peak_mb
+                cpu / peer_cpu,
+                run.peak_mb / p.peak_mb
             );
         }
     }
@@ -321,6 +375,41 @@ fn write_hugo_site(content: &Path, site: &Path) {
         } else if rel.file_name().is_some_and(|n| n == "issue.toml") {
             let title = format!("{}年第{}期", rel.iter().next().unwrap().to_string_lossy(), rel.iter().nth(1).unwrap().to_string_lossy());
             std::fs::write(target.with_file_name("_index.md"), format!("+++\ntitle = \"{title}\"\n+++\n")).unwrap();
+        }
+    }
+}
+
+/// The same documents as a Zola site with minimal templates, as the Hugo site: a page per
+/// document, a section per year and per issue. Zola takes only its own keys at the top of the
+/// front matter, so gongbao's others go under `[extra]`.
+fn write_zola_site(content: &Path, site: &Path) {
+    let templates = site.join("templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    std::fs::write(site.join("config.toml"), "base_url = 'http://example.org'\ntitle = '法规汇编'\ndefault_language = 'zh'\nbuild_search_index = false\ngenerate_feeds = false\ngenerate_sitemap = false\ngenerate_robots_txt = false\n").unwrap();
+    let page = |name: &str, body: &str| std::fs::write(templates.join(name), format!("<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>{{{{ {} }}}}</title></head><body>{body}</body></html>\n", if name == "page.html" { "page.title" } else { "section.title" })).unwrap();
+    page("page.html", "<h1>{{ page.title }}</h1><p>{{ page.extra.number }} {{ page.extra.issuer }} {{ page.date }}</p>{{ page.content | safe }}");
+    let list = "<h1>{{ section.title }}</h1><ul>{% for p in section.pages %}<li><a href=\"{{ p.permalink }}\">{{ p.title }}</a></li>{% endfor %}</ul>";
+    page("section.html", list);
+    page("index.html", list);
+    std::fs::create_dir_all(site.join("content")).unwrap();
+    std::fs::write(site.join("content/_index.md"), "+++\ntitle = \"法规汇编\"\n+++\n").unwrap();
+    for entry in walkdir::WalkDir::new(content).min_depth(1).into_iter().filter_map(|e| e.ok()) {
+        let rel = entry.path().strip_prefix(content).unwrap();
+        let target = site.join("content").join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            let mut parts = rel.iter().map(|p| p.to_string_lossy());
+            let year = parts.next().unwrap();
+            let title = match parts.next() {
+                Some(number) => format!("{year}年第{}期", number.trim_start_matches('0')),
+                None => format!("{year}年"),
+            };
+            std::fs::write(target.join("_index.md"), format!("+++\ntitle = \"{title}\"\n+++\n")).unwrap();
+        } else if rel.extension().is_some_and(|e| e == "md") {
+            let text = std::fs::read_to_string(entry.path()).unwrap();
+            let (front, body) = text.strip_prefix("+++\n").and_then(|t| t.split_once("\n+++\n")).expect("TOML front matter");
+            let (own, extra): (Vec<&str>, Vec<&str>) = front.lines().partition(|l| l.starts_with("title =") || l.starts_with("date ="));
+            std::fs::write(&target, format!("+++\n{}\n[extra]\n{}\n+++\n{body}", own.join("\n"), extra.join("\n"))).unwrap();
         }
     }
 }
