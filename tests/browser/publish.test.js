@@ -152,7 +152,7 @@ function pngWidth(png) {
   return png.readUInt32BE(16);
 }
 
-test('at 360 px, with normal and large text, a full-page screenshot is 360 px wide and wide tables scroll in their box', async () => {
+test('at 360 px, with normal and large text, a full-page screenshot is 360 px wide, the header leaves the screen to the page, and wide tables scroll in their box', async () => {
   const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
   const page = await context.newPage();
   for (const large of [false, true]) {
@@ -166,6 +166,13 @@ test('at 360 px, with normal and large text, a full-page screenshot is 360 px wi
       assert.equal(pngWidth(shot), 360, `${rel} (大字 ${large}) is wider than the screen`);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       assert.ok(overflow <= 0, `${rel} scrolls sideways by ${overflow}px`);
+      // the first screen is the page's: the site name on one line, the header within a third
+      const header = await page.evaluate(() => {
+        const name = document.querySelector('.site-name');
+        return { height: document.querySelector('.site-header').getBoundingClientRect().height, name: name.getBoundingClientRect().height, line: parseFloat(getComputedStyle(name).fontSize) };
+      });
+      assert.ok(header.name < 2 * header.line, `${rel} (大字 ${large}): the site name wraps (${header.name}px for ${header.line}px text)`);
+      assert.ok(header.height <= 740 / 3, `${rel} (大字 ${large}): the header takes ${header.height}px of 740`);
     }
   }
   await page.goto(fileUrl(site, wideDoc));
