@@ -156,19 +156,23 @@ fn every_kind_of_bad_content_is_reported_with_file_and_line() {
 #[test]
 fn raw_html_in_a_body_is_cleaned_with_a_warning_per_line() {
     let ws = Workspace::new(&fixture("site"));
-    ws.write("2022/02/p010.md", "+++\ntitle = \"t\"\nissuer = \"i\"\ndate = \"2021-10-15\"\nsection = \"惠农区大事记\"\npage = 10\n+++\n正文\n\n<script>alert(1)</script>\n\n文字<img src=x onerror=alert(2)>，H<sub>2</sub>O\n\n<p class=MsoNormal>从 Word 粘贴的一段。</p>\n");
+    ws.write("2022/02/p010.md", "+++\ntitle = \"t\"\nissuer = \"i\"\ndate = \"2021-10-15\"\nsection = \"惠农区大事记\"\npage = 10\n+++\n正文\n\n<script>alert(1)</script>\n\n文字<img src=x onerror=alert(2)>，H<sub>2</sub>O\n\n<p class=MsoNormal>从 Word 粘贴的一段。</p>\n\n<p class=MsoNormal>一块里的第一段，源码在\n此折行。</p>\n<p class=MsoNormal>&nbsp;</p>\n<p class=MsoNormal><span lang=EN-US>　　第二段 with\nEnglish</span></p>\n");
     let out = ws.run(&[]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.contains("警告：content/2022/02/p010.md:10: 已删除不允许的 HTML：<script> 及其内容"), "{err}");
     assert!(err.contains("警告：content/2022/02/p010.md:12: 已删除不允许的 HTML：<img> 及其属性 src onerror"), "{err}");
     assert!(err.contains("警告：content/2022/02/p010.md:14: 已删除不允许的 HTML：<p> 及其属性 class（文字保留）"), "{err}");
-    assert!(String::from_utf8(out.stdout).unwrap().contains("有 3 处警告"));
+    assert!(String::from_utf8(out.stdout).unwrap().contains("有 6 处警告"));
     let page = ws.read("2022/02/p010.html");
     assert!(!page.contains("alert") && !page.contains("<img") && !page.contains("<script>"), "{page}");
     assert!(page.contains("文字，H<sub>2</sub>O"), "{page}");
     // a block of Word's HTML is a paragraph, which can be linked, as any other
     assert!(page.contains("<p id=\"p3\">从 Word 粘贴的一段。<a class=\"anchor\" href=\"#p3\""), "{page}");
+    // as is each of several in one block, a line wrapped in the source joined as it shows
+    assert!(page.contains("<p id=\"p4\">一块里的第一段，源码在此折行。<a class=\"anchor\" href=\"#p4\""), "{page}");
+    assert!(page.contains("<p id=\"p5\">　　第二段 with English<a class=\"anchor\" href=\"#p5\""), "{page}");
+    assert!(!page.contains("id=\"p6\""), "Word's empty paragraph is none: {page}");
 }
 
 #[test]

@@ -76,6 +76,20 @@ impl NumberParts<'_> {
     }
 }
 
+/// CJK ideographs and the full-width punctuation printed between them: where text wraps a
+/// line between two of them, the wrap is no space.
+pub fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3000..=0x303F   // CJK punctuation: 、。〔〕【】「」
+        | 0x3400..=0x4DBF // extension A
+        | 0x4E00..=0x9FFF // unified ideographs
+        | 0xF900..=0xFAFF // compatibility ideographs
+        | 0xFF00..=0xFFEF // full-width forms: （）：，；
+        | 0x2018..=0x201F // “ ” ‘ ’
+        | 0x2014 | 0x2026 // — …
+        | 0x20000..=0x2FFFF)
+}
+
 /// Whether `c` is a control character HTML does not allow in text: any but tab, the line ends
 /// and form feed. Invisible on the page, they come with text copied from PDF or Word.
 pub fn is_stray_control(c: char) -> bool {

@@ -1,18 +1,7 @@
 //! Small text predicates shared by the import stages: comparison keys, CJK spacing, outline
 //! markers and sentence ends. Kept free of any document structure so each can be tested alone.
 
-/// CJK ideographs and the full-width punctuation printed between them.
-pub fn is_cjk(c: char) -> bool {
-    matches!(c as u32,
-        0x3000..=0x303F   // CJK punctuation: 、。〔〕【】「」
-        | 0x3400..=0x4DBF // extension A
-        | 0x4E00..=0x9FFF // unified ideographs
-        | 0xF900..=0xFAFF // compatibility ideographs
-        | 0xFF00..=0xFFEF // full-width forms: （）：，；
-        | 0x2018..=0x201F // “ ” ‘ ’
-        | 0x2014 | 0x2026 // — …
-        | 0x20000..=0x2FFFF)
-}
+pub use crate::content::is_cjk;
 
 /// The comparison form of a title or a line: no white space, full-width ASCII folded to ASCII.
 /// PDF extraction splits titles with spaces and mixes （ and (, so titles are matched on this.

@@ -16,8 +16,8 @@ use std::path::Path;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 
-use super::sanitize::{final_pass, safe_url, Cleaner};
-use crate::content::without_controls;
+use super::sanitize::{final_pass, safe_url, Cleaner, PARAGRAPH_BREAK};
+use crate::content::{is_cjk, without_controls};
 use crate::error::{line_of_offset, Diagnostic};
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -85,21 +85,22 @@ pub fn render(body: &str, file: &Path, first_line: usize, linker: Linker) -> Res
             Event::End(TagEnd::HtmlBlock) => {
                 if let Some((raw, line)) = block.take() {
                     let cleaned = cleaner.clean(&raw, line);
-                    // A block whose tags all went (Word's <p class=MsoNormal>, a <div>) is text:
-                    // a paragraph, with an id and a ¶ as any other, not text loose in the body.
-                    let paragraph = !cleaned.iter().any(|e| matches!(e, Event::Html(_))) && cleaned.iter().any(|e| matches!(e, Event::Text(t) if !t.trim().is_empty()));
-                    if paragraph {
-                        events.push(Event::Start(Tag::Paragraph));
-                    }
-                    for e in cleaned {
-                        push_joined(&mut events, e);
-                    }
-                    if paragraph {
-                        // the block's line end is not the paragraph's
-                        if let Some(Event::Text(t)) = events.last_mut() {
-                            *t = CowStr::from(t.trim_end().to_string());
+                    // A block whose tags all went (Word's <p class=MsoNormal>s, a <div>) is
+                    // text: paragraphs, each with an id and a ¶ as any other, not text loose in
+                    // the body.
+                    if cleaned.iter().all(|e| matches!(e, Event::Text(_))) {
+                        let text: String = cleaned.iter().map(|e| if let Event::Text(t) = e { t.as_ref() } else { "" }).collect();
+                        for paragraph in text.split(PARAGRAPH_BREAK).map(html_text).filter(|p| !p.is_empty()) {
+                            events.extend([Event::Start(Tag::Paragraph), Event::Text(CowStr::from(paragraph)), Event::End(TagEnd::Paragraph)]);
                         }
-                        events.push(Event::End(TagEnd::Paragraph));
+                    } else {
+                        // in a table's cell, a paragraph of its own is a line
+                        for e in cleaned {
+                            match e {
+                                Event::Text(t) if t.contains(PARAGRAPH_BREAK) => push_joined(&mut events, Event::Text(CowStr::from(t.replace(PARAGRAPH_BREAK, "\n")))),
+                                e => push_joined(&mut events, e),
+                            }
+                        }
                     }
                 }
                 cleaner.end_block();
@@ -209,6 +210,30 @@ fn with_scheme(url: CowStr<'_>) -> CowStr<'static> {
         Some(_) => CowStr::from(format!("https:{url}")),
         None => owned(url),
     }
+}
+
+/// Text of HTML as a browser shows it, for Chinese: a run of HTML white space is one space, or
+/// none where the source wrapped a line between two CJK characters (Word wraps its HTML at
+/// some 80 columns, mid-sentence); none at either end (a non-breaking space there is Word's
+/// empty paragraph). The full-width space of an indent stays.
+fn html_text(text: &str) -> String {
+    let html_space = |c: char| matches!(c, ' ' | '\t' | '\n' | '\r' | '\u{c}');
+    let text = text.trim_matches(|c: char| html_space(c) || c == '\u{a0}');
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find(html_space) {
+        let end = rest[start..].find(|c: char| !html_space(c)).map_or(rest.len(), |e| start + e);
+        out.push_str(&rest[..start]);
+        let before = rest[..start].chars().next_back();
+        let after = rest[end..].chars().next();
+        let wrapped = rest[start..end].contains('\n') && before.is_some_and(is_cjk) && after.is_some_and(is_cjk);
+        if !wrapped {
+            out.push(' ');
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Plain text of a Markdown body without rendering HTML (raw HTML is dropped).
@@ -536,7 +561,8 @@ mod tests {
         assert!(r.warnings[1].message.contains("<b>（文字保留）、链接地址 javascript:alert(3)"), "{}", r.warnings[1]);
         assert!(r.html.contains("文字粗，H<sub>2</sub>O，链接<a class=\"anchor\""), "{}", r.html);
         assert!(!r.html.contains("alert"), "{}", r.html);
-        assert_eq!(r.text, "第一段\n\n文字粗，H2O，链接\n标题");
+        // the removed block leaves no line of its own in the text
+        assert_eq!(r.text, "第一段\n文字粗，H2O，链接\n标题");
     }
 
     #[test]
@@ -564,6 +590,17 @@ mod tests {
         assert!(r.html.contains("<td rowspan=\"2\">1</td>"), "{}", r.html);
         assert!(r.html.contains("依据<a class=\"cite\" href=\"p001.html\">惠政办发〔2022〕8号</a>"), "{}", r.html);
         assert!(r.text.contains("序号") && r.text.contains("依据惠政办发〔2022〕8号"), "{}", r.text);
+        // Word writes a cell's text as paragraphs: each a line of the cell, no marker left
+        let r = render("<table><tr><td><p class=MsoNormal>甲</p><p class=MsoNormal>乙</p></td></tr></table>\n", Path::new("t.md"), 1, &no_links).unwrap();
+        assert!(r.html.contains("<td>\n甲\n\n乙\n</td>") && !r.html.contains(PARAGRAPH_BREAK), "{}", r.html);
+        assert!(r.text.contains("甲\n\n乙"), "{:?}", r.text);
+    }
+
+    #[test]
+    fn html_white_space_is_one_space_and_none_where_a_chinese_line_wrapped() {
+        assert_eq!(html_text("\n  第一行\n第二行 and\n  English\t\u{a0}"), "第一行第二行 and English");
+        assert_eq!(html_text("　　缩进保留，末尾\r\n"), "　　缩进保留，末尾");
+        assert_eq!(html_text("中文 空格"), "中文 空格");
     }
 
     #[test]

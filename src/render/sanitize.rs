@@ -29,6 +29,17 @@ const DROP_WITH_CONTENT: &[&str] = &[
     "noembed", "noframes", "textarea", "title", "xmp", "plaintext", "head", "audio", "video", "canvas",
 ];
 
+/// Elements that begin and end a paragraph of their own: removed, their bounds stay as
+/// [`PARAGRAPH_BREAK`], so that Word's `<p class=MsoNormal>`s pasted in one block stay as many
+/// paragraphs.
+const BLOCK_TAGS: &[&str] = &[
+    "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dt", "dd", "blockquote", "section", "article", "center", "pre", "address",
+];
+
+/// Marks where a removed block element began or ended, in the text [`Cleaner::clean`] returns:
+/// Unicode's paragraph separator, which means that in text anyway.
+pub const PARAGRAPH_BREAK: char = '\u{2029}';
+
 /// Largest `rowspan`/`colspan` kept (browsers clamp at 65,534 and 1,000).
 const MAX_SPAN: u32 = 1000;
 
@@ -172,6 +183,9 @@ impl<'f> Cleaner<'f> {
             return;
         }
         if !AUTHOR_TAGS.contains(&name) {
+            if BLOCK_TAGS.contains(&name) {
+                out.push(Event::Text(CowStr::from(PARAGRAPH_BREAK.to_string())));
+            }
             if !tag.closing {
                 let attrs: Vec<&str> = tag.attrs.iter().map(|(k, _)| k.as_str()).filter(|k| *k != "/").collect();
                 if attrs.is_empty() {
