@@ -65,6 +65,16 @@ fn pictures_and_attachments_beside_a_document_are_published_with_it() {
     }
     assert!(!ws.public().join("2022/02/logo.svg").exists());
 
+    // written with other capitals than the file has (as Windows would find it): named
+    fs::create_dir_all(ws.content().join("2022/02/images")).unwrap();
+    fs::write(ws.content().join("2022/02/images/photo-2.jpg"), b"\xff\xd8 a photo").unwrap();
+    ws.edit("2022/02/p003.md", "[成员名单](附件2.xlsx)", "[成员名单](附件1.XLSX)![照片](Images/Photo-2.JPG)");
+    let err = ws.build_err();
+    for (link, file) in [("附件1.XLSX", "附件1.xlsx"), ("Images/Photo-2.JPG", "images/photo-2.jpg")] {
+        assert!(err.contains(&format!("链接 {link} 无效：内容目录中的 2022/02/{link} 不存在，但有 2022/02/{file}：网址区分大小写")), "{link}: {err}");
+    }
+    ws.edit("2022/02/p003.md", "[成员名单](附件1.XLSX)![照片](Images/Photo-2.JPG)", "[成员名单](附件2.xlsx)");
+
     // hidden, or in a hidden folder (which the loader's check of symbolic links passes over,
     // as it passes over all that is hidden): refused
     let outside = tempfile::tempdir().unwrap();

@@ -138,7 +138,12 @@ pub fn attached(
 ) -> Result<()> {
     for path in missing {
         let source = content.join(path);
-        let Ok(meta) = std::fs::symlink_metadata(&source) else { continue };
+        let Ok(meta) = std::fs::symlink_metadata(&source) else {
+            if let Some(twin) = case_twin(content, path) {
+                refuse(path, format!("不存在，但有 {twin}：网址区分大小写，在网站服务器上找不到，请让链接与文件名的大小写一致"));
+            }
+            continue;
+        };
         let kind = path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
         if !kind.is_some_and(|k| ATTACHABLE.contains(&k.as_str())) {
             refuse(path, format!("不随文件发布：可链接的只有图片和附件（{}）", ATTACHABLE.join("、")));
@@ -165,6 +170,20 @@ pub fn attached(
         emit(OutputFile::new(path.clone(), bytes))?;
     }
     Ok(())
+}
+
+/// The file of the content folder at `path` but for the case of its ASCII letters
+/// (`附件1.XLSX` for `附件1.xlsx`, `Images/` for `images/`), as a link written on Windows, where
+/// names are compared without case, finds it and a web server does not.
+fn case_twin(content: &Path, path: &str) -> Option<String> {
+    let mut found = Vec::new();
+    let mut dir = content.to_path_buf();
+    for part in path.split('/') {
+        let name = std::fs::read_dir(&dir).ok()?.filter_map(|e| e.ok()?.file_name().into_string().ok()).find(|n| n.eq_ignore_ascii_case(part))?;
+        dir.push(&name);
+        found.push(name);
+    }
+    Some(found.join("/")).filter(|twin| twin != path)
 }
 
 /// A print PDF's key, from its source file's path and stamp, when the stamp had settled at
