@@ -64,7 +64,7 @@ fn seed_documents_match_the_printed_toc() {
     for (doc, (slug, title, number, issuer, date, section, page)) in docs.iter().zip(SEED_TOC) {
         let m = &doc.meta;
         assert_eq!(
-            (doc.slug.as_str(), m.title.as_str(), m.number.as_deref(), m.issuer.as_str(), m.date.iso().as_str(), m.section.as_str(), m.page),
+            (doc.slug.as_str(), m.title.as_str(), m.number.as_deref(), m.issuer.as_str(), m.date.map(|d| d.iso()).unwrap_or_default().as_str(), m.section.as_str(), m.page),
             (slug, title, number, issuer, date, section, page)
         );
         if number.is_some() {
@@ -280,11 +280,11 @@ fn signatures_dated_in_chinese_numerals_import_as_printed() {
     for ((got, want), line) in imported.documents.iter().zip(&printed.documents).zip(&signed) {
         assert_eq!(got.front, want.front, "{}: the same metadata, 成文日期 included", got.slug);
         // the signature as printed, in the body
-        let arabic = format!("\n\n{}\n", want.front.date.chinese());
+        let arabic = format!("\n\n{}\n", want.front.date.unwrap().chinese());
         assert_eq!(got.body, want.body.replacen(&arabic, &format!("\n\n{line}\n"), 1), "{}", got.slug);
     }
     let p001 = site.documents().find(|d| d.slug == "p001").unwrap();
-    assert_eq!(p001.meta.date.iso(), "2022-04-01");
+    assert_eq!(p001.meta.date.map(|d| d.iso()).as_deref(), Some("2022-04-01"));
 }
 
 #[test]
@@ -338,25 +338,35 @@ fn a_document_printed_without_a_signature_is_imported_for_the_office_to_date() {
     // every line of its text is kept, the disclosure too, as text
     let kept = want.body.replacen("\n\n惠农区人民政府办公室\n\n2022年6月7日", "", 1);
     assert_eq!(got.body, kept);
-    assert_eq!(imported.notes, ["p061.md（惠农区政府五月份大事记）正文中没有找到落款（发文机关一行，下一行为成文日期，如 2022年4月1日）：发文机关和成文日期留空，请按印刷版填写后再生成"]);
+    assert_eq!(got.front.date, None);
+    assert_eq!(imported.notes, ["p061.md（惠农区政府五月份大事记）正文中没有找到落款（发文机关一行，下一行为成文日期，如 2022年4月1日）：发文机关（issuer）留空，请按印刷版填写后再生成；成文日期（date）也留空，印刷版有的请填写"]);
 
     // written with the two fields empty under a word; the build names the file and line until
-    // they are filled in
+    // the issuer is filled in; a 大事记 printed without a date may stay without one
     let dir = tempfile::tempdir().unwrap();
     let (content, file) = (dir.path().join("content"), dir.path().join("issue.txt"));
     std::fs::write(&file, &text).unwrap();
     import::run(&file, 2022, 2, &content, false).unwrap();
     let md = std::fs::read_to_string(content.join("2022/02/p061.md")).unwrap();
-    assert!(md.starts_with("+++\ntitle = \"惠农区政府五月份大事记\"\n# 导入时正文中没有找到落款：请按印刷版填写发文机关（issuer）和成文日期（date，如 2022-04-01）\nissuer = \"\"\ndate = \"\"\nsection = \"惠农区大事记\"\n"), "{md}");
+    assert!(md.starts_with("+++\ntitle = \"惠农区政府五月份大事记\"\n# 导入时正文中没有找到落款：请按印刷版填写发文机关（issuer）；成文日期（date，如 2022-04-01）印刷版没有的，留空即可\nissuer = \"\"\ndate = \"\"\nsection = \"惠农区大事记\"\n"), "{md}");
     let build = |content: &Path| gongbao::build(&gongbao::BuildOptions { content: content.to_path_buf(), output: dir.path().join("public"), base_url: None, full: false });
-    let err = build(&content).unwrap_err().to_string();
-    assert!(err.contains("2022/02/p061.md:5: 日期为空：请按印刷版填写，应写作 2022-04-01 或 2022年4月1日"), "{err}");
-    std::fs::write(content.join("2022/02/p061.md"), md.replace("date = \"\"", "date = \"2022-06-07\"")).unwrap();
     let err = build(&content).unwrap_err().to_string();
     assert!(err.contains("2022/02/p061.md:4: 发文机关（issuer）不能为空"), "{err}");
     assert!(!dir.path().join("public").exists());
-    std::fs::write(content.join("2022/02/p061.md"), md.replace("date = \"\"", "date = \"2022-06-07\"").replace("issuer = \"\"", "issuer = \"惠农区人民政府办公室\"")).unwrap();
+    std::fs::write(content.join("2022/02/p061.md"), md.replace("issuer = \"\"", "issuer = \"惠农区人民政府办公室\"")).unwrap();
     build(&content).unwrap();
+    // without a 成文日期 row; the search shows no date for it, and it counts from the issue's
+    // 出版日期 among the others (the newest: the issue came out in July)
+    let page = std::fs::read_to_string(dir.path().join("public/2022/02/p061.html")).unwrap();
+    assert!(!page.contains("成文日期") && page.contains("<th scope=\"row\">刊载期次</th>"), "{page}");
+    let site = gongbao::content::load(&content, None).unwrap();
+    let order = gongbao::search::index::document_order(&site);
+    assert_eq!(site.documents().nth(*order.last().unwrap()).unwrap().slug, "p061");
+    // the open data give it an empty date, as its number when it has none
+    let data = std::fs::read_to_string(dir.path().join("public/data/documents.json")).unwrap();
+    assert!(data.contains("\"url\": \"2022/02/p061.html\""), "{data}");
+    let record: serde_json::Value = serde_json::from_str::<Vec<serde_json::Value>>(&data).unwrap().into_iter().find(|r| r["url"] == "2022/02/p061.html").unwrap();
+    assert_eq!(record["date"], "");
 }
 
 #[test]

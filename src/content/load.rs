@@ -410,7 +410,7 @@ fn parse_front_matter(path: &Path, text: &str) -> std::result::Result<(Front, us
     if meta.number.as_deref().is_some_and(|n| n.trim().is_empty()) {
         return Err(Diagnostic::new(path, key_line("number"), "发文字号（number）为空；没有文号时请删去这一行"));
     }
-    if meta.date.day.is_none() {
+    if meta.date.is_some_and(|d| d.day.is_none()) {
         return Err(Diagnostic::new(path, key_line("date"), "成文日期（date）须写到日，如 2022-04-01"));
     }
     let front = Front { body_line, section_line: key_line("section"), number_line: key_line("number"), meta };

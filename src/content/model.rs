@@ -189,6 +189,24 @@ impl<'de> Deserialize<'de> for GDate {
     }
 }
 
+/// A document's 成文日期 in its front matter: `""` where the print has none.
+mod signed_date {
+    use super::GDate;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(date: &Option<GDate>, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&date.as_ref().map_or_else(String::new, GDate::iso))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<GDate>, D::Error> {
+        let text = String::deserialize(d)?;
+        if text.trim().is_empty() {
+            return Ok(None);
+        }
+        GDate::deserialize(serde::de::value::StrDeserializer::<D::Error>::new(&text)).map(Some)
+    }
+}
+
 /// One line of the masthead (版权页) as printed: 主编：宋文祥.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -239,8 +257,10 @@ pub struct FrontMatter {
     pub number: Option<String>,
     /// 发文机关.
     pub issuer: String,
-    /// 成文日期.
-    pub date: GDate,
+    /// 成文日期; none (`date = ""`, the key still written, so that it is not forgotten) for
+    /// what is printed without a signature: a 大事记, a 政策解读.
+    #[serde(with = "signed_date")]
+    pub date: Option<GDate>,
     /// 栏目: one of the issue's sections.
     pub section: String,
     /// 起始页码 in the printed issue.
@@ -410,6 +430,15 @@ pub struct Issue {
     pub source: std::path::PathBuf,
     #[serde(skip)]
     pub stamp: Option<Stamp>,
+}
+
+impl Issue {
+    /// The day its pages were published: its 出版日期. An issue dated only by month counts from
+    /// the 1st, so feeds and sitemaps (which need a day) stay in order; write the day in
+    /// issue.toml to be exact.
+    pub fn published(&self) -> GDate {
+        GDate { day: Some(self.meta.date.day.unwrap_or(1)), ..self.meta.date }
+    }
 }
 
 /// The print edition of an issue as a PDF, offered for download beside the issue page.

@@ -53,7 +53,7 @@ pub fn build(entry: &TocEntry, number: Option<String>, lines: &[&str], first_lin
         parts.code.strip_suffix('令').map(str::to_string)
     });
     let issuer = order_of.unwrap_or_else(|| tidy_spaces(lines[sig.issuer]));
-    let front = FrontMatter { issuer, date: sig.when, disclosure, addressee, ..entry_front(entry, number) };
+    let front = FrontMatter { issuer, date: Some(sig.when), disclosure, addressee, ..entry_front(entry, number) };
     Ok(Built { front, body: markdown::render(&blocks), signed: true })
 }
 
@@ -63,7 +63,7 @@ fn entry_front(entry: &TocEntry, number: Option<String>) -> FrontMatter {
         title: entry.title.clone(),
         number,
         issuer: String::new(),
-        date: crate::content::GDate { year: 0, month: 0, day: None },
+        date: None,
         section: entry.section.clone(),
         page: entry.page,
         disclosure: None,
@@ -189,7 +189,7 @@ mod tests {
         let built = build(&entry(), Some("惠政办发〔2022〕1号".into()), &lines, 1).unwrap();
         assert_eq!(built.front.addressee.as_deref(), Some("各乡镇人民政府"));
         assert_eq!(built.front.issuer, "惠农区人民政府办公室");
-        assert_eq!(built.front.date.iso(), "2022-04-01");
+        assert_eq!(built.front.date.map(|d| d.iso()).as_deref(), Some("2022-04-01"));
         assert_eq!(built.front.disclosure.as_deref(), Some("此件公开发布"));
         assert_eq!(
             built.body,

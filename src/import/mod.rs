@@ -188,7 +188,7 @@ pub fn import(text: &str, year: u16, issue: u16) -> Result<Imported, ImportError
     assign_slugs(&mut documents);
     for doc in documents.iter().filter(|d| !d.signed) {
         notes.push(format!(
-            "{}.md（{}）正文中没有找到落款（发文机关一行，下一行为成文日期，如 2022年4月1日）：发文机关和成文日期留空，请按印刷版填写后再生成",
+            "{}.md（{}）正文中没有找到落款（发文机关一行，下一行为成文日期，如 2022年4月1日）：发文机关（issuer）留空，请按印刷版填写后再生成；成文日期（date）也留空，印刷版有的请填写",
             doc.slug, doc.front.title
         ));
     }
@@ -209,7 +209,7 @@ pub fn import(text: &str, year: u16, issue: u16) -> Result<Imported, ImportError
         });
     }
     // An issue without a printed publication date is dated by its latest document.
-    let latest = documents.iter().map(|d| d.front.date).max();
+    let latest = documents.iter().filter_map(|d| d.front.date).max();
     let date = masthead
         .published
         .or(latest.map(|d| GDate { day: None, ..d }))
@@ -366,13 +366,13 @@ impl Imported {
             let name = format!("{}.md", doc.slug);
             let mut front = to_toml(&name, &doc.front)?;
             if !doc.signed {
-                // the date has no value to serialise: the fields are written empty, under a word
-                let date = format!("date = \"{}\"\n", doc.front.date.iso());
+                // the fields are written empty, under a word
                 let issuer = "issuer = \"\"\n";
-                if !front.contains(issuer) || !front.contains(&date) {
-                    return Err(ImportError::Serialize { file: name, message: "发文机关和成文日期未能留空".into() });
+                if !front.contains(issuer) {
+                    return Err(ImportError::Serialize { file: name, message: "发文机关未能留空".into() });
                 }
-                front = front.replacen(issuer, "# 导入时正文中没有找到落款：请按印刷版填写发文机关（issuer）和成文日期（date，如 2022-04-01）\nissuer = \"\"\n", 1).replacen(&date, "date = \"\"\n", 1);
+                let word = "# 导入时正文中没有找到落款：请按印刷版填写发文机关（issuer）；成文日期（date，如 2022-04-01）印刷版没有的，留空即可\n";
+                front = front.replacen(issuer, &format!("{word}{issuer}"), 1);
             }
             files.push((name, format!("+++\n{front}+++\n\n{}\n", doc.body)));
         }

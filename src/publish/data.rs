@@ -47,7 +47,7 @@ impl<'a> DocumentRecord<'a> {
             title: &m.title,
             number: m.number.as_deref(),
             issuer: &m.issuer,
-            date: m.date.iso(),
+            date: m.date.map(|d| d.iso()).unwrap_or_default(),
             section: &m.section,
             page: m.page,
             status: crate::render::status_text(d),

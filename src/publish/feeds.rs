@@ -5,7 +5,7 @@
 
 use std::fmt::Write;
 
-use super::{published, BaseUrl};
+use super::BaseUrl;
 use crate::content::{Document, GDate, Issue, Site};
 use crate::output::OutputFile;
 
@@ -34,15 +34,15 @@ const SITE_PAGES: [&str; 4] = ["index.html", "search.html", "wenhao.html", "abou
 /// with its issue, the home, search and about pages with the newest issue.
 fn sitemap(site: &Site, base: &BaseUrl) -> String {
     let mut urls: Vec<(String, GDate)> = Vec::new();
-    if let Some(newest) = site.issues.last().map(published) {
+    if let Some(newest) = site.issues.last().map(Issue::published) {
         for page in SITE_PAGES {
             urls.push((page.to_string(), newest));
         }
     }
     for issue in site.issues.iter().rev() {
-        urls.push((issue.url.clone(), published(issue)));
+        urls.push((issue.url.clone(), issue.published()));
         for doc in issue.documents() {
-            urls.push((doc.url.clone(), published(issue)));
+            urls.push((doc.url.clone(), issue.published()));
         }
     }
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
@@ -65,7 +65,7 @@ fn issues_feed(site: &Site, base: &BaseUrl) -> String {
             Entry {
                 title: format!("{} {}", site.config.name, issue.title),
                 url: issue.url.clone(),
-                date: published(issue),
+                date: issue.published(),
                 summary: format!("{}出版，收录文件 {count} 篇（{}）。", issue.meta.date.chinese(), sections.join("、")),
                 category: None,
             }
@@ -93,8 +93,12 @@ fn document_entry(issue: &Issue, doc: &Document) -> Entry {
     if let Some(number) = &m.number {
         let _ = write!(summary, "{number}　");
     }
-    let _ = write!(summary, "{}　成文日期：{}　刊载于{}第{}页", m.issuer, m.date.chinese(), issue.title, m.page);
-    Entry { title: m.title.clone(), url: doc.url.clone(), date: published(issue), summary, category: Some(m.section.clone()) }
+    let _ = write!(summary, "{}　", m.issuer);
+    if let Some(date) = m.date {
+        let _ = write!(summary, "成文日期：{}　", date.chinese());
+    }
+    let _ = write!(summary, "刊载于{}第{}页", issue.title, m.page);
+    Entry { title: m.title.clone(), url: doc.url.clone(), date: issue.published(), summary, category: Some(m.section.clone()) }
 }
 
 struct Entry {
@@ -107,7 +111,7 @@ struct Entry {
 }
 
 fn feed(site: &Site, base: &BaseUrl, path: &str, title: &str, entries: &[Entry]) -> String {
-    let updated = entries.iter().map(|e| e.date).max().or_else(|| site.issues.last().map(published));
+    let updated = entries.iter().map(|e| e.date).max().or_else(|| site.issues.last().map(Issue::published));
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"zh-CN\">\n");
     let _ = writeln!(out, "  <title>{}</title>", xml(title));
     let _ = writeln!(out, "  <id>{}</id>", xml(&base.join(path)));

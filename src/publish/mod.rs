@@ -8,7 +8,7 @@ mod feeds;
 use std::path::Path;
 
 use crate::cache::{Hasher, Key, Reuse};
-use crate::content::{GDate, Issue, PdfFile, Site, SiteConfig};
+use crate::content::{PdfFile, Site, SiteConfig};
 use crate::error::{Diagnostic, Error, Result};
 use crate::output::OutputFile;
 
@@ -53,13 +53,6 @@ impl BaseUrl {
 pub fn host_of(url: &str) -> &str {
     let rest = url.split_once("://").map_or(url, |(_, r)| r);
     rest.split('/').next().unwrap_or(rest)
-}
-
-/// The day a page was published: its issue's 出版日期. An issue dated only by month counts from
-/// the 1st, so feeds and sitemaps (which need a day) stay in order; write the day in issue.toml to
-/// be exact.
-pub fn published(issue: &Issue) -> GDate {
-    GDate { day: Some(issue.meta.date.day.unwrap_or(1)), ..issue.meta.date }
 }
 
 /// Writes the data files, feeds and PDFs; returns notes for the user (what was skipped and why).

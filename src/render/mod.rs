@@ -246,7 +246,8 @@ struct DocPage<'a> {
 struct DocData<'a> {
     issue: IssueSummary<'a>,
     doc: &'a Document,
-    date_text: String,
+    /// none for a document printed without a 成文日期
+    date_text: Option<String>,
     page_title: &'a str,
     og_type: &'static str,
     /// The meta tags portal inspections read on an article page (政府网站发展指引).
@@ -344,10 +345,10 @@ impl<'a> Pages<'a> {
             own: DocData {
                 issue: IssueSummary::new(issue),
                 doc,
-                date_text: doc.meta.date.chinese(),
+                date_text: doc.meta.date.map(|d| d.chinese()),
                 page_title: &doc.meta.title,
                 og_type: "article",
-                pub_date: publish::published(issue).iso(),
+                pub_date: issue.published().iso(),
                 keywords: keywords.join(","),
                 prev: neighbour(n.checked_sub(1)),
                 next: neighbour(Some(n + 1)),

@@ -388,9 +388,13 @@ fn place_paragraphs(text: &str, mut f: impl FnMut(usize, usize, Piece<'_>)) {
 /// Document ids: oldest 成文日期 first, then older issue, then later in print, so that "ties by
 /// date, newest first" is descending id on the client, and the documents of a new issue take
 /// the last ids and leave the others' in place (see [`update`]).
-pub fn document_order(docs: &[&Document]) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..docs.len()).collect();
-    order.sort_by_key(|&i| (docs[i].meta.date, (docs[i].year, docs[i].issue), Reverse(i)));
+/// A document without a 成文日期 (a 大事记 printed unsigned) counts from its issue's 出版日期.
+/// Indices are of `site.documents()`.
+pub fn document_order(site: &Site) -> Vec<usize> {
+    use crate::content::GDate;
+    let dates: Vec<(GDate, (u16, u16))> = site.issues.iter().flat_map(|issue| issue.documents().map(move |d| (d.meta.date.unwrap_or_else(|| issue.published()), (d.year, d.issue)))).collect();
+    let mut order: Vec<usize> = (0..dates.len()).collect();
+    order.sort_by_key(|&i| (dates[i], Reverse(i)));
     order
 }
 
@@ -704,7 +708,7 @@ fn doc_state(doc: &Document, keys: &DocKeys, indexed: IndexedFields, tokens: &Do
 /// client rebuilds from the issue facet (60 KB less on the corpus).
 fn record(d: &Document) -> String {
     let url = if d.url == format!("{}/{:02}/{}.html", d.year, d.issue, d.slug) { &d.slug } else { &d.url };
-    let json = serde_json::json!([d.meta.date.chinese(), d.meta.number, d.meta.title, url]).to_string();
+    let json = serde_json::json!([d.meta.date.map(|d| d.chinese()).unwrap_or_default(), d.meta.number, d.meta.title, url]).to_string();
     crate::output::script_safe_json(&json)
 }
 
@@ -730,7 +734,7 @@ fn pack_file(id: u32, c: u32, chunks: &[Vec<u32>], code: &lz::Code) -> OutputFil
 /// See [`crate::search::build_index`].
 pub fn build(site: &Site, keys: &[DocKeys], text: &(dyn Fn(usize) -> Result<String> + Sync), emit: &(dyn Fn(OutputFile) -> Result<()> + Sync)) -> Result<State> {
     let docs: Vec<&Document> = site.documents().collect();
-    let order = document_order(&docs);
+    let order = document_order(site);
 
     // Excerpt text is coded by character (see `alphabet`), counted first so that each
     // document's excerpt files can be written as soon as it is indexed: each text is asked
@@ -1072,7 +1076,7 @@ pub fn update(
     link: &(dyn Fn(&str) -> Result<bool> + Sync),
 ) -> Result<Option<State>> {
     let docs: Vec<&Document> = site.documents().collect();
-    let order = document_order(&docs);
+    let order = document_order(site);
     let (n, old_n) = (order.len(), old.docs.len());
     let stay = order.iter().zip(&old.docs).take_while(|(&i, o)| docs[i].url == o.url).count();
     if n.max(old_n) - stay > moved_limit(n) || codec::doc_count(n as u32) != codec::doc_count(old_n as u32) || old.lists.len() != old.shards {

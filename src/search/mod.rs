@@ -355,7 +355,7 @@ mod tests {
 
         // The excerpt code counts the characters of the oldest documents: a character the
         // texts never held, in the newest document, changes no other file's code.
-        let order = super::index::document_order(&site.documents().collect::<Vec<_>>());
+        let order = super::index::document_order(&site);
         let (oldest, newest) = (order[0], order[order.len() - 1]);
         let mut corrected = texts.clone();
         corrected[newest].push('龘');
@@ -391,7 +391,7 @@ mod tests {
             doc.url = format!("2099/01/n{n}.html");
             doc.meta.title = format!("新一期的第{n}份文件");
             doc.meta.number = None;
-            doc.meta.date.year = 2099;
+            doc.meta.date = doc.meta.date.map(|d| crate::content::GDate { year: 2099, ..d });
             later.issues[0].sections[0].documents.push(doc);
         }
         let by_url: std::collections::HashMap<String, String> = site.documents().map(|d| d.url.clone()).zip(texts.iter().cloned()).collect();
@@ -518,7 +518,7 @@ mod tests {
         let texts_of = |site: &crate::content::Site| -> Vec<String> { site.documents().map(|d| by_url.get(&d.url).cloned().unwrap_or_else(|| "补登的文件。".to_string())).collect() };
         let by_id: Vec<String> = {
             let docs: Vec<&crate::content::Document> = site.documents().collect();
-            super::index::document_order(&docs).into_iter().map(|i| docs[i].url.clone()).collect()
+            super::index::document_order(&site).into_iter().map(|i| docs[i].url.clone()).collect()
         };
         let changed = |f: &dyn Fn(&mut Vec<crate::content::Document>)| {
             let mut s = site.clone();

@@ -63,7 +63,7 @@ pub fn load_corpus(path: &Path) -> (Site, Vec<String>) {
                     title: law.title.clone(),
                     number: Some(format!("法规〔{year}〕{n}号")),
                     issuer: law.category.clone(),
-                    date,
+                    date: Some(date),
                     section: law.category.clone(),
                     page: page as u32 + 1,
                     disclosure: None,

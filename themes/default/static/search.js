@@ -1085,7 +1085,7 @@
         if (d.n) { var n = el('span', 'result-number'); appendSegments(n, number); meta.appendChild(n); }
         meta.appendChild(el('span', 'result-issuer', d.i));
         meta.appendChild(el('span', 'result-issue', d.s));
-        meta.appendChild(el('span', 'result-date', d.d));
+        if (d.d) { meta.appendChild(el('span', 'result-date', d.d)); } // none for a 大事记 printed undated
         li.appendChild(meta);
         var ex = el('p', 'result-excerpt');
         appendSegments(ex, body);
