@@ -562,6 +562,21 @@ mod tests {
         assert!(files_of(out.path()).is_empty(), "nothing written");
     }
 
+    /// Past an eighth of the archive (at least 16 documents), changed texts are built anew:
+    /// the content folder copied or named by another path changes every body's key.
+    #[test]
+    fn an_index_with_most_texts_changed_is_built_anew() {
+        let (site, texts) = grown();
+        let dir = tempfile::tempdir().unwrap();
+        let old = written(dir.path(), &site, &texts);
+        let edited = |count: usize| -> Vec<String> { texts.iter().enumerate().map(|(i, t)| if i < count { format!("{t}\n更正。") } else { t.clone() }).collect() };
+        let out = tempfile::tempdir().unwrap();
+        assert!(update_into(&site, &old, &texts, &edited(16), dir.path(), out.path()).is_some(), "16 of 60 in place");
+        let out = tempfile::tempdir().unwrap();
+        assert!(update_into(&site, &old, &texts, &edited(17), dir.path(), out.path()).is_none(), "17 of 60 anew");
+        assert!(files_of(out.path()).is_empty(), "nothing written");
+    }
+
     #[test]
     fn a_previous_output_without_a_shard_file_is_built_anew() {
         let (site, texts) = grown();
