@@ -54,7 +54,7 @@ test('a ¶ link to a clause shows on keyboard focus', async () => {
   await page.close();
 });
 
-test('an alias page sends the reader on to the document, from file://', async () => {
+test('an alias page sends the reader on to the document, the clause and the marked words, from file://', async () => {
   const { REPO, tempDir } = require('./lib.js');
   const content = tempDir('gongbao-alias-');
   fs.cpSync(path.join(REPO, 'content'), content, { recursive: true });
@@ -65,5 +65,11 @@ test('an alias page sends the reader on to the document, from file://', async ()
   await page.goto(fileUrl(aliased, 'old/hzbf-2022-31.html'));
   await page.waitForURL((url) => url.href.endsWith(target.url), { timeout: 5000 });
   assert.equal(await page.textContent('h1'), target.title);
+  // a citation of a clause under the old address lands on the clause, with the words to mark
+  await page.goto(fileUrl(aliased, 'old/hzbf-2022-31.html') + '?hl=' + encodeURIComponent('通知') + '#p2');
+  await page.waitForURL((url) => url.pathname.endsWith(target.url), { timeout: 5000 });
+  const landed = new URL(page.url());
+  assert.equal(landed.hash, '#p2');
+  assert.equal(landed.searchParams.get('hl'), '通知');
   await page.close();
 });
