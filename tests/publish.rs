@@ -76,6 +76,8 @@ fn sitemap_lists_every_page_with_its_date_and_robots_names_it() {
     let robots = ws.read("robots.txt");
     assert!(robots.lines().any(|l| l == format!("Sitemap: {BASE}sitemap.xml")), "{robots}");
     assert!(robots.contains("User-agent: *"));
+    // its paths are the site's folder on the host, where the portal's root robots.txt takes them
+    assert!(robots.lines().any(|l| l == "Disallow: /gongbao/404.html") && robots.lines().any(|l| l == "Allow: /gongbao/"), "{robots}");
 }
 
 struct FeedEntry {
@@ -332,4 +334,18 @@ fn a_base_url_that_is_not_a_full_address_is_refused() {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_gongbao")).current_dir(ws.dir.path()).args(["build", "--base-url", "https://"]).output().unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success() && err.contains("--base-url「https://」不是完整网址"), "{err}");
+    // the address of a page, copied from the browser, is not the site's
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_gongbao")).current_dir(ws.dir.path()).args(["build", "--base-url", "https://www.huinong.gov.cn/gongbao/index.html"]).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && err.contains("--base-url「https://www.huinong.gov.cn/gongbao/index.html」是一个网页的地址，应是网站所在目录的地址"), "{err}");
+    assert!(!ws.public().exists(), "nothing is written");
+}
+
+#[test]
+fn a_base_url_is_written_as_a_sitemap_needs_it() {
+    let ws = Workspace::new(&fixture("site"));
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_gongbao")).current_dir(ws.dir.path()).args(["build", "--base-url", "HTTPS://WWW.Huinong.gov.cn/政府公报"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let sitemap = ws.read("sitemap.xml");
+    assert!(sitemap.contains("<loc>https://www.huinong.gov.cn/%E6%94%BF%E5%BA%9C%E5%85%AC%E6%8A%A5/2022/02/p001.html</loc>"), "{sitemap}");
 }

@@ -45,11 +45,40 @@ pub struct SiteConfig {
     pub theme: Option<String>,
 }
 
-/// Whether `url` can be the address the site is published at: a full http(s) address with a
-/// host, without spaces, query or fragment (every sitemap and feed entry is made from it).
-pub fn full_url(url: &str) -> bool {
-    let host = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://")).unwrap_or("");
-    !host.split('/').next().unwrap_or("").is_empty() && !url.contains(char::is_whitespace) && !url.contains(['?', '#', '"', '<', '>'])
+/// `url` as the address the site is published at, written as sitemaps and feeds need it, or
+/// why it cannot be one. It must be a full http(s) address of a folder, with an ASCII host,
+/// without spaces, query or fragment: every sitemap and feed entry, canonical link and QR code
+/// is made from it. The scheme and host are written in lower case, the folder ends in `/`,
+/// and characters other than ASCII in its path are percent-encoded (`/政府公报/`), as URLs in a
+/// sitemap must be.
+pub fn site_address(url: &str) -> std::result::Result<String, &'static str> {
+    let (scheme, rest) = url.split_once("://").ok_or("不是完整网址")?;
+    let scheme = scheme.to_ascii_lowercase();
+    if !matches!(scheme.as_str(), "http" | "https") || url.contains(char::is_whitespace) || url.contains(['?', '#', '"', '<', '>', '\\']) {
+        return Err("不是完整网址");
+    }
+    let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+    if host.is_empty() {
+        return Err("不是完整网址");
+    }
+    if !host.is_ascii() {
+        return Err("的域名含有中文：请写作 ASCII 形式（punycode，如 xn--…）");
+    }
+    let last = path.rsplit('/').next().unwrap_or("").to_ascii_lowercase();
+    if [".html", ".htm", ".shtml", ".php", ".jsp", ".asp", ".aspx"].iter().any(|page| last.ends_with(page)) {
+        return Err("是一个网页的地址，应是网站所在目录的地址（去掉末尾的文件名）");
+    }
+    let mut address = format!("{scheme}://{}/", host.to_ascii_lowercase());
+    for c in path.chars() {
+        match c {
+            c if c.is_ascii() => address.push(c),
+            c => c.encode_utf8(&mut [0; 4]).bytes().for_each(|b| address.push_str(&format!("%{b:02X}"))),
+        }
+    }
+    if !address.ends_with('/') {
+        address.push('/');
+    }
+    Ok(address)
 }
 
 /// A calendar date as printed: 成文日期 always has a day, an issue's 出版日期 may only have a month.

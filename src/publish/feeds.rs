@@ -17,7 +17,14 @@ pub const DOCUMENT_FEED_ENTRIES: usize = 100;
 pub const PATHS: [&str; 4] = ["sitemap.xml", "robots.txt", "feeds/issues.xml", "feeds/documents.xml"];
 
 pub fn files(site: &Site, base: &BaseUrl) -> Vec<OutputFile> {
-    let robots = format!("# {}\nUser-agent: *\nAllow: /\nDisallow: /404.html\n\nSitemap: {}\n", one_line(&site.config.name), base.join("sitemap.xml"));
+    // Paths from the host's root: a site under /gongbao/ is that folder of the portal, and
+    // crawlers read robots.txt only at the root, where its lines belong.
+    let path = base.path();
+    let robots = format!(
+        "# {}\n# 搜索引擎只读取网站根目录的 robots.txt：网站在子目录时，请把以下各行并入根目录的 robots.txt\nUser-agent: *\nAllow: {path}\nDisallow: {path}404.html\n\nSitemap: {}\n",
+        one_line(&site.config.name),
+        base.join("sitemap.xml")
+    );
     let [sitemap_path, robots_path, issues_path, documents_path] = PATHS;
     vec![
         OutputFile::new(sitemap_path, sitemap(site, base)),

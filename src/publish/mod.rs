@@ -24,10 +24,11 @@ impl BaseUrl {
     /// error naming where it was given, since every sitemap and feed entry would be wrong.
     pub fn of(given: Option<&str>, config: &SiteConfig, site_toml: &Path) -> Result<Option<BaseUrl>> {
         let Some(url) = given.or(config.base_url.as_deref()).map(str::trim).filter(|u| !u.is_empty()) else { return Ok(None) };
-        if crate::content::full_url(url) {
-            return Ok(Some(BaseUrl(if url.ends_with('/') { url.to_string() } else { format!("{url}/") })));
-        }
-        let what = |name: &str| format!("{name}「{url}」不是完整网址：应写作 https://www.huinong.gov.cn/gongbao/ 这样的形式");
+        let why = match crate::content::site_address(url) {
+            Ok(address) => return Ok(Some(BaseUrl(address))),
+            Err(why) => why,
+        };
+        let what = |name: &str| format!("{name}「{url}」{why}：应写作 https://www.huinong.gov.cn/gongbao/ 这样的形式");
         Err(match given {
             Some(_) => Error::Other(what("--base-url")),
             None => Error::Content(vec![Diagnostic::new(site_toml, config.base_url_line, what("base_url"))]),
@@ -41,6 +42,12 @@ impl BaseUrl {
     /// The absolute URL of a page given by its path relative to the output root.
     pub fn join(&self, rel: &str) -> String {
         format!("{}{rel}", self.0)
+    }
+
+    /// `/gongbao/`: where the site lies on its host.
+    pub fn path(&self) -> &str {
+        let rest = self.0.split_once("://").map_or(self.0.as_str(), |(_, r)| r);
+        rest.find('/').map_or("/", |at| &rest[at..])
     }
 
     /// `www.huinong.gov.cn`: what the SiteDomain meta tag names.
