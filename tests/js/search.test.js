@@ -146,6 +146,12 @@ test('an excerpt shows every term of a query that its text holds', () => {
   same(api.excerpt(near, api.parseQuery('营商环境 罚款'), -1).filter((x) => x.text === '…').length, 2, 'one window');
   // a term the text lacks is passed over
   same(marked(api.excerpt(text, api.parseQuery('营商环境 不在其中'), -1)), ['营商环境']);
+  // a match the window cuts is marked as far as it shows, but the document page is not asked
+  // to mark that part of it everywhere
+  const terms = api.parseQuery('营商环境');
+  const cut = api.excerpt('营商环境' + '文'.repeat(134) + '营商环境' + pad(10), terms, -1);
+  same(marked(cut), ['营商环境', '营商'], 'the second match cut at the window');
+  same(api.highlightQuery(terms, cut), '?hl=' + encodeURIComponent('营商环境'));
 });
 
 test('a one-character query first found deep in the body is excerpted from that chunk', async () => {
@@ -186,15 +192,18 @@ test('no match, empty query and unknown keys load little and return nothing', as
 test('query parsing: AND terms, duplicates once, number runs whole', () => {
   const { api } = client(fx.publicDir);
   same(api.parseQuery(' 医疗  保障 医疗 ').map((t) => t.tokens.join('|')), ['医|疗', '保|障']);
-  // quotation marks round a term are not part of it; inside, and other brackets, they are
-  same(api.parseQuery('"医疗" “保障” \'基金\' 「监管」 《条例》 a"b').map((t) => t.tokens.join('|')), ['医|疗', '保|障', '基|金', '监|管', '《|条|例|》', 'a|"|b']);
+  // quotation marks round a term are not part of it, nor the 书名号 round a title copied from a
+  // citation (titles are indexed without them); inside, and other brackets, they are
+  same(api.parseQuery('"医疗" “保障” \'基金\' 「监管」 《条例》 a"b 《条例》第三条 (一)').map((t) => t.tokens.join('|')),
+    ['医|疗', '保|障', '基|金', '监|管', '条|例', 'a|"|b', '条|例|》|第|三|条', '〔|一|〕']);
   same(api.parseQuery('""').length, 0);
   // a document number is searched with and without 第 before its serial; elsewhere 第 is text
-  same(api.parseQuery('〔2022〕第8号 〔2022〕 8号 第8号 令第5号').map((t) => t.forms.map((f) => f.join('|'))),
-    [['〔|2022|〕|第|8|号', '〔|2022|〕|8|号'], ['〔|2022|〕|8|号', '〔|2022|〕|第|8|号'], ['第|8|号'], ['令|第|5|号']]);
+  same(api.parseQuery('〔2022〕第8号 〔2022〕 8号 第8号 令第5号 国务院令735号 命令第一条').map((t) => t.forms.map((f) => f.join('|'))),
+    [['〔|2022|〕|第|8|号', '〔|2022|〕|8|号'], ['〔|2022|〕|8|号', '〔|2022|〕|第|8|号'], ['第|8|号'], ['令|第|5|号', '令|5|号'],
+      ['国|务|院|令|735|号', '国|务|院|令|第|735|号'], ['命|令|第|一|条']]);
   // so a number is found as printed, typed either way
-  const printed = '准印号：石新出管字〔2022〕第0093号；依照惠政办发〔2022〕8号。';
-  for (const typed of ['石新出管字[2022]第0093号', '石新出管字〔2022〕93号', '惠政办发〔2022〕第8号', '惠政办发(2022)8号']) {
+  const printed = '准印号：石新出管字〔2022〕第0093号；依照惠政办发〔2022〕8号、国务院令第735号。';
+  for (const typed of ['石新出管字[2022]第0093号', '石新出管字〔2022〕93号', '惠政办发〔2022〕第8号', '惠政办发(2022)8号', '国务院令735号', '国务院令第735号']) {
     same(api.matchRanges(printed, api.parseQuery(typed)).ranges.length, 1, typed);
   }
   same(api.termKeys(['惠', '政', '办', '发', '〔', '2022', '〕', '31', '号']),

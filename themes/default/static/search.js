@@ -101,10 +101,11 @@
     return runClass === 1 && !fraction ? run.replace(/^0+(?=\d)/, '') : run;
   }
 
-  // Quotation marks a reader puts round a phrase out of habit: a term is matched without them.
-  var QUOTES = '"\'“”‘’「」『』';
+  // Quotation marks a reader puts round a phrase out of habit, and the 书名号 round a title
+  // copied from a citation (a title is indexed without them): a term is matched without them.
+  var QUOTES = '"\'“”‘’「」『』《》〈〉';
 
-  /* A term as typed, without the quotation marks round it. */
+  /* A term as typed, without the quotation marks or 书名号 round it. */
   function unquoted(raw) {
     var from = 0, to = raw.length;
     while (from < to && QUOTES.indexOf(raw.charAt(from)) >= 0) from++;
@@ -130,12 +131,14 @@
     return terms;
   }
 
-  /* The other form of a document number in `tokens`: 〕第8 for 〕8, 〕8 for 〕第8. */
+  /* The other form of a document number in `tokens`: 〕第8 for 〕8, 〕8 for 〕第8, and an
+   * order's 令第735号 for 令735号 (as people write 国务院令735号), 令735号 for 令第735号. */
   function serialForms(tokens) {
     for (var i = 0; i + 1 < tokens.length; i++) {
-      if (tokens[i] !== '〕') continue;
-      if (tokens[i + 1] === '第' && /^[0-9]/.test(tokens[i + 2] || '')) return [tokens.slice(0, i + 1).concat(tokens.slice(i + 2))];
-      if (/^[0-9]/.test(tokens[i + 1])) return [tokens.slice(0, i + 1).concat(['第'], tokens.slice(i + 1))];
+      if (tokens[i] !== '〕' && tokens[i] !== '令') continue;
+      var serial = tokens[i] === '〕' || tokens[i + 2] === '号' || tokens[i + 3] === '号';
+      if (serial && tokens[i + 1] === '第' && /^[0-9]/.test(tokens[i + 2] || '')) return [tokens.slice(0, i + 1).concat(tokens.slice(i + 2))];
+      if (serial && /^[0-9]/.test(tokens[i + 1])) return [tokens.slice(0, i + 1).concat(['第'], tokens.slice(i + 1))];
     }
     return [];
   }
@@ -769,7 +772,8 @@
         if (r.end <= start || r.start >= end) return;
         var a = Math.max(r.start, start), b = Math.min(r.end, end);
         plain(pos, a);
-        segs.push({ text: text.slice(a, b), mark: true });
+        // a match the window cuts is marked as far as it shows, but is no word to mark elsewhere
+        segs.push({ text: text.slice(a, b), mark: true, cut: a > r.start || b < r.end });
         pos = b;
       });
       plain(pos, end);
@@ -789,6 +793,7 @@
     termKeys: termKeys,
     matchRanges: matchRanges,
     excerpt: excerpt,
+    highlightQuery: highlightQuery,
     search: search,
     loadPage: loadPage,
     chunkOf: chunkOf,
@@ -841,7 +846,7 @@
   function highlightQuery(terms, segs) {
     var words = [];
     segs.concat(terms.map(function (t) { return { text: t.raw, mark: true }; })).forEach(function (s) {
-      if (s.mark && s.text.trim() && words.indexOf(s.text) < 0) words.push(s.text);
+      if (s.mark && !s.cut && s.text.trim() && words.indexOf(s.text) < 0) words.push(s.text);
     });
     return words.length ? '?' + words.map(function (w) { return 'hl=' + encodeURIComponent(w); }).join('&') : '';
   }
