@@ -447,12 +447,14 @@ fn classify_paragraphs(events: &[Event]) -> Vec<(Option<&'static str>, Option<St
         .collect()
 }
 
-/// `第十二条` when a paragraph opens with that clause number.
+/// `第十二条` when a paragraph opens with that clause number, `第十七条之一` with an article
+/// inserted by an amendment (as lawyers cite it; not 第十七条之规定).
 fn clause_number(text: &str) -> Option<String> {
     let rest = text.strip_prefix('第')?;
     let digits: String = rest.chars().take_while(|c| "零〇一二三四五六七八九十百千0123456789".contains(*c)).collect();
-    let after = &rest[digits.len()..];
-    (!digits.is_empty() && after.starts_with('条')).then(|| format!("第{digits}条"))
+    let after = rest[digits.len()..].strip_prefix('条').filter(|_| !digits.is_empty())?;
+    let inserted: String = after.strip_prefix('之').map(|r| r.chars().take_while(|c| "一二三四五六七八九十".contains(*c)).collect()).unwrap_or_default();
+    Some(if inserted.is_empty() { format!("第{digits}条") } else { format!("第{digits}条之{inserted}") })
 }
 
 /// The ¶ link shown on hover or focus, so a reader can copy the address of one clause.
@@ -605,8 +607,8 @@ mod tests {
 
     #[test]
     fn clauses_and_paragraphs_get_ids_to_link_to() {
-        let out = html("总则。\n\n第一条 为了规范……\n\n第十二条 本办法自印发之日起施行。\n\n- 列表项\n\n第一条 附件中的同号条款。\n");
-        for id in ["p1", "第一条", "第十二条", "第一条-2"] {
+        let out = html("总则。\n\n第一条 为了规范……\n\n第十二条 本办法自印发之日起施行。\n\n- 列表项\n\n第一条 附件中的同号条款。\n\n第十二条之一 修正案增加的条款。\n\n第十二条之规定不在此列。\n");
+        for id in ["p1", "第一条", "第十二条", "第一条-2", "第十二条之一", "第十二条-2"] {
             assert!(out.contains(&format!("<p id=\"{id}\">")), "{id}: {out}");
             assert!(out.contains(&format!("href=\"#{id}\"")), "{id}: {out}");
         }

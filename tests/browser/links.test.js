@@ -28,12 +28,20 @@ test('wenhao.html resolves 惠政办发〔2022〕31号 written with any brackets
   }
 });
 
-test('a link by number to a clause or an attachment opens the document there', async () => {
+test('a link by number to a clause or an attachment opens the document there, and one to a clause it lacks says so', async () => {
   const page = await browser.newPage();
   await page.goto(fileUrl(site, 'wenhao.html') + '?n=' + encodeURIComponent('惠政办发[2022]31号') + '#wenben');
   await page.waitForURL((url) => url.href.endsWith(target.url + '#wenben'), { timeout: 5000 });
   assert.ok(await page.evaluate(() => document.getElementById('wenben').getBoundingClientRect().top < 50), 'scrolled to the enclosed document');
   await page.close();
+  // a clause the document does not have is said to be missing, not silently the top
+  const missing = await openPage(browser, fileUrl(site, target.url) + '#' + encodeURIComponent('第一百二十条之二'));
+  assert.equal((await missing.textContent('.hl-note')).trim(), '本文中没有“第一百二十条之二”，以下从全文开头显示。');
+  assert.deepEqual(missing.problems, []);
+  await missing.close();
+  const present = await openPage(browser, fileUrl(site, target.url) + '#wenben');
+  assert.equal(await present.locator('.hl-note').count(), 0, 'no note for a place the document has');
+  await present.close();
 });
 
 test('an unknown number says it is not in the archive and offers search', async () => {

@@ -2,12 +2,37 @@
 // each of those words in its text and scrolls to the first in the body, so that the reader of
 // a long law need not look for why it matched. The results page passes the words as the
 // document prints them (the text its excerpts marked), so they are found here as they are.
+// And an address naming a place the document does not have (p001.html#第三条 where it has no
+// 第三条, a citation of 第一百二十条之二 made before the article was inserted) says so, where
+// the browser would silently show the top of the page.
 // A classic script: it works from file:// as on the web.
 (function () {
   'use strict';
-  var words = new URLSearchParams(window.location.search).getAll('hl').filter(function (w) { return w.trim(); });
   var article = document.querySelector('article.document');
-  if (!words.length || !article) return;
+  if (!article) return;
+  var header = article.querySelector('.doc-header');
+
+  function note(text) {
+    var p = document.createElement('p');
+    p.className = 'hl-note';
+    p.setAttribute('role', 'status');
+    p.appendChild(document.createTextNode(text));
+    header.parentNode.insertBefore(p, header.nextSibling);
+    return p;
+  }
+
+  var place = '';
+  try {
+    place = decodeURIComponent(window.location.hash.slice(1));
+  } catch (e) {
+    place = window.location.hash.slice(1);
+  }
+  if (place && !document.getElementById(place)) {
+    note('本文中没有“' + place + '”，以下从全文开头显示。');
+  }
+
+  var words = new URLSearchParams(window.location.search).getAll('hl').filter(function (w) { return w.trim(); });
+  if (!words.length) return;
   // the longest first, so that a word holding another is marked whole
   words.sort(function (a, b) { return b.length - a.length; });
 
@@ -52,16 +77,10 @@
   if (!found.length) return;
 
   // what was marked, and the way back to the plain text
-  var note = document.createElement('p');
-  note.className = 'hl-note';
-  note.setAttribute('role', 'status');
-  note.appendChild(document.createTextNode('已标示检索词“' + words.join('”“') + '”，共 ' + found.length + ' 处。'));
   var plain = document.createElement('a');
   plain.href = window.location.pathname.replace(/^.*\//, '') + window.location.hash;
   plain.textContent = '取消标示';
-  note.appendChild(plain);
-  var header = article.querySelector('.doc-header');
-  header.parentNode.insertBefore(note, header.nextSibling);
+  note('已标示检索词“' + words.join('”“') + '”，共 ' + found.length + ' 处。').appendChild(plain);
 
   // to the first in the body, unless the address names a place of its own
   var body = article.querySelector('.doc-body');
