@@ -499,8 +499,10 @@
       var at = data.meta.at;
       var perTerm = terms.map(matchForms);
       perTerm.sort(function (a, b) { return a.size - b.size; });
-      var keep = filterTest(filters), scored = [], hits = {};
+      var keep = filterTest(filters), scored = [], hits = {}, unfiltered = 0;
       perTerm[0].forEach(function (_, id) {
+        for (var t = 1; t < perTerm.length; t++) if (!perTerm[t].has(id)) return;
+        unfiltered++; // what the filters leave out is told when they leave nothing
         if (!keep(id)) return;
         var numberHits = 0, titleHits = 0, titleStart = 0, count = 0, latestFirst = 0, body = -1;
         for (var i = 0; i < perTerm.length; i++) {
@@ -521,7 +523,7 @@
       scored.sort(function (a, b) {
         return (b[0] - a[0]) || (b[1] - a[1]) || (b[2] - a[2]) || (b[3] - a[3]) || (a[4] - b[4]) || (b[5] - a[5]);
       });
-      var result = { terms: terms, ids: scored.map(function (s) { return s[5]; }), hits: hits };
+      var result = { terms: terms, ids: scored.map(function (s) { return s[5]; }), hits: hits, unfiltered: unfiltered };
       return exactTitlesFirst(result, scored, q);
     });
   }
@@ -996,15 +998,17 @@
         // A value no menu holds (a bookmark from before a correction, a hand-made URL) would
         // find nothing with no menu showing why: it is left out, and the count says so. The
         // year comes first: 期次 lists that year's issues only.
-        var ignored = [];
+        var ignored = [], year = state.filters.year;
         FILTERS.forEach(function (f) {
           if (f === 'issue') {
-            var year = state.filters.year;
             fillSelect(selects.issue, data.meta.issues.filter(function (i) { return !year || String(i.year) === year; }).map(function (i) { return i.title; }));
           }
-          selects[f].value = state.filters[f] || '';
-          if (selects[f].value !== (state.filters[f] || '')) {
-            ignored.push(FILTER_NAMES[f] + '「' + state.filters[f] + '」');
+          var value = state.filters[f] || '';
+          selects[f].value = value;
+          if (selects[f].value !== value) {
+            // an issue of the archive, of another year than the one chosen, is told as such
+            var elsewhere = f === 'issue' && data.meta.issues.some(function (i) { return i.title === value; });
+            ignored.push(FILTER_NAMES[f] + '「' + value + '」' + (elsewhere ? '不属于' + year + '年' : '本库中没有'));
             state.filters[f] = '';
           }
         });
@@ -1059,7 +1063,7 @@
     function render(state, out) {
       var result = out.result, total = out.total, page = out.page, pages = out.pages;
       if (out.ignored.length) {
-        count.appendChild(el('span', 'ignored', '已忽略本库中没有的筛选条件：' + out.ignored.join('、') + '。'));
+        count.appendChild(el('span', 'ignored', '已忽略筛选条件：' + out.ignored.join('；') + '。'));
       }
       if (out.empty) {
         count.appendChild(document.createTextNode('请输入检索词，或选择筛选条件浏览文件。'));
@@ -1067,8 +1071,10 @@
       }
       var browsing = !state.q.trim();
       if (!total) {
+        var q = '“' + state.q.trim() + '”', left = result.unfiltered;
         count.appendChild(document.createTextNode(browsing ? '没有符合筛选条件的文件，请减少筛选条件。'
-          : '找到 0 篇文件。没有找到包含“' + state.q.trim() + '”的文件，请检查用字、减少检索词或取消筛选条件。'));
+          : left ? '找到 0 篇文件。本库有 ' + left + ' 篇文件包含' + q + '，但都不符合所选筛选条件，请减少或取消筛选条件。'
+            : '找到 0 篇文件。本库没有包含' + q + '的文件，请检查用字或减少检索词。'));
         count.className = 'result-count empty';
         return;
       }
