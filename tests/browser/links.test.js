@@ -19,7 +19,9 @@ test.after(async () => { await browser.close(); });
 test('wenhao.html resolves 惠政办发〔2022〕31号 written with any brackets, from file://', async () => {
   assert.ok(target, 'the seed issue holds 惠政办发〔2022〕31号');
   for (const written of ['惠政办发〔2022〕31号', '惠政办发[2022]31号', '惠政办发【2022】31号', '惠政办发(2022)31号', '惠政办发（２０２２）３１号',
-    '惠政办发﹝2022﹞31号', '惠政办发〔2022〕031号', '惠政办发〔2022〕31', '惠政办发〔2022〕第31号']) {
+    '惠政办发﹝2022﹞31号', '惠政办发〔2022〕031号', '惠政办发〔2022〕31', '惠政办发〔2022〕第31号',
+    // copied from running text, with a full stop or 书名号
+    '惠政办发〔2022〕31号。', '《惠政办发〔2022〕31号》', '“惠政办发〔2022〕31号”，']) {
     const page = await browser.newPage();
     await page.goto(fileUrl(site, 'wenhao.html') + '?n=' + encodeURIComponent(written));
     await page.waitForURL((url) => url.href.endsWith(target.url), { timeout: 5000 });
@@ -51,6 +53,13 @@ test('an unknown number says it is not in the archive and offers search', async 
   assert.equal(await page.getAttribute('#wenhao-result a', 'href'), 'search.html?q=' + encodeURIComponent('惠政办发[2022]999号'));
   assert.deepEqual(page.problems, []);
   await page.close();
+  // an issuer's code alone leads to its group of numbers
+  const code = await openPage(browser, fileUrl(site, 'wenhao.html') + '?n=' + encodeURIComponent('惠政办发'));
+  assert.match(await code.textContent('#wenhao-result'), /这是发文机关代字，不是完整的发文字号：本库中该代字的文号见下面的「惠政办发」一组/);
+  const group = await code.getAttribute('#wenhao-result a', 'href');
+  assert.equal(await code.textContent(group), '惠政办发');
+  assert.deepEqual(code.problems, []);
+  await code.close();
 });
 
 test('a ¶ link to a clause shows on keyboard focus', async () => {

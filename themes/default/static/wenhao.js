@@ -23,10 +23,12 @@
   }
   if (typeof module !== 'undefined' && module.exports) { module.exports = { numberKey: numberKey }; return; }
 
-  var wanted = new URLSearchParams(window.location.search).get('n');
-  if (!wanted) return;
+  var asked = new URLSearchParams(window.location.search).get('n');
+  if (!asked) return;
   var input = document.getElementById('wenhao-n');
-  if (input) input.value = wanted;
+  if (input) input.value = asked;
+  // a number copied from running text brings its 书名号, quotation marks or full stop along
+  var wanted = asked.replace(/^[\s《〈“"'「『]+|[\s》〉”"'」』。，、；：.,;:]+$/g, '') || asked;
   var key = numberKey(wanted);
   var links = document.querySelectorAll('a[data-key]');
   for (var i = 0; i < links.length; i++) {
@@ -36,6 +38,22 @@
     }
   }
   var result = document.getElementById('wenhao-result');
+  // an issuer's code alone (惠政办发): its group of this page
+  var groups = document.querySelectorAll('.wenhao-group h2');
+  for (var g = 0; g < groups.length; g++) {
+    if (numberKey(groups[g].textContent) === key) {
+      var found = document.createElement('p');
+      var to = document.createElement('a');
+      to.href = '#' + groups[g].id;
+      to.appendChild(document.createTextNode('「' + groups[g].textContent + '」'));
+      found.appendChild(document.createTextNode('这是发文机关代字，不是完整的发文字号：本库中该代字的文号见下面的'));
+      found.appendChild(to);
+      found.appendChild(document.createTextNode('一组。'));
+      result.appendChild(found);
+      groups[g].scrollIntoView();
+      return;
+    }
+  }
   var p = document.createElement('p');
   p.className = 'not-found';
   p.appendChild(document.createTextNode('本库未收录发文字号「' + wanted + '」的文件。可以试试'));
