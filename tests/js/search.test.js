@@ -213,7 +213,7 @@ test('query parsing: AND terms, duplicates once, number runs whole', () => {
   same(api.coverOffsets(4), [0, 2]);
 });
 
-test('a query that is a whole title finds that document first, before titles that only hold it', async () => {
+test('a query that is a whole title, or a national law\'s short name, finds that document first, before titles that only hold it', async () => {
   const fs = require('node:fs');
   const dir = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'gongbao-exact-'));
   process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
@@ -224,8 +224,14 @@ test('a query that is a whole title finds that document first, before titles tha
   doc('p095.md', '森林防火条例', 95, '第一条 为了有效预防和扑救森林火灾，制定本条例。');
   doc('p096.md', '河南省森林防火条例', 96, '根据《森林防火条例》，结合本省实际。执行森林防火条例。违反森林防火条例的，依法处理。');
   doc('p097.md', '森林防火条例实施细则', 97, '根据《森林防火条例》制定本细则。森林防火条例规定的。森林防火条例第五条。');
-  const rx = buildFixture(dir, ['森林防火条例']);
+  // a national law's short name: the law itself before the texts that say it more often
+  doc('p098.md', '中华人民共和国森林法', 98, '第一条 为了践行绿水青山就是金山银山理念，制定本法。');
+  doc('p099.md', '森林法律责任规定', 99, '依照森林法。森林法规定的。森林法第五条。森林法第六条。');
+  doc('p100.md', '关于适用森林法的解释', 100, '森林法第一条。森林法第二条。森林法第三条。');
+  const rx = buildFixture(dir, ['森林防火条例', '森林法']);
   const c = client(rx.publicDir);
+  same((await c.query('森林法')).urls[0], '2022/02/p098.html', '中华人民共和国森林法 first');
+  same((await c.query('《森林法》')).urls[0], '2022/02/p098.html', 'as cited');
   const r = await c.query('森林防火条例');
   same(r.urls.slice().sort(), rx.truth['森林防火条例']);
   same(r.urls, ['2022/02/p095.html', '2022/02/p097.html', '2022/02/p096.html'],

@@ -524,7 +524,7 @@
         return (b[0] - a[0]) || (b[1] - a[1]) || (b[2] - a[2]) || (b[3] - a[3]) || (a[4] - b[4]) || (b[5] - a[5]);
       });
       var result = { terms: terms, ids: scored.map(function (s) { return s[5]; }), hits: hits, unfiltered: unfiltered };
-      return exactTitlesFirst(result, scored, q);
+      return exactTitlesFirst(result, scored);
     });
   }
 
@@ -539,21 +539,36 @@
     });
   }
 
+  // A national law is cited by its name without the state's (《刑法》 for 《中华人民共和国刑法》).
+  var STATE_NAME = tokenize('中华人民共和国').map(function (t) { return t.t; });
+
   /* A query that is a document's whole title finds that document first, before titles that
    * only hold it (森林防火条例 before 河南省森林防火条例 and 森林防火条例实施细则, which may
-   * name it more often). The index knows where a title begins, not where it ends: the records
-   * of the first few titles that begin with the query are loaded (the results page loads them
-   * anyway) and compared whole. */
-  function exactTitlesFirst(result, scored, q) {
-    var want = tokenize(q).map(function (t) { return t.t; }).join(' ');
-    var top = scored.length ? scored[0][0] : 0;
-    var starts = scored.filter(function (s) { return s[0] === top && s[2]; }).slice(0, EXACT_TITLE_CANDIDATES).map(function (s) { return s[5]; });
+   * name it more often), and so does a national law's short name (刑法: 中华人民共和国刑法,
+   * before the amendments and interpretations that say 刑法 more often). The index knows
+   * where a title begins, not where it ends: the records of the first few titles that begin
+   * with the query, or hold it right after 中华人民共和国, are loaded (the results page loads
+   * them anyway) and compared whole. */
+  function exactTitlesFirst(result, scored) {
+    // the terms as parsed: without the quotation marks or 书名号 round them
+    var want = [].concat.apply([], result.terms.map(function (t) { return t.tokens; }));
+    var wanted = [want.join(' '), STATE_NAME.concat(want).join(' ')];
+    var top = scored.length ? scored[0][0] : 0, named = data.meta.at.title + STATE_NAME.length;
+    var id = function (s) { return s[5]; };
+    var starts = scored.filter(function (s) { return s[0] === top && s[2]; }).slice(0, EXACT_TITLE_CANDIDATES).map(id);
+    // A law calls itself 本法: of the titles holding the query after 中华人民共和国 (the law, its
+    // amendments, the interpretations of it), the law's text says it the fewest times.
+    var national = scored.filter(function (s) { return s[0] === top && s[1] && s[4] === named; });
+    national.sort(function (a, b) { return a[3] - b[3] || b[5] - a[5]; });
+    starts = starts.concat(national.slice(0, EXACT_TITLE_CANDIDATES / 2).map(id));
     if (!starts.length) return result;
     var paths = {};
     starts.forEach(function (id) { paths['search/h/' + Math.floor(id / data.meta.head.docs) + '.js'] = true; });
     return Promise.all(Object.keys(paths).sort().map(load)).then(function () {
-      var exact = starts.filter(function (id) {
-        return data.docs[id] && tokenize(data.docs[id].t).map(function (t) { return t.t; }).join(' ') === want;
+      var titles = starts.map(function (id) { return data.docs[id] ? tokenize(data.docs[id].t).map(function (t) { return t.t; }).join(' ') : ''; });
+      var exact = [];
+      wanted.forEach(function (title) {
+        starts.forEach(function (id, k) { if (titles[k] === title && exact.indexOf(id) < 0) exact.push(id); });
       });
       if (exact.length) result.ids = exact.concat(result.ids.filter(function (id) { return exact.indexOf(id) < 0; }));
       return result;
