@@ -29,6 +29,10 @@ fn citations_link_repeals_mark_and_cited_documents_list_their_citers() {
     let repealed = ws.read("2022/02/p003.html");
     assert!(repealed.contains("<strong class=\"repealed\">已废止</strong>：见<a href=\"../../2022/03/p001.html\">惠农区人民政府办公室关于印发惠农区医疗保障基金监管联席会议制度（修订）的通知（惠政办发〔2022〕58号）</a>"), "{repealed}");
     assert!(repealed.contains("<h3>被引用</h3>"));
+    // under its title too, on screen and on paper
+    assert!(repealed.contains("<p class=\"doc-status\" role=\"note\"><strong>本文件已废止</strong>：见<a href=\"../../2022/03/p001.html\">"), "{repealed}");
+    // and in the search results
+    assert!(search_records(&ws).contains("惠农区医疗保障基金监管联席会议制度的通知\",\"p003\",\"已废止\"]"));
     let cited = ws.read("2022/02/p001.html");
     assert!(cited.contains("<h3>被引用</h3>") && cited.contains("href=\"../../2022/03/p001.html\""));
     assert!(!cited.contains("已废止"), "cited is not repealed");
@@ -44,6 +48,18 @@ fn citations_link_repeals_mark_and_cited_documents_list_their_citers() {
     assert_eq!(by_url("2022/02/p001.html")["status"], "有效");
     assert_eq!(by_url("2022/02/p001.html")["cited_by"], serde_json::json!(["2022/03/p001.html"]));
     assert_eq!(by_url("2022/03/p001.html")["cites"], serde_json::json!(["2022/02/p001.html", "2022/02/p003.html"]));
+}
+
+/// The search index's heads files, which hold the records results show, as text.
+fn search_records(ws: &Workspace) -> String {
+    let heads = ws.public().join("search/h");
+    let mut text = String::new();
+    for entry in std::fs::read_dir(heads).unwrap() {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        let units: Vec<u16> = bytes.chunks(2).map(|b| u16::from_le_bytes([b[0], b[1]])).collect();
+        text.push_str(&String::from_utf16_lossy(&units));
+    }
+    text
 }
 
 fn titles_by_url(ws: &Workspace) -> BTreeMap<String, String> {
@@ -71,6 +87,12 @@ fn adding_an_issue_keeps_every_published_url_serving_the_same_document() {
         assert_eq!(after.get(url), Some(title), "{url} changed");
     }
     assert!(after.contains_key("2022/03/p001.html"));
+    // the repeal it brings marks the earlier document's search record as a full build does
+    let full = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_gongbao")).args(["build", "--full", "--content"]).arg(ws.content()).arg("--output").arg(full.path().join("public")).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(tree(&ws.public()) == tree(&full.path().join("public")), "the rebuild differs from a full build");
+    assert!(search_records(&ws).contains("\"已废止\"]"));
 }
 
 /// A control character pasted into a cited number or a link's address is taken out before

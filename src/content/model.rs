@@ -424,6 +424,18 @@ pub struct Document {
     pub repealed_by: Option<DocRef>,
 }
 
+impl Document {
+    /// 效力状态 as pages, search results and open data show it: 已废止 when a later document of
+    /// the archive repeals it or its front matter says so, 已失效, else 有效.
+    pub fn status_text(&self) -> &'static str {
+        match (&self.repealed_by, self.meta.status) {
+            (Some(_), _) | (None, Some(Status::Repealed)) => "已废止",
+            (None, Some(Status::Expired)) => "已失效",
+            (None, Some(Status::InForce) | None) => "有效",
+        }
+    }
+}
+
 /// A reference to a document of the archive, as pages and data files show it.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
 pub struct DocRef {

@@ -50,7 +50,7 @@ impl<'a> DocumentRecord<'a> {
             date: m.date.map(|d| d.iso()).unwrap_or_default(),
             section: &m.section,
             page: m.page,
-            status: crate::render::status_text(d),
+            status: d.status_text(),
             repealed_by: d.repealed_by.as_ref().map(|r| r.url.as_str()),
             cites: d.cites.iter().map(|r| r.url.as_str()).collect(),
             cited_by: d.cited_by.iter().map(|r| r.url.as_str()).collect(),

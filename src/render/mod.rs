@@ -577,17 +577,6 @@ fn number_index<'a>(docs: &[(&'a Issue, &'a Document)]) -> Vec<NumberGroup<'a>> 
         .collect()
 }
 
-/// 效力状态 as shown and published: 已废止 when a later document repeals it, else as declared.
-pub(crate) fn status_text(doc: &Document) -> &'static str {
-    use crate::content::Status;
-    match (&doc.repealed_by, doc.meta.status) {
-        (Some(_), _) | (None, Some(Status::Repealed)) => "已废止",
-        (None, Some(Status::Expired)) => "已失效",
-        (None, Some(Status::InForce) | None) => "有效",
-    }
-}
-
-
 fn tera_error(e: tera::Error) -> Error {
     Error::Template(e.to_string())
 }

@@ -705,10 +705,16 @@ fn doc_state(doc: &Document, keys: &DocKeys, indexed: IndexedFields, tokens: &Do
 
 /// The display record of a document, as its heads file holds it: `[date, number, title, url]`,
 /// the URL as its slug alone where it is `<year>/<issue, two digits>/<slug>.html`, which the
-/// client rebuilds from the issue facet (60 KB less on the corpus).
+/// client rebuilds from the issue facet (60 KB less on the corpus), and for a document no longer
+/// in force its status (已废止, 已失效) fifth, so that no reader takes it for the law.
 fn record(d: &Document) -> String {
     let url = if d.url == format!("{}/{:02}/{}.html", d.year, d.issue, d.slug) { &d.slug } else { &d.url };
-    let json = serde_json::json!([d.meta.date.map(|d| d.chinese()).unwrap_or_default(), d.meta.number, d.meta.title, url]).to_string();
+    let date = d.meta.date.map(|d| d.chinese()).unwrap_or_default();
+    let json = match d.status_text() {
+        "有效" => serde_json::json!([date, d.meta.number, d.meta.title, url]),
+        status => serde_json::json!([date, d.meta.number, d.meta.title, url, status]),
+    }
+    .to_string();
     crate::output::script_safe_json(&json)
 }
 

@@ -168,7 +168,7 @@ pub use index::{update as update_index, State};
 /// What each document's part of the index is made from (print order): the key of its body
 /// (see [`crate::render::body_keys`]) and of the fields the index holds and shows.
 pub fn doc_keys(site: &Site, body_keys: &[Key]) -> Vec<index::DocKeys> {
-    site.documents().zip(body_keys).map(|(d, body)| (*body, Hasher::new(b"fields").value(&(&d.meta, &d.url, d.year, d.issue)).key())).collect()
+    site.documents().zip(body_keys).map(|(d, body)| (*body, Hasher::new(b"fields").value(&(&d.meta, &d.url, d.year, d.issue, d.status_text())).key())).collect()
 }
 
 /// Builds the search index of `site`. `text(i)` is the plain text of the i-th document of

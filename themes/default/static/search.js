@@ -833,7 +833,7 @@
         var id = first + j, f = facetsOf(id), m = data.meta, issue = m.issues[f[0]];
         // index.rs `record`: a URL without a folder is a slug in its issue's folder
         var u = r[3].indexOf('/') < 0 ? issue.year + '/' + (issue.number < 10 ? '0' : '') + issue.number + '/' + r[3] + '.html' : r[3];
-        var d = { d: r[0], n: r[1], t: r[2], u: u };
+        var d = { d: r[0], n: r[1], t: r[2], u: u, x: r[4] || '' }; // x: 已废止, 已失效
         d.s = issue.title;
         d.c = m.sections[f[1]];
         d.i = m.issuers[f[2]];
@@ -1106,6 +1106,7 @@
         appendSegments(a, title);
         var h = el('h2');
         h.appendChild(a);
+        if (d.x) { h.appendChild(document.createTextNode(' ')); h.appendChild(el('span', 'badge-repealed', d.x)); }
         li.appendChild(h);
         var meta = el('p', 'result-meta');
         if (d.n) { var n = el('span', 'result-number'); appendSegments(n, number); meta.appendChild(n); }
