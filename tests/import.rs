@@ -438,12 +438,29 @@ fn an_existing_issue_is_replaced_only_with_force() {
     let err = import::run(&seed_path(), 2022, 2, content, false).unwrap_err().to_string();
     assert!(err.contains("--force"), "{err}");
     assert_eq!(std::fs::read_to_string(content.join("2022/02/p001.md")).unwrap(), "edited");
-    import::run(&seed_path(), 2022, 2, content, true).unwrap();
+    // the office's additions beside it: pictures in a folder, a document added by hand
+    std::fs::create_dir_all(content.join("2022/02/images")).unwrap();
+    std::fs::write(content.join("2022/02/images/photo.png"), b"\x89PNG").unwrap();
+    std::fs::write(content.join("2022/02/p070.md"), "added by hand").unwrap();
+    let summary = import::run(&seed_path(), 2022, 2, content, true).unwrap();
     assert!(std::fs::read_to_string(content.join("2022/02/p001.md")).unwrap().starts_with("+++"));
     assert_eq!(std::fs::read(content.join("2022/02/issue.pdf")).unwrap(), b"%PDF", "the print PDF is kept");
+    assert_eq!(std::fs::read(content.join("2022/02/images/photo.png")).unwrap(), b"\x89PNG", "a folder of pictures is kept");
     assert!(std::fs::read_to_string(content.join("site.toml")).unwrap().contains("edited"), "site.toml is the office's");
-    let hidden: Vec<_> = std::fs::read_dir(content.join("2022")).unwrap().filter_map(|e| e.ok()).filter(|e| e.file_name() != "02").collect();
-    assert!(hidden.is_empty(), "no temporary folders left behind");
+    // what the import overwrote or left out is told, and kept where the build does not look
+    let kept = content.join("2022/.02.import-old");
+    assert!(summary.contains("注意：改动过的文件已按导入结果重写：p001.md"), "{summary}");
+    assert!(summary.contains("注意：导入结果中没有的文件已移出：p070.md"), "{summary}");
+    assert!(summary.contains(&format!("注意：原有的本期文件保存在 {}（隐藏文件夹，生成网站时不读取）", kept.display())), "{summary}");
+    assert_eq!(std::fs::read_to_string(kept.join("p001.md")).unwrap(), "edited");
+    assert_eq!(std::fs::read_to_string(kept.join("p070.md")).unwrap(), "added by hand");
+    assert!(!content.join("2022/02/p070.md").exists());
+    // replaced again, with nothing of the office's lost: nothing kept, the earlier copy stays
+    let summary = import::run(&seed_path(), 2022, 2, content, true).unwrap();
+    assert!(!summary.contains("注意"), "{summary}");
+    let left: Vec<_> = std::fs::read_dir(content.join("2022")).unwrap().filter_map(|e| e.ok()).map(|e| e.file_name().into_string().unwrap()).collect();
+    assert_eq!(left.len(), 2, "no temporary folders left behind: {left:?}");
+    assert!(kept.join("p070.md").exists());
 }
 
 #[test]

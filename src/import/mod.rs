@@ -399,11 +399,20 @@ pub struct Written {
     pub documents: usize,
     pub site_toml: bool,
     pub about_md: bool,
+    /// Replacing an issue: its Markdown files that the import wrote anew over other text (the
+    /// office's corrections), and those it does not write at all (documents added by hand).
+    pub overwritten: Vec<String>,
+    pub removed: Vec<String>,
+    /// Where the replaced folder was kept, when either list is not empty.
+    pub kept: Option<PathBuf>,
 }
 
 /// Writes an imported issue under `content`. The issue folder is built beside the target and
 /// swapped in, so a failure leaves the old folder as it was; an existing folder is replaced only
-/// with `force`, and files in it that the import does not produce (the print PDF) are kept.
+/// with `force`, and what in it the import does not produce (the print PDF, pictures and
+/// attachments, folders of them) is kept. Markdown the import overwrites with other text or
+/// does not write is named in [`Written`], and the replaced folder is then kept beside the new
+/// one, hidden (`.02.import-old`, which the build passes over), so that no correction is lost.
 /// `site.toml` and `about.md` are written only when absent: they are the office's to edit.
 pub fn write(content: &Path, imported: &Imported, force: bool) -> Result<Written, ImportError> {
     let dir = content.join(imported.dir());
@@ -420,29 +429,43 @@ pub fn write(content: &Path, imported: &Imported, force: bool) -> Result<Written
     std::fs::create_dir_all(parent).map_err(io(parent))?;
     let leaf = format!("{:02}", imported.meta.number);
     let tmp = parent.join(format!(".{leaf}.import-new"));
-    let old = parent.join(format!(".{leaf}.import-old"));
-    for stale in [&tmp, &old] {
-        if stale.exists() {
-            std::fs::remove_dir_all(stale).map_err(io(stale))?;
-        }
+    if tmp.exists() {
+        std::fs::remove_dir_all(&tmp).map_err(io(&tmp))?;
     }
+    // a folder kept by an earlier replacement stays: this one's is named after it
+    let old = (1..).map(|n| parent.join(if n == 1 { format!(".{leaf}.import-old") } else { format!(".{leaf}.import-old-{n}") })).find(|p| !p.exists()).expect("a free name");
     std::fs::create_dir(&tmp).map_err(io(&tmp))?;
     for (name, text) in &files {
         let path = tmp.join(name);
         std::fs::write(&path, text).map_err(io(&path))?;
     }
+    let (mut overwritten, mut removed, mut kept) = (Vec::new(), Vec::new(), None);
     if dir.exists() {
-        for item in std::fs::read_dir(&dir).map_err(io(&dir))? {
-            let item = item.map_err(io(&dir))?;
+        let mut items: Vec<_> = std::fs::read_dir(&dir).map_err(io(&dir))?.collect::<std::io::Result<_>>().map_err(io(&dir))?;
+        items.sort_by_key(|item| item.file_name());
+        for item in items {
             let name = item.file_name();
             let generated = name == "issue.toml" || Path::new(&name).extension().is_some_and(|e| e == "md");
-            if !generated && item.file_type().map_err(io(&item.path()))?.is_file() {
-                std::fs::copy(item.path(), tmp.join(&name)).map_err(io(&item.path()))?;
+            if !generated {
+                copy_tree(&item.path(), &tmp.join(&name)).map_err(io(&item.path()))?;
+                continue;
+            }
+            let name = name.to_string_lossy().into_owned();
+            let was = std::fs::read(item.path()).map_err(io(&item.path()))?;
+            match files.iter().find(|(file, _)| *file == name) {
+                Some((_, text)) if text.as_bytes() != was => overwritten.push(name),
+                Some(_) => {}
+                None => removed.push(name),
             }
         }
+        overwritten.retain(|name| name != "issue.toml");
         std::fs::rename(&dir, &old).map_err(io(&dir))?;
         std::fs::rename(&tmp, &dir).map_err(io(&dir))?;
-        std::fs::remove_dir_all(&old).map_err(io(&old))?;
+        if overwritten.is_empty() && removed.is_empty() {
+            std::fs::remove_dir_all(&old).map_err(io(&old))?;
+        } else {
+            kept = Some(old);
+        }
     } else {
         std::fs::rename(&tmp, &dir).map_err(io(&dir))?;
     }
@@ -459,7 +482,20 @@ pub fn write(content: &Path, imported: &Imported, force: bool) -> Result<Written
         }
         _ => false,
     };
-    Ok(Written { dir, documents: imported.documents.len(), site_toml, about_md })
+    Ok(Written { dir, documents: imported.documents.len(), site_toml, about_md, overwritten, removed, kept })
+}
+
+/// Copies a file, or a folder with all in it, as it is (what the office put beside an issue).
+fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
+    if !std::fs::symlink_metadata(from)?.is_dir() {
+        return std::fs::copy(from, to).map(drop);
+    }
+    std::fs::create_dir(to)?;
+    for item in std::fs::read_dir(from)? {
+        let item = item?;
+        copy_tree(&item.path(), &to.join(item.file_name()))?;
+    }
+    Ok(())
 }
 
 /// The command: reads `file` (UTF-8 or GBK), imports it as `year`/`issue` into `content`.
@@ -478,6 +514,14 @@ pub fn run(file: &Path, year: u16, issue: u16, content: &Path, force: bool) -> a
         if made {
             summary.push_str(&format!("；新建 {}", content.join(name).display()));
         }
+    }
+    for (names, what) in [(&written.overwritten, "改动过的文件已按导入结果重写"), (&written.removed, "导入结果中没有的文件已移出")] {
+        if !names.is_empty() {
+            summary.push_str(&format!("\n注意：{what}：{}", names.join("、")));
+        }
+    }
+    if let Some(kept) = &written.kept {
+        summary.push_str(&format!("\n注意：原有的本期文件保存在 {}（隐藏文件夹，生成网站时不读取），核对改动后可删除", kept.display()));
     }
     for note in &imported.notes {
         summary.push_str("\n提示：");
