@@ -235,6 +235,11 @@ impl Previous {
         (k == key && asked.iter().all(|(number, url)| numbers.get(number) == url.as_ref())).then_some(links)
     }
 
+    /// The pages the previous build made (and kept keys for), by path.
+    pub fn page_paths(&self) -> impl Iterator<Item = &str> {
+        self.pages.keys().map(String::as_str).filter(|p| p.ends_with(".html"))
+    }
+
     /// The numbers `path` looked up, as the previous build recorded them.
     pub fn asked(&self, path: &str) -> Option<&Asked> {
         self.pages.get(path).map(|(_, _, asked)| asked)

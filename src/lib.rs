@@ -225,6 +225,21 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
     timer.lap("links");
     let mut keyed = keyed.into_inner().expect("no panic while holding the lock");
     keyed.sort();
+    // A page withdrawn (its document deleted, perhaps for what it said) stays in the previous
+    // generation kept beside the output, and its text in the cache, until a full build.
+    let made: std::collections::HashSet<&str> = keyed.iter().map(|(path, _)| path.as_str()).collect();
+    let mut withdrawn: Vec<&str> = previous.page_paths().filter(|p| !made.contains(p)).collect();
+    withdrawn.sort_unstable();
+    if let Some(first) = withdrawn.first() {
+        let [prev, cache] = ["prev", "cache"].map(|what| output::beside(&options.output, what).display().to_string());
+        let pages = match withdrawn.len() {
+            1 => first.to_string(),
+            n => format!("{first} 等 {n} 个页面"),
+        };
+        notes.push(format!(
+            "上次生成的 {pages} 已撤下；其页面仍在 {prev}，正文仍在 {cache}（输出目录旁的隐藏文件夹）。如因内容不宜公开而撤下，请加 --full 再生成一次予以清除，并确保这两个文件夹不对外提供"
+        ));
+    }
     let (index_state, index_updated) = match index_state.into_inner().expect("no panic while holding the lock") {
         Some((state, in_place)) => (search::state_bytes(Some(&state)), in_place),
         None => (search::state_bytes(None), false),

@@ -46,6 +46,11 @@ fn an_incremental_build_equals_a_full_build_after_edits_additions_and_deletions(
     assert_same_as_full(&ws, "edits, additions and deletions");
     assert!(!ws.public().join("2022/02/p061.html").exists(), "a deleted document's page is gone");
     assert!(ws.read("2022/02/p036.html").contains("安全隐患（已修订）"));
+    // and the build says where it still is, and how to clear it (a full build does: no word then)
+    let told = incremental.lines().find(|l| l.starts_with("提示：上次生成的 2022/02/p061.html 已撤下；其页面仍在 ")).expect(&incremental);
+    assert!(told.contains("/.public.prev，正文仍在 ") && told.contains("/.public.cache（输出目录旁的隐藏文件夹）"), "{told}");
+    assert!(incremental.contains("请加 --full 再生成一次予以清除"), "{incremental}");
+    assert!(!build(&ws, "public", false).contains("撤下"), "told once");
 }
 
 /// A body edited, a title corrected, a recent document withdrawn: the search index is updated
