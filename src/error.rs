@@ -94,7 +94,7 @@ fn format_diagnostics(list: &[Diagnostic]) -> String {
         out.push_str(&d.to_string());
         out.push('\n');
     }
-    out.push_str(&format!("内容有 {} 处错误，未生成网站（原有输出保持不变）。", list.len()));
+    out.push_str(&format!("内容有 {} 处错误，未生成网站（输出目录未作任何改动）。", list.len()));
     out
 }
 

@@ -46,7 +46,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// 生成网站：读取内容目录，写入输出目录（失败时原有输出保持不变）
+    /// 生成网站：读取内容目录，写入输出目录（失败时输出目录不作任何改动）
     #[command(help_template = HELP_OPTIONS, override_usage = "gongbao build [选项]")]
     Build {
         /// 内容目录（默认 content）

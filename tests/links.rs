@@ -170,6 +170,12 @@ fn aliases_become_redirect_pages_and_bad_ones_are_refused() {
         assert!(err.contains(alias) && err.contains(why), "{alias}: {err}");
         ws.edit("2022/02/p003.md", &format!("aliases = [\"{alias}\", "), "aliases = [");
     }
+    // one alias of two documents: the other is named with its line
+    ws.edit("2022/02/p001.md", "page = 1\n", "page = 1\naliases = [\"old/2022-25.html\"]\n");
+    let err = ws.build_err();
+    let line = |file: &str| fs::read_to_string(ws.content().join(file)).unwrap().lines().position(|l| l.starts_with("aliases")).unwrap() + 1;
+    let (p001, p003) = (line("2022/02/p001.md"), line("2022/02/p003.md"));
+    assert!(err.contains(&format!("别名「old/2022-25.html」已被 content/2022/02/p001.md:{p001} 使用")) || err.contains(&format!("别名「old/2022-25.html」已被 content/2022/02/p003.md:{p003} 使用")), "{err}");
 }
 
 /// The line of a broken link is where it is written as a link, every such line, not the first

@@ -257,8 +257,8 @@ pub fn load_scanned(scan: Scan, recall: Option<&dyn Recall>) -> Result<Site> {
             let line = line_in_body_or_front(&doc, alias);
             if let Err(why) = check_alias(alias) {
                 diags.push(Diagnostic::new(&doc.source, line, format!("别名 aliases 中的「{alias}」无效：{why}")));
-            } else if let Some((other, _)) = aliases.insert(alias.clone(), (doc.source.clone(), line)) {
-                diags.push(Diagnostic::new(&doc.source, line, format!("别名「{alias}」已被 {} 使用", other.display())));
+            } else if let Some((other, other_line)) = aliases.insert(alias.clone(), (doc.source.clone(), line)) {
+                diags.push(Diagnostic::new(&doc.source, line, format!("别名「{alias}」已被 {}:{other_line} 使用", other.display())));
             }
         }
         let Some(section) = issue.sections.iter_mut().find(|s| s.name == doc.meta.section) else {
