@@ -237,8 +237,8 @@ impl LinkIndex {
     pub fn broken(&self, files_kept: bool) -> Vec<BrokenLink> {
         let files = self.files.lock().expect("no panics while holding the lock");
         let refused = self.refused.lock().expect("no panics while holding the lock");
-        // 404.html is served at any depth, yet needs no case of its own: its links are relative
-        // to the root, where it lies, or absolute when base_url is set (not ours to check).
+        // 404.html is served at any depth: its links are relative to the root, where it lies,
+        // or from the host's root when base_url is set (see `locate`).
         let mut broken: Vec<BrokenLink> = files
             .par_iter()
             .filter_map(|(page, links)| Some((page, links.as_ref()?)))
@@ -295,6 +295,11 @@ fn locate<'l>(page: &str, link: &'l str) -> std::result::Result<Option<(String, 
         None => (link, None),
     };
     let path = path.split('?').next().unwrap_or_default();
+    // 404.html is served at any depth: with a base_url its links start at the host's root
+    // (/gongbao/…), made from it, as absolute ones were (not ours to check either)
+    if path.starts_with('/') && page == "404.html" {
+        return Ok(None);
+    }
     if path.starts_with('/') {
         return Err("以 / 开头的绝对路径在子路径和 U 盘上都会失效，应使用相对路径".into());
     }

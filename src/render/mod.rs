@@ -496,8 +496,10 @@ impl<'a> Pages<'a> {
         })?;
 
         // A web server shows 404.html at any depth, where relative links would break; with a
-        // base_url its links are absolute, without one they assume the site root.
-        let root404 = base_url.map(BaseUrl::as_str).unwrap_or_default();
+        // base_url its links start at the host's root (/gongbao/…), so that a staging or intranet
+        // host serving the site at the same path shows it whole too (absolute links to the
+        // public host are refused there by the CSP); without one they assume the site root.
+        let root404 = base_url.map(BaseUrl::path).unwrap_or_default();
         let common404 = Common { root: root404, canonical: None, ..self.common("", "404.html") };
         let missing = PlainPage { common: common404, description: String::new(), noindex: true };
         site_page("404.html", page_key(&self.key, "404.html", &missing), &|| context_of(&missing))
