@@ -141,16 +141,17 @@ fn main() -> ExitCode {
                     }
                     text.push_str(&format!("\n有 {} 处警告（见上），其余内容照常生成", r.warnings.len()));
                 }
+                // The summary stays the first line; notes follow, one per line, before the list
+                // of numbers cited from outside the archive, which may run to hundreds of lines.
+                for note in &r.notes {
+                    text.push_str("\n提示：");
+                    text.push_str(note);
+                }
                 if !r.external_citations.is_empty() {
                     text.push_str(&format!("\n引用了 {} 个本库未收录的文号（保留为文字）：", r.external_citations.len()));
                     for (number, pages) in &r.external_citations {
                         text.push_str(&format!("\n  {number}：{}", pages.join("、")));
                     }
-                }
-                // The summary stays the first line; notes follow, one per line.
-                for note in &r.notes {
-                    text.push_str("\n提示：");
-                    text.push_str(note);
                 }
                 text
             })

@@ -50,6 +50,8 @@ fn an_incremental_build_equals_a_full_build_after_edits_additions_and_deletions(
     let told = incremental.lines().find(|l| l.starts_with("提示：上次生成的 2022/02/p061.html 已撤下；其页面仍在 ")).expect(&incremental);
     assert!(told.contains("/.public.prev，正文仍在 ") && told.contains("/.public.cache（输出目录旁的隐藏文件夹）"), "{told}");
     assert!(incremental.contains("请加 --full 再生成一次予以清除"), "{incremental}");
+    // notes come before the list of numbers cited from outside, which may be long
+    assert!(incremental.find("\n提示：").unwrap() < incremental.find("\n引用了").unwrap(), "{incremental}");
     assert!(!build(&ws, "public", false).contains("撤下"), "told once");
 }
 
