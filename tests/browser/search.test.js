@@ -295,6 +295,10 @@ test('a result opens its document at the words searched, marked', async () => {
   assert.match(await page.textContent('.hl-note'), /^已标示检索词“.*”，共 \d+ 处。取消标示$/);
   const first = await page.$eval('.doc-body mark.hl', (m) => { const r = m.getBoundingClientRect(); return r.top >= 0 && r.bottom <= window.innerHeight; });
   assert.ok(first, 'the first body match is in view');
+  // a clause's ¶ link, to copy and share, does not carry the words searched for
+  const anchor = new URL(await page.$eval('.doc-body a.anchor', (a) => a.href));
+  assert.equal(anchor.search, '');
+  assert.match(anchor.hash, /^#./);
   // 取消标示: the same page without marks
   await page.click('.hl-note a');
   await page.waitForLoadState('load');

@@ -77,10 +77,14 @@
   if (!found.length) return;
 
   // what was marked, and the way back to the plain text
+  var file = window.location.pathname.replace(/^.*\//, '');
   var plain = document.createElement('a');
-  plain.href = window.location.pathname.replace(/^.*\//, '') + window.location.hash;
+  plain.href = file + window.location.hash;
   plain.textContent = '取消标示';
   note('已标示检索词“' + words.join('”“') + '”，共 ' + found.length + ' 处。').appendChild(plain);
+
+  // A clause's ¶ link is an address to share: without the words this reader searched for.
+  article.querySelectorAll('a.anchor[href^="#"]').forEach(function (a) { a.setAttribute('href', file + a.getAttribute('href')); });
 
   // to the first in the body, unless the address names a place of its own
   var body = article.querySelector('.doc-body');
