@@ -213,6 +213,24 @@ test('query parsing: AND terms, duplicates once, number runs whole', () => {
   same(api.coverOffsets(4), [0, 2]);
 });
 
+test('an excerpt comes from the part of a long text that holds the most of the terms', async () => {
+  const fs = require('node:fs');
+  const dir = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'gongbao-chunk-'));
+  process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  fs.cpSync(path.join(REPO, 'tests', 'fixtures', 'search-site'), dir, { recursive: true });
+  // 营商环境 at the start; 罚款 only some 2,500 positions on, beside 营商环境 again
+  const filler = Array.from({ length: 80 }, (_, i) => `第${i + 1}段与检索无关的文字，用来把后文推到正文的第二个摘要块之中。`).join('\n\n');
+  fs.writeFileSync(path.join(dir, '2022', '02', 'p098.md'),
+    `+++\ntitle = "长文"\nissuer = "测试区人民政府办公室"\ndate = "2022-05-28"\nsection = "区政府办公室文件"\npage = 98\n+++\n\n优化营商环境。\n\n${filler}\n\n违反营商环境规定的，依法罚款。\n`);
+  const rx = buildFixture(dir, ['营商环境 罚款']);
+  const c = client(rx.publicDir);
+  const r = await c.query('营商环境 罚款');
+  const it = r.items.find((i) => i.doc.u === '2022/02/p098.html');
+  assert.ok(it, JSON.stringify(r.urls));
+  const marked = c.api.excerpt(it.text, r.result.terms, it.focus).filter((x) => x.mark).map((x) => x.text);
+  assert.ok(marked.includes('营商环境') && marked.includes('罚款'), marked.join('|'));
+});
+
 test('a query that is a whole title, or a national law\'s short name, finds that document first, before titles that only hold it', async () => {
   const fs = require('node:fs');
   const dir = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'gongbao-exact-'));

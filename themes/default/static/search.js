@@ -144,7 +144,7 @@
   }
 
   /* The documents that hold a term in any of its forms: a hit's count summed, its first and
-   * body positions the earliest. */
+   * body positions the earliest, its excerpt chunks all of either form's. */
   function matchForms(term) {
     var result = matchTerm(term.forms[0]);
     term.forms.slice(1).forEach(function (form) {
@@ -152,7 +152,9 @@
         var had = result.get(id);
         if (!had) { result.set(id, h); return; }
         var body = had.body < 0 ? h.body : h.body < 0 ? had.body : Math.min(had.body, h.body);
-        result.set(id, { count: had.count + h.count, first: Math.min(had.first, h.first), body: body });
+        var chunks = had.chunks.concat(h.chunks).sort(function (a, b) { return a[0] - b[0] || a[1] - b[1]; })
+          .filter(function (c, i, all) { return !i || all[i - 1][0] !== c[0]; });
+        result.set(id, { count: had.count + h.count, first: Math.min(had.first, h.first), body: body, chunks: chunks });
       });
     });
     return result;
@@ -400,7 +402,13 @@
     return shard.starts[j];
   }
 
-  /* Map doc id → {count, first, body}: where and how often one term occurs. */
+  /* The excerpt chunk of body position `pos`. */
+  function chunkAt(pos) {
+    return Math.floor((pos - data.meta.at.body) / data.meta.chunk);
+  }
+
+  /* Map doc id → {count, first, body, chunks}: where and how often one term occurs; `chunks`
+   * are the excerpt chunks it occurs in, each as [chunk, its first body position there]. */
   function matchTerm(tokens) {
     var at = data.meta.at, result = new Map();
     if (tokens.length === 1) {
@@ -410,7 +418,7 @@
       postings(tokens[0]).forEach(function (e) {
         var body = e.body < 0 ? -1 : e.body === 0 ? at.body : at.body + (e.body === 1 ? head.use : (e.body - 1) * chunk);
         var first = [at.number, at.title, at.issuer, body][e.field];
-        result.set(e.doc, { count: e.count, first: first, body: body });
+        result.set(e.doc, { count: e.count, first: first, body: body, chunks: body < 0 ? [] : [[chunkAt(body), body]] });
       });
       return result;
     }
@@ -430,7 +438,7 @@
         if (!pl) return;
         others.push(pl);
       }
-      var count = 0, first = -1, body = -1;
+      var count = 0, first = -1, body = -1, chunks = [];
       for (var q = 0; q < basePos.length; q++) {
         var start = basePos[q] - offsets[base], ok = true;
         for (var m = 0; m < others.length && ok; m++) {
@@ -439,9 +447,12 @@
         if (!ok) continue;
         count++;
         if (first < 0) first = start;
-        if (body < 0 && start >= at.body) body = start;
+        if (start < at.body) continue;
+        if (body < 0) body = start;
+        var c = chunkAt(start);
+        if (!chunks.length || chunks[chunks.length - 1][0] !== c) chunks.push([c, start]);
       }
-      if (count) result.set(docId, { count: count, first: first, body: body });
+      if (count) result.set(docId, { count: count, first: first, body: body, chunks: chunks });
     });
     return result;
   }
@@ -504,7 +515,8 @@
         for (var t = 1; t < perTerm.length; t++) if (!perTerm[t].has(id)) return;
         unfiltered++; // what the filters leave out is told when they leave nothing
         if (!keep(id)) return;
-        var numberHits = 0, titleHits = 0, titleStart = 0, count = 0, latestFirst = 0, body = -1;
+        var numberHits = 0, titleHits = 0, titleStart = 0, count = 0, latestFirst = 0;
+        var inChunk = new Map(); // chunk → [terms in it, first and last of their first positions]
         for (var i = 0; i < perTerm.length; i++) {
           var h = perTerm[i].get(id);
           if (!h) return;
@@ -513,9 +525,16 @@
           if (h.first === at.title) titleStart = 1;
           count += h.count;
           if (h.first > latestFirst) latestFirst = h.first;
-          if (body < 0 || (h.body >= 0 && h.body < body)) body = h.body;
+          h.chunks.forEach(function (c) {
+            var was = inChunk.get(c[0]);
+            inChunk.set(c[0], was ? [was[0] + 1, Math.min(was[1], c[1]), Math.max(was[2], c[1])] : [1, c[1], c[1]]);
+          });
         }
-        hits[id] = { body: body };
+        // The excerpt comes from one chunk of the text: the one that holds the most of the
+        // terms (the first of such), so that it can show why the document matched each.
+        var best = null;
+        inChunk.forEach(function (v, c) { if (!best || v[0] > best[1][0] || (v[0] === best[1][0] && c < best[0])) best = [c, v]; });
+        hits[id] = best ? { body: best[1][1], last: best[1][2] } : { body: -1, last: -1 };
         scored.push([numberHits, titleHits, titleStart, count, latestFirst, id]);
       });
       // 发文字号 hits, then title hits, a title that begins with a term, then frequency, then
@@ -626,7 +645,8 @@
     var items = ids.map(function (id) {
       var hit = result.hits[id], k = chunkOf(id, hit);
       var local = hit && hit.body >= 0 ? hit.body - data.meta.at.body - k * data.meta.chunk : -1;
-      var fromHead = k === 0 && local < head.use;
+      // the head holds the text's beginning: enough when every term shown lies in it
+      var fromHead = k === 0 && local < head.use && (!hit || hit.last < 0 || hit.last - data.meta.at.body < head.use);
       paths['search/h/' + Math.floor(id / head.docs) + '.js'] = true;
       if (!fromHead) paths['search/p/' + packOf(chunkStarts()[id] + k) + '.js'] = true;
       return { id: id, k: k, focus: local, fromHead: fromHead };
