@@ -120,6 +120,27 @@ fn a_rebuild_refuses_links_of_reused_pages_that_a_change_broke() {
 }
 
 #[test]
+fn check_follows_where_a_redirect_page_sends_the_reader() {
+    let ws = Workspace::new(&fixture("site"));
+    ws.edit("2022/02/p003.md", "page = 3\n", "page = 3\naliases = [\"old/2022-25.html\"]\n");
+    ws.build_ok();
+    let check = || Command::new(env!("CARGO_BIN_EXE_gongbao")).current_dir(ws.dir.path()).args(["check", "public"]).output().unwrap();
+    assert!(check().status.success());
+    // the refresh edited by hand to a page that is not there, the link below it left alone
+    let page = ws.read("old/2022-25.html");
+    fs::write(ws.public().join("old/2022-25.html"), page.replace("url=../2022/02/p003.html", "url=../2022/02/p999.html")).unwrap();
+    let out = check();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(!out.status.success() && err.contains("public/old/2022-25.html: ../2022/02/p999.html: 文件 2022/02/p999.html 不存在"), "{err}");
+    // a built site has no content folder to send a missing picture's author to
+    let doc = ws.read("2022/02/p001.html");
+    fs::write(ws.public().join("2022/02/p001.html"), doc.replacen("<p id=\"p1\">", "<p id=\"p1\"><img src=\"x.png\" alt=\"\">", 1)).unwrap();
+    let err = String::from_utf8(check().stderr).unwrap();
+    let line = err.lines().find(|l| l.starts_with("public/2022/02/p001.html: x.png")).expect(&err);
+    assert_eq!(line, "public/2022/02/p001.html: x.png: 文件 2022/02/x.png 不存在");
+}
+
+#[test]
 fn check_reports_exactly_the_links_a_deleted_page_broke() {
     let ws = Workspace::new(&fixture("site"));
     ws.build_ok();

@@ -132,6 +132,9 @@ pub struct LinkIndex {
     files: Mutex<HashMap<String, Option<PageLinks>>>,
     /// Files links point to that lie in the content folder but are not published, and why.
     refused: Mutex<HashMap<String, String>>,
+    /// A site read from disk by `gongbao check`, not one being built: no content folder to
+    /// point a missing file's author to.
+    read_from_disk: bool,
 }
 
 impl LinkIndex {
@@ -189,7 +192,7 @@ impl LinkIndex {
 
     /// Reads a built site from disk.
     pub fn from_dir(dir: &Path) -> Result<LinkIndex> {
-        let index = LinkIndex::default();
+        let index = LinkIndex { read_from_disk: true, ..LinkIndex::default() };
         for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
             let entry = entry.map_err(|e| Error::Other(format!("{}: {e}", dir.display())))?;
             if entry.file_type().is_file() {
@@ -246,7 +249,7 @@ impl LinkIndex {
                 let settled = files_kept && links.checked_before;
                 let here = links.broken_here.iter().map(|(link, reason)| (link.clone(), reason.clone()));
                 let to_check = links.links.iter().filter(move |link| !settled || link.contains('#'));
-                let elsewhere = to_check.filter_map(|link| Some((link.to_string(), check_link(page, link, &files, &refused)?)));
+                let elsewhere = to_check.filter_map(|link| Some((link.to_string(), check_link(page, link, &files, &refused, !self.read_from_disk)?)));
                 here.chain(elsewhere).map(|(link, reason)| BrokenLink { page: page.clone(), link, reason })
             })
             .collect();
@@ -256,7 +259,9 @@ impl LinkIndex {
     }
 }
 
-fn check_link(page: &str, link: &str, files: &HashMap<String, Option<PageLinks>>, refused: &HashMap<String, String>) -> Option<String> {
+/// Why `link` of `page` does not work, if it does not; `building` tells where a missing picture
+/// or attachment goes.
+fn check_link(page: &str, link: &str, files: &HashMap<String, Option<PageLinks>>, refused: &HashMap<String, String>, building: bool) -> Option<String> {
     let (target, fragment) = match locate(page, link) {
         Ok(Some(located)) => located,
         Ok(None) => return None, // not ours to check
@@ -266,7 +271,7 @@ fn check_link(page: &str, link: &str, files: &HashMap<String, Option<PageLinks>>
         if let Some(reason) = refused.get(&target) {
             return Some(format!("内容目录中的 {target} {reason}"));
         }
-        if target.ends_with(".html") {
+        if target.ends_with(".html") || !building {
             return Some(format!("文件 {target} 不存在"));
         }
         return Some(format!("文件 {target} 不存在：图片和附件（jpg、png、pdf、docx、xlsx 等）放在内容目录中的 {target}，即随文件发布"));
@@ -382,6 +387,14 @@ fn scan(path: &str, html: &str) -> PageLinks {
                 ids.push(decode_entities(value));
             } else if name.eq_ignore_ascii_case("href") || name.eq_ignore_ascii_case("src") {
                 links.push(decode_entities(value));
+            }
+        }
+        // where a redirect page (an alias) sends the reader: `<meta http-equiv="refresh" content="0; url=…">`
+        if tag.name.eq_ignore_ascii_case("meta") && attrs.iter().any(|&(n, v)| n.eq_ignore_ascii_case("http-equiv") && v.is_some_and(|v| v.eq_ignore_ascii_case("refresh"))) {
+            let content = attrs.iter().find(|&&(n, _)| n.eq_ignore_ascii_case("content")).and_then(|&(_, v)| v).unwrap_or_default();
+            let at = content.to_ascii_lowercase().find("url=");
+            if let Some(url) = at.map(|at| content[at + 4..].trim().trim_matches(['\'', '"'])).filter(|u| !u.is_empty()) {
+                links.push(decode_entities(url));
             }
         }
     }
