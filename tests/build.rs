@@ -215,9 +215,10 @@ fn a_site_theme_overrides_default_templates() {
     assert!(ws.read("about.html").contains("<p>本地主题：本刊简介</p>"));
     assert!(ws.read("index.html").contains("往期公报"), "other templates stay default");
     fs::write(theme.join("about.html"), "{% extends \"base.html\" %}{% block main %}{{ page.title | nosuchfilter }}{% endblock main %}").unwrap();
-    assert!(ws.build_err().contains("模板错误：生成页面时模板 templates/about.html 出错：没有名为 nosuchfilter 的过滤器"));
+    // its errors name the site's theme folder, where the template to fix is
+    assert!(ws.build_err().contains("模板错误：生成页面时模板 themes/local/templates/about.html 出错：没有名为 nosuchfilter 的过滤器"));
     fs::write(theme.join("about.html"), "{% extends \"base.html\" %}{% block main %}{{ page.title {% endblock main %}").unwrap();
-    assert!(ws.build_err().contains("模板错误：模板 templates/about.html 有语法错误"));
+    assert!(ws.build_err().contains("模板错误：模板 themes/local/templates/about.html 有语法错误"));
 
     fs::write(ws.content().join("site.toml"), fs::read_to_string(ws.content().join("site.toml")).unwrap().replace("local", "missing")).unwrap();
     assert!(ws.build_err().contains("theme = \"missing\" 不存在"));

@@ -1,7 +1,7 @@
 //! Themes: Tera templates plus static assets. The default theme is compiled into the binary
 //! (see build.rs); a site may name a theme folder whose files override the default ones.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use sha2::{Digest, Sha256};
@@ -21,6 +21,9 @@ pub struct Theme {
     pub static_files: Vec<OutputFile>,
     /// Hash of every file of the theme: a page made with another theme is made anew.
     pub key: crate::cache::Key,
+    /// The site's theme folder (`themes/mytheme`) and the templates it overrides, which its
+    /// errors name there.
+    origin: Option<(String, BTreeSet<String>)>,
 }
 
 impl Theme {
@@ -28,7 +31,9 @@ impl Theme {
     pub fn load(content: &Path, name: Option<&str>) -> Result<Theme> {
         let mut files: BTreeMap<String, Vec<u8>> =
             DEFAULT_THEME.iter().map(|(path, bytes)| (path.to_string(), bytes.to_vec())).collect();
+        let mut origin = None;
         if let Some(name) = name.filter(|n| *n != "default") {
+            let mut own = BTreeSet::new();
             let dir = content.parent().unwrap_or(Path::new(".")).join("themes").join(name);
             if !dir.is_dir() {
                 return Err(Error::Other(format!(
@@ -42,14 +47,19 @@ impl Theme {
                     let rel = entry.path().strip_prefix(&dir).expect("inside theme dir");
                     let rel = rel.to_string_lossy().replace('\\', "/");
                     let bytes = std::fs::read(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
+                    if let Some(template) = rel.strip_prefix("templates/") {
+                        own.insert(template.to_string());
+                    }
                     files.insert(rel, bytes);
                 }
             }
+            origin = Some((format!("themes/{name}"), own));
         }
-        Theme::from_files(files)
+        Theme::from_files(files, origin)
     }
 
-    fn from_files(files: BTreeMap<String, Vec<u8>>) -> Result<Theme> {
+    fn from_files(files: BTreeMap<String, Vec<u8>>, origin: Option<(String, BTreeSet<String>)>) -> Result<Theme> {
+        let place = |name: &str| template_place(origin.as_ref(), name);
         let mut templates = Vec::new();
         let mut assets = BTreeMap::new();
         let mut static_files = Vec::new();
@@ -57,8 +67,7 @@ impl Theme {
         for (path, bytes) in files {
             key.bytes(path.as_bytes()).bytes(&bytes);
             if let Some(name) = path.strip_prefix("templates/") {
-                let text = String::from_utf8(bytes)
-                    .map_err(|_| Error::Template(format!("模板 {path} 不是 UTF-8 编码")))?;
+                let text = String::from_utf8(bytes).map_err(|_| Error::Template(format!("模板 {} 不是 UTF-8 编码", place(name))))?;
                 templates.push((name.to_string(), text));
             } else if let Some(name) = path.strip_prefix("static/") {
                 let hashed = hashed_name(name, &bytes);
@@ -68,15 +77,15 @@ impl Theme {
         }
         let mut tera = Tera::default();
         tera.set_escape_fn(escape_html);
-        tera.add_raw_templates(templates).map_err(|e| Error::Template(describe(&e)))?;
-        Ok(Theme { tera, assets, static_files, key: key.key() })
+        tera.add_raw_templates(templates).map_err(|e| Error::Template(describe(&e, &place)))?;
+        Ok(Theme { tera, assets, static_files, key: key.key(), origin })
     }
 
     /// The page's bytes: rendered into a buffer, not a `String`, which Tera would check for
     /// UTF-8 once more after writing it (2% of a full build's CPU).
     pub fn render(&self, template: &str, context: &tera::Context) -> Result<Vec<u8>> {
         let mut page = Vec::new();
-        self.tera.render_to(template, context, &mut page).map_err(|e| Error::Template(describe(&e)))?;
+        self.tera.render_to(template, context, &mut page).map_err(|e| Error::Template(describe(&e, &|name| template_place(self.origin.as_ref(), name))))?;
         Ok(page)
     }
 }
@@ -107,30 +116,39 @@ fn hashed_name(name: &str, bytes: &[u8]) -> String {
     }
 }
 
+/// Where a template named `name` comes from: the site's theme folder where it overrides it
+/// (`themes/mytheme/templates/document.html`), else the default theme's `templates/…`.
+fn template_place(origin: Option<&(String, BTreeSet<String>)>, name: &str) -> String {
+    match origin {
+        Some((dir, own)) if own.contains(name) => format!("{dir}/templates/{name}"),
+        _ => format!("templates/{name}"),
+    }
+}
+
 /// Tera's error and its causes, in Chinese where Tera's words are known: what it was doing
-/// (`templates/<name>` of the theme, or of the default theme where the site's does not override
-/// it), then what went wrong. A message Tera words freely is given as it is, and so is the
-/// parser's excerpt of the line (its list of what it expected stays English).
-fn describe(error: &tera::Error) -> String {
-    let mut parts = vec![in_chinese(error)];
+/// (the template, named by `place`), then what went wrong. A message Tera words freely is given
+/// as it is, and so is the parser's excerpt of the line (its list of what it expected stays
+/// English).
+fn describe(error: &tera::Error, place: &dyn Fn(&str) -> String) -> String {
+    let mut parts = vec![in_chinese(error, place)];
     let mut source = std::error::Error::source(error);
     while let Some(s) = source {
-        parts.push(s.downcast_ref::<tera::Error>().map_or_else(|| s.to_string(), in_chinese));
+        parts.push(s.downcast_ref::<tera::Error>().map_or_else(|| s.to_string(), |e| in_chinese(e, place)));
         source = s.source();
     }
     parts.join("：")
 }
 
 /// One of Tera's errors, without its causes.
-fn in_chinese(error: &tera::Error) -> String {
+fn in_chinese(error: &tera::Error, place: &dyn Fn(&str) -> String) -> String {
     use tera::ErrorKind as K;
     match &error.kind {
         K::Msg(said) => {
             let quoted = |prefix: &str| said.strip_prefix(prefix).map(|rest| rest.trim_matches(['\'', '`']).to_string());
             if let Some(name) = quoted("Failed to render ") {
-                format!("生成页面时模板 templates/{name} 出错")
+                format!("生成页面时模板 {} 出错", place(&name))
             } else if let Some(name) = quoted("Failed to parse ") {
-                format!("模板 templates/{name} 有语法错误")
+                format!("模板 {} 有语法错误", place(&name))
             } else if let Some((variable, _)) = said.strip_prefix("Variable `").and_then(|rest| rest.split_once("` not found in context")) {
                 format!("变量 {variable} 不存在（页面数据中没有这一项）")
             } else {
@@ -159,7 +177,7 @@ mod tests {
     fn error_of(template: &str) -> String {
         let mut tera = tera::Tera::default();
         let rendered = tera.add_raw_template("page.html", template).and_then(|()| tera.render("page.html", &tera::Context::new()));
-        describe(&rendered.expect_err("the template fails"))
+        describe(&rendered.expect_err("the template fails"), &|name| template_place(None, name))
     }
 
     #[test]
