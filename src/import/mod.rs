@@ -458,7 +458,6 @@ pub fn write(content: &Path, imported: &Imported, force: bool) -> Result<Written
                 None => removed.push(name),
             }
         }
-        overwritten.retain(|name| name != "issue.toml");
         std::fs::rename(&dir, &old).map_err(io(&dir))?;
         std::fs::rename(&tmp, &dir).map_err(io(&dir))?;
         if overwritten.is_empty() && removed.is_empty() {
