@@ -341,8 +341,9 @@ fn transform(events: Vec<Event>, linker: Linker) -> Rendered {
                 tables += 1;
                 let caption = if last_heading.is_empty() { format!("表{tables}") } else { format!("表{tables}：{last_heading}") };
                 let caption = crate::render::escape_html(&caption);
+                let class = if first_column_is_text(&events[i..]) { "table-wrap text-first" } else { "table-wrap" };
                 out.push(Event::Html(CowStr::from(format!(
-                    "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"{caption}（可左右滚动）\">"
+                    "<div class=\"{class}\" role=\"region\" tabindex=\"0\" aria-label=\"{caption}（可左右滚动）\">"
                 ))));
                 out.push(event.clone());
                 out.push(Event::Html(CowStr::from(format!("<caption class=\"visually-hidden\">{caption}</caption>"))));
@@ -445,6 +446,27 @@ fn classify_paragraphs(events: &[Event]) -> Vec<(Option<&'static str>, Option<St
             (None, Some(clause_number(text.trim()).unwrap_or_else(|| format!("p{position}"))))
         })
         .collect()
+}
+
+/// Whether the table starting `events` has text in its first column (1.考生准考证重号。), not a
+/// 序号: a cell of more than six characters. A phone's narrow first column, kept for numbers,
+/// would set such text one or two characters to a line.
+fn first_column_is_text(events: &[Event]) -> bool {
+    let (mut cell, mut first, mut longest) = (0usize, 0usize, 0usize);
+    for event in events {
+        match event {
+            Event::Start(Tag::TableHead | Tag::TableRow) => cell = 0,
+            Event::Start(Tag::TableCell) => {
+                cell += 1;
+                first = 0;
+            }
+            Event::Text(t) | Event::Code(t) if cell == 1 => first += t.chars().count(),
+            Event::End(TagEnd::TableCell) if cell == 1 => longest = longest.max(first),
+            Event::End(TagEnd::Table) => break,
+            _ => {}
+        }
+    }
+    longest > 6
 }
 
 /// `第十二条` when a paragraph opens with that clause number, `第十七条之一` with an article
@@ -613,6 +635,12 @@ mod tests {
             assert!(out.contains(&format!("href=\"#{id}\"")), "{id}: {out}");
         }
         assert!(out.contains("<li>列表项</li>"), "list items carry no ids: {out}");
+    }
+
+    #[test]
+    fn a_table_with_text_in_its_first_column_keeps_that_column_wide() {
+        assert!(html("| 偶发事件 | 处置办法 |\n|---|---|\n| 1.考生准考证重号。 | 立即报告。 |\n").starts_with("<div class=\"table-wrap text-first\""));
+        assert!(html("| 序号 | 名称 |\n|---|---|\n| 12 | 很长很长很长很长的名称 |\n").starts_with("<div class=\"table-wrap\""));
     }
 
     #[test]

@@ -55,12 +55,22 @@ test('the issue page shows the 目录 in print order, and its links lead to the 
   await page.close();
 });
 
-test('a phone-width screen has no horizontal page scroll', async () => {
+test('a phone-width screen has no horizontal page scroll, and no table column a character or two wide', async () => {
   const page = await browser.newPage({ viewport: { width: 360, height: 740 } });
   for (const rel of ['index.html', firstIssue, ...documents.map((d) => d.url)]) {
     await page.goto(fileUrl(site, rel));
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     assert.ok(overflow <= 0, `${rel} scrolls sideways by ${overflow}px at 360px`);
   }
+  // a table whose first column is text (p017: 1.考生准考证重号。), with 大字: no column one or
+  // two characters wide; the table scrolls in its box instead
+  await page.goto(fileUrl(site, documents.find((d) => d.url.endsWith('p017.html')).url));
+  await page.click('button[data-pref="large"]');
+  const narrowest = await page.evaluate(() => {
+    const cells = [...document.querySelectorAll('.doc-body .table-wrap td')];
+    return Math.min(...cells.map((c) => c.getBoundingClientRect().width / parseFloat(getComputedStyle(c).fontSize)));
+  });
+  assert.ok(narrowest >= 6, `the narrowest cell is ${narrowest.toFixed(1)} characters wide`);
+  await page.click('button[data-pref="large"]');
   await page.close();
 });
