@@ -518,8 +518,7 @@
         var numberHits = 0, titleHits = 0, titleStart = 0, count = 0, latestFirst = 0;
         var inChunk = new Map(); // chunk → [terms in it, first and last of their first positions]
         for (var i = 0; i < perTerm.length; i++) {
-          var h = perTerm[i].get(id);
-          if (!h) return;
+          var h = perTerm[i].get(id); // every term's: checked above
           if (h.first < at.title) numberHits++;
           else if (h.first < at.issuer) titleHits++;
           if (h.first === at.title) titleStart = 1;
@@ -615,8 +614,8 @@
 
   /* The chunk of document `id` that holds its first body match (0 without one). */
   function chunkOf(id, hit) {
-    var starts = chunkStarts(), n = starts[id + 1] - starts[id], at = data.meta.at;
-    var k = hit && hit.body >= 0 ? Math.floor((hit.body - at.body) / data.meta.chunk) : 0;
+    var starts = chunkStarts(), n = starts[id + 1] - starts[id];
+    var k = hit && hit.body >= 0 ? chunkAt(hit.body) : 0;
     return Math.max(0, Math.min(k, n - 1));
   }
 
