@@ -99,7 +99,8 @@ fn hostile_markdown_builds_into_pages_without_any_executable_markup() {
         "table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td", "sup", "sub", "small", "time", "b", "details", "summary",
         "fieldset", "legend", "svg", "path", "colgroup", "col",
     ];
-    let theme_tags: Vec<String> = tags(&ws.read("index.html")).into_iter().map(|t| t.0).collect();
+    // the theme's own pages, which hold no content's HTML
+    let theme_tags: Vec<String> = ["index.html", "search.html"].iter().flat_map(|page| tags(&ws.read(page))).map(|t| t.0).collect();
     let mut checked = 0;
     for (path, bytes) in files.iter().filter(|(p, _)| p.ends_with(".html")) {
         let html = String::from_utf8(bytes.clone()).unwrap();

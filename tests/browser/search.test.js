@@ -365,6 +365,8 @@ test('filters keep the focus, follow the year, and say what they leave out', asy
   const nothing = await openPage(browser, base('search.html?q=&issuer=NOPE'));
   await nothing.waitForSelector('#search[data-state="done"]');
   assert.match(await nothing.textContent('#result-count'), /已忽略筛选条件：发文机关「NOPE」本库中没有。请输入检索词，或选择筛选条件浏览文件/);
+  // the ignored filter's menu shows 全部发文机关, not a blank
+  assert.equal(await nothing.$eval('#f-issuer', (s) => s.selectedIndex), 0);
   await nothing.close();
   // an issue of another year than the one chosen is told as such
   const elsewhere = await openPage(browser, base('search.html?q=&year=2022&issue=' + encodeURIComponent('2021年第4期')));
@@ -381,10 +383,33 @@ test('filters keep the focus, follow the year, and say what they leave out', asy
   assert.match(await absent.textContent('#result-count'), /找到 0 篇文件。本库没有包含“不存在的词”的文件/);
   await absent.close();
 
+  // A phone's first screen (360 × 640) shows the first result's title, in both text sizes: the
+  // header has no second search box, and the filters are folded, their summary naming those chosen.
+  const phone = await browser.newPage({ viewport: { width: 360, height: 640 } });
+  for (const large of [false, true]) {
+    await phone.goto(base('search.html?q=' + encodeURIComponent('通知') + '&year=2022'));
+    if (large) await phone.click('button[data-pref="large"]');
+    await phone.waitForSelector('#search[data-state="done"]');
+    const shown = await phone.evaluate(() => ({
+      title: document.querySelector('.result h2').getBoundingClientRect().bottom,
+      boxes: document.querySelectorAll('input[type="search"]').length,
+      open: document.getElementById('search-filters').open,
+      summary: document.querySelector('#search-filters summary').textContent,
+    }));
+    assert.ok(shown.title <= 640, `${large ? '大字' : 'normal'}: the first title ends at ${shown.title}px`);
+    assert.deepEqual([shown.boxes, shown.open, shown.summary], [1, false, '筛选：2022年']);
+  }
+  await phone.close();
+  const wide = await openPage(browser, base('search.html?q=' + encodeURIComponent('通知')));
+  await wide.waitForSelector('#search[data-state="done"]');
+  assert.deepEqual(await wide.evaluate(() => [document.getElementById('search-filters').open, document.querySelector('#search-filters summary').textContent]), [true, '筛选']);
+  await wide.close();
+
   const narrow = await browser.newPage({ viewport: { width: 375, height: 700 } });
   await narrow.goto(base('search.html?q=' + 'abcdefghij'.repeat(8)));
   await narrow.waitForSelector('#search[data-state="done"]');
   assert.ok(await narrow.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'no horizontal scroll');
+  await narrow.click('#search-filters summary'); // unfolded
   // each filter's label stays on the line of its list, and the lists are large enough to tap
   const filters = await narrow.$$eval('.search-filters select', (selects) => selects.map((s) => {
     const box = s.getBoundingClientRect(), label = document.querySelector(`label[for="${s.id}"]`).getBoundingClientRect();

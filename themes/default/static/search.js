@@ -931,6 +931,12 @@
   var FILTERS = ['year', 'issue', 'section', 'issuer'];
   var FILTER_NAMES = { year: '年份', issue: '期次', section: '栏目', issuer: '发文机关' };
 
+  /* The filters chosen, as the folded filters' summary names them: "：2022年、通知公告". */
+  function chosenFilters(filters) {
+    var chosen = FILTERS.filter(function (f) { return filters[f]; }).map(function (f) { return f === 'year' ? filters[f] + '年' : filters[f]; });
+    return chosen.length ? '：' + chosen.join('、') : '';
+  }
+
   /* The search a URL's query string asks for. */
   function stateOf(search) {
     var params = new URLSearchParams(search), filters = {};
@@ -964,6 +970,11 @@
     var pager = document.getElementById('pager');
     var selects = {};
     FILTERS.forEach(function (f) { selects[f] = document.getElementById('f-' + f); });
+    // On a phone the filters start folded, so that the first result shows on the first screen;
+    // the summary names those chosen.
+    var filterBox = document.getElementById('search-filters');
+    var filterState = document.getElementById('filter-state');
+    if (filterBox && window.matchMedia && window.matchMedia('(max-width: 40rem)').matches) filterBox.open = false;
     var seq = 0, menus = null; // the meta file the filter menus were filled from
     var pageTitle = document.title; // 全文检索 - <site name>
 
@@ -1044,8 +1055,10 @@
             var elsewhere = f === 'issue' && data.meta.issues.some(function (i) { return i.title === value; });
             ignored.push(FILTER_NAMES[f] + '「' + value + '」' + (elsewhere ? '不属于' + year + '年' : '本库中没有'));
             state.filters[f] = '';
+            selects[f].value = ''; // its menu shows 全部…, not a blank
           }
         });
+        if (filterState) filterState.textContent = chosenFilters(state.filters);
         var filtered = FILTERS.some(function (f) { return state.filters[f]; });
         if (!q.trim() && !filtered) return ignored.length ? { empty: true, ignored: ignored } : null;
         if (mine === seq) count.textContent = '正在检索…';
