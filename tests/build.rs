@@ -103,6 +103,11 @@ fn pages_show_the_printed_toc_and_document_metadata() {
     assert!(issue.contains("<a class=\"prev\" rel=\"prev\" href=\"../../2021/04/index.html\">上一期：2021年第4期</a>") && !issue.contains("下一期"));
     let older = ws.read("2021/04/index.html");
     assert!(older.contains("<a class=\"next\" rel=\"next\" href=\"../../2022/02/index.html\">下一期：2022年第2期</a>") && !older.contains("上一期"));
+    // the 文号 index leads to each issuer code's group, by the code itself
+    let numbers = ws.read("wenhao.html");
+    for code in ["惠政办发", "惠政发"] {
+        assert!(numbers.contains(&format!("<li><a href=\"#{code}\">{code}</a>")) && numbers.contains(&format!("<h2 id=\"{code}\">{code}</h2>")), "{numbers}");
+    }
 }
 
 #[test]

@@ -401,8 +401,13 @@ fn orders_and_notices_counted_by_year_are_read_and_linked() {
     assert!(page.contains("请依照<a class=\"cite\" href=\"../../2023/05/p001.html\">惠农区人民政府令第5号</a>和宁夏回族自治区人民政府令第118号"), "{page}");
     assert!(page.contains("<a class=\"cite\" href=\"../../2023/05/p004.html\">惠农区人民政府通告2023年第1号</a>"));
     let index = std::fs::read_to_string(out.join("wenhao.html")).unwrap();
-    assert!(index.contains("<h2 id=\"code-1\">惠农区人民政府令</h2>\n  \n  \n  <ul class=\"wenhao-list\">"), "{index}");
+    assert!(index.contains("<h2 id=\"惠农区人民政府令\">惠农区人民政府令</h2>\n  \n  \n  <ul class=\"wenhao-list\">"), "{index}");
     assert!(!index.contains("<h3>年</h3>"));
+    // several codes: a list of them to jump to, each to its group's heading, with its count
+    let jumps: Vec<&str> = index.split("<a href=\"#").skip(1).map(|a| a.split('"').next().unwrap()).collect();
+    assert_eq!(jumps, ["惠农区人民政府令", "惠农区人民政府通告", "惠政办发"], "{index}");
+    assert!(index.contains("<a href=\"#惠农区人民政府通告\">惠农区人民政府通告</a> <span class=\"muted\">1</span>"), "{index}");
+    assert!(index.contains("<h2 id=\"惠农区人民政府通告\">"));
 }
 
 #[test]

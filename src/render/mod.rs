@@ -547,9 +547,12 @@ struct NumberYear<'a> {
     entries: Vec<NumberEntry<'a>>,
 }
 
+/// One issuer code's numbers; the code is the id of its heading (`wenhao.html#惠政办发`), which
+/// a new code sorting before it does not move.
 #[derive(Serialize)]
 struct NumberGroup<'a> {
     code: String,
+    count: usize,
     years: Vec<NumberYear<'a>>,
 }
 
@@ -568,6 +571,7 @@ fn number_index<'a>(docs: &[(&'a Issue, &'a Document)]) -> Vec<NumberGroup<'a>> 
         .into_iter()
         .map(|(code, years)| NumberGroup {
             code,
+            count: years.values().map(Vec::len).sum(),
             years: years
                 .into_iter()
                 .map(|(year, mut entries)| {
