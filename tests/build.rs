@@ -220,10 +220,15 @@ fn a_site_theme_overrides_default_templates() {
     assert!(ws.read("about.html").contains("<p>本地主题：本刊简介</p>"));
     assert!(ws.read("index.html").contains("往期公报"), "other templates stay default");
     fs::write(theme.join("about.html"), "{% extends \"base.html\" %}{% block main %}{{ page.title | nosuchfilter }}{% endblock main %}").unwrap();
-    // its errors name the site's theme folder, where the template to fix is
-    assert!(ws.build_err().contains("模板错误：生成页面时模板 themes/local/templates/about.html 出错：没有名为 nosuchfilter 的过滤器"));
-    fs::write(theme.join("about.html"), "{% extends \"base.html\" %}{% block main %}{{ page.title {% endblock main %}").unwrap();
-    assert!(ws.build_err().contains("模板错误：模板 themes/local/templates/about.html 有语法错误"));
+    // its errors name the template to fix, in the site's theme folder beside the content
+    // folder, as the content folder was given (`--content content`)
+    let file = "themes/local/templates/about.html";
+    assert!(ws.build_err().contains(&format!("模板错误：生成页面时模板 {file} 出错：没有名为 nosuchfilter 的过滤器")));
+    // a syntax error is told at its line, in Chinese; a block left open at the line of its start
+    fs::write(theme.join("about.html"), "{% extends \"base.html\" %}{% block main %}\n{{ page.title }\n{% endblock main %}").unwrap();
+    assert!(ws.build_err().contains(&format!("模板错误：{file}:2:15: 语法错误：此处应为or、and、not、")), "{}", ws.build_err());
+    fs::write(theme.join("about.html"), "{% extends \"base.html\" %}{% block main %}\n{% if page.title %}<p>{{ page.title }}</p>\n{% endblock main %}").unwrap();
+    assert!(ws.build_err().contains(&format!("模板错误：{file}:2: {{% if %}} 到第 3 行的 {{% endblock %}} 之前没有对应的 {{% endif %}}\n")), "{}", ws.build_err());
 
     fs::write(ws.content().join("site.toml"), fs::read_to_string(ws.content().join("site.toml")).unwrap().replace("local", "missing")).unwrap();
     assert!(ws.build_err().contains("theme = \"missing\" 不存在"));
