@@ -362,6 +362,12 @@ test('filters keep the focus, follow the year, and say what they leave out', asy
   assert.equal(await bare.$$eval('.result-excerpt', (ps) => ps.every((p) => p.textContent.length > 10)), true, 'each with the start of its text');
   assert.deepEqual(bare.problems, []);
   await bare.close();
+  // an issue browsed leads to its 目录, which lists it in print order
+  const issue = await openPage(browser, base('search.html?q=&issue=' + encodeURIComponent('2022年第2期')));
+  await issue.waitForSelector('#search[data-state="done"]');
+  assert.match(await issue.textContent('#result-count'), /按成文日期从新到旧。按印刷顺序查看本期目录$/);
+  assert.equal(await issue.getAttribute('#result-count a', 'href'), '2022/02/index.html');
+  await issue.close();
   const nothing = await openPage(browser, base('search.html?q=&issuer=NOPE'));
   await nothing.waitForSelector('#search[data-state="done"]');
   assert.match(await nothing.textContent('#result-count'), /已忽略筛选条件：发文机关「NOPE」本库中没有。请输入检索词，或选择筛选条件浏览文件/);

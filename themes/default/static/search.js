@@ -840,7 +840,7 @@
     // registration functions called by the index files
     build: function (name) { data.build = name; },
     meta: function (m) {
-      m.issues = m.issues.map(function (i) { return { year: i[0], number: i[1], title: i[0] + '年第' + i[1] + '期' }; });
+      m.issues = m.issues.map(function (i) { return { year: i[0], number: i[1], title: i[0] + '年第' + i[1] + '期', dir: i[0] + '/' + (i[1] < 10 ? '0' : '') + i[1] + '/' }; });
       data.meta = m;
       data.facets = data.spans = data.chunkStarts = data.packStarts = data.alphabet = null;
     },
@@ -851,7 +851,7 @@
       records.forEach(function (r, j) {
         var id = first + j, f = facetsOf(id), m = data.meta, issue = m.issues[f[0]];
         // index.rs `record`: a URL without a folder is a slug in its issue's folder
-        var u = r[3].indexOf('/') < 0 ? issue.year + '/' + (issue.number < 10 ? '0' : '') + issue.number + '/' + r[3] + '.html' : r[3];
+        var u = r[3].indexOf('/') < 0 ? issue.dir + r[3] + '.html' : r[3];
         var d = { d: r[0], n: r[1], t: r[2], u: u, x: r[4] || '' }; // x: 已废止, 已失效
         d.s = issue.title;
         d.c = m.sections[f[1]];
@@ -1128,6 +1128,14 @@
       count.appendChild(document.createTextNode(browsing ? '符合筛选条件的文件共 ' : '找到 '));
       count.appendChild(el('strong', null, String(total)));
       count.appendChild(document.createTextNode(' 篇' + (browsing ? '，按成文日期从新到旧' : '文件') + (pages > 1 ? '，第 ' + page + '/' + pages + ' 页' : '')));
+      // an issue browsed: its 目录 lists the same documents in print order
+      var issue = browsing && state.filters.issue && data.meta.issues.filter(function (i) { return i.title === state.filters.issue; })[0];
+      if (issue) {
+        count.appendChild(document.createTextNode('。'));
+        var toc = el('a', null, '按印刷顺序查看本期目录');
+        toc.href = rootPath + issue.dir + 'index.html';
+        count.appendChild(toc);
+      }
       list.setAttribute('start', String(out.from + 1));
       out.items.forEach(function (item) {
         var d = item.doc, li = el('li', 'result');
