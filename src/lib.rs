@@ -240,6 +240,18 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
             "上次生成的 {pages} 已撤下；其页面仍在 {prev}，正文仍在 {cache}（输出目录旁的隐藏文件夹）。如因内容不宜公开而撤下，请加 --full 再生成一次予以清除，并确保这两个文件夹不对外提供"
         ));
     }
+    // a repeal is read from a sentence by rule: the office sees what was taken as one
+    if !refs.repeals.is_empty() {
+        const SHOWN: usize = 5;
+        let more = match refs.repeals.len() {
+            n if n > SHOWN => format!("等 {n} 处"),
+            _ => String::new(),
+        };
+        notes.push(format!(
+            "按正文中“……同时废止”等字样，认定 {}{more}：其页面、目录、检索结果和开放数据标为已废止。如只废止了其中一部分，请在被废止文件的 front matter 中写 status = \"有效\"",
+            refs.repeals.iter().take(SHOWN).cloned().collect::<Vec<_>>().join("；")
+        ));
+    }
     let (index_state, index_updated) = match index_state.into_inner().expect("no panic while holding the lock") {
         Some((state, in_place)) => (search::state_bytes(Some(&state)), in_place),
         None => (search::state_bytes(None), false),

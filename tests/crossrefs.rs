@@ -19,6 +19,10 @@ fn citations_link_repeals_mark_and_cited_documents_list_their_citers() {
     // Outside the archive: stays text, listed in the report.
     assert!(summary.contains("国办发〔2019〕54号：2022/03/p001.html"), "{summary}");
     assert!(!summary.contains("惠政办发〔2022〕25号："), "{summary}");
+    // the repeal read from the text is told, with what to write where it is only partial
+    assert!(summary.contains("认定 惠政办发〔2022〕25号（2022/02/p003.html） 由 惠政办发〔2022〕58号（2022/03/p001.html） 废止：其页面、目录、检索结果和开放数据标为已废止。如只废止了其中一部分，请在被废止文件的 front matter 中写 status = \"有效\""), "{summary}");
+    // once: a rebuild that reads no new text does not tell it again
+    assert!(!ws.build_ok().contains("认定"));
 
     let citing = ws.read("2022/03/p001.html");
     assert!(citing.contains("根据<a class=\"cite\" href=\"../../2022/02/p001.html\">惠政办发[2022]8号</a>的安排"), "{citing}");
@@ -48,6 +52,28 @@ fn citations_link_repeals_mark_and_cited_documents_list_their_citers() {
     assert_eq!(by_url("2022/02/p001.html")["status"], "有效");
     assert_eq!(by_url("2022/02/p001.html")["cited_by"], serde_json::json!(["2022/03/p001.html"]));
     assert_eq!(by_url("2022/03/p001.html")["cites"], serde_json::json!(["2022/02/p001.html", "2022/02/p003.html"]));
+}
+
+#[test]
+fn a_part_repealed_or_a_document_kept_in_force_is_not_marked_repealed() {
+    let ws = with_later_issue();
+    let repealed = |ws: &Workspace| ws.read("2022/02/p003.html").contains("本文件已废止");
+    // only its annex
+    ws.edit("2022/03/p001.md", "（惠政办发〔2022〕25号）同时废止", "（惠政办发〔2022〕25号）附件1同时废止");
+    assert!(!ws.build_ok().contains("认定"));
+    assert!(!repealed(&ws));
+    ws.edit("2022/03/p001.md", "（惠政办发〔2022〕25号）附件1同时废止", "（惠政办发〔2022〕25号）中关于联席会议成员的规定同时废止");
+    ws.build_ok();
+    assert!(!repealed(&ws));
+    ws.edit("2022/03/p001.md", "（惠政办发〔2022〕25号）中关于联席会议成员的规定同时废止", "（惠政办发〔2022〕25号）同时废止");
+    ws.build_ok();
+    assert!(repealed(&ws));
+    // the office's word wins over the sentence read by rule
+    ws.edit("2022/02/p003.md", "section = ", "status = \"有效\"\nsection = ");
+    ws.build_ok();
+    assert!(!repealed(&ws));
+    let docs: serde_json::Value = serde_json::from_str(&ws.read("data/documents.json")).unwrap();
+    assert_eq!(docs.as_array().unwrap().iter().find(|d| d["url"] == "2022/02/p003.html").unwrap()["status"], "有效");
 }
 
 /// The search index's heads files, which hold the records results show, as text.

@@ -209,13 +209,35 @@ const NAME_LEAD: &[&str] = &[
     "见", "请", "按", "由", "对", "将", "把", "是",
 ];
 
+/// Whether the sentence of a citation repeals the document cited, whole: not a part of it
+/// (…〔2022〕25号）附件1同时废止, …中关于值班的规定同时废止, 废止…9号第三条).
 fn sentence_repeals(text: &str, start: usize, end: usize) -> bool {
     let is_stop = |c: char| matches!(c, '。' | '；' | '\n' | '！');
     let sentence_start = text[..start].rfind(is_stop).map_or(0, |i| i + text[i..].chars().next().map_or(1, char::len_utf8));
     let sentence_end = text[end..].find(is_stop).map_or(text.len(), |i| end + i);
     let before = &text[sentence_start..start];
     let after = &text[end..sentence_end];
-    after.contains("废止") || before.contains("废止")
+    // what stands between the number and 废止 after it, or after the number when 废止 leads
+    let qualifier = match after.find("废止") {
+        Some(at) => &after[..at],
+        None if before.contains("废止") => after,
+        None => return false,
+    };
+    !names_a_part(qualifier)
+}
+
+/// Whether words after a document's number name a part of it: its 附件, a 第…条 (款, 项, 章,
+/// 节), or what it says 中 (中关于…的规定, 中第三条, 部分条款).
+fn names_a_part(words: &str) -> bool {
+    const PART: &[&str] = &["附件", "附表", "中", "部分", "条款", "规定", "内容", "附录"];
+    if PART.iter().any(|w| words.contains(w)) {
+        return true;
+    }
+    // 第 and numerals and a unit: not 令第735号, a number of another document
+    words.match_indices('第').any(|(i, _)| {
+        let rest = words[i + '第'.len_utf8()..].trim_start_matches(|c: char| c.is_ascii_digit() || "一二三四五六七八九十百零〇两".contains(c));
+        rest.len() < words.len() - i - '第'.len_utf8() && rest.starts_with(['条', '款', '项', '章', '节', '部'])
+    })
 }
 
 fn is_han(c: char) -> bool {
@@ -232,6 +254,9 @@ pub struct CrossRefs {
     pub urls: HashMap<String, String>,
     /// Numbers cited but not in the archive, with the URLs of the documents citing them.
     pub external: BTreeMap<String, Vec<String>>,
+    /// The repeals read in the bodies scanned by this build (new or changed ones), as the build
+    /// tells them: `惠政办发〔2022〕25号（2022/02/p003.html） 由 …（…） 废止`.
+    pub repeals: Vec<String>,
 }
 
 /// The archive's document numbers: comparison key → the document's place (print order), and
@@ -288,18 +313,21 @@ pub fn cross_reference(site: &mut Site, known: &Known, kept: &(dyn Fn(usize) -> 
     use rayon::prelude::*;
     let docs: Vec<_> = site.documents().collect();
     let index = &known.index;
-    let found: Vec<(Scan, crate::cache::Key)> = docs
+    let (found, kept_scan): (Vec<(Scan, crate::cache::Key)>, Vec<bool>) = docs
         .par_iter()
         .enumerate()
-        .map(|(i, d)| {
-            kept(i).unwrap_or_else(|| {
+        .map(|(i, d)| match kept(i) {
+            Some(found) => (found, true),
+            None => {
                 let scan = scan(&crate::content::shown_text(&d.body), &|key| known.contains(key));
                 let key = known.key_for(&scan.tails);
-                (scan, key)
-            })
+                ((scan, key), false)
+            }
         })
-        .collect();
+        .unzip();
+    let mut repeals = Vec::new();
 
+    let named = |i: usize| format!("{}（{}）", docs[i].meta.number.as_deref().unwrap_or(&docs[i].meta.title), docs[i].url);
     let doc_ref = |i: usize| DocRef { url: docs[i].url.clone(), title: docs[i].meta.title.clone(), number: docs[i].meta.number.clone() };
     let mut cites: Vec<Vec<DocRef>> = vec![Vec::new(); docs.len()];
     let mut cited_by: Vec<Vec<DocRef>> = vec![Vec::new(); docs.len()];
@@ -313,8 +341,13 @@ pub fn cross_reference(site: &mut Site, known: &Known, kept: &(dyn Fn(usize) -> 
                         cites[from].push(doc_ref(to));
                         cited_by[to].push(doc_ref(from));
                     }
-                    if c.repeals && repealed_by[to].is_none() {
+                    // a document its front matter keeps 有效 is not taken as repealed: the
+                    // office's word against a sentence read by rule
+                    if c.repeals && repealed_by[to].is_none() && docs[to].meta.status != Some(crate::content::Status::InForce) {
                         repealed_by[to] = Some(doc_ref(from));
+                        if !kept_scan[from] {
+                            repeals.push(format!("{} 由 {} 废止", named(to), named(from)));
+                        }
                     }
                 }
                 Some(_) => {}
@@ -334,7 +367,7 @@ pub fn cross_reference(site: &mut Site, known: &Known, kept: &(dyn Fn(usize) -> 
         doc.cited_by = cited_by;
         doc.repealed_by = repealed_by;
     }
-    CrossRefs { found, urls, external }
+    CrossRefs { found, urls, external, repeals }
 }
 
 #[cfg(test)]
@@ -372,6 +405,19 @@ mod tests {
         ] {
             assert_eq!(numbers(text, &[]), [(code.into(), false)], "{text}");
         }
+    }
+
+    #[test]
+    fn a_part_repealed_is_not_the_document_repealed() {
+        let known = ["惠政办发〔2022〕25号", "惠政发〔2015〕9号"];
+        for part in ["（惠政办发〔2022〕25号）附件1同时废止", "（惠政办发〔2022〕25号）中关于节假日值班的规定同时废止", "废止惠政发〔2015〕9号第三条", "惠政发〔2015〕9号第十二条第二款同时废止"] {
+            assert!(numbers(part, &known).iter().all(|(_, repeals)| !repeals), "{part}");
+        }
+        // whole, even beside an order's 第
+        assert_eq!(
+            numbers("惠政办发〔2022〕25号、国务院令第735号同时废止。", &known),
+            [("惠政办发〔2022〕25号".into(), true), ("国务院令第735号".into(), true)]
+        );
     }
 
     #[test]
