@@ -447,14 +447,22 @@ fn an_existing_issue_is_replaced_only_with_force() {
     std::fs::create_dir_all(content.join("2022/02/images")).unwrap();
     std::fs::write(content.join("2022/02/images/photo.png"), b"\x89PNG").unwrap();
     std::fs::write(content.join("2022/02/p070.md"), "added by hand").unwrap();
+    // the print PDF named, and a correction linking the pictures and an attachment
+    let issue_toml = content.join("2022/02/issue.toml");
+    std::fs::write(&issue_toml, "pdf = \"issue.pdf\"\n".to_string() + &std::fs::read_to_string(&issue_toml).unwrap()).unwrap();
+    std::fs::write(content.join("2022/02/附件1.xlsx"), b"PK").unwrap();
+    let p007 = content.join("2022/02/p007.md");
+    std::fs::write(&p007, std::fs::read_to_string(&p007).unwrap() + "\n![现场](images/photo.png)\n\n[附件1](%E9%99%84%E4%BB%B61.xlsx)\n").unwrap();
     let summary = import::run(&seed_path(), 2022, 2, content, true).unwrap();
+    assert!(std::fs::read_to_string(&issue_toml).unwrap().contains("\npdf = \"issue.pdf\""), "the print PDF stays named");
+    assert!(summary.contains("注意：重写的文件不再链接这些图片或附件，生成网站时将不再发布，请把链接补回：p007.md（images、附件1.xlsx）"), "{summary}");
     assert!(std::fs::read_to_string(content.join("2022/02/p001.md")).unwrap().starts_with("+++"));
     assert_eq!(std::fs::read(content.join("2022/02/issue.pdf")).unwrap(), b"%PDF", "the print PDF is kept");
     assert_eq!(std::fs::read(content.join("2022/02/images/photo.png")).unwrap(), b"\x89PNG", "a folder of pictures is kept");
     assert!(std::fs::read_to_string(content.join("site.toml")).unwrap().contains("edited"), "site.toml is the office's");
     // what the import overwrote or left out is told, and kept where the build does not look
     let kept = content.join("2022/.02.import-old");
-    assert!(summary.contains("注意：改动过的文件已按导入结果重写：p001.md"), "{summary}");
+    assert!(summary.contains("注意：改动过的文件已按导入结果重写：issue.toml、p001.md、p007.md"), "{summary}");
     assert!(summary.contains("注意：导入结果中没有的文件已移出：p070.md"), "{summary}");
     assert!(summary.contains(&format!("注意：原有的本期文件保存在 {}（隐藏文件夹，生成网站时不读取）", kept.display())), "{summary}");
     assert_eq!(std::fs::read_to_string(kept.join("p001.md")).unwrap(), "edited");

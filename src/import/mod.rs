@@ -405,6 +405,9 @@ pub struct Written {
     pub removed: Vec<String>,
     /// Where the replaced folder was kept, when either list is not empty.
     pub kept: Option<PathBuf>,
+    /// Of `overwritten`, those whose text linked pictures or attachments of the folder that
+    /// the import's does not: `p004.md（附件1.xlsx、现场照片.jpg）`. The build no longer publishes them.
+    pub unlinked: Vec<String>,
 }
 
 /// Writes an imported issue under `content`. The issue folder is built beside the target and
@@ -419,7 +422,13 @@ pub fn write(content: &Path, imported: &Imported, force: bool) -> Result<Written
     if dir.exists() && !force {
         return Err(ImportError::Exists { dir });
     }
-    let files = imported.issue_files()?;
+    let mut files = imported.issue_files()?;
+    // The print PDF the office named in the issue.toml replaced stays named (the import never
+    // names one): else the next build would publish the issue without it, and say nothing.
+    if let Some(pdf) = force.then(|| named_pdf(&dir.join("issue.toml"))).flatten() {
+        let meta = crate::content::IssueMeta { pdf: Some(pdf), ..imported.meta.clone() };
+        files[0].1 = to_toml("issue.toml", &meta)?;
+    }
     let site = imported.site_toml()?;
     let io = |path: &Path| {
         let path = path.to_path_buf();
@@ -439,10 +448,16 @@ pub fn write(content: &Path, imported: &Imported, force: bool) -> Result<Written
         let path = tmp.join(name);
         std::fs::write(&path, text).map_err(io(&path))?;
     }
-    let (mut overwritten, mut removed, mut kept) = (Vec::new(), Vec::new(), None);
+    let (mut overwritten, mut removed, mut kept, mut unlinked) = (Vec::new(), Vec::new(), None, Vec::new());
     if dir.exists() {
         let mut items: Vec<_> = std::fs::read_dir(&dir).map_err(io(&dir))?.collect::<std::io::Result<_>>().map_err(io(&dir))?;
         items.sort_by_key(|item| item.file_name());
+        // the office's own files beside the documents, which its Markdown may link
+        let own: Vec<String> = items
+            .iter()
+            .map(|item| item.file_name().to_string_lossy().into_owned())
+            .filter(|name| name != "issue.toml" && !name.ends_with(".md"))
+            .collect();
         for item in items {
             let name = item.file_name();
             let generated = name == "issue.toml" || Path::new(&name).extension().is_some_and(|e| e == "md");
@@ -453,7 +468,15 @@ pub fn write(content: &Path, imported: &Imported, force: bool) -> Result<Written
             let name = name.to_string_lossy().into_owned();
             let was = std::fs::read(item.path()).map_err(io(&item.path()))?;
             match files.iter().find(|(file, _)| *file == name) {
-                Some((_, text)) if text.as_bytes() != was => overwritten.push(name),
+                Some((_, text)) if text.as_bytes() != was => {
+                    // a picture or an attachment the corrected text linked and the import's does not
+                    let was = String::from_utf8_lossy(&was);
+                    let lost: Vec<&str> = own.iter().filter(|f| linked(&was, f) && !linked(text, f)).map(String::as_str).collect();
+                    if !lost.is_empty() {
+                        unlinked.push(format!("{name}（{}）", lost.join("、")));
+                    }
+                    overwritten.push(name)
+                }
                 Some(_) => {}
                 None => removed.push(name),
             }
@@ -481,7 +504,20 @@ pub fn write(content: &Path, imported: &Imported, force: bool) -> Result<Written
         }
         _ => false,
     };
-    Ok(Written { dir, documents: imported.documents.len(), site_toml, about_md, overwritten, removed, kept })
+    Ok(Written { dir, documents: imported.documents.len(), site_toml, about_md, overwritten, removed, kept, unlinked })
+}
+
+/// The print PDF an issue.toml names, if it can be read.
+fn named_pdf(issue_toml: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(issue_toml).ok()?;
+    text.parse::<toml::Table>().ok()?.get("pdf")?.as_str().map(str::to_string)
+}
+
+/// Whether Markdown links a file of its folder, or a folder of them (`附件1.xlsx`,
+/// `images/1.png`), as written or percent-encoded.
+fn linked(markdown: &str, name: &str) -> bool {
+    let markdown = crate::links::percent_decode(markdown);
+    markdown.contains(&format!("({name}")) || markdown.contains(&format!("(./{name}"))
 }
 
 /// Copies a file, or a folder with all in it, as it is (what the office put beside an issue).
@@ -518,6 +554,9 @@ pub fn run(file: &Path, year: u16, issue: u16, content: &Path, force: bool) -> a
         if !names.is_empty() {
             summary.push_str(&format!("\n注意：{what}：{}", names.join("、")));
         }
+    }
+    if !written.unlinked.is_empty() {
+        summary.push_str(&format!("\n注意：重写的文件不再链接这些图片或附件，生成网站时将不再发布，请把链接补回：{}", written.unlinked.join("；")));
     }
     if let Some(kept) = &written.kept {
         summary.push_str(&format!("\n注意：原有的本期文件保存在 {}（隐藏文件夹，生成网站时不读取），核对改动后可删除", kept.display()));
