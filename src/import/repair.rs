@@ -32,7 +32,7 @@ pub fn blocks(lines: &[&str]) -> Vec<Block> {
     while i < lines.len() {
         let t = lines[i].trim();
         // a folio stands where the page broke, as a blank line does
-        if t.is_empty() || is_folio(t) {
+        if t.is_empty() || is_folio(t) || is_bare_folio(lines, i) {
             blank_before = true;
             i += 1;
             continue;
@@ -111,6 +111,21 @@ pub(super) fn is_folio(t: &str) -> bool {
     let dashes = ['—', '-', '–', '‐', '﹣', '─'];
     let dashed = k.starts_with(dashes) && k.ends_with(dashes) && number(k.trim_start_matches(dashes).trim_end_matches(dashes));
     dashed || k.strip_prefix('第').and_then(|r| r.strip_suffix('页')).is_some_and(number)
+}
+
+/// A bare page number as pdftotext writes it (`5`), alone between blank lines or beside the
+/// form feed of a page break: not a number of the text, which stands in a sentence, a table's
+/// row (tab-separated) or a list item (`1.`). Left in, it was glued into the sentence the page
+/// break cut (实施5限期整改).
+fn is_bare_folio(lines: &[&str], i: usize) -> bool {
+    let k = key(lines[i].trim());
+    if !(1..=3).contains(&k.len()) || !k.bytes().all(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    let blank = |j: Option<usize>| j.and_then(|j| lines.get(j)).is_none_or(|l| l.trim().is_empty());
+    let feed = |j: Option<usize>| j.and_then(|j| lines.get(j)).is_some_and(|l| l.contains('\u{c}'));
+    let (before, after) = (i.checked_sub(1), Some(i + 1));
+    (blank(before) && blank(after)) || feed(before) || feed(Some(i)) || feed(after)
 }
 
 /// `- 1.制定…` → `1.制定…`: the dash is the extraction's list mark, not text of the gazette.
@@ -235,6 +250,19 @@ mod tests {
         for kept in ["2", "- 2.制定规划；", "— 2022年—"] {
             assert!(!is_folio(kept), "{kept}");
         }
+    }
+
+    #[test]
+    fn bare_page_numbers_as_pdftotext_writes_them_are_dropped() {
+        for page in ["\n\n5\n\n", "\n5\n\u{c}", "\n\u{c}5\n", "\n\n５\n\n", "\n\n12\n\u{c}\n"] {
+            let b = paras(&format!("为落实大气污染防治要求，对未完成改造的企业实施{page}限期整改，整改期间实施错峰生产。"));
+            assert_eq!(b, [Block::Para("为落实大气污染防治要求，对未完成改造的企业实施限期整改，整改期间实施错峰生产。".into())], "{page:?}");
+        }
+        // a page's number at the foot of a document's last page, or at the head of its first
+        assert_eq!(paras("特此通知。\n\n13\n"), [Block::Para("特此通知。".into())]);
+        assert_eq!(paras("1\n\n各乡镇人民政府：\n"), [Block::Para("各乡镇人民政府：".into())]);
+        // a number in the text stays: in a line with others, or a year
+        assert_eq!(paras("共计\n2022\n年完成。"), [Block::Para("共计2022年完成。".into())]);
     }
 
     #[test]
