@@ -71,8 +71,35 @@ pub fn render(body: &str, file: &Path, first_line: usize, linker: Linker) -> Res
     // Whether the author wrote any HTML: only then can markup reach the page other than what
     // pulldown-cmark writes from escaped text and this renderer's own fixed tags.
     let mut raw_html = false;
+    // where the open paragraph's events start, and its offset (its line is counted only for a
+    // warning: counting it for each of a long text's paragraphs costs the square of its length)
+    let mut paragraph: Option<(usize, usize)> = None;
+    let mut tab_warnings = Vec::new();
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         match event {
+            Event::Start(Tag::Paragraph) if !cleaner.skipping() => {
+                paragraph = Some((events.len(), range.start));
+                events.push(Event::Start(Tag::Paragraph));
+            }
+            Event::End(TagEnd::Paragraph) if paragraph.is_some() => {
+                let (start, offset) = paragraph.take().expect("a paragraph is open");
+                cleaner.end_block();
+                match tab_rows(&events[start + 1..]) {
+                    Some(Ok(rows)) => {
+                        events.truncate(start);
+                        push_table(&mut events, rows);
+                    }
+                    Some(Err(counts)) => {
+                        tab_warnings.push(Diagnostic::new(
+                            file,
+                            line_at(offset),
+                            format!("这几行用制表符（Tab）分隔，像是从表格粘贴的，但各行的列数不同（{counts}），只能显示为一段文字：请让每行的列数相同，或写成 Markdown 表格"),
+                        ));
+                        events.push(Event::End(TagEnd::Paragraph));
+                    }
+                    None => events.push(Event::End(TagEnd::Paragraph)),
+                }
+            }
             Event::Start(Tag::HtmlBlock) => {
                 raw_html = true;
                 block = Some((String::new(), line_at(range.start)));
@@ -170,8 +197,54 @@ pub fn render(body: &str, file: &Path, first_line: usize, linker: Linker) -> Res
     }
     rendered.warnings = cleaner.warnings();
     rendered.warnings.extend(removed.into_iter().flatten());
+    rendered.warnings.extend(tab_warnings);
     rendered.warnings.sort_by_key(|w| w.line);
     Ok(rendered)
+}
+
+/// A paragraph of two or more lines, each with tabs, is rows pasted from a spreadsheet or a
+/// Word table (日期⇥值班领导⇥值班人员): its cells, when every line has as many (else their
+/// counts, `3、2、3`). A paragraph of plain text only: a link or emphasis is written, not pasted.
+fn tab_rows(events: &[Event]) -> Option<Result<Vec<Vec<String>>, String>> {
+    // most paragraphs: one line, or no tab
+    if !events.iter().any(|e| matches!(e, Event::SoftBreak | Event::HardBreak)) || !events.iter().any(|e| matches!(e, Event::Text(t) if t.contains('\t'))) {
+        return None;
+    }
+    let mut lines = vec![String::new()];
+    for e in events {
+        match e {
+            Event::Text(t) => lines.last_mut().expect("one line at least").push_str(t),
+            Event::SoftBreak | Event::HardBreak => lines.push(String::new()),
+            _ => return None,
+        }
+    }
+    if lines.len() < 2 || !lines.iter().all(|l| l.contains('\t')) {
+        return None;
+    }
+    let rows: Vec<Vec<String>> = lines.iter().map(|l| l.split('\t').map(|c| c.trim().to_string()).collect()).collect();
+    if rows.iter().all(|r| r.len() == rows[0].len()) {
+        Some(Ok(rows))
+    } else {
+        Some(Err(rows.iter().map(|r| r.len().to_string()).collect::<Vec<_>>().join("、")))
+    }
+}
+
+/// The events of a table whose first row is its head, as a Markdown table's.
+fn push_table(events: &mut Vec<Event<'static>>, rows: Vec<Vec<String>>) {
+    let columns = rows[0].len();
+    events.push(Event::Start(Tag::Table(vec![pulldown_cmark::Alignment::None; columns])));
+    for (r, row) in rows.into_iter().enumerate() {
+        events.push(Event::Start(if r == 0 { Tag::TableHead } else { Tag::TableRow }));
+        for cell in row {
+            events.push(Event::Start(Tag::TableCell));
+            if !cell.is_empty() {
+                events.push(Event::Text(CowStr::from(cell)));
+            }
+            events.push(Event::End(TagEnd::TableCell));
+        }
+        events.push(Event::End(if r == 0 { TagEnd::TableHead } else { TagEnd::TableRow }));
+    }
+    events.push(Event::End(TagEnd::Table));
 }
 
 /// One warning per line that had stray control characters, naming them.
@@ -641,6 +714,24 @@ mod tests {
     fn a_table_with_text_in_its_first_column_keeps_that_column_wide() {
         assert!(html("| 偶发事件 | 处置办法 |\n|---|---|\n| 1.考生准考证重号。 | 立即报告。 |\n").starts_with("<div class=\"table-wrap text-first\""));
         assert!(html("| 序号 | 名称 |\n|---|---|\n| 12 | 很长很长很长很长的名称 |\n").starts_with("<div class=\"table-wrap\""));
+    }
+
+    #[test]
+    fn rows_pasted_with_tabs_are_a_table_as_written_ones_are() {
+        let pasted = "值班安排：\n\n日期\t值班领导\t值班人员\n10月1日\t杨超\t李子萌\n10月2日\t\t陈云\n";
+        let r = render(pasted, Path::new("t.md"), 1, &no_links).unwrap();
+        let written = html("值班安排：\n\n| 日期 | 值班领导 | 值班人员 |\n|---|---|---|\n| 10月1日 | 杨超 | 李子萌 |\n| 10月2日 |  | 陈云 |\n");
+        assert_eq!(r.html, written);
+        assert!(r.html.contains("<th scope=\"col\">值班领导</th>") && r.html.contains("<td>陈云</td>"), "{}", r.html);
+        assert!(r.warnings.is_empty());
+        // rows of unlike lengths (a wrapped cell) stay text, with a word where
+        let r = render("前言。\n\n日期\t值班领导\n10月1日\t杨超\t李子萌\n", Path::new("t.md"), 1, &no_links).unwrap();
+        assert!(!r.html.contains("<table"), "{}", r.html);
+        assert_eq!(r.warnings.len(), 1);
+        assert_eq!(r.warnings[0].line, 3);
+        assert!(r.warnings[0].message.contains("各行的列数不同（2、3）"), "{}", r.warnings[0].message);
+        // a single line with a tab is text
+        assert!(!html("甲\t乙\n").contains("<table"));
     }
 
     #[test]
