@@ -69,16 +69,40 @@ pub fn line(text: &str) -> String {
     escaped
 }
 
-/// Backslash-escapes every ASCII character that Markdown could read as syntax inside a line.
+/// Backslash-escapes every ASCII character that Markdown could read as syntax inside a line;
+/// a web address (`http://…`, printed bare or as `<http://…>`) becomes a link to it.
 pub fn inline(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    let next = |s: &str| ["http://", "https://"].iter().filter_map(|scheme| s.find(scheme)).min();
+    while let Some(at) = next(rest) {
+        let url = web_address(&rest[at..]);
+        let bracketed = rest[..at].ends_with('<') && rest[at + url.len()..].starts_with('>');
+        let before = if bracketed { &rest[..at - 1] } else { &rest[..at] };
+        escape_into(&mut out, before);
+        out.push('<');
+        out.push_str(url);
+        out.push('>');
+        rest = &rest[at + url.len() + usize::from(bracketed)..];
+    }
+    escape_into(&mut out, rest);
+    out
+}
+
+fn escape_into(out: &mut String, text: &str) {
     for c in text.chars() {
         if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '&' | '|' | '~' | '#' | '{' | '}' | '!') {
             out.push('\\');
         }
         out.push(c);
     }
-    out
+}
+
+/// The web address `text` starts with: the characters an address may hold, less a full stop or
+/// comma that ends the sentence round it.
+fn web_address(text: &str) -> &str {
+    let end = text.find(|c: char| !(c.is_ascii_alphanumeric() || "-._~:/?#@!$&'*+,;=%".contains(c))).unwrap_or(text.len());
+    text[..end].trim_end_matches(['.', ',', ';', ':', '!', '?', '\''])
 }
 
 #[cfg(test)]
@@ -90,7 +114,10 @@ mod tests {
         assert_eq!(line("1.制定规划"), "1\\.制定规划");
         assert_eq!(line("12)如果是"), "12\\)如果是");
         assert_eq!(line("-3012946"), "\\-3012946");
-        assert_eq!(line("网址：<http://a.cn/>"), "网址：\\<http://a.cn/\\>");
+        // a web address is a link, printed in angle brackets or bare
+        assert_eq!(line("网址：<http://a.cn/>"), "网址：<http://a.cn/>");
+        assert_eq!(line("详见https://www.gov.cn/zhengce/a.html。<不是网址>"), "详见<https://www.gov.cn/zhengce/a.html>。\\<不是网址\\>");
+        assert_eq!(line("见http://a.cn/x_1.html,及 http://b.cn"), "见<http://a.cn/x_1.html>,及 <http://b.cn>");
         assert_eq!(line("A&B | *x* # [y]"), "A\\&B \\| \\*x\\* \\# \\[y\\]");
         assert_eq!(line("2022年"), "2022年");
     }
