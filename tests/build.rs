@@ -142,6 +142,8 @@ fn every_kind_of_bad_content_is_reported_with_file_and_line() {
     ws.write("2022/02/p080.md", "+++\ntitle = \"t\"\nissuer = \"i\"\ndate = \"2022-04-31\"\nsection = \"惠农区大事记\"\npage = 80\n+++\n");
     ws.edit("2021/04/p001.md", "title = ", "titel = ");
     ws.write("2022/02/p070.md", "+++\ntitle = \"x\nissuer = \"y\"\n+++\n");
+    // signed after its issue was printed (2022-07): a slip of a key
+    ws.edit("2022/02/p001.md", "date = \"2022-", "date = \"2032-");
     fs::write(ws.content().join("2021/04/p020.md"), b"+++\ntitle = \"\xce\xc4\xbc\xfe\"\n+++\n").unwrap();
     let err = ws.build_err();
     for expected in [
@@ -152,6 +154,8 @@ fn every_kind_of_bad_content_is_reported_with_file_and_line() {
         "content/2021/04/p001.md:2: 未知字段 `titel`",
         "content/2022/02/p070.md:2: TOML 格式错误",
         "content/2021/04/p020.md:2: 不是 UTF-8 编码",
+        "content/2022/02/p001.md:5: 成文日期 2032年4月1日 晚于本期的出版日期（2022年7月）",
+        "晚于本期的出版日期（2022年7月）：文件应在刊印之前成文，请核对 date，或 issue.toml 的 date",
     ] {
         assert!(err.contains(expected), "missing {expected:?} in:\n{err}");
     }

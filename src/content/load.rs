@@ -270,6 +270,23 @@ pub fn load_scanned(scan: Scan, recall: Option<&dyn Recall>) -> Result<Site> {
             ));
             continue;
         };
+        // A document is signed before it is printed: a date past its issue's (a month's end
+        // when the issue gives no day) is a slip of a key (2032 for 2022).
+        let printed = issue.meta.date;
+        if let Some(date) = doc.meta.date.filter(|&d| d > crate::content::GDate { day: Some(printed.day.unwrap_or(31)), ..printed }) {
+            let line = read_text(&doc.source)
+                .ok()
+                .and_then(|text| {
+                    let (front, front_line, ..) = split_front_matter(&doc.source, &text).ok()?;
+                    Some(front_line + line_of_key(front, "date")?)
+                })
+                .unwrap_or(0);
+            diags.push(Diagnostic::new(
+                &doc.source,
+                line,
+                format!("成文日期 {} 晚于本期的出版日期（{}）：文件应在刊印之前成文，请核对 date，或 issue.toml 的 date", date.chinese(), printed.chinese()),
+            ));
+        }
         doc.year = issue.meta.year;
         doc.issue = issue.meta.number;
         doc.issue_title = issue.title.clone();
