@@ -534,7 +534,15 @@ fn parse_toml<T: DeserializeOwned>(path: &Path, text: &str, first_line: usize) -
         let line = e.span().map(|s| line_of_offset(text, s.start)).unwrap_or(1) + first_line - 1;
         let message = match e.message().strip_prefix("missing field ") {
             Some(first) => format!("缺少必填字段 {}", missing_fields::<T>(text, first.trim_matches('`')).join("、")),
-            None => explain_toml(e.message()),
+            None => {
+                // the line as written, round the place TOML stopped
+                let written = e.span().and_then(|s| text[s.start..].lines().next().map(|rest| text[..s.start].rsplit('\n').next().unwrap_or("").to_string() + rest));
+                let value = written.as_deref().and_then(|l| l.split_once(['=', '＝'])).map_or("", |(_, v)| v.trim());
+                match half_width_number(value) {
+                    Some(number) => format!("TOML 格式错误：数字须为半角，写作 {number}（不能用中文输入法的全角数字）"),
+                    None => explain_toml(e.message()) + typing_hint(value),
+                }
+            }
         };
         Diagnostic::new(path, line, message)
     })?;
@@ -696,6 +704,25 @@ fn explain_toml(message: &str) -> String {
     }
 }
 
+/// What a Chinese input method put in a `key = value` line that TOML does not read, where the
+/// message alone would send the writer round in circles (told 值应为带引号的文字 when the
+/// value has quotes, but “” ones).
+fn typing_hint(value: &str) -> &'static str {
+    if value.starts_with(['“', '”', '‘', '’', '「', '『']) {
+        "。引号须为半角的 \"，不能用中文引号“”"
+    } else if value.starts_with('"') && value.matches('"').count() > 2 {
+        "。文字中的引号请用中文引号“”或书名号《》，或用单引号把整个值括起：title = '关于做好\"冬季供暖\"工作的通知'"
+    } else {
+        ""
+    }
+}
+
+/// A value of full-width digits (１１), as a number TOML reads (11).
+fn half_width_number(value: &str) -> Option<String> {
+    let digits = |c: char| ('０'..='９').contains(&c);
+    (!value.is_empty() && value.chars().all(digits)).then(|| value.chars().map(|c| char::from(b'0' + (c as u32 - '０' as u32) as u8)).collect())
+}
+
 /// 0-based line of `key = …` within a TOML text.
 fn line_of_key(toml: &str, key: &str) -> Option<usize> {
     toml.lines().position(|line| {
@@ -813,6 +840,15 @@ mod tests {
 
     /// Every message the TOML parser and serde gave for the mistakes a front matter is likely to
     /// hold (toml 0.8), and what the user reads: Chinese, with the names and values quoted.
+    #[test]
+    fn what_a_chinese_input_method_types_is_named() {
+        let said = |toml: &str| parse_toml::<FrontMatter>(Path::new("p.md"), toml, 2).unwrap_err().message;
+        assert_eq!(said("title = “通知”\n"), "TOML 格式错误：值应为带引号的文字，如 title = \"…\"。引号须为半角的 \"，不能用中文引号“”");
+        assert_eq!(said("title = \"t\"\npage = １１\n"), "TOML 格式错误：数字须为半角，写作 11（不能用中文输入法的全角数字）");
+        let quoted = said("title = \"关于做好\"冬季供暖\"工作的通知\"\n");
+        assert!(quoted.starts_with("TOML 格式错误：值后面还有多余的内容") && quoted.ends_with("或用单引号把整个值括起：title = '关于做好\"冬季供暖\"工作的通知'"), "{quoted}");
+    }
+
     #[test]
     fn toml_messages_read_in_chinese() {
         for (message, expected) in [
