@@ -268,8 +268,18 @@ fn check_link(page: &str, link: &str, files: &HashMap<String, Option<PageLinks>>
         Err(reason) => return Some(reason),
     };
     let Some(entry) = files.get(&target) else {
+        // a document's Markdown linked where its page was meant
+        let page_of = target.strip_suffix(".md").map(|stem| format!("{stem}.html"));
+        if let Some(html) = page_of.filter(|html| files.contains_key(html)) {
+            return Some(format!("链接的是文件的 Markdown 源文件 {target}，它不随网站发布：请把 .md 改为 .html，链接其网页 {html}"));
+        }
         if let Some(reason) = refused.get(&target) {
             return Some(format!("内容目录中的 {target} {reason}"));
+        }
+        // a page of the site's root (wenhao.html) linked as if it were beside this one
+        let name = target.rsplit('/').next().unwrap_or(&target);
+        if name != target && files.contains_key(name) {
+            return Some(format!("文件 {target} 不存在：网站根目录的 {name} 从本页应写作 {}{name}", "../".repeat(page.matches('/').count())));
         }
         if target.ends_with(".html") || !building {
             return Some(format!("文件 {target} 不存在"));
