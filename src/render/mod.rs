@@ -288,6 +288,9 @@ struct NumberPage<'a> {
     count: usize,
     groups: Vec<NumberGroup<'a>>,
     description: String,
+    /// A number of the archive (the newest document's) for the finder's example: another
+    /// gazette's reader is not shown this one's.
+    example: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -470,6 +473,7 @@ impl<'a> Pages<'a> {
             count: groups.iter().flat_map(|g| &g.years).map(|y| y.entries.len()).sum(),
             groups,
             description: format!("{}全部文件按发文字号排列的索引，可按任意括号写法的文号找到文件。", site.config.name),
+            example: docs.iter().rev().find_map(|(_, d)| d.meta.number.as_deref()),
         };
         site_page("wenhao.html", page_key(&self.key, "wenhao.html", &numbers), &|| context_of(&numbers))?;
 

@@ -173,6 +173,9 @@ test('at 360 px, with normal and large text, a full-page screenshot is 360 px wi
       });
       assert.ok(header.name < 2 * header.line, `${rel} (大字 ${large}): the site name wraps (${header.name}px for ${header.line}px text)`);
       assert.ok(header.height <= 740 / 3, `${rel} (大字 ${large}): the header takes ${header.height}px of 740`);
+      // links a finger taps are 24 px high at least (WCAG 2.5.8)
+      const small = await page.$$eval('.site-nav a, .breadcrumb a, .year-nav a', (as) => as.map((a) => a.getBoundingClientRect().height).filter((h) => h < 24));
+      assert.deepEqual(small, [], `${rel} (大字 ${large}): links under 24 px high`);
     }
   }
   await page.goto(fileUrl(site, wideDoc));
