@@ -292,15 +292,30 @@ test('a result opens its document at the words searched, marked', async () => {
   assert.deepEqual(url.searchParams.getAll('hl').sort(), ['惠政办发〔2022〕28号', '惠政办发[2022]28号', '应急处置'].sort());
   const marks = await page.$$eval('mark.hl', (ms) => ms.map((m) => m.textContent));
   assert.ok(marks.includes('惠政办发〔2022〕28号') && marks.filter((m) => m === '应急处置').length >= 3, marks.join(' '));
-  assert.match(await page.textContent('.hl-note'), /^已标示检索词“.*”，共 \d+ 处。取消标示$/);
-  const first = await page.$eval('.doc-body mark.hl', (m) => { const r = m.getBoundingClientRect(); return r.top >= 0 && r.bottom <= window.innerHeight; });
+  assert.match(await page.textContent('.hl-note'), /^已标示检索词“.*”，共 (\d+) 处，第 \d+ 处。上一处下一处取消标示$/);
+  const first = await page.$eval('.doc-body mark.hl', (m) => { const r = m.getBoundingClientRect(); return r.top >= 0 && r.bottom <= window.innerHeight && m.classList.contains('current'); });
   assert.ok(first, 'the first body match is in view');
+  // 下一处 and 上一处 go through the places, the note staying in sight at the top
+  const place = () => page.evaluate(() => {
+    const marks = [...document.querySelectorAll('mark.hl')], current = document.querySelector('mark.hl.current'), r = current.getBoundingClientRect();
+    const note = document.querySelector('.hl-note').getBoundingClientRect();
+    return { index: marks.indexOf(current), seen: r.top >= note.bottom && r.bottom <= window.innerHeight, note: note.top >= 0 && note.top < 5, at: document.querySelector('.hl-at').textContent };
+  });
+  const start = await place();
+  await page.click('.hl-note button >> text=下一处');
+  await page.click('.hl-note button >> text=下一处');
+  const later = await place();
+  assert.equal(later.index, start.index + 2);
+  assert.ok(later.seen && later.note, JSON.stringify(later));
+  assert.equal(later.at, '，第 ' + (start.index + 3) + ' 处');
+  await page.click('.hl-note button >> text=上一处');
+  assert.equal((await place()).index, start.index + 1);
   // a clause's ¶ link, to copy and share, does not carry the words searched for
   const anchor = new URL(await page.$eval('.doc-body a.anchor', (a) => a.href));
   assert.equal(anchor.search, '');
   assert.match(anchor.hash, /^#./);
   // 取消标示: the same page without marks
-  await page.click('.hl-note a');
+  await page.click('.hl-note a >> text=取消标示');
   await page.waitForLoadState('load');
   assert.equal(new URL(page.url()).search, '');
   assert.equal(await page.$$eval('mark.hl', (ms) => ms.length), 0);

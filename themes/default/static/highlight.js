@@ -76,12 +76,36 @@
   });
   if (!found.length) return;
 
-  // what was marked, and the way back to the plain text
+  // What was marked, a way from one place to the next, and the way back to the plain text.
+  // The note stays at the top of the screen as the reader goes through the text (style.css):
+  // a law's 102 places are not found by scrolling.
   var file = window.location.pathname.replace(/^.*\//, '');
+  var shown = note('已标示检索词“' + words.join('”“') + '”，共 ' + found.length + ' 处');
+  var at = document.createElement('span');
+  at.className = 'hl-at';
+  shown.appendChild(at);
+  shown.appendChild(document.createTextNode('。'));
+  var current = -1;
+  function go(i) {
+    if (current >= 0) found[current].classList.remove('current');
+    current = (i + found.length) % found.length;
+    found[current].classList.add('current');
+    at.textContent = '，第 ' + (current + 1) + ' 处';
+    found[current].scrollIntoView({ block: 'center' });
+  }
+  if (found.length > 1) {
+    [['上一处', -1], ['下一处', 1]].forEach(function (b) {
+      var button = document.createElement('button');
+      button.type = 'button';
+      button.textContent = b[0];
+      button.addEventListener('click', function () { go(current < 0 ? 0 : current + b[1]); });
+      shown.appendChild(button);
+    });
+  }
   var plain = document.createElement('a');
   plain.href = file + window.location.hash;
   plain.textContent = '取消标示';
-  note('已标示检索词“' + words.join('”“') + '”，共 ' + found.length + ' 处。').appendChild(plain);
+  shown.appendChild(plain);
 
   // A clause's ¶ link is an address to share: without the words this reader searched for.
   article.querySelectorAll('a.anchor[href^="#"]').forEach(function (a) { a.setAttribute('href', file + a.getAttribute('href')); });
@@ -89,5 +113,5 @@
   // to the first in the body, unless the address names a place of its own
   var body = article.querySelector('.doc-body');
   var first = found.filter(function (m) { return body && body.contains(m); })[0];
-  if (first && !window.location.hash) first.scrollIntoView({ block: 'center' });
+  if (first && !window.location.hash) go(found.indexOf(first));
 })();
