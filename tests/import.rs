@@ -308,6 +308,13 @@ fn the_issue_is_read_in_chinese_numerals_with_its_total_number() {
     let imported = import::import(&labelled, 2022, 2).unwrap();
     assert_eq!(imported.meta.date.iso(), "2022-07-15");
     assert_eq!(imported.meta.masthead, expected.meta.masthead);
+    // a cover with no masthead before the 目录: the period and date are read from it
+    let toc = seed.find("\n目 录\n").unwrap();
+    let plain = format!("石嘴山市惠农区人民政府公报\n\n2022年第2期（总第58期）\n\n2022年7月出版\n{}", &seed[toc..]);
+    let imported = import::import(&plain, 2022, 2).unwrap();
+    assert_eq!((imported.meta.date.iso().as_str(), imported.meta.total_number), ("2022-07", Some(58)));
+    assert!(!imported.notes.iter().any(|n| n.contains("期次") || n.contains("出版日期")), "{:?}", imported.notes);
+    assert!(!imported.meta.masthead.iter().any(|m| m.value.contains("人民政府公报")), "the cover's name is no masthead entry");
     // neither printed: the import goes ahead on the arguments and the latest document, and says so
     let bare = seed.replacen("\n2022 年 第 2 期\n", "\n", 1).replacen("\n2022 年 7 月出版\n", "\n", 1);
     let imported = import::import(&bare, 2022, 2).unwrap();

@@ -199,6 +199,13 @@ pub fn import(text: &str, year: u16, issue: u16) -> Result<Imported, ImportError
         .unwrap_or(toc.start);
     masthead.read_region(lines[masthead_start..toc.start].iter().copied());
     masthead.read_region(lines[toc.last_entry + 1..heading_over(toc.body_start)].iter().copied());
+    // A cover with no masthead (the name, 2022年第4期（总第58期）, 2023年1月出版, then 目录) still
+    // prints the period and the date: they are read from it, its other lines are not entries.
+    let mut cover = Masthead::default();
+    cover.read_region(lines[..masthead_start].iter().copied());
+    masthead.period = masthead.period.or(cover.period);
+    masthead.total = masthead.total.or(cover.total);
+    masthead.published = masthead.published.or(cover.published);
     if let Some(printed) = masthead.period.filter(|&p| p != (year, issue)) {
         return Err(ImportError::PeriodMismatch { printed, year, issue });
     }
