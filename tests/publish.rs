@@ -245,7 +245,7 @@ fn a_missing_or_misnamed_pdf_is_an_error_naming_issue_toml_and_line() {
     ws.edit("2022/02/issue.toml", "date = \"2022-07\"", "date = \"2022-07\"\npdf = \"2022-02.pdf\"");
     ws.edit("2021/04/issue.toml", "date = \"2021-12\"", "date = \"2021-12\"\npdf = \"../2021-04.pdf\"");
     let err = ws.build_err();
-    assert!(err.contains("content/2022/02/issue.toml:4: 印刷版 pdf = \"2022-02.pdf\" 无效：找不到该文件"), "{err}");
+    assert!(err.contains("content/2022/02/issue.toml:4: 印刷版 pdf = \"2022-02.pdf\" 无效：找不到该文件：请把印刷版 PDF 放在 content/2022/02/2022-02.pdf，与 issue.toml 同一文件夹"), "{err}");
     assert!(err.contains("content/2021/04/issue.toml:4: 印刷版 pdf = \"../2021-04.pdf\" 无效：只能写与 issue.toml 同一文件夹中的文件名，不能含路径"), "{err}");
     assert_eq!(tree(&ws.public()), before, "the previous output stays");
 }

@@ -353,7 +353,12 @@ fn parse_entry(root: &Path, path: &Path, entry: &Entry, recall: Option<&dyn Reca
                     let line = || 1 + read_text(path).ok().and_then(|text| line_of_key(&text, "pdf")).unwrap_or(0);
                     let bad = |why: String| Diagnostic::new(path, line(), format!("印刷版 pdf = \"{}\" 无效：{why}", pdf.escape_debug()));
                     check_file_name(pdf).map_err(|why| bad(why.to_string()))?;
-                    let real = inside(root, &path.with_file_name(pdf)).map_err(bad)?;
+                    let beside = path.with_file_name(pdf);
+                    let real = inside(root, &beside).map_err(|why| match std::fs::symlink_metadata(&beside) {
+                        // not there at all (not a link leading nowhere): say where it goes
+                        Err(_) => bad(format!("找不到该文件：请把印刷版 PDF 放在 {}，与 issue.toml 同一文件夹", beside.display())),
+                        Ok(_) => bad(why),
+                    })?;
                     let file = std::fs::metadata(&real).ok().filter(|m| m.is_file()).ok_or_else(|| bad("不是文件".into()))?;
                     let url = format!("{:04}/{:02}/gongbao-{:04}-{:02}.pdf", meta.year, meta.number, meta.year, meta.number);
                     Some(PdfFile { url, bytes: file.len(), source: real, stamp: Stamp::of(&file) })
