@@ -147,6 +147,12 @@ pub fn build(options: &BuildOptions) -> Result<Report> {
     if site.issues.is_empty() {
         warnings.push(error::Diagnostic::new(&options.content, 0, "没有任何一期公报（每期应为 <年>/<期>/issue.toml 及其文件，如 2022/02/）：网站只有首页等页面"));
     }
+    // a section listed with nothing in it is left off the 目录: a document forgotten, or a name mistyped
+    for issue in &site.issues {
+        for section in issue.sections.iter().filter(|s| s.documents.is_empty()) {
+            warnings.push(error::Diagnostic::new(&issue.source, 0, format!("栏目「{}」列在 sections 中，但没有文件的 section 是它：目录中不显示这一栏", section.name)));
+        }
+    }
     warnings.sort();
     let links = links::LinkIndex::default();
     let keyed = std::sync::Mutex::new(Vec::new());

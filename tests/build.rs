@@ -164,6 +164,17 @@ fn every_kind_of_bad_content_is_reported_with_file_and_line() {
 }
 
 #[test]
+fn a_section_without_documents_is_a_warning() {
+    let ws = Workspace::new(&fixture("site"));
+    ws.edit("2022/02/issue.toml", "\"惠农区大事记\"]", "\"惠农区大事记\", \"人事任免\"]");
+    let out = ws.run(&[]);
+    assert!(out.status.success());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("警告：content/2022/02/issue.toml: 栏目「人事任免」列在 sections 中，但没有文件的 section 是它：目录中不显示这一栏"), "{err}");
+    assert!(!ws.read("2022/02/index.html").contains("人事任免"));
+}
+
+#[test]
 fn raw_html_in_a_body_is_cleaned_with_a_warning_per_line() {
     let ws = Workspace::new(&fixture("site"));
     ws.write("2022/02/p010.md", "+++\ntitle = \"t\"\nissuer = \"i\"\ndate = \"2021-10-15\"\nsection = \"惠农区大事记\"\npage = 10\n+++\n正文\n\n<script>alert(1)</script>\n\n文字<img src=x onerror=alert(2)>，H<sub>2</sub>O\n\n<p class=MsoNormal>从 Word 粘贴的一段。</p>\n\n<p class=MsoNormal>一块里的第一段，源码在\n此折行。</p>\n<p class=MsoNormal>&nbsp;</p>\n<p class=MsoNormal><span lang=EN-US>　　第二段 with\nEnglish</span></p>\n");
