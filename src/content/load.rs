@@ -843,8 +843,6 @@ fn valid_slug(slug: &str) -> bool {
 mod tests {
     use super::*;
 
-    /// Every message the TOML parser and serde gave for the mistakes a front matter is likely to
-    /// hold (toml 0.8), and what the user reads: Chinese, with the names and values quoted.
     #[test]
     fn what_a_chinese_input_method_types_is_named() {
         let said = |toml: &str| parse_toml::<FrontMatter>(Path::new("p.md"), toml, 2).unwrap_err().message;
@@ -854,6 +852,8 @@ mod tests {
         assert!(quoted.starts_with("TOML 格式错误：值后面还有多余的内容") && quoted.ends_with("或用单引号把整个值括起：title = '关于做好\"冬季供暖\"工作的通知'"), "{quoted}");
     }
 
+    /// Every message the TOML parser and serde gave for the mistakes a front matter is likely to
+    /// hold (toml 0.8), and what the user reads: Chinese, with the names and values quoted.
     #[test]
     fn toml_messages_read_in_chinese() {
         for (message, expected) in [

@@ -217,13 +217,14 @@ fn sentence_repeals(text: &str, start: usize, end: usize) -> bool {
     let sentence_end = text[end..].find(is_stop).map_or(text.len(), |i| end + i);
     let before = &text[sentence_start..start];
     let after = &text[end..sentence_end];
-    // what stands between the number and 废止 after it, or after the number when 废止 leads
+    // what stands between the number and 废止 after it, or after the number when 废止 leads,
+    // up to the next of a list (、《…》（…2号）: the words of another document)
     let qualifier = match after.find("废止") {
         Some(at) => &after[..at],
         None if before.contains("废止") => after,
         None => return false,
     };
-    !names_a_part(qualifier)
+    !names_a_part(qualifier.split(['、', '和', '及', '与', '《', '，', ',']).next().unwrap_or(""))
 }
 
 /// Whether words after a document's number name a part of it: its 附件, a 第…条 (款, 项, 章,
@@ -413,11 +414,17 @@ mod tests {
         for part in ["（惠政办发〔2022〕25号）附件1同时废止", "（惠政办发〔2022〕25号）中关于节假日值班的规定同时废止", "废止惠政发〔2015〕9号第三条", "惠政发〔2015〕9号第十二条第二款同时废止"] {
             assert!(numbers(part, &known).iter().all(|(_, repeals)| !repeals), "{part}");
         }
-        // whole, even beside an order's 第
+        // whole, even beside an order's 第, or a title in the list saying 中 or 规定
         assert_eq!(
             numbers("惠政办发〔2022〕25号、国务院令第735号同时废止。", &known),
             [("惠政办发〔2022〕25号".into(), true), ("国务院令第735号".into(), true)]
         );
+        assert_eq!(
+            numbers("《甲》（惠政发〔2015〕9号）、《惠农区城市管理中心工作规定》（惠政办发〔2022〕25号）同时废止。", &known),
+            [("惠政发〔2015〕9号".into(), true), ("惠政办发〔2022〕25号".into(), true)]
+        );
+        // a part of one in a list is still a part
+        assert!(!numbers("（惠政办发〔2022〕25号）附件1和附件2同时废止", &known)[0].1);
     }
 
     #[test]
