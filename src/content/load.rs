@@ -725,7 +725,7 @@ fn typing_hint(value: &str) -> &'static str {
 /// A value of full-width digits (１１), as a number TOML reads (11).
 fn half_width_number(value: &str) -> Option<String> {
     let digits = |c: char| ('０'..='９').contains(&c);
-    (!value.is_empty() && value.chars().all(digits)).then(|| value.chars().map(|c| char::from(b'0' + (c as u32 - '０' as u32) as u8)).collect())
+    (!value.is_empty() && value.chars().all(digits)).then(|| value.chars().map(crate::content::ascii_digit).collect())
 }
 
 /// 0-based line of `key = …` within a TOML text.

@@ -9,6 +9,15 @@ pub use load::{load, load_scanned, read_text, scan, split_front_matter, Recall, 
 use crate::error::{Error, Result};
 pub use model::*;
 
+/// A full-width digit (１, as a Chinese input method types it) as its ASCII one; any other
+/// character as it is.
+pub fn ascii_digit(c: char) -> char {
+    match c {
+        '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+        c => c,
+    }
+}
+
 /// The comparison form of a 发文字号: any bracket style (〔〕 [] 【】 () （） ［］ 〈〉 ﹝﹞ ﹙﹚ 〘〙),
 /// full-width digits and white space all fold to one spelling, and so do leading zeros of the
 /// serial number and a 号 left off after it: 惠政办发[2022]08 equals 惠政办发〔2022〕8号.
@@ -20,8 +29,7 @@ pub fn number_key(number: &str) -> String {
         .map(|c| match c {
             '[' | '【' | '(' | '（' | '［' | '〈' | '〖' | '{' | '﹝' | '﹙' | '〘' => '〔',
             ']' | '】' | ')' | '）' | '］' | '〉' | '〗' | '}' | '﹞' | '﹚' | '〙' => '〕',
-            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
-            c => c,
+            c => ascii_digit(c),
         })
         .collect();
     // the serial number after the year: 〔2022〕08号 → 〔2022〕8号, 〔2022〕8 → 〔2022〕8号,

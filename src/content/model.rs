@@ -107,10 +107,9 @@ impl GDate {
         let ascii: String = arabic_numerals(text.trim())?
             .chars()
             .map(|c| match c {
-                '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
-                '年' | '月' | '－' | '/' | '.' => '-',
+                '年' | '月' | '－' | '/' | '.' | '．' => '-',
                 '日' => ' ',
-                c => c,
+                c => super::ascii_digit(c),
             })
             .filter(|c| !c.is_whitespace())
             .collect();
@@ -559,6 +558,7 @@ mod tests {
         assert_eq!(d.chinese(), "2022年4月1日");
         assert_eq!(GDate::parse("２０２２年４月１日"), Some(d));
         assert_eq!(GDate::parse("2022-04-01"), Some(d));
+        assert_eq!(GDate::parse("2022．4．1"), Some(d), "full-width full stops, as an input method types them");
         assert_eq!(GDate::parse("2022-07").unwrap().chinese(), "2022年7月");
         assert_eq!(GDate::parse("2022 年 7 月").unwrap().iso(), "2022-07");
         for bad in ["2022-02-30", "2022-13-01", "四月", "", "2022-04-01-02", "2023-02-29"] {

@@ -477,8 +477,9 @@ pub fn write(content: &Path, imported: &Imported, force: bool) -> Result<Written
             match files.iter().find(|(file, _)| *file == name) {
                 Some((_, text)) if text.as_bytes() != was => {
                     // a picture or an attachment the corrected text linked and the import's does not
-                    let was = String::from_utf8_lossy(&was);
-                    let lost: Vec<&str> = own.iter().filter(|f| linked(&was, f) && !linked(text, f)).map(String::as_str).collect();
+                    let (was, now) = (String::from_utf8_lossy(&was), crate::links::percent_decode(text));
+                    let was = crate::links::percent_decode(&was);
+                    let lost: Vec<&str> = own.iter().filter(|f| linked(&was, f) && !linked(&now, f)).map(String::as_str).collect();
                     if !lost.is_empty() {
                         unlinked.push(format!("{name}（{}）", lost.join("、")));
                     }
@@ -520,10 +521,9 @@ fn named_pdf(issue_toml: &Path) -> Option<String> {
     text.parse::<toml::Table>().ok()?.get("pdf")?.as_str().map(str::to_string)
 }
 
-/// Whether Markdown links a file of its folder, or a folder of them (`附件1.xlsx`,
-/// `images/1.png`), as written or percent-encoded.
+/// Whether Markdown, percent-decoded, links a file of its folder, or a folder of them
+/// (`附件1.xlsx`, `images/1.png`).
 fn linked(markdown: &str, name: &str) -> bool {
-    let markdown = crate::links::percent_decode(markdown);
     markdown.contains(&format!("({name}")) || markdown.contains(&format!("(./{name}"))
 }
 

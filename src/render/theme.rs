@@ -21,8 +21,8 @@ pub struct Theme {
     pub static_files: Vec<OutputFile>,
     /// Hash of every file of the theme: a page made with another theme is made anew.
     pub key: crate::cache::Key,
-    /// The site's theme folder (`themes/mytheme`) and the templates it overrides, which its
-    /// errors name there.
+    /// The site's theme folder (`themes/mytheme` beside the content folder, as that was given)
+    /// and the templates it overrides, which its errors name there.
     origin: Option<(String, BTreeSet<String>)>,
 }
 
